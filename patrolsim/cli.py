@@ -1,0 +1,199 @@
+"""The command line: argument parsing, and the one place user errors become messages and exit codes.
+
+Exit codes: 0 success, 1 a run failed for a reason that is not the user's input, 2 bad input
+(a map, a scenario, a flag), 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import UserError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = "scenarios/office.toml"
+
+
+def shipped(folder: str) -> Path:
+    """The shipped maps/ or scenarios/ folder (next to the package, else the working directory)."""
+    here = ROOT / folder
+    return here if here.is_dir() else Path.cwd() / folder
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="patrolsim", description="Simulate patrol robots on a map; report coverage and idleness.",
+        epilog="With no command: open the window on the default scenario (headless summary without a display).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a scenario headless and print its summary")
+    run.add_argument("scenario", help="scenario .toml file (or a map file: run it with default settings)")
+    run.add_argument("--strategy", help="strategy name (see 'patrolsim strategies')")
+    run.add_argument("--agents", type=_positive_int, help="number of agents")
+    run.add_argument("--seed", type=_non_negative_int, help="random seed")
+    run.add_argument("--duration", type=_positive_float, help="simulated seconds")
+    run.add_argument("--warmup", type=_non_negative_float, help="seconds excluded from the metrics")
+    run.add_argument("--speed", type=_positive_float, help="agent speed in m/s")
+    run.add_argument("--sensing-radius", type=_non_negative_float, help="sensing radius in metres")
+    run.add_argument("--largest-component", action="store_true", default=None,
+                     help="keep only the largest connected part of a disconnected map")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override any scenario key, e.g. --set strategy.w_idle=2 (value in TOML syntax)")
+    run.add_argument("--json", metavar="PATH", help="write run, metrics and tables as JSON ('-' = stdout)")
+    run.add_argument("--csv", metavar="PREFIX", help="write PREFIX_nodes.csv, PREFIX_agents.csv, PREFIX_series.csv")
+    run.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
+
+    maps = sub.add_parser("maps", help="list, show or validate maps")
+    maps.add_argument("action", nargs="?", choices=["list", "show", "validate"], default="list")
+    maps.add_argument("paths", nargs="*", help="map files (default: the shipped maps)")
+
+    sub.add_parser("strategies", help="list strategies with one-line descriptions")
+
+    bench = sub.add_parser("bench", help="measure agent-decisions per second and peak memory")
+    bench.add_argument("--quick", action="store_true", help="a short run of each case (smoke test)")
+    bench.add_argument("--large", action="store_true", help="also the 1000x1000 grid memory check")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``patrolsim`` console script and ``python run.py``."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _default_app()
+        return {"run": cmd_run, "maps": cmd_maps, "strategies": cmd_strategies,
+                "bench": cmd_bench}[args.command](args)
+    except UserError as exc:
+        print(f"patrolsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("patrolsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _default_app() -> int:
+    print("patrolsim: the desktop window is not part of this build yet; running the default scenario "
+          "headless instead", file=sys.stderr)
+    return cmd_run(build_parser().parse_args(["run", str(shipped("scenarios") / "office.toml")]))
+
+
+# ---------------------------------------------------------------------------- run
+def scenario_overrides(args: argparse.Namespace) -> dict:
+    """Overrides from the run flags: --strategy, --agents, ... and every --set KEY=VALUE."""
+    import tomllib
+
+    out = {k: v for k, v in {"strategy": args.strategy, "agents": args.agents, "seed": args.seed,
+                             "duration": args.duration, "warmup": args.warmup, "speed": args.speed,
+                             "sensing_radius": args.sensing_radius,
+                             "largest_component": args.largest_component}.items() if v is not None}
+    for item in args.set:
+        key, eq, raw = item.partition("=")
+        if not eq or not key.strip():
+            raise UserError(f"--set expects KEY=VALUE, got {item!r}")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw  # a bare word is a string
+        out[key.strip()] = value
+    return out
+
+
+def load_run_scenario(path: str, overrides: dict):
+    """A scenario file, or a map file run with defaults (4 agents, cr, 1 h, seed 1)."""
+    from .maps import LOADERS
+    from .scenario import load_scenario, scenario_from_dict
+
+    p = Path(path)
+    if p.suffix.lower() == ".toml":
+        return load_scenario(p, **overrides)
+    if p.is_dir() or p.suffix.lower() in LOADERS:
+        data = {"map": str(p.resolve()), "duration": 3600, "seed": 1, "agents": {"count": 4},
+                "strategy": {"name": "cr"}, "name": p.stem}
+        return scenario_from_dict(data, source=f"{p} (default scenario)", overrides=overrides)
+    raise UserError("expected a scenario .toml file or a map file", source=p)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .engine.simulation import Simulation
+    from .output import summary_text, write_csv, write_json
+
+    scenario = load_run_scenario(args.scenario, scenario_overrides(args))
+    result = Simulation(scenario).run()
+    if args.json:
+        write_json(result, args.json)
+    if args.csv:
+        paths = write_csv(result, args.csv)
+        print("wrote " + ", ".join(str(p) for p in paths), file=sys.stderr)
+    if not args.quiet and args.json != "-":
+        print(summary_text(result))
+    return 0
+
+
+# ---------------------------------------------------------------------------- maps, strategies
+def cmd_maps(args: argparse.Namespace) -> int:
+    from .maps import load_map, map_files
+    from .output import format_table
+
+    paths = [Path(p) for p in args.paths] or map_files(shipped("maps"))
+    if args.action == "list":
+        for p in paths:
+            m = load_map(p)
+            print(f"{str(p):40s} {m.kind:5s} {m.n_nodes:7d} nodes {m.n_edges:7d} edges  {m.name}")
+        return 0
+    failed = 0
+    for p in paths:
+        try:
+            m = load_map(p)
+        except UserError as exc:
+            if args.action == "show":
+                raise
+            print(f"FAIL {exc}")
+            failed += 1
+            continue
+        if args.action == "show":
+            print(format_table([(k, str(v)) for k, v in m.summary().items()], str(p)) + "\n")
+        else:
+            print(f"ok   {p}: {m.n_nodes} nodes, {m.n_edges} edges, connected")
+    return 2 if failed else 0
+
+
+def cmd_strategies(args: argparse.Namespace) -> int:
+    from .strategies import available, strategy_class
+
+    for name, summary, source in available():
+        print(f"{name:16s} {summary}" + ("" if source == "built-in" else f"  [{source}]"))
+        for key, p in strategy_class(name).params.items():
+            print(f"{'':18s}{key} = {p.default!r}: {p.help}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_benchmarks
+
+    run_benchmarks(quick=args.quick, large=args.large)
+    return 0
+
+
+# ---------------------------------------------------------------------------- flag types
+def _number(kind, test, expect):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expect}, got {text!r}") from None
+        if not test(value):
+            raise argparse.ArgumentTypeError(f"expected {expect}, got {text!r}")
+        return value
+    return parse
+
+
+_positive_int = _number(int, lambda v: v > 0, "a whole number >= 1")
+_non_negative_int = _number(int, lambda v: v >= 0, "a whole number >= 0")
+_positive_float = _number(float, lambda v: v > 0, "a number > 0")
+_non_negative_float = _number(float, lambda v: v >= 0, "a number >= 0")
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The engine: compiled event loop (kernel), its state arrays, and the Simulation driver."""

@@ -1,0 +1,225 @@
+"""The compiled event loop: agent arrivals, visits, idleness bookkeeping and built-in local rules.
+
+Everything here is plain numpy-array code compiled with numba (cached on disk after the first run).
+State lives in a few arrays owned by :class:`patrolsim.engine.state.EngineState`; column and row
+indices are the constants below. Events are agent arrivals only: each agent has exactly one pending
+arrival, kept in a binary heap ordered by (time, agent id), so simultaneous events are processed in a
+fixed order. Built-in rules decide inside the loop; for any other strategy the loop returns to Python
+with the agent that needs a decision (status ``NEED_DECISION``).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# agent integer columns
+A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN = 0, 1, 2, 3
+# agent float columns
+A_DEPART, A_ARRIVE, A_SPEED, A_DIST = 0, 1, 2, 3
+# node metric rows (float)
+M_LAST, M_FIRST, M_AREA, M_ISUM, M_ISQ, M_IMAX = 0, 1, 2, 3, 4, 5
+# node metric rows (int)
+M_VISITS, M_ICOUNT = 0, 1
+# counters
+C_DECISIONS, C_NODE_MEET, C_EDGE_MEET, C_ARRIVALS = 0, 1, 2, 3
+# built-in rules (0 = decided in Python)
+RULE_PYTHON, RULE_RANDOM, RULE_CR, RULE_HCR = 0, 1, 2, 3
+# parameter slots
+P_WAIT, P_W_IDLE, P_W_DIST, P_PASS_VISITS = 0, 1, 2, 3
+# advance() return codes
+DONE, NEED_DECISION, BAD_PLAN = 0, 1, 2
+
+
+@njit(cache=True)
+def rand_u64(rng):
+    """splitmix64: the run's own generator state (one uint64), seeded from numpy's Generator."""
+    rng[0] += np.uint64(0x9E3779B97F4A7C15)
+    z = rng[0]
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def rand_float(rng):
+    """Uniform float in [0, 1) with 53 random bits."""
+    return float(rand_u64(rng) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True)
+def rand_below(rng, k):
+    """Uniform integer in [0, k)."""
+    return int(rand_float(rng) * k)
+
+
+# ---------------------------------------------------------------------------- heap of agents
+@njit(cache=True)
+def _before(a_flt, x, y):
+    tx, ty = a_flt[x, A_ARRIVE], a_flt[y, A_ARRIVE]
+    return tx < ty or (tx == ty and x < y)
+
+
+@njit(cache=True)
+def sift_down(heap, a_flt, pos):
+    """Restore heap order below ``pos`` after its key grew."""
+    n = heap.size
+    item = heap[pos]
+    while True:
+        child = 2 * pos + 1
+        if child >= n:
+            break
+        if child + 1 < n and _before(a_flt, heap[child + 1], heap[child]):
+            child += 1
+        if _before(a_flt, heap[child], item):
+            heap[pos] = heap[child]
+            pos = child
+        else:
+            break
+    heap[pos] = item
+
+
+@njit(cache=True)
+def heapify(heap, a_flt):
+    """Rebuild the heap after arbitrary changes to arrival times."""
+    for pos in range(heap.size // 2 - 1, -1, -1):
+        sift_down(heap, a_flt, pos)
+
+
+# ---------------------------------------------------------------------------- visits
+@njit(cache=True)
+def visit(node, t, agent, know, own, board, m_flt, m_int):
+    """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge."""
+    dt = t - m_flt[M_LAST, node]
+    if dt > 0.0:
+        m_flt[M_AREA, node] += 0.5 * dt * dt
+        m_flt[M_ISUM, node] += dt
+        m_flt[M_ISQ, node] += dt * dt
+        if dt > m_flt[M_IMAX, node]:
+            m_flt[M_IMAX, node] = dt
+        m_int[M_ICOUNT, node] += 1
+    if t > m_flt[M_LAST, node]:
+        m_flt[M_LAST, node] = t
+    m_int[M_VISITS, node] += 1
+    if m_flt[M_FIRST, node] > t:
+        m_flt[M_FIRST, node] = t
+    board[node] = t
+    if own:
+        know[agent, node] = t
+
+
+@njit(cache=True)
+def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int):
+    """Visit every node the agent senses from ``node`` (itself included)."""
+    for k in range(sense_ptr[node], sense_ptr[node + 1]):
+        visit(sense_idx[k], t, agent, know, own, board, m_flt, m_int)
+
+
+# ---------------------------------------------------------------------------- built-in rules
+@njit(cache=True)
+def choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, params, rng):
+    """Next neighbour of ``node`` under a built-in local rule; ties are broken at random."""
+    lo, hi = indptr[node], indptr[node + 1]
+    row = agent if own else 0
+    if rule == RULE_RANDOM:
+        return indices[lo + rand_below(rng, hi - lo)]
+    max_idle, min_len = 0.0, np.inf
+    if rule == RULE_HCR:
+        for k in range(lo, hi):
+            idle = t - know[row, indices[k]]
+            if idle > max_idle:
+                max_idle = idle
+            if lengths[k] < min_len:
+                min_len = lengths[k]
+    best, choice, ties = -np.inf, indices[lo], 0
+    for k in range(lo, hi):
+        idle = t - know[row, indices[k]]
+        if rule == RULE_CR:
+            score = idle
+        else:
+            norm_idle = idle / max_idle if max_idle > 0.0 else 1.0
+            score = params[P_W_IDLE] * norm_idle + params[P_W_DIST] * (min_len / lengths[k])
+        if score > best:
+            best, choice, ties = score, indices[k], 1
+        elif score == best:
+            ties += 1
+            if rand_below(rng, ties) == 0:
+                choice = indices[k]
+    return choice
+
+
+# ---------------------------------------------------------------------------- movement
+@njit(cache=True)
+def start_leg(agent, node, nxt, t, indptr, indices, lengths, a_int, a_flt, counters):
+    """Send ``agent`` from ``node`` towards neighbour ``nxt`` leaving at time t; False if not adjacent."""
+    length = -1.0
+    for k in range(indptr[node], indptr[node + 1]):
+        if indices[k] == nxt:
+            length = lengths[k]
+            break
+    if length < 0.0:
+        return False
+    # meeting head-on: another agent currently on the edge nxt -> node
+    for b in range(a_int.shape[0]):
+        if b != agent and a_int[b, A_FROM] == nxt and a_int[b, A_TO] == node \
+                and a_flt[b, A_DEPART] <= t < a_flt[b, A_ARRIVE]:
+            counters[C_EDGE_MEET] += 1
+    a_int[agent, A_FROM] = node
+    a_int[agent, A_TO] = nxt
+    a_flt[agent, A_DEPART] = t
+    a_flt[agent, A_ARRIVE] = t + length / a_flt[agent, A_SPEED]
+    a_flt[agent, A_DIST] += length
+    return True
+
+
+@njit(cache=True)
+def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
+            a_int, a_flt, plan, heap, know, own, board, m_flt, m_int, counters, params, rng):
+    """Process arrivals with time <= ``until``.
+
+    ``resume`` is an agent whose decision Python has just written into its plan (or -1).
+    Returns (status, agent): (DONE, -1) when the next event is later than ``until``;
+    (NEED_DECISION, a) when agent a stands at a node and its strategy must decide in Python;
+    (BAD_PLAN, a) when a's plan names a node that is not adjacent to where it stands.
+    """
+    wait = params[P_WAIT]
+    pass_visits = params[P_PASS_VISITS] > 0.0
+    pending = resume
+    while True:
+        if pending >= 0:
+            agent = pending
+            pending = -1
+            node = a_int[agent, A_TO]
+            t = a_flt[agent, A_ARRIVE]
+        else:
+            agent = heap[0]
+            t = a_flt[agent, A_ARRIVE]
+            if t > until:
+                return DONE, -1
+            node = a_int[agent, A_TO]
+            counters[C_ARRIVALS] += 1
+            plan_left = a_int[agent, A_PLAN_LEN] - a_int[agent, A_PLAN_POS]
+            if pass_visits or plan_left <= 0:
+                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int)
+            # another agent already standing at this node now
+            for b in range(a_int.shape[0]):
+                if b != agent and a_int[b, A_FROM] == node and a_flt[b, A_DEPART] >= t \
+                        and a_flt[b, A_ARRIVE] >= t:
+                    counters[C_NODE_MEET] += 1
+            a_int[agent, A_FROM] = node
+            a_flt[agent, A_DEPART] = t
+        if a_int[agent, A_PLAN_POS] < a_int[agent, A_PLAN_LEN]:
+            nxt = plan[agent, a_int[agent, A_PLAN_POS]]
+            a_int[agent, A_PLAN_POS] += 1
+        elif indptr[node + 1] == indptr[node]:
+            a_flt[agent, A_ARRIVE] = np.inf  # isolated node: nowhere to go
+            sift_down(heap, a_flt, 0)
+            continue
+        elif rule != RULE_PYTHON:
+            nxt = choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, params, rng)
+            counters[C_DECISIONS] += 1
+        else:
+            return NEED_DECISION, agent
+        if not start_leg(agent, node, nxt, t + wait, indptr, indices, lengths, a_int, a_flt, counters):
+            return BAD_PLAN, agent
+        # the agent was at the top of the heap (or is resuming from it): its key only grew
+        sift_down(heap, a_flt, 0)

@@ -1,0 +1,82 @@
+"""Result: what a run reports, with the stable metric names scripts rely on."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import __version__
+from ..metrics.coverage import coverage, time_to_full_coverage, windowed_coverage
+from ..metrics.idleness import idleness_metrics, node_table
+from ..metrics.series import window_key
+from . import kernel as K
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .simulation import Simulation
+
+
+@dataclass
+class Result:
+    """A finished (or paused) run.
+
+    ``run``: what was run (strategy, agents, seed, duration, decisions, wall_s, ...).
+    ``metrics``: scalar figures (seconds, metres, fractions); see :mod:`patrolsim.metrics.idleness`.
+    ``nodes``: per-node columns (id, x_m, y_m, weight, visits, mean_interval, max_interval,
+    time_avg_idleness, first_visit). ``agents``: per-agent columns. ``series``: sampled time series.
+    """
+
+    run: dict
+    metrics: dict
+    nodes: dict[str, np.ndarray]
+    agents: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+
+    def to_dict(self, *, tables: bool = True) -> dict:
+        """JSON-ready dict: ``run`` and ``metrics``, plus ``nodes``/``agents``/``series`` columns."""
+        out = {"run": self.run, "metrics": self.metrics}
+        if tables:
+            for name in ("nodes", "agents", "series"):
+                out[name] = {k: _jsonable(v) for k, v in getattr(self, name).items()}
+        return out
+
+
+def _jsonable(col: np.ndarray) -> list:
+    if col.dtype.kind == "f":
+        return [None if not np.isfinite(x) else x for x in col.tolist()]
+    return col.tolist()
+
+
+def build_result(sim: "Simulation") -> Result:
+    st, sc, pmap = sim.state, sim.scenario, sim.map
+    t, t0 = sim.now, sim.t0
+    metrics = idleness_metrics(st.m_flt, st.m_int, pmap.weights, t0, t)
+    distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
+    visits = st.m_int[K.M_VISITS]
+    metrics.update({
+        "coverage": coverage(st.m_flt, t),
+        "time_to_full_coverage": time_to_full_coverage(st.m_flt, t0),
+        **{window_key(w): windowed_coverage(st.m_flt, st.m_int, t, w) for w in sc.coverage_windows},
+        "visits_total": int(visits.sum()),
+        "complete_cycles": int(visits.min()),
+        "distance_total_m": float(distance.sum()),
+        "node_interference": int(st.counters[K.C_NODE_MEET]),
+        "edge_interference": int(st.counters[K.C_EDGE_MEET]),
+    })
+    metrics = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in metrics.items()}
+    run = {
+        "scenario": sc.name, "map": pmap.name, "map_path": sc.map_path, "nodes": pmap.n_nodes,
+        "strategy": sim.strategy.name, "strategy_params": dict(sim.strategy.values),
+        "agents": st.n_agents, "speed_mps": list(sc.agents.speeds), "seed": sc.seed,
+        "duration": t, "warmup": t0, "sensing_radius": sc.agents.sensing_radius,
+        "wait": sc.agents.wait, "pass_through_visits": sc.agents.pass_through_visits,
+        "decisions": int(st.counters[K.C_DECISIONS]), "arrivals": int(st.counters[K.C_ARRIVALS]),
+        "wall_s": sim.wall_s, "version": __version__,
+    }
+    labels = np.array([pmap.node_label(i) for i in range(pmap.n_nodes)]) if pmap.labels is not None \
+        else np.arange(pmap.n_nodes)
+    nodes = {"id": labels, "x_m": pmap.positions[:, 0], "y_m": pmap.positions[:, 1],
+             "weight": pmap.weights, **node_table(st.m_flt, st.m_int, t0, t)}
+    agents = {"agent": np.arange(st.n_agents), "start": sim.starts.copy(), "distance_m": distance,
+              "speed_mps": st.a_flt[:, K.A_SPEED].copy()}
+    return Result(run=run, metrics=metrics, nodes=nodes, agents=agents, series=sim.series.as_arrays())

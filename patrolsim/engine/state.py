@@ -1,0 +1,91 @@
+"""EngineState: every array the compiled event loop reads and writes, allocated in one place."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..maps.model import PatrolMap
+from . import kernel as K
+
+N_PARAMS = 8
+
+
+class EngineState:
+    """Agents, knowledge, node metrics and counters of one run, as numpy arrays.
+
+    ``own_knowledge`` allocates an (agents x nodes) table of each agent's own last-visit times
+    (needed by conscientious strategies); otherwise agents read the team board.
+    """
+
+    def __init__(self, pmap: PatrolMap, starts: np.ndarray, speeds: np.ndarray,
+                 sense_ptr: np.ndarray, sense_idx: np.ndarray, *, own_knowledge: bool,
+                 rng_seed: int, plan_capacity: int = 16) -> None:
+        n, a = pmap.n_nodes, len(starts)
+        self.map = pmap
+        self.sense_ptr, self.sense_idx = sense_ptr, sense_idx
+        self.a_int = np.zeros((a, 4), dtype=np.int64)
+        self.a_int[:, K.A_FROM] = starts
+        self.a_int[:, K.A_TO] = starts
+        self.a_flt = np.zeros((a, 4), dtype=np.float64)
+        self.a_flt[:, K.A_SPEED] = speeds
+        self.plan = np.zeros((a, plan_capacity), dtype=np.int64)
+        self.heap = np.arange(a, dtype=np.int64)
+        self.board = np.zeros(n, dtype=np.float64)
+        self.own = bool(own_knowledge)
+        self.know = np.zeros((a, n)) if self.own else self.board.reshape(1, n)
+        self.m_flt = np.zeros((6, n), dtype=np.float64)
+        self.m_int = np.zeros((2, n), dtype=np.int64)
+        self.counters = np.zeros(4, dtype=np.int64)
+        self.params = np.zeros(N_PARAMS, dtype=np.float64)
+        self.params[K.P_PASS_VISITS] = 1.0
+        self.rng = np.array([rng_seed], dtype=np.uint64)
+        self.reset_metrics(0.0)
+
+    @property
+    def n_agents(self) -> int:
+        return int(self.a_int.shape[0])
+
+    def reset_metrics(self, t: float) -> None:
+        """Start measuring at time t: every node counts as just visited; counters restart."""
+        self.m_flt[:] = 0.0
+        self.m_flt[K.M_LAST] = t
+        self.m_flt[K.M_FIRST] = np.inf
+        self.m_int[:] = 0
+        self.counters[[K.C_NODE_MEET, K.C_EDGE_MEET]] = 0
+        # distance already covered before t on the current leg does not count
+        self.a_flt[:, K.A_DIST] = self.remaining_leg_m(t)
+
+    def remaining_leg_m(self, t: float) -> np.ndarray:
+        """Metres of each agent's current leg still to travel after time t."""
+        left = np.clip(self.a_flt[:, K.A_ARRIVE] - np.maximum(t, self.a_flt[:, K.A_DEPART]), 0.0, None)
+        left[~np.isfinite(left)] = 0.0
+        return left * self.a_flt[:, K.A_SPEED]
+
+    def set_plan(self, agent: int, path) -> None:
+        """Make ``agent`` follow ``path`` (node ids, each adjacent to the previous) from where it stands."""
+        k = len(path)
+        if k > self.plan.shape[1]:
+            grown = np.zeros((self.n_agents, max(k, 2 * self.plan.shape[1])), dtype=np.int64)
+            grown[:, :self.plan.shape[1]] = self.plan
+            self.plan = grown
+        self.plan[agent, :k] = path
+        self.a_int[agent, K.A_PLAN_POS] = 0
+        self.a_int[agent, K.A_PLAN_LEN] = k
+
+    def positions(self, t: float) -> np.ndarray:
+        """(A, 2) agent positions in metres at time t, interpolated along their current edges."""
+        pos = self.map.positions
+        src, dst = pos[self.a_int[:, K.A_FROM]], pos[self.a_int[:, K.A_TO]]
+        dep, arr = self.a_flt[:, K.A_DEPART], self.a_flt[:, K.A_ARRIVE]
+        span = arr - dep
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = np.where((span > 0) & np.isfinite(span), (t - dep) / span, 1.0)
+        frac = np.clip(frac, 0.0, 1.0)[:, None]
+        return src + (dst - src) * frac
+
+    def advance(self, until: float, resume: int, rule: int) -> tuple[int, int]:
+        """Run the compiled loop up to ``until``; see :func:`kernel.advance`."""
+        m = self.map
+        return K.advance(until, resume, rule, m.indptr, m.indices, m.lengths, self.sense_ptr,
+                         self.sense_idx, self.a_int, self.a_flt, self.plan, self.heap, self.know,
+                         self.own, self.board, self.m_flt, self.m_int, self.counters, self.params,
+                         self.rng)

@@ -1,0 +1,73 @@
+"""TeamView: the read-only window through which a strategy sees the simulation."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import kernel as K
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..maps.model import PatrolMap
+    from .simulation import Simulation
+
+
+class TeamView:
+    """What a team's strategy may read: the map, its agents, its own and shared idleness knowledge.
+
+    Arrays returned are read-only views; times are seconds, distances metres.
+    """
+
+    def __init__(self, sim: "Simulation") -> None:
+        self._sim = sim
+        self._state = sim.state
+
+    @property
+    def map(self) -> "PatrolMap":
+        return self._sim.map
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The run's random generator (draws happen in a fixed order, so runs are reproducible)."""
+        return self._sim.rng
+
+    @property
+    def now(self) -> float:
+        return self._sim.now
+
+    @property
+    def n_agents(self) -> int:
+        return self._state.n_agents
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Start node of every agent."""
+        return self._sim.starts
+
+    def speed(self, agent: int) -> float:
+        """Speed of ``agent`` in m/s."""
+        return float(self._state.a_flt[agent, K.A_SPEED])
+
+    def last_seen(self, agent: int | None = None) -> np.ndarray:
+        """Last time each node was seen: by ``agent`` itself (own-knowledge strategies), else by the team."""
+        st = self._state
+        arr = st.know[agent] if (agent is not None and st.own) else st.board
+        out = arr.view()
+        out.setflags(write=False)
+        return out
+
+    def own_idleness(self, agent: int, t: float) -> np.ndarray:
+        """Idleness of every node at time t as known to ``agent`` (seconds)."""
+        return t - self.last_seen(agent)
+
+    def shared_idleness(self, t: float) -> np.ndarray:
+        """Idleness of every node at time t on the team board (every arrival is broadcast)."""
+        return t - self._state.board
+
+    def agent_node(self, agent: int) -> int:
+        """The node ``agent`` stands at or is heading to."""
+        return int(self._state.a_int[agent, K.A_TO])
+
+    def agent_positions(self, t: float) -> np.ndarray:
+        """(A, 2) positions in metres at time t."""
+        return self._state.positions(t)

@@ -1,0 +1,49 @@
+"""User-facing errors.
+
+Every mistake a user can make in a map, a scenario, a sweep file or on the command line raises a
+:class:`UserError`. Its message is one line that names the file, the line or key, and what was
+expected; the CLI prints it and exits with status 2 instead of showing a traceback.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UserError(Exception):
+    """A problem in something the user supplied (file, key, flag), with a one-line message."""
+
+    def __init__(self, message: str, *, source: str | Path | None = None,
+                 line: int | None = None, key: str | None = None) -> None:
+        self.source = str(source) if source is not None else None
+        self.line = line
+        self.key = key
+        self.detail = message
+        where = []
+        if self.source:
+            where.append(self.source + (f":{line}" if line is not None else ""))
+        elif line is not None:
+            where.append(f"line {line}")
+        if key:
+            where.append(f"key '{key}'")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class MapError(UserError):
+    """A map file that cannot be loaded or fails validation."""
+
+
+class ScenarioError(UserError):
+    """A scenario file or override that is missing, mistyped or out of range."""
+
+
+class StrategyError(UserError):
+    """An unknown strategy, a bad strategy parameter, or a strategy that broke its contract."""
+
+
+def did_you_mean(name: str, choices: list[str]) -> str:
+    """Return ' (did you mean 'x'?)' for the closest choice, or '' when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""

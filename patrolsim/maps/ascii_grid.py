@@ -1,0 +1,87 @@
+"""ASCII grid maps (``.txt``).
+
+Format: optional ``key: value`` header lines (``name``, ``cell_size`` in metres, default 1;
+``connectivity`` 4 or 8, default 4; ``attribution``), then the grid, one text line per row:
+``#`` wall, ``.`` free, ``1``-``9`` free with that priority weight, ``S`` free and a start position.
+Blank lines and lines starting with ``;`` before the grid are ignored.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import MapError
+from .model import PatrolMap
+from .occupancy import grid_map
+
+HEADER_KEYS = {"name", "cell_size", "connectivity", "attribution"}
+CELL_CHARS = set("#.S123456789")
+
+
+def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
+    """Load an ASCII grid map; errors name the file, line and what was expected."""
+    header: dict[str, str] = {}
+    rows: list[str] = []
+    first_row_line = 0
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.rstrip()
+        if not rows:
+            if not line.strip() or line.lstrip().startswith(";"):
+                continue
+            if ":" in line and not set(line.strip()) <= CELL_CHARS:
+                key, _, value = line.partition(":")
+                key = key.strip().lower()
+                if key not in HEADER_KEYS:
+                    raise MapError(f"unknown header key '{key}'; expected one of "
+                                   f"{', '.join(sorted(HEADER_KEYS))}", source=path, line=lineno)
+                header[key] = value.strip()
+                continue
+            first_row_line = lineno
+        if not line and rows:
+            # trailing blank lines end the grid; blank lines inside it are errors
+            rows.append("")
+            continue
+        bad = set(line) - CELL_CHARS
+        if bad:
+            col = min(line.index(ch) for ch in bad) + 1
+            raise MapError(f"unexpected character {sorted(bad)[0]!r} at column {col}; expected "
+                           "'#' wall, '.' free, '1'-'9' weight or 'S' start", source=path, line=lineno)
+        if rows and rows[-1] == "":
+            raise MapError("blank line inside the grid; expected grid rows to be contiguous",
+                           source=path, line=lineno - 1)
+        rows.append(line)
+    while rows and rows[-1] == "":
+        rows.pop()
+    if not rows:
+        raise MapError("the file has no grid rows; expected lines of '#', '.', '1'-'9' or 'S'",
+                       source=path)
+    cell_size = _header_number(header, "cell_size", 1.0, path)
+    connectivity = _header_number(header, "connectivity", 4, path)
+    if connectivity not in (4, 8):
+        raise MapError(f"connectivity must be 4 or 8, got {header['connectivity']!r}", source=path,
+                       key="connectivity")
+    width = max(len(r) for r in rows)
+    chars = np.array([list(r.ljust(width, "#")) for r in rows])
+    free = chars != "#"
+    weights = np.ones(chars.shape)
+    for d in "123456789":
+        weights[chars == d] = float(d)
+    starts_rc = np.argwhere(chars == "S")
+    return grid_map(header.get("name", path.stem), free, cell_size=float(cell_size),
+                    connectivity=int(connectivity), cell_weights=weights, start_cells=starts_rc,
+                    source=str(path), largest_component=largest_component,
+                    attribution=header.get("attribution", ""),
+                    meta={"first_row_line": first_row_line})
+
+
+def _header_number(header: dict, key: str, default, path: Path):
+    if key not in header:
+        return default
+    try:
+        value = float(header[key])
+    except ValueError:
+        raise MapError(f"expected a number, got {header[key]!r}", source=path, key=key) from None
+    if not value > 0:
+        raise MapError(f"expected a positive number, got {header[key]!r}", source=path, key=key)
+    return int(value) if key == "connectivity" else value

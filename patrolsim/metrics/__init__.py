@@ -1,0 +1,1 @@
+"""Metrics: idleness, coverage and sampled time series."""

@@ -1,0 +1,330 @@
+"""Scenario files (TOML) -> a validated, frozen :class:`Scenario`.
+
+The smallest scenario::
+
+    map = "maps/office.txt"   # relative: the scenario's folder, then its parent, then the working dir
+    duration = 3600           # seconds of simulated time
+    seed = 1
+    [agents]
+    count = 4
+    speed = 1.0               # m/s
+    [strategy]
+    name = "cr"
+
+Every other key is optional; :data:`SCHEMA` lists them with their defaults. Unknown keys, wrong
+types and out-of-range values raise :class:`ScenarioError` naming the file, the line and the key.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ScenarioError, UserError, did_you_mean
+from .maps import PatrolMap, load_map
+
+
+@dataclass(frozen=True)
+class Key:
+    """One scenario key: accepted types, default (None = required) and a range check."""
+
+    types: tuple
+    default: Any
+    help: str
+    check: Callable[[Any], bool] | None = None
+    expect: str = ""
+
+
+def _positive(x) -> bool:
+    return x > 0
+
+
+def _non_negative(x) -> bool:
+    return x >= 0
+
+
+REQUIRED = object()
+
+#: table -> key -> Key. The top level is table "".
+SCHEMA: dict[str, dict[str, Key]] = {
+    "": {
+        "name": Key((str,), "", "a title for tables and plots"),
+        "map": Key((str, dict), REQUIRED, "map file or folder, or a [map] table with `path`"),
+        "duration": Key((int, float), REQUIRED, "seconds of simulated time", _positive, "> 0"),
+        "seed": Key((int,), REQUIRED, "root seed of the run's random generator", _non_negative, ">= 0"),
+        "warmup": Key((int, float), 0.0, "seconds excluded from steady-state metrics", _non_negative, ">= 0"),
+        "sample_interval": Key((int, float), 0.0,
+                               "seconds between time-series samples (0 = duration / 200)", _non_negative,
+                               ">= 0"),
+        "coverage_windows": Key((list,), [60.0, 300.0, 900.0],
+                                "windows W (seconds) for 'fraction seen within the last W'"),
+    },
+    "map": {
+        "path": Key((str,), REQUIRED, "map file or folder"),
+        "largest_component": Key((bool,), False, "keep only the largest connected component"),
+        "cell_size": Key((int, float), 0.0, "patrol-grid cell size for image maps, metres (0 = default)",
+                         _non_negative, ">= 0"),
+    },
+    "agents": {
+        "count": Key((int,), REQUIRED, "number of agents", _positive, ">= 1"),
+        "speed": Key((int, float, list), 1.0, "m/s, one number or one per agent"),
+        "starts": Key((str, list), "auto",
+                      "'auto' (map's S cells, then random), 'map', 'random', node ids, or [x, y] metres"),
+        "sensing_radius": Key((int, float), 0.0, "metres; nodes this close (in sight) are seen on arrival",
+                              _non_negative, ">= 0"),
+        "wait": Key((int, float), 0.0, "seconds each agent stays at every node it arrives at",
+                    _non_negative, ">= 0"),
+        "pass_through_visits": Key((bool,), True,
+                                   "nodes crossed on the way to a goal count as visits"),
+    },
+    "strategy": {
+        "name": Key((str,), REQUIRED, "strategy name (patrolsim strategies), or package.module:Class"),
+    },
+}
+
+#: short override names (CLI flags, API keywords) -> dotted scenario keys
+SHORTHANDS = {"agents": "agents.count", "speed": "agents.speed", "strategy": "strategy.name",
+              "sensing_radius": "agents.sensing_radius", "starts": "agents.starts",
+              "largest_component": "map.largest_component"}
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    """The team: count, speeds (m/s, one per agent), start rule, sensing radius (m), wait (s)."""
+
+    count: int
+    speeds: tuple[float, ...]
+    starts: str | tuple
+    sensing_radius: float
+    wait: float
+    pass_through_visits: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario. ``data`` is the full key tree (defaults filled in) for records and sweeps."""
+
+    name: str
+    map: PatrolMap
+    map_path: str
+    duration: float
+    warmup: float
+    seed: int
+    sample_interval: float
+    coverage_windows: tuple[float, ...]
+    agents: AgentSpec
+    strategy_name: str
+    strategy_params: dict
+    data: dict = field(repr=False)
+    source: str | None = None
+
+
+def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
+    """Read and validate a scenario file; ``overrides`` replace keys (``agents=8``, ``seed=3``,
+    ``strategy="hcr"``, or dotted keys such as ``**{"strategy.w_idle": 2.0}``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError("no such scenario file", source=p)
+    text = p.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"not valid TOML: {exc}", source=p) from None
+    return scenario_from_dict(data, source=p, text=text, overrides=overrides)
+
+
+def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: str = "",
+                       overrides: dict | None = None, base_dir: str | Path | None = None) -> Scenario:
+    """Validate a scenario given as a dict (as parsed from TOML); see :func:`load_scenario`."""
+    data = copy.deepcopy(data)
+    where = _Locator(str(source) if source else "<scenario>", text)
+    for key, value in (overrides or {}).items():
+        _set_dotted(data, SHORTHANDS.get(key, key), value)
+    if isinstance(data.get("map"), dict):
+        data["map"] = dict(data["map"])
+    tree = _validate(data, where)
+    base = Path(base_dir) if base_dir else (Path(source).parent if source else Path.cwd())
+    m = tree["map"]
+    map_path = _resolve_map(m["path"], base, where)
+    try:
+        options = {"cell_size": m["cell_size"]} if m["cell_size"] else {}
+        pmap = load_map(map_path, largest_component=m["largest_component"], **options)
+    except TypeError:
+        raise ScenarioError("cell_size applies only to image maps", source=where.source,
+                            line=where.line("map", "cell_size"), key="map.cell_size") from None
+    agents = _agent_spec(tree["agents"], pmap, where)
+    strat = dict(tree["strategy"])
+    name = strat.pop("name")
+    _check_strategy(name, strat, where)
+    return Scenario(name=tree["name"] or Path(where.source).stem, map=pmap, map_path=str(map_path),
+                    duration=float(tree["duration"]), warmup=float(tree["warmup"]), seed=tree["seed"],
+                    sample_interval=float(tree["sample_interval"]) or tree["duration"] / 200.0,
+                    coverage_windows=tuple(float(w) for w in tree["coverage_windows"]), agents=agents,
+                    strategy_name=name, strategy_params=strat, data=tree,
+                    source=str(source) if source else None)
+
+
+# ---------------------------------------------------------------------------- validation
+class _Locator:
+    """Finds the line of a key in the TOML text, for error messages."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+
+    def line(self, table: str, key: str) -> int | None:
+        current = ""
+        header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
+        assign = re.compile(rf"^\s*(?:{re.escape(table)}\s*\.\s*)?{re.escape(key)}\s*=") if table else \
+            re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i, raw in enumerate(self.lines, start=1):
+            h = header.match(raw)
+            if h:
+                current = h.group(1)
+                if table and current == table and key == "":
+                    return i
+                continue
+            if assign.match(raw) and (current == table or (table and current == "")):
+                return i
+        return None
+
+    def error(self, table: str, key: str, message: str) -> ScenarioError:
+        dotted = f"{table}.{key}" if table else key
+        return ScenarioError(message, source=self.source, line=self.line(table, key), key=dotted)
+
+
+def _set_dotted(data: dict, dotted: str, value: Any) -> None:
+    table, _, key = dotted.rpartition(".")
+    if table == "map" and isinstance(data.get("map"), str):
+        data["map"] = {"path": data["map"]}
+    target = data.setdefault(table, {}) if table else data
+    if not isinstance(target, dict):
+        raise ScenarioError(f"cannot override '{dotted}': '{table}' is not a table", key=dotted)
+    target[key] = value
+
+
+def _type_name(types: tuple) -> str:
+    names = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list",
+             dict: "table"}
+    out = [names[t] for t in types if not (t is int and float in types)]
+    return " or ".join(out)
+
+
+def _check_value(table: str, key: str, spec: Key, value: Any, where: _Locator) -> Any:
+    ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
+    if not ok:
+        raise where.error(table, key, f"expected {_type_name(spec.types)}, got {value!r}")
+    if spec.check is not None and not isinstance(value, (list, dict)) and not spec.check(value):
+        raise where.error(table, key, f"expected a value {spec.expect}, got {value!r}")
+    return value
+
+
+def _validate(data: dict, where: _Locator) -> dict:
+    if isinstance(data.get("map"), str):
+        data["map"] = {"path": data["map"]}
+    tree: dict = {}
+    for key in data:
+        if key not in SCHEMA[""] and key not in SCHEMA:
+            known = sorted(set(SCHEMA[""]) | set(SCHEMA) - {""})
+            raise where.error("", key, f"unknown key{did_you_mean(key, known)}; expected one of "
+                              f"{', '.join(known)}")
+    for table, keys in SCHEMA.items():
+        section = data if table == "" else data.get(table, {})
+        if table and not isinstance(section, dict):
+            raise where.error("", table, f"expected a [{table}] table")
+        if table == "":
+            section = {k: v for k, v in data.items() if k in keys}
+        out: dict = {}
+        for key, value in section.items():
+            if key not in keys:
+                if table == "strategy":
+                    out[key] = value  # checked against the strategy's own parameters
+                    continue
+                raise where.error(table, key, f"unknown key{did_you_mean(key, list(keys))}; expected one of "
+                                  f"{', '.join(keys)}")
+            out[key] = _check_value(table, key, keys[key], value, where)
+        for key, spec in keys.items():
+            if key not in out:
+                if spec.default is REQUIRED:
+                    missing = f"[{table}] " if table else ""
+                    raise ScenarioError(f"missing required key '{key}' {missing}({spec.help})".replace("  ", " "),
+                                        source=where.source, key=f"{table}.{key}" if table else key)
+                out[key] = copy.deepcopy(spec.default)
+        if table == "":
+            tree.update(out)
+        else:
+            tree[table] = out
+    for w in tree["coverage_windows"]:
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
+            raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {w!r}")
+    if tree["warmup"] >= tree["duration"]:
+        raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration "
+                          f"({tree['duration']})")
+    return tree
+
+
+def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
+    p = Path(name).expanduser()
+    candidates = [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]
+    for c in candidates:
+        if c.exists():
+            return c
+    tried = ", ".join(str(c) for c in candidates)
+    raise ScenarioError(f"map '{name}' not found (looked in: {tried})", source=where.source,
+                        line=where.line("", "map") or where.line("map", "path"), key="map")
+
+
+def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
+    count = a["count"]
+    speeds = a["speed"] if isinstance(a["speed"], list) else [a["speed"]] * count
+    if len(speeds) != count or not all(isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0
+                                       for s in speeds):
+        raise where.error("agents", "speed", f"expected a positive number or a list of {count} positive "
+                          f"numbers (m/s), got {a['speed']!r}")
+    starts = a["starts"]
+    if isinstance(starts, str):
+        if starts not in ("auto", "map", "random"):
+            raise where.error("agents", "starts", f"expected 'auto', 'map', 'random' or a list, got {starts!r}")
+        if starts == "map" and len(pmap.starts) < count:
+            raise where.error("agents", "starts", f"the map marks {len(pmap.starts)} start cells but "
+                              f"count = {count}; use 'auto' or list the starts")
+    else:
+        starts = tuple(_start_node(s, pmap, where) for s in starts)
+        if len(starts) != count:
+            raise where.error("agents", "starts", f"expected {count} starts (one per agent), got {len(starts)}")
+    return AgentSpec(count=count, speeds=tuple(float(s) for s in speeds), starts=starts,
+                     sensing_radius=float(a["sensing_radius"]), wait=float(a["wait"]),
+                     pass_through_visits=a["pass_through_visits"])
+
+
+def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
+    """A start given as a node id, or as [x, y] metres (must lie on a free cell of a grid map)."""
+    if isinstance(s, int) and not isinstance(s, bool):
+        if not 0 <= s < pmap.n_nodes:
+            raise where.error("agents", "starts", f"start node {s} does not exist (expected 0..{pmap.n_nodes - 1})")
+        return s
+    if isinstance(s, list) and len(s) == 2 and all(isinstance(c, (int, float)) for c in s):
+        if pmap.grid is not None:
+            g = pmap.grid
+            col = int((s[0] - g.origin[0]) // g.cell_size)
+            row = g.shape[0] - 1 - int((s[1] - g.origin[1]) // g.cell_size)
+            if not (0 <= row < g.shape[0] and 0 <= col < g.shape[1]) or g.cell_node[row, col] < 0:
+                raise where.error("agents", "starts", f"start {s} (metres) is on a wall or outside the map; "
+                                  "expected a free cell")
+            return int(g.cell_node[row, col])
+        return pmap.nearest_node(s)
+    raise where.error("agents", "starts", f"expected a node id or [x, y] in metres, got {s!r}")
+
+
+def _check_strategy(name: str, params: dict, where: _Locator) -> None:
+    from .strategies import strategy_class
+
+    try:
+        strategy_class(name).validate_params(params, source=where.source)
+    except UserError as exc:
+        key = (exc.key or "strategy.name").partition(".")[2]
+        raise ScenarioError(exc.detail, source=where.source, line=where.line("strategy", key or "name"),
+                            key=exc.key or "strategy.name") from None

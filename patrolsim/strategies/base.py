@@ -1,0 +1,97 @@
+"""The strategy interface.
+
+A strategy is one object per team. The engine asks it where an agent goes next whenever the agent
+stands at a node with no plan left. Three kinds of rule fit this one method:
+
+* local rules return a neighbour of the current node;
+* global rules return a path (a list of nodes, each adjacent to the previous, starting with a
+  neighbour of the current node); the engine follows it without asking again until it is used up;
+* team-shared state (a board of intentions, auctions) lives on the strategy object itself, which
+  sees every decision of its team.
+
+Built-in local rules instead name a compiled ``kernel_rule``: the engine then decides inside its
+compiled loop (patrolsim.engine.kernel.choose_local) and never calls :meth:`decide`.
+
+Strategies read the world through a :class:`patrolsim.engine.view.TeamView`, never the engine's
+internals: ``view.own_idleness(agent)`` for what the agent itself has seen, ``view.shared_idleness()``
+for the team board.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+
+from ..errors import StrategyError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.view import TeamView
+
+
+@dataclass(frozen=True)
+class Param:
+    """A documented strategy parameter: its default, type, valid range and meaning."""
+
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple | None = None
+
+
+class Strategy:
+    """Base class of all strategies. Subclasses set ``name``, ``summary``, ``params`` and implement decide()."""
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    #: compiled rule id from patrolsim.engine.kernel (RULE_PYTHON = decide() is called)
+    kernel_rule: ClassVar[int] = 0
+    #: whether agents keep their own idleness memory (conscientious) instead of the shared board
+    own_knowledge: ClassVar[bool] = False
+    params: ClassVar[dict[str, Param]] = {}
+
+    def __init__(self, **values: Any) -> None:
+        self.values = self.validate_params(values)
+
+    @classmethod
+    def validate_params(cls, values: dict[str, Any], source: str | None = None) -> dict[str, Any]:
+        """Defaults filled in; raises StrategyError naming an unknown, mistyped or out-of-range key."""
+        from ..errors import did_you_mean
+
+        out = {k: p.default for k, p in cls.params.items()}
+        for key, value in values.items():
+            if key not in cls.params:
+                known = ", ".join(cls.params) or "none"
+                raise StrategyError(f"unknown parameter for strategy '{cls.name}'"
+                                    f"{did_you_mean(key, list(cls.params))}; it takes: {known}",
+                                    source=source, key=f"strategy.{key}")
+            spec = cls.params[key]
+            kind = type(spec.default)
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise StrategyError(f"expected {kind.__name__}, got {value!r}", source=source,
+                                    key=f"strategy.{key}")
+            if spec.choices is not None and value not in spec.choices:
+                raise StrategyError(f"expected one of {', '.join(map(str, spec.choices))}, got {value!r}",
+                                    source=source, key=f"strategy.{key}")
+            if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+                raise StrategyError(f"expected a value in [{spec.low}, {spec.high}], got {value!r}",
+                                    source=source, key=f"strategy.{key}")
+            out[key] = value
+        return out
+
+    def kernel_params(self) -> dict[int, float]:
+        """Values for the compiled loop's parameter slots (kernel.P_*), for built-in rules."""
+        return {}
+
+    def setup(self, view: "TeamView") -> None:
+        """Called once before the run starts (e.g. to compute tours or partitions)."""
+
+    def decide(self, agent: int, node: int, t: float, view: "TeamView") -> int | Sequence[int]:
+        """Where ``agent`` (standing at ``node`` at time ``t`` seconds) goes next: a neighbour or a path."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """'name (key=value, ...)' for tables and the GUI."""
+        inner = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.values.items())
+        return f"{self.name} ({inner})" if inner else self.name
