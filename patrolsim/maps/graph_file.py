@@ -1,0 +1,169 @@
+"""Graph maps in networkx formats: GraphML (``.graphml``), GML (``.gml``), node-link JSON (``.json``).
+
+Node attributes: ``x`` and ``y`` in metres (or ``pos`` as an ``"x,y"`` string or a two-number list),
+optional ``weight`` (priority, default 1) and ``start`` (true marks a start node). Edge attribute:
+optional ``length`` in metres (default: straight-line distance). Graph attributes ``name``,
+``attribution`` and ``description`` are kept. Edges are undirected; node ids become the map's labels
+(integers when every id is an integer) in the order the file lists the nodes.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import networkx as nx
+import numpy as np
+
+from ..errors import MapError
+from .model import PatrolMap
+
+TRUE_WORDS = {"1", "true", "yes", "y", "t"}
+FALSE_WORDS = {"0", "false", "no", "n", "f", ""}
+
+
+def load_graph_file(path: Path, *, largest_component: bool = False) -> PatrolMap:
+    """Load a GraphML, GML or node-link JSON graph map (format chosen by extension)."""
+    g = _read(path)
+    nodes = list(g.nodes)
+    if not nodes:
+        raise MapError("the graph has no nodes; expected at least one", source=path)
+    index = {node: i for i, node in enumerate(nodes)}
+    positions = np.array([_position(node, data, path) for node, data in g.nodes(data=True)])
+    weights = np.array([_node_number(node, data, "weight", path, 1.0) for node, data in g.nodes(data=True)])
+    starts = tuple(i for i, (node, data) in enumerate(g.nodes(data=True)) if _truthy(node, data, path))
+    edges, lengths = [], []
+    for u, v, data in g.edges(data=True):
+        iu, iv = index[u], index[v]
+        if "length" in data:
+            length = _float(data["length"])
+            if not (length > 0):
+                raise MapError(f"edge ({u!r}, {v!r}) has length {data['length']!r}; expected a positive "
+                               "number of metres", source=path, key="length")
+        else:
+            length = float(np.linalg.norm(positions[iu] - positions[iv]))
+        edges.append((iu, iv))
+        lengths.append(length)
+    labels = [int(n) for n in nodes] if all(_int_like(n) for n in nodes) else nodes
+    text = {k: str(g.graph[k]) for k in ("name", "attribution", "description") if g.graph.get(k)}
+    return PatrolMap.from_edges(text.get("name", path.stem), positions,
+                                np.array(edges, dtype=np.int64).reshape(-1, 2), np.array(lengths),
+                                weights, source=str(path), largest_component=largest_component,
+                                starts=starts, labels=labels, attribution=text.get("attribution", ""),
+                                meta={"description": text.get("description", "")})
+
+
+def write_graph_file(pmap: PatrolMap, path: str | Path) -> None:
+    """Write ``pmap`` as GraphML, GML or node-link JSON, chosen by the extension of ``path``."""
+    path = Path(path)
+    g = nx.Graph()
+    for key, value in (("name", pmap.name), ("attribution", pmap.attribution),
+                       ("description", pmap.meta.get("description", ""))):
+        if value:
+            g.graph[key] = value
+    labels = pmap.labels if pmap.labels is not None else list(range(pmap.n_nodes))
+    starts = set(pmap.starts)
+    for i, ((x, y), w) in enumerate(zip(pmap.positions.tolist(), pmap.weights.tolist())):
+        g.add_node(labels[i], x=x, y=y, weight=w, start=int(i in starts))
+    u, v, lens = pmap.edge_list()
+    g.add_edges_from((labels[a], labels[b], {"length": length})
+                     for a, b, length in zip(u.tolist(), v.tolist(), lens.tolist()))
+    suffix = path.suffix.lower()
+    if suffix == ".graphml":
+        nx.write_graphml(g, path)
+    elif suffix == ".gml":
+        nx.write_gml(g, path)
+    elif suffix == ".json":
+        path.write_text(json.dumps(nx.node_link_data(g, edges="links"), indent=1), encoding="utf-8")
+    else:
+        raise MapError(f"unknown graph format '{path.suffix}'; expected .graphml, .gml or .json",
+                       source=path)
+
+
+def _read(path: Path) -> nx.Graph:
+    """The file as a networkx graph; parse errors become one-line MapErrors."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".graphml":
+            return nx.read_graphml(path)
+        if suffix == ".gml":
+            try:
+                return nx.read_gml(path)
+            except nx.NetworkXError as exc:
+                if "label" not in str(exc):
+                    raise
+                return nx.read_gml(path, label="id")  # nodes without labels: use the numeric ids
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or "nodes" not in data:
+            raise MapError("expected a networkx node-link JSON object with 'nodes' and 'links' "
+                           "(or 'edges')", source=path)
+        edges = "links" if "links" in data else "edges"
+        data.setdefault(edges, [])
+        return nx.node_link_graph(data, edges=edges)
+    except json.JSONDecodeError as exc:
+        raise MapError(f"JSON syntax error: {exc.msg} (column {exc.colno})", source=path,
+                       line=exc.lineno) from None
+    except ParseError as exc:
+        raise MapError(f"XML syntax error: {_one_line(exc)}", source=path, line=exc.position[0]) from None
+    except (nx.NetworkXError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise MapError(f"cannot parse the {suffix.lstrip('.').upper()} graph: "
+                       f"{exc.__class__.__name__}: {_one_line(exc)}", source=path) from None
+
+
+def _position(node, data: dict, path: Path) -> tuple[float, float]:
+    if "x" in data and "y" in data:
+        return _node_number(node, data, "x", path), _node_number(node, data, "y", path)
+    if "pos" in data:
+        pos = data["pos"]
+        parts = pos.split(",") if isinstance(pos, str) else pos
+        values = [_float(p) for p in parts] if isinstance(parts, (list, tuple)) else []
+        if len(values) != 2 or not all(math.isfinite(v) for v in values):
+            raise MapError(f"node {node!r} has pos {pos!r}; expected two numbers 'x,y' in metres",
+                           source=path, key="pos")
+        return values[0], values[1]
+    raise MapError(f"node {node!r} has no coordinates; expected attributes x and y (or pos) in metres",
+                   source=path, key="x")
+
+
+def _node_number(node, data: dict, key: str, path: Path, default: float | None = None) -> float:
+    if key not in data and default is not None:
+        return default
+    value = _float(data[key])
+    if not math.isfinite(value):
+        raise MapError(f"node {node!r} has {key} = {data[key]!r}; expected a number", source=path, key=key)
+    return value
+
+
+def _truthy(node, data: dict, path: Path) -> bool:
+    value = data.get("start", False)
+    if isinstance(value, (bool, int, float)):
+        return bool(value)
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS | FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise MapError(f"node {node!r} has start = {value!r}; expected true/false or 1/0", source=path,
+                   key="start")
+
+
+def _float(value) -> float:
+    """``value`` as a float, NaN when it is not a number (bools are not numbers)."""
+    if isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _int_like(node) -> bool:
+    if isinstance(node, bool):
+        return False
+    if isinstance(node, int):
+        return True
+    return isinstance(node, str) and node.strip().lstrip("-").isdigit()
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text or exc.__class__.__name__

@@ -1,0 +1,156 @@
+"""GraphML / GML / node-link JSON loader and writer."""
+import json
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from patrolsim.errors import MapError
+from patrolsim.maps import load_map
+from patrolsim.maps.graph_file import write_graph_file
+from patrolsim.maps.model import PatrolMap
+
+
+def small_graph() -> nx.Graph:
+    g = nx.Graph(name="Tri", attribution="me")
+    g.add_node("b", x=3.0, y=0.0, weight=2.5)
+    g.add_node("a", x=0.0, y=0.0, start=True)
+    g.add_node("c", x=3.0, y=4.0)
+    g.add_edge("a", "b")
+    g.add_edge("b", "c", length=6.0)
+    g.add_edge("c", "a")
+    return g
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gml", ".json"])
+def test_each_format(tmp_path, suffix):
+    g = small_graph()
+    p = tmp_path / f"tri{suffix}"
+    if suffix == ".graphml":
+        nx.write_graphml(g, p)
+    elif suffix == ".gml":
+        nx.write_gml(g, p)
+    else:
+        p.write_text(json.dumps(nx.node_link_data(g, edges="links")))
+    m = load_map(p)
+    assert m.labels == ["b", "a", "c"]  # file order
+    assert m.positions.tolist() == [[3.0, 0.0], [0.0, 0.0], [3.0, 4.0]]
+    assert m.weights.tolist() == [2.5, 1.0, 1.0]
+    assert m.starts == (1,)
+    assert m.edge_length(0, 1) == 3.0           # Euclidean default
+    assert m.edge_length(0, 2) == 6.0           # explicit length
+    assert m.edge_length(1, 2) == 5.0
+    assert m.name == "Tri" and m.attribution == "me"
+
+
+def test_pos_string_and_list_and_integer_ids(tmp_path):
+    data = {"directed": False, "multigraph": False, "graph": {},
+            "nodes": [{"id": 0, "pos": [0, 0]}, {"id": 1, "pos": "1.5,2"}],
+            "edges": [{"source": 0, "target": 1}]}
+    p = tmp_path / "p.json"
+    p.write_text(json.dumps(data))
+    m = load_map(p)
+    assert m.labels == [0, 1] and m.name == "p"
+    assert m.positions.tolist() == [[0.0, 0.0], [1.5, 2.0]] and m.edge_length(0, 1) == 2.5
+
+
+def test_directed_file_is_read_as_undirected(tmp_path):
+    g = nx.DiGraph()
+    g.add_node("a", x=0, y=0)
+    g.add_node("b", x=0, y=2)
+    g.add_edge("a", "b")
+    p = tmp_path / "d.graphml"
+    nx.write_graphml(g, p)
+    m = load_map(p)
+    assert m.n_edges == 1 and m.edge_length(1, 0) == 2.0
+
+
+def test_gml_without_labels_uses_ids(tmp_path):
+    p = tmp_path / "n.gml"
+    p.write_text("graph [\n node [ id 7 x 0 y 0 ]\n node [ id 9 x 1 y 0 ]\n edge [ source 7 target 9 ]\n]\n")
+    m = load_map(p)
+    assert m.labels == [7, 9] and m.total_length() == 1.0
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gml", ".json"])
+def test_round_trip(tmp_path, suffix):
+    pos = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 7.5], [-3.25, 4.0]])
+    edges = np.array([[0, 1], [1, 2], [2, 3], [3, 0]])
+    src = PatrolMap.from_edges("rt", pos, edges, np.array([10.0, 8.0, 14.0, 5.2]),
+                               np.array([1.0, 2.0, 3.5, 1.0]), starts=(2,), labels=["w", "x", "y", "z"],
+                               attribution="credit")
+    out = tmp_path / f"rt{suffix}"
+    write_graph_file(src, out)
+    back = load_map(out)
+    assert back.labels == src.labels and back.name == "rt" and back.attribution == "credit"
+    assert np.allclose(back.positions, src.positions)
+    assert np.array_equal(back.indptr, src.indptr) and np.array_equal(back.indices, src.indices)
+    assert np.allclose(back.lengths, src.lengths)
+    assert np.array_equal(back.weights, src.weights)
+    assert back.starts == (2,)
+
+
+def test_write_unknown_extension(tmp_path):
+    src = PatrolMap.from_edges("x", np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([[0, 1]]))
+    with pytest.raises(MapError, match="unknown graph format"):
+        write_graph_file(src, tmp_path / "x.dot")
+
+
+def node_link(tmp_path, nodes, edges, name="e.json"):
+    p = tmp_path / name
+    p.write_text(json.dumps({"directed": False, "multigraph": False, "graph": {},
+                             "nodes": nodes, "links": edges}))
+    return p
+
+
+@pytest.mark.parametrize("nodes, edges, key, fragment", [
+    ([{"id": "a", "x": 0, "y": 0}, {"id": "hall", "x": 1}], [], "x", "node 'hall' has no coordinates"),
+    ([{"id": "a", "x": 0, "y": "north"}], [], "y", "node 'a' has y = 'north'; expected a number"),
+    ([{"id": "a", "pos": "1;2"}], [], "pos", "node 'a' has pos '1;2'"),
+    ([{"id": "a", "x": 0, "y": 0, "weight": "heavy"}], [], "weight", "expected a number"),
+    ([{"id": "a", "x": 0, "y": 0, "start": "maybe"}], [], "start", "expected true/false"),
+    ([{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 0}],
+     [{"source": "a", "target": "b", "length": "far"}], "length", "edge ('a', 'b') has length 'far'"),
+    ([{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 0}],
+     [{"source": "a", "target": "b", "length": -2}], "length", "expected a positive number"),
+])
+def test_attribute_errors_name_node_and_key(tmp_path, nodes, edges, key, fragment):
+    p = node_link(tmp_path, nodes, edges)
+    with pytest.raises(MapError) as err:
+        load_map(p)
+    msg = str(err.value)
+    assert msg.startswith(str(p)) and f"key '{key}'" in msg and fragment in msg
+
+
+def test_parse_errors_are_one_line(tmp_path):
+    p = tmp_path / "bad.graphml"
+    p.write_text("<graphml>\n<graph>\n<node id='a'>\n</graphml>\n")
+    with pytest.raises(MapError) as err:
+        load_map(p)
+    assert str(err.value).startswith(f"{p}:4: XML syntax error") and "\n" not in str(err.value)
+    p = tmp_path / "bad.json"
+    p.write_text('{"nodes": [\n{"id": 1,}\n]}')
+    with pytest.raises(MapError) as err:
+        load_map(p)
+    assert str(err.value).startswith(f"{p}:2: JSON syntax error")
+    p = tmp_path / "bad.gml"
+    p.write_text("graph [\n node [ id 0 label \"a\" \n")
+    with pytest.raises(MapError) as err:
+        load_map(p)
+    assert str(err.value).startswith(f"{p}: cannot parse the GML graph") and "\n" not in str(err.value)
+    p = tmp_path / "list.json"
+    p.write_text("[1, 2]")
+    with pytest.raises(MapError, match="node-link JSON object"):
+        load_map(p)
+
+
+def test_empty_graph(tmp_path):
+    with pytest.raises(MapError, match="no nodes"):
+        load_map(node_link(tmp_path, [], []))
+
+
+def test_euclidean_lengths_match_positions(tmp_path):
+    p = node_link(tmp_path, [{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 1}],
+                  [{"source": "a", "target": "b"}])
+    assert load_map(p).total_length() == pytest.approx(math.sqrt(2))

@@ -1,0 +1,63 @@
+"""Every map shipped in maps/ loads, is connected and non-trivial; the real-data maps match their sources."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from patrolsim.maps import load_map, map_files
+
+MAPS = Path(__file__).resolve().parents[2] / "maps"
+SHIPPED = map_files(MAPS)
+
+
+def test_expected_maps_are_shipped():
+    names = {p.name for p in SHIPPED}
+    assert {"open_square.txt", "office.txt", "warehouse.txt", "campus.txt", "mall.txt",
+            "hospital_floor.yaml", "city_blocks.graphml", "ring_road.gml", "plaza.json", "mesa_az",
+            "columbus.graph"} <= names
+    assert {p.suffix for p in SHIPPED} >= {".txt", ".yaml", ".graph", ".graphml", ".gml", ".json"}
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_map_loads_connected(path):
+    m = load_map(path)
+    assert m.n_nodes >= 15 and m.n_edges >= m.n_nodes - 1
+    assert int(m.component_labels().max()) == 0
+    assert np.all(np.diff(m.indptr) > 0)
+    assert m.total_length() > 100.0
+    assert m.name != path.stem  # every shipped map carries a display name
+
+
+def test_grid_maps_use_patrol_sized_cells():
+    for p in SHIPPED:
+        m = load_map(p)
+        if m.grid is not None:
+            assert 1.0 <= m.grid.cell_size <= 2.0, p.name
+
+
+def test_mesa_street_network():
+    m = load_map(MAPS / "mesa_az")
+    assert m.n_nodes == 220 and m.n_edges == 293
+    assert m.total_length() == pytest.approx(31_825.58, abs=1.0)
+    assert m.name == "Mesa, AZ (street network)"
+    assert "PySAL / GeoDa GeoDaNet example data (Mesa, AZ)" in m.attribution
+    assert "libpysal" in m.attribution and "BSD-3-Clause" in m.attribution
+
+
+def test_columbus_graph():
+    m = load_map(MAPS / "columbus.graph")
+    assert m.n_nodes == 49 and m.n_edges == 118
+    xmin, ymin, xmax, ymax = m.bounds()
+    assert 8_000 < xmax - xmin < 11_000
+    assert "Anselin (1988)" in m.attribution and "libpysal" in m.attribution
+
+
+def test_office_has_weights_and_starts():
+    m = load_map(MAPS / "office.txt")
+    assert m.weights.max() >= 3 and len(m.starts) >= 2
+
+
+def test_hospital_default_cells_are_one_metre():
+    m = load_map(MAPS / "hospital_floor.yaml")
+    assert m.grid.cell_size == 1.0 and m.grid.origin == (-2.0, -1.5)
+    assert load_map(MAPS / "hospital_floor.yaml", cell_size=0.5, largest_component=True).n_nodes > m.n_nodes
