@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# agent integer columns
-A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN = 0, 1, 2, 3
+# agent integer columns (A_MODE: who decides when the plan runs out)
+A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN, A_MODE = 0, 1, 2, 3, 4
+MODE_STRATEGY, MODE_EXTERNAL = 0, 1
 # agent float columns
 A_DEPART, A_ARRIVE, A_SPEED, A_DIST = 0, 1, 2, 3
 # node metric rows (float)
@@ -21,13 +22,13 @@ M_LAST, M_FIRST, M_AREA, M_ISUM, M_ISQ, M_IMAX = 0, 1, 2, 3, 4, 5
 # node metric rows (int)
 M_VISITS, M_ICOUNT = 0, 1
 # counters
-C_DECISIONS, C_NODE_MEET, C_EDGE_MEET, C_ARRIVALS = 0, 1, 2, 3
+C_DECISIONS, C_NODE_MEET, C_EDGE_MEET, C_ARRIVALS, C_LOG = 0, 1, 2, 3, 4
 # built-in rules (0 = decided in Python)
 RULE_PYTHON, RULE_RANDOM, RULE_CR, RULE_HCR = 0, 1, 2, 3
 # parameter slots
 P_WAIT, P_W_IDLE, P_W_DIST, P_PASS_VISITS = 0, 1, 2, 3
 # advance() return codes
-DONE, NEED_DECISION, BAD_PLAN = 0, 1, 2
+DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
@@ -108,10 +109,17 @@ def visit(node, t, agent, know, own, board, m_flt, m_int):
 
 
 @njit(cache=True)
-def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int):
-    """Visit every node the agent senses from ``node`` (itself included)."""
+def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, log_t, log_i, counters):
+    """Visit every node the agent senses from ``node`` (itself included); log them if logging is on."""
     for k in range(sense_ptr[node], sense_ptr[node + 1]):
-        visit(sense_idx[k], t, agent, know, own, board, m_flt, m_int)
+        seen = sense_idx[k]
+        visit(seen, t, agent, know, own, board, m_flt, m_int)
+        if log_t.size:
+            n = counters[C_LOG]
+            log_t[n] = t
+            log_i[n, 0] = seen
+            log_i[n, 1] = agent
+            counters[C_LOG] = n + 1
 
 
 # ---------------------------------------------------------------------------- built-in rules
@@ -173,13 +181,17 @@ def start_leg(agent, node, nxt, t, indptr, indices, lengths, a_int, a_flt, count
 
 @njit(cache=True)
 def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
-            a_int, a_flt, plan, heap, know, own, board, m_flt, m_int, counters, params, rng):
+            a_int, a_flt, plan, heap, know, own, board, m_flt, m_int, counters, params, rng,
+            log_t, log_i):
     """Process arrivals with time <= ``until``.
 
     ``resume`` is an agent whose decision Python has just written into its plan (or -1).
     Returns (status, agent): (DONE, -1) when the next event is later than ``until``;
     (NEED_DECISION, a) when agent a stands at a node and its strategy must decide in Python;
-    (BAD_PLAN, a) when a's plan names a node that is not adjacent to where it stands.
+    (EXTERNAL, a) when a is under external control (e.g. dispatched) and its plan is used up;
+    (BAD_PLAN, a) when a's plan names a node that is not adjacent to where it stands;
+    (LOG_FULL, -1) when the visit log (``log_t``/``log_i``, off when empty) must be drained.
+    Arrivals that return to Python have been processed (visits done); resuming continues them.
     """
     wait = params[P_WAIT]
     pass_visits = params[P_PASS_VISITS] > 0.0
@@ -195,11 +207,15 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             t = a_flt[agent, A_ARRIVE]
             if t > until:
                 return DONE, -1
+            if log_t.size and counters[C_LOG] + sense_ptr[a_int[agent, A_TO] + 1] \
+                    - sense_ptr[a_int[agent, A_TO]] > log_t.size:
+                return LOG_FULL, -1
             node = a_int[agent, A_TO]
             counters[C_ARRIVALS] += 1
             plan_left = a_int[agent, A_PLAN_LEN] - a_int[agent, A_PLAN_POS]
             if pass_visits or plan_left <= 0:
-                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int)
+                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, log_t, log_i,
+                      counters)
             # another agent already standing at this node now
             for b in range(a_int.shape[0]):
                 if b != agent and a_int[b, A_FROM] == node and a_flt[b, A_DEPART] >= t \
@@ -210,6 +226,8 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
         if a_int[agent, A_PLAN_POS] < a_int[agent, A_PLAN_LEN]:
             nxt = plan[agent, a_int[agent, A_PLAN_POS]]
             a_int[agent, A_PLAN_POS] += 1
+        elif a_int[agent, A_MODE] == MODE_EXTERNAL:
+            return EXTERNAL, agent
         elif indptr[node + 1] == indptr[node]:
             a_flt[agent, A_ARRIVE] = np.inf  # isolated node: nowhere to go
             sift_down(heap, a_flt, 0)

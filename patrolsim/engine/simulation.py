@@ -1,14 +1,16 @@
 """Simulation: one run of one team on one map, stepped in continuous simulated time."""
 from __future__ import annotations
 
+import heapq
+import itertools
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from ..errors import StrategyError
 from ..metrics.series import SeriesRecorder
-from ..strategies import Strategy, strategy_class
+from ..strategies import Hold, Strategy, strategy_class
 from . import kernel as K
 from .result import Result, build_result
 from .sensing import sensing_sets
@@ -52,9 +54,12 @@ class Simulation:
         self.series = SeriesRecorder(sc.coverage_windows)
         self._warming = sc.warmup > 0
         self._samples_taken = 0
+        self._scheduled: list[tuple[float, int, Callable]] = []
+        self._seq = itertools.count()
+        self._visit_listeners: list[Callable] = []
+        self._controllers: dict[int, Callable] = {}
         self.view = TeamView(self)
         self.strategy.setup(self.view)
-        self.advance_to(0.0)
 
     # ------------------------------------------------------------------ stepping
     @property
@@ -69,8 +74,12 @@ class Simulation:
         state = self.state
         while True:
             target = min(t, self.scenario.warmup if self._warming else self.next_sample_time)
+            if self._scheduled and self._scheduled[0][0] < target:
+                target = self._scheduled[0][0]
             self._run_events(target)
             self.now = target
+            while self._scheduled and self._scheduled[0][0] <= target:
+                heapq.heappop(self._scheduled)[2](self)
             if self._warming and target == self.scenario.warmup:
                 self._warming = False
                 self.t0 = target
@@ -93,21 +102,93 @@ class Simulation:
         resume = -1
         while True:
             status, agent = state.advance(until, resume, strategy.kernel_rule)
-            if status == K.DONE:
-                return
+            resume = -1
+            if status == K.DONE or status == K.LOG_FULL:
+                self._drain_visits()
+                if status == K.DONE:
+                    return
+                continue
             node = int(state.a_int[agent, K.A_TO])
             if status == K.BAD_PLAN:
                 bad = state.plan[agent, state.a_int[agent, K.A_PLAN_POS] - 1]
                 raise StrategyError(f"strategy '{strategy.name}' sent agent {agent} from node {node} to "
                                     f"node {bad}, which is not adjacent; a plan must follow edges")
             self.now = float(state.a_flt[agent, K.A_ARRIVE])
+            self._drain_visits()
+            if status == K.EXTERNAL:
+                self._controllers[agent](self, agent, node, self.now)
+                if state.a_flt[agent, K.A_ARRIVE] > self.now:
+                    continue  # the controller made the agent hold
+                if state.a_int[agent, K.A_MODE] == K.MODE_EXTERNAL and \
+                        state.a_int[agent, K.A_PLAN_POS] >= state.a_int[agent, K.A_PLAN_LEN]:
+                    raise RuntimeError(f"the controller of agent {agent} gave it nothing to do at node {node}")
+                resume = agent
+                continue
             choice = strategy.decide(agent, node, self.now, self.view)
+            state.counters[K.C_DECISIONS] += 1
+            if isinstance(choice, Hold):
+                self.hold(agent, choice.seconds)
+                continue
             path = [choice] if isinstance(choice, (int, np.integer)) else list(choice)
             if not path:
                 raise StrategyError(f"strategy '{strategy.name}' returned no next node for agent {agent}")
             state.set_plan(agent, path)
-            state.counters[K.C_DECISIONS] += 1
             resume = agent
+
+    def _drain_visits(self) -> None:
+        if self._visit_listeners and self.state.counters[K.C_LOG]:
+            times, nodes, agents = self.state.drain_visit_log()
+            for listener in self._visit_listeners:
+                listener(times, nodes, agents)
+
+    # ------------------------------------------------------------------ hooks for incidents, GUI, plugins
+    def schedule(self, t: float, callback: Callable[["Simulation"], None]) -> None:
+        """Call ``callback(sim)`` at simulated time t (after the arrivals at t; ties in call order)."""
+        if t < self.now:
+            raise ValueError(f"cannot schedule at {t}: it is already {self.now}")
+        heapq.heappush(self._scheduled, (float(t), next(self._seq), callback))
+
+    def on_visits(self, listener: Callable[[np.ndarray, np.ndarray, np.ndarray], None]) -> None:
+        """Call ``listener(times, nodes, agents)`` with every visit, in event order, in batches that are
+        always delivered before any later decision, scheduled callback or return from advance_to."""
+        self.state.enable_visit_log()
+        self._visit_listeners.append(listener)
+
+    def hold(self, agent: int, seconds: float) -> None:
+        """Keep ``agent``, which stands at a node now, there for ``seconds``; then it asks again."""
+        st = self.state
+        node = st.a_int[agent, K.A_TO]
+        st.a_int[agent, K.A_FROM] = node
+        st.a_int[agent, K.A_PLAN_LEN] = st.a_int[agent, K.A_PLAN_POS] = 0
+        st.a_flt[agent, K.A_DEPART] = self.now
+        st.a_flt[agent, K.A_ARRIVE] = self.now + seconds
+        K.heapify(st.heap, st.a_flt)
+
+    def take_control(self, agent: int, path: list[int],
+                     on_arrival: Callable[["Simulation", int, int, float], None]) -> None:
+        """Steer ``agent`` along ``path`` (starting at a neighbour of the node it is heading to); when the
+        path is used up, ``on_arrival(sim, agent, node, t)`` decides: :meth:`set_path`, :meth:`hold`
+        or :meth:`release`. A holding agent leaves at once."""
+        st = self.state
+        st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL
+        self._controllers[agent] = on_arrival
+        self.set_path(agent, path)
+        if st.a_int[agent, K.A_FROM] == st.a_int[agent, K.A_TO] and st.a_flt[agent, K.A_ARRIVE] > self.now:
+            st.a_flt[agent, K.A_ARRIVE] = self.now
+            K.heapify(st.heap, st.a_flt)
+
+    def set_path(self, agent: int, path: list[int]) -> None:
+        """Replace ``agent``'s plan (node ids, the first adjacent to the node it is heading to)."""
+        self.state.set_plan(agent, path)
+
+    def release(self, agent: int) -> None:
+        """Hand ``agent`` back to its strategy (it decides at the node the agent reaches next)."""
+        self.state.a_int[agent, K.A_MODE] = K.MODE_STRATEGY
+        self._controllers.pop(agent, None)
+
+    def heading_to(self, agent: int) -> int:
+        """The node ``agent`` stands at or will reach next."""
+        return int(self.state.a_int[agent, K.A_TO])
 
     # ------------------------------------------------------------------ queries
     def agent_positions(self, t: float | None = None) -> np.ndarray:

@@ -22,7 +22,7 @@ class EngineState:
         n, a = pmap.n_nodes, len(starts)
         self.map = pmap
         self.sense_ptr, self.sense_idx = sense_ptr, sense_idx
-        self.a_int = np.zeros((a, 4), dtype=np.int64)
+        self.a_int = np.zeros((a, 5), dtype=np.int64)
         self.a_int[:, K.A_FROM] = starts
         self.a_int[:, K.A_TO] = starts
         self.a_flt = np.zeros((a, 4), dtype=np.float64)
@@ -34,7 +34,9 @@ class EngineState:
         self.know = np.zeros((a, n)) if self.own else self.board.reshape(1, n)
         self.m_flt = np.zeros((6, n), dtype=np.float64)
         self.m_int = np.zeros((2, n), dtype=np.int64)
-        self.counters = np.zeros(4, dtype=np.int64)
+        self.counters = np.zeros(5, dtype=np.int64)
+        self.log_t = np.zeros(0)
+        self.log_i = np.zeros((0, 2), dtype=np.int64)
         self.params = np.zeros(N_PARAMS, dtype=np.float64)
         self.params[K.P_PASS_VISITS] = 1.0
         self.rng = np.array([rng_seed], dtype=np.uint64)
@@ -88,4 +90,18 @@ class EngineState:
         return K.advance(until, resume, rule, m.indptr, m.indices, m.lengths, self.sense_ptr,
                          self.sense_idx, self.a_int, self.a_flt, self.plan, self.heap, self.know,
                          self.own, self.board, self.m_flt, self.m_int, self.counters, self.params,
-                         self.rng)
+                         self.rng, self.log_t, self.log_i)
+
+    def enable_visit_log(self, capacity: int = 65536) -> None:
+        """Record every visit (time, node, agent) until drained by :meth:`drain_visit_log`."""
+        if self.log_t.size == 0:
+            capacity = max(capacity, int(np.diff(self.sense_ptr).max()) + 1)
+            self.log_t = np.zeros(capacity)
+            self.log_i = np.zeros((capacity, 2), dtype=np.int64)
+
+    def drain_visit_log(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(times, nodes, agents) of the visits logged since the last drain, in event order."""
+        n = int(self.counters[K.C_LOG])
+        out = (self.log_t[:n].copy(), self.log_i[:n, 0].copy(), self.log_i[:n, 1].copy())
+        self.counters[K.C_LOG] = 0
+        return out

@@ -28,6 +28,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass(frozen=True)
+class Hold:
+    """A decision to stay at the current node for ``seconds`` (then the strategy is asked again)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Param:
     """A documented strategy parameter: its default, type, valid range and meaning."""
 
@@ -87,8 +94,9 @@ class Strategy:
     def setup(self, view: "TeamView") -> None:
         """Called once before the run starts (e.g. to compute tours or partitions)."""
 
-    def decide(self, agent: int, node: int, t: float, view: "TeamView") -> int | Sequence[int]:
-        """Where ``agent`` (standing at ``node`` at time ``t`` seconds) goes next: a neighbour or a path."""
+    def decide(self, agent: int, node: int, t: float, view: "TeamView") -> int | Sequence[int] | Hold:
+        """Where ``agent`` (standing at ``node`` at time ``t`` seconds) goes next: a neighbour, a path,
+        or ``Hold(seconds)`` to stay put."""
         raise NotImplementedError
 
     def describe(self) -> str:
