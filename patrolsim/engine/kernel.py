@@ -157,12 +157,15 @@ def choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, para
 
 # ---------------------------------------------------------------------------- movement
 @njit(cache=True)
-def start_leg(agent, node, nxt, t, indptr, indices, lengths, a_int, a_flt, counters):
-    """Send ``agent`` from ``node`` towards neighbour ``nxt`` leaving at time t; False if not adjacent."""
+def start_leg(agent, node, nxt, t, indptr, indices, lengths, a_int, a_flt, counters, moves):
+    """Send ``agent`` from ``node`` towards neighbour ``nxt`` leaving at time t; False if not adjacent.
+
+    ``moves[k]`` counts departures along CSR entry k (for the predictability of the patrol)."""
     length = -1.0
     for k in range(indptr[node], indptr[node + 1]):
         if indices[k] == nxt:
             length = lengths[k]
+            moves[k] += 1
             break
     if length < 0.0:
         return False
@@ -182,7 +185,7 @@ def start_leg(agent, node, nxt, t, indptr, indices, lengths, a_int, a_flt, count
 @njit(cache=True)
 def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             a_int, a_flt, plan, heap, know, own, board, m_flt, m_int, counters, params, rng,
-            log_t, log_i):
+            log_t, log_i, moves):
     """Process arrivals with time <= ``until``.
 
     ``resume`` is an agent whose decision Python has just written into its plan (or -1).
@@ -237,7 +240,7 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             counters[C_DECISIONS] += 1
         else:
             return NEED_DECISION, agent
-        if not start_leg(agent, node, nxt, t + wait, indptr, indices, lengths, a_int, a_flt, counters):
+        if not start_leg(agent, node, nxt, t + wait, indptr, indices, lengths, a_int, a_flt, counters, moves):
             return BAD_PLAN, agent
         # the agent was at the top of the heap (or is resuming from it): its key only grew
         sift_down(heap, a_flt, 0)

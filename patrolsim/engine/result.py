@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import __version__
 from ..metrics.coverage import coverage, time_to_full_coverage, windowed_coverage
-from ..metrics.idleness import idleness_metrics, node_table
+from ..metrics.idleness import choice_entropy, idleness_metrics, node_table
 from ..metrics.series import window_key
 from . import kernel as K
 
@@ -62,6 +62,7 @@ def build_result(sim: "Simulation") -> Result:
         "distance_total_m": float(distance.sum()),
         "node_interference": int(st.counters[K.C_NODE_MEET]),
         "edge_interference": int(st.counters[K.C_EDGE_MEET]),
+        "choice_entropy_bits": choice_entropy(pmap.indptr, st.moves),
     })
     metrics = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in metrics.items()}
     run = {

@@ -34,6 +34,7 @@ class EngineState:
         self.know = np.zeros((a, n)) if self.own else self.board.reshape(1, n)
         self.m_flt = np.zeros((6, n), dtype=np.float64)
         self.m_int = np.zeros((2, n), dtype=np.int64)
+        self.moves = np.zeros(pmap.indices.size, dtype=np.int64)
         self.counters = np.zeros(5, dtype=np.int64)
         self.log_t = np.zeros(0)
         self.log_i = np.zeros((0, 2), dtype=np.int64)
@@ -52,6 +53,7 @@ class EngineState:
         self.m_flt[K.M_LAST] = t
         self.m_flt[K.M_FIRST] = np.inf
         self.m_int[:] = 0
+        self.moves[:] = 0
         self.counters[[K.C_NODE_MEET, K.C_EDGE_MEET]] = 0
         # distance already covered before t on the current leg does not count
         self.a_flt[:, K.A_DIST] = self.remaining_leg_m(t)
@@ -90,7 +92,7 @@ class EngineState:
         return K.advance(until, resume, rule, m.indptr, m.indices, m.lengths, self.sense_ptr,
                          self.sense_idx, self.a_int, self.a_flt, self.plan, self.heap, self.know,
                          self.own, self.board, self.m_flt, self.m_int, self.counters, self.params,
-                         self.rng, self.log_t, self.log_i)
+                         self.rng, self.log_t, self.log_i, self.moves)
 
     def enable_visit_log(self, capacity: int = 65536) -> None:
         """Record every visit (time, node, agent) until drained by :meth:`drain_visit_log`."""

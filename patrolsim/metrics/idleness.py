@@ -60,3 +60,17 @@ def instantaneous(m_flt: np.ndarray, weights: np.ndarray, t: float) -> tuple[flo
     """(mean, weighted mean, max) of I(v, t) over nodes at time t, in seconds."""
     idle = t - m_flt[K.M_LAST]
     return float(idle.mean()), float((weights * idle).sum() / weights.sum()), float(idle.max())
+
+
+def choice_entropy(indptr: np.ndarray, moves: np.ndarray) -> float:
+    """Unpredictability of the patrol: the entropy (bits) of the next-node choice at a node, averaged
+    over departures. 0 means an observer who knows where an agent is always knows where it goes next;
+    log2(degree) is a uniform random walk. ``moves[k]`` counts departures along CSR entry k."""
+    total = moves.sum()
+    if total == 0:
+        return 0.0
+    node_of = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
+    out_of = np.bincount(node_of, weights=moves, minlength=indptr.size - 1)
+    p = moves / np.maximum(out_of[node_of], 1)
+    terms = np.where(moves > 0, -moves * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+    return float(terms.sum() / total)
