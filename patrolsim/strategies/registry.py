@@ -16,6 +16,10 @@ BUILTIN: dict[str, str] = {
     "cr": "patrolsim.strategies.reactive:ConscientiousReactive",
     "hcr": "patrolsim.strategies.reactive:HeuristicConscientiousReactive",
     "hpcc": "patrolsim.strategies.cognitive:HeuristicPathfinderCC",
+    "risk": "patrolsim.strategies.policing:RiskWeighted",
+    "proportional": "patrolsim.strategies.policing:ProportionalWalk",
+    "hotspot-dwell": "patrolsim.strategies.policing:HotspotDwell",
+    "posts": "patrolsim.strategies.policing:Posts",
 }
 
 

@@ -1,0 +1,318 @@
+"""Policing strategies: patrol effort steered by node weights read as risk (crime counts, calls for
+service, value at stake). Weights come from the map (``weight``); times are seconds, distances metres.
+
+* ``risk``: go where weighted idleness is removed fastest (global goal rule).
+* ``proportional``: a random walk whose visit shares are proportional to weight^alpha.
+* ``hotspot-dwell``: timed stops at the highest-risk places, ordinary patrol in between.
+* ``posts``: stationary posts at the weighted p-median; agents leave only when dispatched.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Hold, Param, Strategy
+from .goal_search import best_goal, straight_line_factor
+from .pmedian import solve_pmedian
+
+_TAU = Param(60.0, "seconds added to the travel time in the goal score, so a node next door does not win "
+             "on nearness alone (larger = idleness counts more than distance)", low=1e-3)
+_EXPONENT = Param(1.0, "exponent k on node weights: weight^k (0 = ignore weights, uniform coverage; "
+                  "1 = in proportion to risk; larger = focus on hot spots)", low=0.0, high=20.0)
+_OBSERVE = Param(60.0, "seconds between the records of a stationary agent's node as seen (a standing "
+                 "agent keeps its node's idleness at most this large)", low=1e-3)
+
+
+def _risk_gain(weights: np.ndarray, exponent: float) -> np.ndarray:
+    """weight^exponent scaled so the largest is 1 (a pure change of units of the score)."""
+    return (weights / weights.max()) ** exponent
+
+
+class RiskWeighted(Strategy):
+    """``risk``: risk-weighted idleness. Each agent heads for the node whose weighted idleness it
+    removes fastest.
+
+    Rule: at node u, with T(v) = d(u, v) / speed the travel time (s), I(v) the team's shared idleness
+    (s) and w(v) the node weight, the goal is::
+
+        argmax_{v != u, v not another agent's goal}  w(v)^exponent * (I(v) + T(v)) / (T(v) + tau_s)
+
+    i.e. the weighted idleness v will have when the agent gets there, per second of travel
+    (``tau_s`` regularises short trips). The agent follows a shortest path to the goal; nodes on the way
+    count as visits. ``exponent`` slides from uniform coverage (0) through risk-proportional effort (1)
+    to hot-spot focus (large). Ties go to the nearer node. The search is a best-first Dijkstra that stops
+    when no farther node can beat the best found (:mod:`patrolsim.strategies.goal_search`), so it stays
+    fast on 10,000-node maps.
+
+    Source: the goal-choosing "cognitive" agents of Almeida et al. (2004), with idleness weighted by
+    node priority as in the weighted-idleness criteria of Machado et al. (2002); the time-rate form is
+    this simulator's.
+    """
+
+    name = "risk"
+    summary = "goal = most weighted idleness removed per second of travel (tunable hot-spot focus)"
+    params = {"exponent": _EXPONENT, "tau_s": _TAU}
+
+    def setup(self, view):
+        pmap = view.map
+        self.gain = _risk_gain(pmap.weights, self.values["exponent"])
+        self.goal = np.full(view.n_agents, -1, dtype=np.int64)
+        self._allowed = np.ones(pmap.n_nodes, dtype=np.bool_)
+        self._no_extra = np.zeros(pmap.n_nodes)
+        self._line_factor = straight_line_factor(pmap.positions, pmap.indptr, pmap.indices, pmap.lengths)
+
+    def decide(self, agent, node, t, view):
+        goal, path = self.find_goal(agent, node, view, view.shared_idleness(t), self._allowed,
+                                    self._no_extra, np.inf)
+        if goal < 0:  # every other node is someone's goal: any neighbour
+            nbrs = view.map.neighbours(node)
+            return int(nbrs[view.rng.integers(nbrs.size)])
+        return path
+
+    def find_goal(self, agent: int, node: int, view, idle: np.ndarray, allowed: np.ndarray,
+                  extra: np.ndarray, limit: float) -> tuple[int, list[int]]:
+        """Best goal (and path) for ``agent`` among ``allowed`` nodes that are not other agents' goals,
+        with travel time + ``extra`` within ``limit`` seconds; records it as the agent's goal."""
+        pmap = view.map
+        others = self.goal[(self.goal >= 0) & (np.arange(self.goal.size) != agent)]
+        saved = allowed[others].copy()
+        allowed[others] = False
+        try:
+            goal, path = best_goal(node, pmap.indptr, pmap.indices, pmap.lengths, pmap.positions,
+                                   self._line_factor, view.speed(agent), self.gain, idle, allowed,
+                                   self.values["tau_s"], extra, limit)
+        finally:
+            allowed[others] = saved
+        self.goal[agent] = goal
+        return int(goal), path.tolist()
+
+
+class ProportionalWalk(Strategy):
+    """``proportional``: a Metropolis-Hastings random walk whose long-run share of visits at each node
+    is weight^alpha / sum(weight^alpha).
+
+    Rule: at node u propose a neighbour v uniformly at random (probability 1/deg(u)); accept it with
+    probability ``min(1, pi(v) deg(u) / (pi(u) deg(v)))``, pi = weight^alpha. The degree ratio corrects
+    for the proposal, so the target holds on any connected graph, not only regular ones. On rejection the
+    agent stays at u for the time the proposed move would have taken (length / speed) and the stay
+    counts as one more visit of u, exactly as the Markov chain counts it. Every step is random, so the
+    patrol is hard to predict; alpha = 0 is a degree-corrected uniform walk (equal visits everywhere),
+    larger alpha concentrates on high-weight nodes.
+
+    Source: Metropolis et al. (1953), Hastings (1970); applied to patrol presence in proportion to risk.
+    Shares are of visits (arrivals, sensing radius 0), not of time, when edge lengths differ.
+    """
+
+    name = "proportional"
+    summary = "random walk with visit shares proportional to weight^alpha (Metropolis-Hastings)"
+    params = {"alpha": Param(1.0, "exponent on node weights: target visit share ~ weight^alpha",
+                             low=0.0, high=20.0)}
+
+    def setup(self, view):
+        pmap = view.map
+        pi = _risk_gain(pmap.weights, self.values["alpha"])
+        deg = np.diff(pmap.indptr).astype(np.float64)
+        src = np.repeat(np.arange(pmap.n_nodes), np.diff(pmap.indptr))
+        dst = pmap.indices
+        self.target_share = pi / pi.sum()
+        self.accept = np.minimum(1.0, (pi[dst] * deg[src]) / (pi[src] * deg[dst]))
+
+    def decide(self, agent, node, t, view):
+        pmap = view.map
+        lo, hi = pmap.indptr[node], pmap.indptr[node + 1]
+        k = lo + int(view.rng.integers(hi - lo))
+        if view.rng.random() < self.accept[k]:
+            return int(pmap.indices[k])
+        return Hold(float(pmap.lengths[k]) / view.speed(agent))
+
+
+_START, _BETWEEN, _TRANSIT, _DWELL = 0, 1, 2, 3
+
+
+class HotspotDwell(RiskWeighted):
+    """``hotspot-dwell``: timed stops at the highest-risk places (hot-spot policing).
+
+    Hot spots: the ``hotspots`` highest-weight nodes, taken in order of weight (ties: lowest id) and
+    skipping any node closer than ``separation_m`` (shortest path) to one already chosen, so a
+    high-weight area of many grid cells yields one hot spot.
+
+    Each hot spot h has a revisit deadline ``last dwell end + max_revisit_s`` (initially
+    ``max_revisit_s``). Each agent repeats three phases:
+
+    1. transit: it claims the unclaimed hot spot with the earliest deadline (ties: nearest) and takes a
+       shortest path there;
+    2. dwell: it stays ``dwell_s`` seconds (default 12 min: Koper's curve puts the best stop at 11-15
+       min), recording the hot spot (and what it senses) as seen every ``observe_s`` seconds;
+    3. between: for ``between_s`` seconds it patrols elsewhere with the ``risk`` rule (same
+       ``exponent`` and ``tau_s``; hot spots excluded as goals), taking only goals from which it can
+       still reach its next hot spot (earliest deadline first) before that deadline. When the budget is
+       used up, or no goal leaves time, it starts the next transit. A leg begun within the budget is
+       finished.
+
+    The first decision of each agent is a transit (agents start by covering the hot spots); an agent
+    that finds every hot spot claimed patrols elsewhere for ``between_s``. An agent taken away mid-dwell
+    (dispatch) closes its dwell at its last recorded observation and continues with phase 3.
+    ``self.hotspots`` (node ids) and ``self.dwells`` ((node, agent, start s, end s) per completed dwell)
+    are kept for the GUI and reports.
+
+    Sources: Sherman & Weisburd (1995), the Minneapolis hot-spots patrol experiment; Koper (1995), the
+    dwell time after which the residual deterrence of a stop stops growing ("Koper curve").
+    """
+
+    name = "hotspot-dwell"
+    summary = "dwell at the highest-risk nodes (Koper curve), risk patrol in between"
+    params = {
+        "hotspots": Param(5, "number of hot spots (highest-weight nodes, separated)", low=1),
+        "separation_m": Param(50.0, "minimum shortest-path distance between two hot spots, metres", low=0.0),
+        "dwell_s": Param(720.0, "seconds spent at a hot spot per stop (Koper 1995: 11-15 min)", low=1e-3),
+        "max_revisit_s": Param(7200.0, "deadline, seconds, from the end of a stop to the next stop at the "
+                               "same hot spot", low=1e-3),
+        "between_s": Param(1800.0, "seconds of ordinary patrol after each stop (cut short by deadlines)",
+                           low=0.0),
+        "observe_s": _OBSERVE,
+        "exponent": _EXPONENT,
+        "tau_s": _TAU,
+    }
+
+    def setup(self, view):
+        super().setup(view)
+        pmap = view.map
+        order = np.lexsort((np.arange(pmap.n_nodes), -pmap.weights))
+        chosen, rows = [], []
+        for v in order:
+            if len(chosen) == self.values["hotspots"]:
+                break
+            if all(row[v] >= self.values["separation_m"] for row in rows):
+                chosen.append(int(v))
+                rows.append(np.array(pmap.distances.row(int(v))))
+        self.hotspots = np.array(chosen, dtype=np.int64)
+        self.hot_dist = np.vstack(rows)                       # (K, N) metres
+        self.last_end = np.zeros(len(chosen))
+        self.claimed_by = np.full(len(chosen), -1, dtype=np.int64)
+        a = view.n_agents
+        self.phase = np.full(a, _START)
+        self.target = np.full(a, -1, dtype=np.int64)
+        self.until = np.zeros(a)
+        self.dwell_start = np.zeros(a)
+        self.last_seen_at = np.zeros(a)
+        self.dwells: list[tuple[int, int, float, float]] = []
+        self._not_hot = np.ones(pmap.n_nodes, dtype=np.bool_)
+        self._not_hot[self.hotspots] = False
+
+    def decide(self, agent, node, t, view):
+        phase = self.phase[agent]
+        k = self.target[agent]
+        if phase == _DWELL:
+            if node == self.hotspots[k] and t < self.until[agent]:
+                return self._observe(agent, t)
+            self._close_dwell(agent, k, t if node == self.hotspots[k] else self.last_seen_at[agent])
+            phase = _BETWEEN
+        if phase == _TRANSIT:
+            return self._go_to(agent, k, node, t, view)
+        nxt = self._next_hotspot(agent, node)
+        if phase == _START and nxt >= 0:
+            return self._go_to(agent, nxt, node, t, view)
+        if phase == _START:
+            self.phase[agent] = _BETWEEN
+            self.until[agent] = t + self.values["between_s"]
+        if nxt < 0 or t < self.until[agent]:
+            if nxt >= 0:
+                extra = self.hot_dist[nxt] / view.speed(agent)
+                limit = self.last_end[nxt] + self.values["max_revisit_s"] - t
+            else:
+                extra, limit = self._no_extra, np.inf
+            goal, path = self.find_goal(agent, node, view, view.shared_idleness(t), self._not_hot, extra, limit)
+            if goal >= 0:
+                return path
+            if nxt < 0:  # nothing to patrol and no hot spot free: wait a moment
+                return Hold(self.values["observe_s"])
+        return self._go_to(agent, nxt, node, t, view)
+
+    def _next_hotspot(self, agent: int, node: int) -> int:
+        """Unclaimed hot spot with the earliest deadline (ties: nearest to ``node``), or -1."""
+        free = np.flatnonzero((self.claimed_by < 0) | (self.claimed_by == agent))
+        if free.size == 0:
+            return -1
+        order = np.lexsort((self.hot_dist[free, node], self.last_end[free]))
+        return int(free[order[0]])
+
+    def _go_to(self, agent: int, k: int, node: int, t: float, view):
+        self.goal[agent] = -1
+        self.claimed_by[k] = agent
+        self.target[agent] = k
+        if node != self.hotspots[k]:
+            self.phase[agent] = _TRANSIT
+            return view.map.distances.path(node, int(self.hotspots[k]))
+        self.phase[agent] = _DWELL
+        self.dwell_start[agent] = t
+        self.until[agent] = t + self.values["dwell_s"]
+        return self._observe(agent, t)
+
+    def _observe(self, agent: int, t: float) -> Hold:
+        self.last_seen_at[agent] = t
+        return Hold(min(self.values["observe_s"], self.until[agent] - t))
+
+    def _close_dwell(self, agent: int, k: int, end: float) -> None:
+        self.dwells.append((int(self.hotspots[k]), agent, float(self.dwell_start[agent]), float(end)))
+        self.last_end[k] = end
+        self.claimed_by[k] = -1
+        self.phase[agent] = _BETWEEN
+        self.until[agent] = end + self.values["between_s"]
+        self.target[agent] = -1
+
+
+class Posts(Strategy):
+    """``posts``: agents stand at fixed posts and leave only to respond to incidents.
+
+    Posts: the weighted p-median of the map, p = number of agents: the p nodes minimising
+    ``sum_v weight(v) * d(v, nearest post)`` (shortest-path metres), i.e. the least weighted response
+    distance. Solved by greedy addition plus Teitz-Bart swaps (:mod:`patrolsim.strategies.pmedian`)
+    over every node as a candidate site when the map has at most ``max_candidates`` nodes, otherwise
+    over that many candidates drawn from the run's generator with probability proportional to weight.
+    Measured gap to exact: 0 on 12-node maps (brute force; tests/strategies/test_pmedian.py).
+    Agents are assigned to posts minimising the total distance from their starts (Hungarian method).
+
+    Rule: an agent away from its post takes a shortest path to it; at its post it holds, recording the
+    post (and what it senses) as seen every ``observe_s`` seconds. It leaves only when dispatched
+    (``Simulation.take_control``); once released it returns to its post. ``self.posts[a]`` is agent a's
+    post (node id); ``self.cost`` the weighted p-median cost (weight x metres).
+
+    Sources: Hakimi (1964) for the p-median on a network (an optimum lies on the nodes); Teitz & Bart
+    (1968) for vertex substitution.
+    """
+
+    name = "posts"
+    summary = "stand at weighted p-median posts; leave only when dispatched"
+    params = {
+        "observe_s": _OBSERVE,
+        "max_candidates": Param(1000, "candidate post sites considered (all nodes when the map is smaller)",
+                                low=1),
+    }
+
+    def setup(self, view):
+        from scipy.optimize import linear_sum_assignment
+        from scipy.sparse.csgraph import dijkstra
+
+        pmap = view.map
+        n, limit = pmap.n_nodes, self.values["max_candidates"]
+        if n <= limit:
+            cand = np.arange(n)
+        else:
+            cand = np.sort(view.rng.choice(n, size=limit, replace=False, p=pmap.weights / pmap.weights.sum()))
+        dist = pmap.distances.matrix[cand] if pmap.distances.full else \
+            dijkstra(pmap.adjacency(), directed=False, indices=cand)
+        p = min(view.n_agents, cand.size)
+        rows = solve_pmedian(dist, pmap.weights, p)
+        self.cost = float(pmap.weights @ dist[rows].min(axis=0))
+        sites = cand[rows]
+        travel = dist[rows][:, view.starts].T                     # (agents, posts) metres
+        agents, posts = linear_sum_assignment(travel)
+        self.posts = np.empty(view.n_agents, dtype=np.int64)
+        self.posts[agents] = sites[posts]
+        unassigned = np.setdiff1d(np.arange(view.n_agents), agents)
+        self.posts[unassigned] = sites[np.argmin(travel[unassigned], axis=1)]
+
+    def decide(self, agent, node, t, view):
+        post = int(self.posts[agent])
+        if node != post:
+            return view.map.distances.path(node, post)
+        return Hold(self.values["observe_s"])
