@@ -9,14 +9,17 @@ best improving swap (one chosen site out, one unchosen in) until no swap improve
 stops at a swap-local optimum. Each swap is evaluated for all p outgoing sites at once from every
 demand node's nearest and second-nearest chosen site, O(p N) per candidate.
 
-Gap to exact (measured against brute-force enumeration, tests/strategies/test_pmedian.py and the figures
-in the ``posts`` docstring): on 12-node maps it finds the optimum; swap-local optima of Teitz-Bart are
-known to lie within a few percent of the optimum on larger instances (Rosing, Hillsman & Rosing-Vogelaar
-1979).
+:func:`solve_pmedian` enumerates every p-subset when there are at most ``exact_limit`` of them (exact),
+and otherwise keeps the best of Teitz-Bart runs from the greedy sites and from ``restarts`` random
+site sets. Gap of the heuristic to exact, measured against brute force on 300 random connected
+12-node maps (weights 1-9) for p = 2, 3, 4 (tests/strategies/test_pmedian.py repeats a smaller
+sample): greedy + Teitz-Bart alone is optimal in 88-94 % of cases, mean gap 0.3-0.5 %, worst 20 %;
+with 4 random restarts it is optimal in 97-100 % of cases, mean gap <= 0.06 %, worst 7.4 %.
 """
 from __future__ import annotations
 
 import itertools
+from math import comb
 
 import numpy as np
 
@@ -71,11 +74,21 @@ def teitz_bart(dist: np.ndarray, weights: np.ndarray, sites: list[int], max_roun
     return sites
 
 
-def solve_pmedian(dist: np.ndarray, weights: np.ndarray, p: int) -> list[int]:
-    """Greedy + Teitz-Bart p-median sites (row indices of ``dist``), sorted."""
-    if not 1 <= p <= dist.shape[0]:
-        raise ValueError(f"p must lie in 1..{dist.shape[0]}, got {p}")
-    return sorted(teitz_bart(dist, weights, greedy_sites(dist, weights, p)))
+def solve_pmedian(dist: np.ndarray, weights: np.ndarray, p: int, rng: np.random.Generator | None = None,
+                  restarts: int = 4, exact_limit: int = 20000) -> list[int]:
+    """p-median sites (row indices of ``dist``), sorted: exact when there are at most ``exact_limit``
+    p-subsets of the rows, else the best Teitz-Bart local optimum from the greedy sites and from
+    ``restarts`` random site sets drawn from ``rng``."""
+    n = dist.shape[0]
+    if not 1 <= p <= n:
+        raise ValueError(f"p must lie in 1..{n}, got {p}")
+    if comb(n, p) <= exact_limit:
+        return sorted(exact_pmedian(dist, weights, p)[0])
+    rng = rng if rng is not None else np.random.default_rng(0)
+    starts = [greedy_sites(dist, weights, p)]
+    starts += [rng.choice(n, size=p, replace=False).tolist() for _ in range(restarts)]
+    runs = [teitz_bart(dist, weights, s) for s in starts]
+    return sorted(min(runs, key=lambda s: pmedian_cost(dist, weights, s)))
 
 
 def exact_pmedian(dist: np.ndarray, weights: np.ndarray, p: int) -> tuple[list[int], float]:
