@@ -96,6 +96,7 @@ def summary_text(result: Result) -> str:
             ("  quadratic mean / std", f"{_fmt_s(m['interval_qmean'])} / {_fmt_s(m['interval_std'])}"),
             ("visits", f"{m['visits_total']:,} ({m['complete_cycles']} complete cycles)"),
             ("distance travelled", f"{m['distance_total_m']:,.0f} m"),
-            ("interference", f"{m['node_interference']} at nodes, {m['edge_interference']} on edges")]
+            ("interference", f"{m['node_interference']} at nodes, {m['edge_interference']} on edges"),
+            ("next-node entropy", f"{m['choice_entropy_bits']:.2f} bits (0 = fully predictable)")]
     return "\n\n".join([format_table(what, "Run"), format_table(cov, "Coverage"),
                         format_table(idle, "Idleness")])

@@ -21,11 +21,11 @@ def ring(n: int, length: float = 10.0, weights=None) -> PatrolMap:
 
 
 def simulation(pmap: PatrolMap, strategy: str, *, agents: int = 1, starts=None, duration: float = 3600.0,
-               speed: float = 1.0, seed: int = 1, **params) -> Simulation:
+               speed: float = 1.0, seed: int = 1, warmup: float = 0.0, **params) -> Simulation:
     """A Simulation of ``strategy`` (with ``params``) on ``pmap``; starts default to nodes 0, 1, ..."""
     base = scenario_from_dict({"map": "open_square.txt", "duration": duration, "seed": seed,
                                "agents": {"count": agents}, "strategy": {"name": strategy, **params}},
                               base_dir=MAPS)
     team = dataclasses.replace(base.agents, speeds=(float(speed),) * agents,
                                starts=tuple(range(agents)) if starts is None else tuple(starts))
-    return Simulation(dataclasses.replace(base, map=pmap, agents=team))
+    return Simulation(dataclasses.replace(base, map=pmap, agents=team, warmup=warmup))
