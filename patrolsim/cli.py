@@ -163,9 +163,15 @@ def cmd_maps(args: argparse.Namespace) -> int:
 def cmd_strategies(args: argparse.Namespace) -> int:
     from .strategies import available, strategy_class
 
+    from .errors import StrategyError
+
     for name, summary, source in available():
         print(f"{name:16s} {summary}" + ("" if source == "built-in" else f"  [{source}]"))
-        for key, p in strategy_class(name).params.items():
+        try:
+            params = strategy_class(name).params
+        except StrategyError:  # a broken plugin: its summary says why
+            continue
+        for key, p in params.items():
             print(f"{'':18s}{key} = {p.default!r}: {p.help}")
     return 0
 

@@ -28,13 +28,26 @@ def _plugins() -> dict[str, str]:
 
 
 def _import(ref: str, name: str) -> type[Strategy]:
+    """Import the class a 'package.module:ClassName' reference names; one-line StrategyError if not."""
     module, _, attr = ref.partition(":")
+    if not module or not attr or not all(part.isidentifier() for part in module.split(".") + [attr]):
+        raise StrategyError(f"strategy reference '{ref}' is malformed; expected 'package.module:ClassName'")
     try:
-        cls = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise StrategyError(f"cannot import strategy '{name}' from '{ref}' ({exc})") from None
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        raise StrategyError(f"cannot import strategy '{name}': no module named '{exc.name}' "
+                            "(is its folder on PYTHONPATH, or its package installed?)") from None
+    except Exception as exc:  # the plugin's own code failed while importing
+        raise StrategyError(f"cannot import strategy '{name}': importing module '{module}' raised "
+                            f"{type(exc).__name__}: {exc}") from None
+    cls = getattr(mod, attr, None)
+    if cls is None:
+        classes = [k for k, v in vars(mod).items() if isinstance(v, type) and issubclass(v, Strategy)]
+        raise StrategyError(f"cannot import strategy '{name}': module '{module}' has no class '{attr}'"
+                            f"{did_you_mean(attr, classes)}")
     if not (isinstance(cls, type) and issubclass(cls, Strategy)):
-        raise StrategyError(f"'{ref}' is not a patrolsim Strategy subclass")
+        raise StrategyError(f"'{ref}' is not a patrolsim Strategy subclass "
+                            "(subclass patrolsim.strategies.Strategy)")
     return cls
 
 
