@@ -64,16 +64,6 @@ def _pop(heap_t, heap_v, size):
     return t, v, size
 
 
-def straight_line_factor(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
-                         lengths: np.ndarray) -> float:
-    """Largest s <= 1 with every edge length >= s * straight-line distance of its end points, so that
-    every path from u to v is at least s * |p_u - p_v| metres long (1 on grids and street maps)."""
-    src = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
-    straight = np.linalg.norm(positions[src] - positions[indices], axis=1)
-    ratio = lengths[straight > 0] / straight[straight > 0]
-    return float(min(1.0, ratio.min())) if ratio.size else 0.0
-
-
 @njit(cache=True, fastmath=True)
 def score_bounds(source, positions, line_factor, speed, gain, idle, tau):
     """Upper bound of every node's score: its score at the straight-line lower bound of its travel

@@ -1,0 +1,25 @@
+"""The shipped policing scenarios load and show their strategy's behaviour in a short run."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from patrolsim.engine.simulation import Simulation
+from patrolsim.scenario import load_scenario
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.mark.parametrize("name, strategy", [("mall_posts", "posts"), ("city_hotspot_patrol", "hotspot-dwell"),
+                                            ("city_risk_patrol", "risk"),
+                                            ("mesa_proportional_patrol", "proportional")])
+def test_policing_scenario_runs(name, strategy):
+    sc = load_scenario(SCENARIOS / f"{name}.toml", duration=1800)
+    sim = Simulation(sc)
+    r = sim.run()
+    assert r.run["strategy"] == strategy and r.metrics["visits_total"] > 0
+    if strategy == "posts":
+        assert np.allclose(sim.agent_positions(), sim.map.positions[sim.strategy.posts])
+        assert r.metrics["choice_entropy_bits"] == 0.0
+    if strategy == "hotspot-dwell":
+        assert len(sim.strategy.hotspots) == 5 and sim.strategy.dwells
