@@ -114,3 +114,22 @@ def test_entry_point_plugin_is_listed_and_runs(tmp_path, monkeypatch, capsys):
     # an unknown name suggests plugins too
     assert main(["run", str(ROOT / "maps" / "plaza.json"), "--strategy", "idle-weigth"]) == 2
     assert "did you mean 'idle-weight'?" in capsys.readouterr().err
+
+
+def test_scenario_names_a_plugin_class(tmp_path, monkeypatch):
+    from patrolsim.errors import ScenarioError
+    from patrolsim.scenario import load_scenario
+
+    (tmp_path / "mymod_scen.py").write_text(doc_example(), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    text = (f'map = "{(ROOT / "maps" / "plaza.json").as_posix()}"\nduration = 600\nseed = 2\n[agents]\ncount = 2\n'
+            '[strategy]\nname = "mymod_scen:{cls}"\npause_s = 5.0\n')
+    good = tmp_path / "good.toml"
+    good.write_text(text.format(cls="MyStrategy"))
+    sc = load_scenario(good)
+    assert sc.strategy_name == "mymod_scen:MyStrategy" and sc.strategy_params == {"pause_s": 5.0}
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.format(cls="MyStrategie"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(bad)
+    assert f"{bad}:7" in str(err.value) and "(did you mean 'MyStrategy'?)" in str(err.value)
