@@ -5,12 +5,20 @@ The score of goal v seen from u is ``gain[v] * (idle[v] + T) / (T + tau)`` with 
 travel time in seconds: the (weighted) idleness the agent removes when it arrives, per second spent
 getting there (``tau`` > 0 seconds keeps nearby nodes from winning on travel time alone).
 
-Dijkstra settles nodes in order of T. Two upper bounds end it early: every unsettled node scores at
-most ``max(gain) * max((max(idle) + T) / (T + tau), 1)`` at the current T, and each node v at most its
-score at the straight-line lower bound of its travel time (``line_factor * |p_u - p_v| / speed``),
-computed for all nodes in one branch-free (vectorised) pass. The search stops once no unsettled node's
-bound beats the best score found, so the answer is exact; since the goal is usually close, a decision
-on a 10,000-node map settles a handful of nodes plus that one pass.
+Dijkstra settles nodes in order of T, and upper bounds end it early. (idle + T) / (T + tau) falls with T
+when idle >= tau and otherwise rises towards 1, so a node scores at most
+``gain * max((idle + T_low) / (T_low + tau), 1)`` for any lower bound T_low of its travel time:
+
+* globally, with the largest gain and idleness and T_low = the current Dijkstra radius;
+* per spatial bucket (:class:`GoalIndex`, about 64 nodes in a square cell), with the bucket's largest
+  gain and idleness and T_low from the offset to the bucket's bounding box: every path is at least
+  as long as a factor times the straight-line and the Manhattan distance (:func:`path_length_factors`);
+* per node, the same with the node's own distance, computed only for buckets whose bound is not
+  already beaten.
+
+The search stops once no bucket with an unsettled node can beat the best score found, so the answer is
+exact. The goal is usually close, so a decision on a 10,000-node map costs one pass over the idleness
+(a maximum per bucket) plus a handful of settled nodes.
 """
 from __future__ import annotations
 
@@ -18,14 +26,53 @@ import numpy as np
 from numba import njit
 
 
-def straight_line_factor(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
-                         lengths: np.ndarray) -> float:
-    """Largest s <= 1 with every edge length >= s * straight-line distance of its end points, so that
-    every path from u to v is at least s * |p_u - p_v| metres long (1 on grids and street maps)."""
+def path_length_factors(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
+                        lengths: np.ndarray) -> tuple[float, float]:
+    """(s2, s1): the largest factors <= 1 with every edge length >= s2 x its straight-line (Euclidean)
+    length and >= s1 x its Manhattan (|dx| + |dy|) length. Summed along any path, every path from u to v
+    is at least max(s2 |p_u - p_v|_2, s1 |p_u - p_v|_1) metres long. On a 4-connected grid s1 = 1 (the
+    Manhattan distance), on most street maps s2 = 1."""
     src = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
-    straight = np.linalg.norm(positions[src] - positions[indices], axis=1)
-    ratio = lengths[straight > 0] / straight[straight > 0]
-    return float(min(1.0, ratio.min())) if ratio.size else 0.0
+    delta = np.abs(positions[src] - positions[indices])
+    out = []
+    for span in (np.hypot(delta[:, 0], delta[:, 1]), delta.sum(axis=1)):
+        ratio = lengths[span > 0] / span[span > 0]
+        out.append(float(min(1.0, ratio.min())) if ratio.size else 0.0)
+    return out[0], out[1]
+
+
+class GoalIndex:
+    """A map prepared for :func:`best_goal` searches with fixed node gains: spatial buckets of about
+    ``per_bucket`` nodes (``order[ptr[b]:ptr[b+1]]``), their bounding boxes (x_min, x_max, y_min, y_max,
+    metres) and largest gains, and the map's :func:`path_length_factors`."""
+
+    def __init__(self, pmap, gain: np.ndarray, per_bucket: int = 64) -> None:
+        pos = pmap.positions
+        self.map = pmap
+        self.gain = np.ascontiguousarray(gain, dtype=np.float64)
+        self.factors = np.array(path_length_factors(pos, pmap.indptr, pmap.indices, pmap.lengths))
+        lo = pos.min(axis=0)
+        extent = np.maximum(pos.max(axis=0) - lo, 1e-9)
+        cells = max(1, pmap.n_nodes // per_bucket)
+        side = max(float(np.sqrt(extent[0] * extent[1] / cells)), float(extent.max()) / cells)
+        cell = np.floor((pos - lo) / side).astype(np.int64)
+        _, bucket = np.unique(cell[:, 0] * (int(cell[:, 1].max()) + 1) + cell[:, 1], return_inverse=True)
+        self.bucket_of = bucket.astype(np.int64)
+        self.order = np.argsort(bucket, kind="stable").astype(np.int64)
+        self.ptr = np.concatenate([[0], np.cumsum(np.bincount(bucket))]).astype(np.int64)
+        starts = self.ptr[:-1]
+        p = pos[self.order]
+        self.box = np.column_stack([np.minimum.reduceat(p[:, 0], starts), np.maximum.reduceat(p[:, 0], starts),
+                                    np.minimum.reduceat(p[:, 1], starts), np.maximum.reduceat(p[:, 1], starts)])
+        self.bucket_gain = np.maximum.reduceat(self.gain[self.order], starts)
+
+    def best(self, source: int, speed: float, idle: np.ndarray, allowed: np.ndarray, tau: float,
+             extra: np.ndarray, limit: float) -> tuple[int, np.ndarray]:
+        """:func:`best_goal` from ``source`` at ``speed`` m/s; see there."""
+        m = self.map
+        return best_goal(source, m.indptr, m.indices, m.lengths, m.positions, self.factors, speed,
+                         self.gain, idle, allowed, tau, extra, limit, self.order, self.ptr, self.box,
+                         self.bucket_gain, self.bucket_of)
 
 
 @njit(cache=True)
@@ -64,49 +111,62 @@ def _pop(heap_t, heap_v, size):
     return t, v, size
 
 
-@njit(cache=True, fastmath=True)
-def score_bounds(source, positions, line_factor, speed, gain, idle, tau):
-    """Upper bound of every node's score: its score at the straight-line lower bound of its travel
-    time. (idle + T) / (T + tau) falls with T when idle >= tau and otherwise rises towards 1, so the
-    bound is gain * max(that ratio, 1). Branch-free so that it vectorises; inflated by 1e-9 against
-    rounding."""
-    n = gain.size
-    out = np.empty(n)
+@njit(cache=True)
+def _time_low(dx, dy, factors, speed):
+    """Lower bound (s) of the travel time across offsets dx, dy (m); see :func:`path_length_factors`."""
+    dx, dy = abs(dx), abs(dy)
+    return max(factors[0] * np.sqrt(dx * dx + dy * dy), factors[1] * (dx + dy)) / speed
+
+
+@njit(cache=True)
+def _rate_bound(gain, idle, t_low, tau):
+    return gain * max((idle + t_low) / (t_low + tau), 1.0) * (1.0 + 1e-12)
+
+
+@njit(cache=True)
+def _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau):
+    """Bound of bucket b from its unsettled allowed nodes' own offsets from the source."""
     x0, y0 = positions[source, 0], positions[source, 1]
-    scale = line_factor / speed
-    for v in range(n):
-        dx = positions[v, 0] - x0
-        dy = positions[v, 1] - y0
-        t_low = scale * np.sqrt(dx * dx + dy * dy)
-        out[v] = gain[v] * max((idle[v] + t_low) / (t_low + tau), 1.0) * (1.0 + 1e-9)
+    out = -np.inf
+    for k in range(ptr[b], ptr[b + 1]):
+        v = order[k]
+        if allowed[v] and not done[v] and v != source:
+            t_low = _time_low(positions[v, 0] - x0, positions[v, 1] - y0, factors, speed)
+            out = max(out, _rate_bound(gain[v], idle[v], t_low, tau))
     return out
 
 
 @njit(cache=True)
-def best_goal(source, indptr, indices, lengths, positions, line_factor, speed, gain, idle, allowed, tau,
-              extra, limit):
+def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain, idle, allowed, tau,
+              extra, limit, order, ptr, box, bucket_gain, bucket_of):
     """(goal, path) maximising ``gain * (idle + T) / (T + tau)`` over nodes v != source with
     ``allowed[v]`` and ``T(v) + extra[v] <= limit`` (seconds); goal -1 and an empty path if none.
 
     ``path`` runs from the first step after ``source`` to the goal (a shortest path). Ties go to the
-    node settled first (the nearer one). ``line_factor`` is :func:`straight_line_factor` of the map.
+    node settled first (the nearer one). The last six arguments come from :class:`GoalIndex`.
     """
     n = indptr.size - 1
+    n_buckets = ptr.size - 1
     time = np.full(n, np.inf)
     pred = np.full(n, -1, dtype=np.int64)
     done = np.zeros(n, dtype=np.bool_)
     heap_t = np.empty(indices.size + 1)
     heap_v = np.empty(indices.size + 1, dtype=np.int64)
-    bound = score_bounds(source, positions, line_factor, speed, gain, idle, tau)
-    g_max = 0.0
-    i_max = 0.0
-    for v in range(n):
-        if allowed[v]:
-            g_max = max(g_max, gain[v])
-            i_max = max(i_max, idle[v])
-        else:
-            bound[v] = -np.inf
-    bound[source] = -np.inf
+    bound = np.empty(n_buckets)
+    left = np.empty(n_buckets, dtype=np.int64)       # nodes of the bucket not settled yet
+    refined = np.zeros(n_buckets, dtype=np.bool_)
+    x0, y0 = positions[source, 0], positions[source, 1]
+    g_max, i_max = 0.0, 0.0
+    for b in range(n_buckets):
+        ib = 0.0
+        for k in range(ptr[b], ptr[b + 1]):
+            ib = max(ib, idle[order[k]])
+        left[b] = ptr[b + 1] - ptr[b]
+        dx = max(box[b, 0] - x0, 0.0, x0 - box[b, 1])
+        dy = max(box[b, 2] - y0, 0.0, y0 - box[b, 3])
+        bound[b] = _rate_bound(bucket_gain[b], ib, _time_low(dx, dy, factors, speed), tau)
+        g_max = max(g_max, bucket_gain[b])
+        i_max = max(i_max, ib)
     live = np.empty(0, dtype=np.int64)
     n_live = 0
     time[source] = 0.0
@@ -119,14 +179,25 @@ def best_goal(source, indptr, indices, lengths, positions, line_factor, speed, g
         if t > limit:
             break
         if goal >= 0:
-            if g_max * max((i_max + t) / (t + tau), 1.0) <= best:
+            if _rate_bound(g_max, i_max, t, tau) <= best:
                 break
-            # drop settled or beaten nodes from the end of the live list; stop when none is left
-            while n_live > 0 and (done[live[n_live - 1]] or bound[live[n_live - 1]] <= best):
+            # find a bucket that may still hold a better node; stop when there is none
+            while n_live > 0:
+                b = live[n_live - 1]
+                if left[b] > 0 and bound[b] > best:
+                    if refined[b]:
+                        break
+                    bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau)
+                    refined[b] = True
+                    continue
                 n_live -= 1
             if n_live == 0:
                 break
         done[u] = True
+        b = bucket_of[u]
+        left[b] -= 1
+        if refined[b]:
+            bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau)
         if u != source and allowed[u] and t + extra[u] <= limit:
             score = gain[u] * (idle[u] + t) / (t + tau)
             if score > best:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Hold, Param, Strategy
-from .goal_search import best_goal, straight_line_factor
+from .goal_search import GoalIndex
 from .pmedian import solve_pmedian
 
 _TAU = Param(60.0, "seconds added to the travel time in the goal score, so a node next door does not win "
@@ -58,7 +58,7 @@ class RiskWeighted(Strategy):
         self.goal = np.full(view.n_agents, -1, dtype=np.int64)
         self._allowed = np.ones(pmap.n_nodes, dtype=np.bool_)
         self._no_extra = np.zeros(pmap.n_nodes)
-        self._line_factor = straight_line_factor(pmap.positions, pmap.indptr, pmap.indices, pmap.lengths)
+        self.index = GoalIndex(pmap, self.gain)
 
     def decide(self, agent, node, t, view):
         goal, path = self.find_goal(agent, node, view, view.shared_idleness(t), self._allowed,
@@ -72,14 +72,12 @@ class RiskWeighted(Strategy):
                   extra: np.ndarray, limit: float) -> tuple[int, list[int]]:
         """Best goal (and path) for ``agent`` among ``allowed`` nodes that are not other agents' goals,
         with travel time + ``extra`` within ``limit`` seconds; records it as the agent's goal."""
-        pmap = view.map
         others = self.goal[(self.goal >= 0) & (np.arange(self.goal.size) != agent)]
         saved = allowed[others].copy()
         allowed[others] = False
         try:
-            goal, path = best_goal(node, pmap.indptr, pmap.indices, pmap.lengths, pmap.positions,
-                                   self._line_factor, view.speed(agent), self.gain, idle, allowed,
-                                   self.values["tau_s"], extra, limit)
+            goal, path = self.index.best(node, view.speed(agent), idle, allowed, self.values["tau_s"], extra,
+                                         limit)
         finally:
             allowed[others] = saved
         self.goal[agent] = goal

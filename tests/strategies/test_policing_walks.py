@@ -3,29 +3,29 @@ import numpy as np
 import pytest
 
 from patrolsim.maps.model import PatrolMap
-from patrolsim.strategies.goal_search import best_goal, straight_line_factor
+from patrolsim.strategies.goal_search import GoalIndex, path_length_factors
 from policing_world import ring, simulation
 
 
 def test_goal_search_is_exact():
     # the pruned search returns the brute-force argmax, also when edges are shorter than the
-    # straight line between their ends (line factor < 1)
+    # straight line between their ends (path-length factors < 1)
     rng = np.random.default_rng(3)
-    for trial in range(60):
+    for trial in range(200):
         n = 40
         pos = rng.uniform(0, 200, (n, 2))
         edges = np.array([(i, i + 1) for i in range(n - 1)] + [tuple(e) for e in rng.integers(0, n, (60, 2))])
         lengths = np.linalg.norm(pos[edges[:, 0]] - pos[edges[:, 1]], axis=1) * rng.uniform(0.6, 2.0, len(edges))
         lengths = np.maximum(lengths, 1.0)
         m = PatrolMap.from_edges("r", pos, edges, lengths)
-        factor = straight_line_factor(m.positions, m.indptr, m.indices, m.lengths)
-        assert 0 < factor <= 1
+        s2, s1 = path_length_factors(m.positions, m.indptr, m.indices, m.lengths)
+        assert 0 < s1 <= s2 <= 1
         gain = rng.uniform(0.1, 1.0, n) ** 3
         idle = rng.uniform(0, 500, n)
         allowed = rng.random(n) > 0.2
         speed, tau, src = 1.5, 30.0, int(rng.integers(n))
-        goal, path = best_goal(src, m.indptr, m.indices, m.lengths, m.positions, factor, speed, gain, idle,
-                               allowed, tau, np.zeros(n), np.inf)
+        index = GoalIndex(m, gain, per_bucket=int(rng.integers(1, 12)))  # small buckets: refinement
+        goal, path = index.best(src, speed, idle, allowed, tau, np.zeros(n), np.inf)
         path = path.tolist()
         t = m.distances.row(src) / speed
         score = np.where(allowed, gain * (idle + t) / (t + tau), -np.inf)
@@ -40,12 +40,11 @@ def test_goal_search_respects_deadline_limit():
     idle = np.zeros(10)
     idle[5] = 1000.0
     extra = np.full(10, 20.0)
-    goal, _ = best_goal(0, m.indptr, m.indices, m.lengths, m.positions, 1.0, 1.0, np.ones(10), idle,
-                        np.ones(10, bool), 60.0, extra, 60.0)
+    index = GoalIndex(m, np.ones(10), per_bucket=2)
+    goal, _ = index.best(0, 1.0, idle, np.ones(10, bool), 60.0, extra, 60.0)
     # node 5 is 50 s away: 50 + 20 > 60, so the best goal within the limit is another node
     assert goal != 5 and m.distances.between(0, goal) + 20.0 <= 60.0
-    goal, _ = best_goal(0, m.indptr, m.indices, m.lengths, m.positions, 1.0, 1.0, np.ones(10), idle,
-                        np.ones(10, bool), 60.0, extra, 70.0)
+    goal, _ = index.best(0, 1.0, idle, np.ones(10, bool), 60.0, extra, 70.0)
     assert goal == 5
 
 
