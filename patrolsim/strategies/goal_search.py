@@ -124,15 +124,17 @@ def _rate_bound(gain, idle, t_low, tau):
 
 
 @njit(cache=True)
-def _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau):
-    """Bound of bucket b from its unsettled allowed nodes' own offsets from the source."""
+def _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau, extra, limit):
+    """Bound of bucket b from its unsettled allowed nodes' own offsets from the source (nodes that
+    cannot meet the time limit even at their lower-bound travel time do not count)."""
     x0, y0 = positions[source, 0], positions[source, 1]
     out = -np.inf
     for k in range(ptr[b], ptr[b + 1]):
         v = order[k]
         if allowed[v] and not done[v] and v != source:
             t_low = _time_low(positions[v, 0] - x0, positions[v, 1] - y0, factors, speed)
-            out = max(out, _rate_bound(gain[v], idle[v], t_low, tau))
+            if t_low + extra[v] <= limit:
+                out = max(out, _rate_bound(gain[v], idle[v], t_low, tau))
     return out
 
 
@@ -187,7 +189,8 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
                 if left[b] > 0 and bound[b] > best:
                     if refined[b]:
                         break
-                    bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau)
+                    bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed,
+                                       done, tau, extra, limit)
                     refined[b] = True
                     continue
                 n_live -= 1
@@ -197,7 +200,8 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
         b = bucket_of[u]
         left[b] -= 1
         if refined[b]:
-            bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau)
+            bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done,
+                               tau, extra, limit)
         if u != source and allowed[u] and t + extra[u] <= limit:
             score = gain[u] * (idle[u] + t) / (t + tau)
             if score > best:

@@ -227,11 +227,12 @@ class HotspotDwell(RiskWeighted):
 
     def _next_hotspot(self, agent: int, node: int) -> int:
         """Unclaimed hot spot with the earliest deadline (ties: nearest to ``node``), or -1."""
-        free = np.flatnonzero((self.claimed_by < 0) | (self.claimed_by == agent))
-        if free.size == 0:
+        free = (self.claimed_by < 0) | (self.claimed_by == agent)
+        if not free.any():
             return -1
-        order = np.lexsort((self.hot_dist[free, node], self.last_end[free]))
-        return int(free[order[0]])
+        last = np.where(free, self.last_end, np.inf)
+        earliest = np.flatnonzero(last == last.min())
+        return int(earliest[np.argmin(self.hot_dist[earliest, node])])
 
     def _go_to(self, agent: int, k: int, node: int, t: float, view):
         self.goal[agent] = -1

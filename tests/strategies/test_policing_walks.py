@@ -25,10 +25,15 @@ def test_goal_search_is_exact():
         allowed = rng.random(n) > 0.2
         speed, tau, src = 1.5, 30.0, int(rng.integers(n))
         index = GoalIndex(m, gain, per_bucket=int(rng.integers(1, 12)))  # small buckets: refinement
-        goal, path = index.best(src, speed, idle, allowed, tau, np.zeros(n), np.inf)
+        extra, limit = (rng.uniform(0, 100, n), rng.uniform(50, 250)) if trial % 2 else (np.zeros(n), np.inf)
+        goal, path = index.best(src, speed, idle, allowed, tau, extra, limit)
         path = path.tolist()
         t = m.distances.row(src) / speed
-        score = np.where(allowed, gain * (idle + t) / (t + tau), -np.inf)
+        score = np.where(allowed & (t + extra <= limit), gain * (idle + t) / (t + tau), -np.inf)
+        score[src] = -np.inf
+        if not np.isfinite(score.max()):
+            assert goal == -1 and path == []
+            continue
         score[src] = -np.inf
         assert score[goal] == pytest.approx(score.max(), rel=1e-12)
         assert path[-1] == goal and path[0] in m.neighbours(src).tolist()
