@@ -266,8 +266,9 @@ class Posts(Strategy):
     ``sum_v weight(v) * d(v, nearest post)`` (shortest-path metres), i.e. the least weighted response
     distance. Candidate sites: every node when the map has at most ``max_candidates`` nodes, otherwise
     that many drawn from the run's generator with probability proportional to weight. Solved exactly
-    by enumeration when there are at most ``exact_limit`` sets of posts (e.g. 4 posts among 25 nodes: 12,650 sets),
-    else by greedy addition plus Teitz-Bart swaps from the greedy and ``restarts`` random starts
+    by enumeration when there are at most ``exact_limit`` sets of posts (4 posts among 25 nodes make
+    12,650 sets), else by greedy addition plus Teitz-Bart swaps from the greedy and ``restarts`` random
+    starts
     (:mod:`patrolsim.strategies.pmedian` states the measured gap to exact: mean <= 0.06 %, worst 7.4 %
     on random 12-node maps).
     Agents are assigned to posts minimising the total distance from their starts (Hungarian method).

@@ -22,7 +22,8 @@ def random_map(rng, n=12) -> PatrolMap:
     pos = rng.uniform(0, 500, (n, 2))
     chain = [(i, i + 1) for i in range(n - 1)]
     extra = [tuple(e) for e in rng.integers(0, n, (n, 2)) if e[0] != e[1]]
-    return PatrolMap.from_edges("random", pos, np.array(chain + extra), weights=rng.integers(1, 10, n).astype(float))
+    weights = rng.integers(1, 10, n).astype(float)
+    return PatrolMap.from_edges("random", pos, np.array(chain + extra), weights=weights)
 
 
 def heuristic(d, w, p, restarts=4):
