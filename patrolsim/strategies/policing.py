@@ -268,10 +268,8 @@ class Posts(Strategy):
     that many drawn from the run's generator with probability proportional to weight. Solved exactly
     by enumeration when there are at most ``exact_limit`` sets of posts (4 posts among 25 nodes make
     12,650 sets), else by greedy addition plus Teitz-Bart swaps from the greedy and ``restarts`` random
-    starts
-    (:mod:`patrolsim.strategies.pmedian` states the measured gap to exact: mean <= 0.06 %, worst 7.4 %
-    on random 12-node maps).
-    Agents are assigned to posts minimising the total distance from their starts (Hungarian method).
+    starts (:mod:`patrolsim.strategies.pmedian` states the measured gap to exact: mean <= 0.06 %, worst
+    7.4 % on random 12-node maps). Agents are assigned to posts minimising the total distance from their starts (Hungarian method).
 
     Rule: an agent away from its post takes a shortest path to it; at its post it holds, recording the
     post (and what it senses) as seen every ``observe_s`` seconds. It leaves only when dispatched
