@@ -60,6 +60,9 @@ class Simulation:
         self._controllers: dict[int, Callable] = {}
         self.view = TeamView(self)
         self.strategy.setup(self.view)
+        from ..incidents import attach
+
+        self.incidents = attach(self)
 
     # ------------------------------------------------------------------ stepping
     @property
@@ -209,5 +212,9 @@ class Simulation:
         return self.now - self.state.m_flt[K.M_LAST]
 
     def result(self) -> Result:
-        """Metrics, per-node table, agent table and time series at the current time."""
-        return build_result(self)
+        """Metrics, per-node table, agent table and time series at the current time (plus incident
+        metrics and tables when the scenario has incidents)."""
+        result = build_result(self)
+        if self.incidents is not None:
+            self.incidents.add_to(result)
+        return result
