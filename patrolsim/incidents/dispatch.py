@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -24,6 +25,7 @@ from .metrics import IncidentLog
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.simulation import Simulation
+    from ..maps.model import PatrolMap
     from .streams import Incidents
 
 MIN_HOLD_S = 1e-6
@@ -33,6 +35,42 @@ def travel_seconds(dist_row: np.ndarray, heading: np.ndarray, lag_s: np.ndarray,
     """Seconds for agents to reach a node: ``lag_s`` to reach the node each is heading to, then
     ``dist_row[heading]`` metres (the shortest-path distances to the incident) at ``speed`` m/s."""
     return lag_s + dist_row[heading] / speed
+
+
+class Router:
+    """Shortest paths towards target nodes: one Dijkstra tree per target, the most recent kept
+    (as many as fit ``budget_bytes``)."""
+
+    def __init__(self, pmap: "PatrolMap", budget_bytes: int = 64 * 1024 * 1024) -> None:
+        self._adj = pmap.adjacency()
+        self._trees: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._capacity = max(1, budget_bytes // (12 * pmap.n_nodes))
+
+    def _tree(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        tree = self._trees.get(node)
+        if tree is None:
+            from scipy.sparse.csgraph import dijkstra
+
+            dist, pred = dijkstra(self._adj, directed=False, indices=node, return_predecessors=True)
+            tree = self._trees[node] = (dist, pred.astype(np.int32))
+            if len(self._trees) > self._capacity:
+                self._trees.popitem(last=False)
+        else:
+            self._trees.move_to_end(node)
+        return tree
+
+    def distances_to(self, node: int) -> np.ndarray:
+        """Shortest-path distance in metres from every node to ``node``."""
+        return self._tree(node)[0]
+
+    def path(self, here: int, node: int) -> list[int]:
+        """Node ids of a shortest path from ``here`` to ``node`` (excluding here, including node)."""
+        pred = self._tree(node)[1]
+        out = []
+        while here != node:
+            here = int(pred[here])
+            out.append(here)
+        return out
 
 
 class Dispatcher:
@@ -53,37 +91,16 @@ class Dispatcher:
         self.queue: list[tuple[int, float, int, int]] = []
         self._seq = itertools.count()
         self._queued_at = np.full(len(incidents), np.nan)
-        self._adj = None
-        self._route_node, self._route = -1, (np.zeros(0), np.zeros(0, dtype=np.int64))
+        self.router = Router(sim.map)
 
     # ------------------------------------------------------------------ decisions
-    def _routes(self, node: int) -> tuple[np.ndarray, np.ndarray]:
-        """Shortest-path distances (m) from every node to ``node``, and the next hop towards it."""
-        if self._route_node != node:
-            from scipy.sparse.csgraph import dijkstra
-
-            if self._adj is None:
-                self._adj = self.sim.map.adjacency()
-            self._route = dijkstra(self._adj, directed=False, indices=node, return_predecessors=True)
-            self._route_node = node
-        return self._route
-
     def travel_times(self, node: int, agents: np.ndarray) -> np.ndarray:
         """Seconds each of ``agents`` needs to reach ``node`` from where it is now."""
         st, now = self.sim.state, self.sim.now
         heading = st.a_int[agents, K.A_TO]
         standing = st.a_int[agents, K.A_FROM] == heading
         lag = np.where(standing, 0.0, np.maximum(st.a_flt[agents, K.A_ARRIVE] - now, 0.0))
-        return travel_seconds(self._routes(node)[0], heading, lag, st.a_flt[agents, K.A_SPEED])
-
-    def path(self, here: int, node: int) -> list[int]:
-        """A shortest path from ``here`` to ``node`` (excluding here, including node)."""
-        pred = self._routes(node)[1]
-        out = []
-        while here != node:
-            here = int(pred[here])
-            out.append(here)
-        return out
+        return travel_seconds(self.router.distances_to(node), heading, lag, st.a_flt[agents, K.A_SPEED])
 
     def _nearest(self, node: int, agents: np.ndarray) -> int:
         return int(agents[int(np.argmin(self.travel_times(node, agents)))])
@@ -145,7 +162,7 @@ class Dispatcher:
         if here == node and st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] <= now:
             self._arrive(agent, i)  # already standing there (inside this agent's own arrival)
             return
-        sim.take_control(agent, self.path(here, node), self._on_arrival)
+        sim.take_control(agent, self.router.path(here, node), self._on_arrival)
 
     def _arrive(self, agent: int, i: int) -> None:
         if np.isnan(self.log.arrived_at[i]):

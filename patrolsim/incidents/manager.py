@@ -115,8 +115,8 @@ class IncidentManager:
                     return
 
     def _visits(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
-        hit = self._pending_count[nodes] > 0
-        if hit.any():
+        hit = np.flatnonzero(self._pending_count[nodes])
+        if hit.size:
             self._look(times[hit], nodes[hit], agents[hit])
 
     def _look(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
@@ -151,7 +151,8 @@ class IncidentManager:
         sim.schedule(sim.now + dt, self._tick)
         self._handle_found()
         horizon = sim.now - self.spec.lifetime_s
-        for node, waiting in self._pending.items():
+        for node in np.flatnonzero(self._pending_count).tolist():
+            waiting = self._pending[node]
             for i in [i for i in waiting if self.inc.t_s[i] <= horizon]:
                 self.log.expired[i] = True
                 waiting.remove(i)
@@ -163,9 +164,9 @@ class IncidentManager:
         """The node each agent is closest to along its current edge."""
         st, now = self.sim.state, self.sim.now
         dep, arr = st.a_flt[:, K.A_DEPART], st.a_flt[:, K.A_ARRIVE]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.where(np.isfinite(arr) & (arr > dep), (now - dep) / (arr - dep), 1.0)
-        return np.where(frac < 0.5, st.a_int[:, K.A_FROM], st.a_int[:, K.A_TO])
+        # nearer the start of the leg: before its midpoint in time (standing agents: FROM == TO)
+        early = 2.0 * now < dep + arr
+        return np.where(early, st.a_int[:, K.A_FROM], st.a_int[:, K.A_TO])
 
     # ------------------------------------------------------------------ results
     def add_to(self, result: "Result") -> None:

@@ -68,7 +68,7 @@ class PredictiveLayer:
         nodes = self.nodes_of[self.region[agent]]
         if at_node_now and nodes.size > 1:
             nodes = nodes[nodes != here]
-        path = sim.map.distances.path(here, int(nodes[self.rng.integers(nodes.size)]))
+        path = self.dispatcher.router.path(here, int(nodes[self.rng.integers(nodes.size)]))
         sim.take_control(agent, path, self._on_arrival)
         if not path and at_node_now:
             sim.hold(agent, max(self.next_at - sim.now, 1.0))
