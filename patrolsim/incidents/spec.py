@@ -161,14 +161,18 @@ def incident_specs(tree: dict, pmap: "PatrolMap", where, base: Path
         if not inc["file"]:
             raise where.error("incidents", "stream", "stream 'replay' needs incidents.file (a CSV)")
         replay = str(_resolve(inc["file"], base, where, "file"))
+    if replay:  # read it once now, so a bad row fails when the scenario loads, not mid-run
+        from .replay import read_replay
+
+        read_replay(Path(replay), pmap, np.random.default_rng(0), marks, snap=_snap(inc["snap"], pmap),
+                    max_snap_m=float(inc["max_snap_m"]), off_map=inc["off_map"])
     risk = _read_risk(_resolve(inc["risk_file"], base, where, "risk_file"), pmap) if inc["risk_file"] else None
-    snap = inc["snap"] if inc["snap"] != "auto" else ("node" if pmap.grid is not None else "edge")
     spec = IncidentSpec(
         stream="hawkes" if inc["stream"] == "self-exciting" else inc["stream"],
         rate_per_hour=float(inc["rate_per_hour"]), location=inc["location"],
         profile=tuple(float(v) for v in prof), theta=float(inc["theta"]),
         omega_per_hour=float(inc["omega_per_hour"]), sigma_m=float(inc["sigma_m"]), replay_file=replay,
-        snap=snap, max_snap_m=float(inc["max_snap_m"]), off_map=inc["off_map"], marks=marks,
+        snap=_snap(inc["snap"], pmap), max_snap_m=float(inc["max_snap_m"]), off_map=inc["off_map"], marks=marks,
         detection_prob=float(inc["detection_prob"]), lifetime_s=float(inc["lifetime_s"]),
         ledger_region_m=float(inc["ledger_region_m"]), predictive=inc["predictive"],
         predictive_period_s=float(inc["predictive_period_s"]),
@@ -177,6 +181,10 @@ def incident_specs(tree: dict, pmap: "PatrolMap", where, base: Path
                                                                  lambda x: x >= 0),
                             targets_s=tuple(float(v) for v in targets), tick_s=float(dis["tick_s"]))
     return spec, dispatch
+
+
+def _snap(snap: str, pmap: "PatrolMap") -> str:
+    return snap if snap != "auto" else ("node" if pmap.grid is not None else "edge")
 
 
 def _resolve(name: str, base: Path, where, key: str) -> Path:
