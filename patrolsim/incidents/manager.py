@@ -168,6 +168,13 @@ class IncidentManager:
         early = 2.0 * now < dep + arr
         return np.where(early, st.a_int[:, K.A_FROM], st.a_int[:, K.A_TO])
 
+    def open_incidents(self) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes, priorities) of known incidents (reported so far, or discovered) not yet reached."""
+        inc, log = self.inc, self.log
+        seen = inc.reported[:self._next] | np.isfinite(log.detected_at[:self._next])
+        waiting = np.flatnonzero(seen & np.isnan(log.arrived_at[:self._next]))
+        return inc.node[waiting], inc.priority[waiting]
+
     # ------------------------------------------------------------------ results
     def add_to(self, result: "Result") -> None:
         """Add incident metrics, the per-incident and per-area tables and agent columns to ``result``."""

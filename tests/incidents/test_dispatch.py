@@ -109,3 +109,11 @@ def test_nearest_of_n_scales_as_sqrt_area_over_n():
         nearest = np.array([travel_seconds(d[t], a, np.zeros(n), np.ones(n)).min() for t, a in zip(target, agents)])
         c[n] = nearest.mean() / np.sqrt(area / n)
     assert abs(c[16] / c[4] - 1) < 0.12 and abs(c[64] / c[16] - 1) < 0.12
+
+
+def test_strategies_see_open_incidents(world):
+    sim = world([(0, 2, 2, 50, "reported"), (10, 4, 1, 50, "reported")], duration=15.0)
+    nodes, priorities = sim.view.open_incidents()     # the first was reached at 20, so both open at 15
+    assert nodes.tolist() == [2, 4] and priorities.tolist() == [2, 1]
+    sim.advance_to(25.0)
+    assert sim.view.open_incidents()[0].tolist() == [4]
