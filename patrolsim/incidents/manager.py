@@ -5,8 +5,8 @@ tick), ``on_visits`` (discovery: a visit of the incident's node, i.e. the agent 
 sensing range, finds it with the detection probability), ``take_control``/``hold``/``release``
 (through the :class:`Dispatcher`). Every ``tick_s`` it hands discoveries to the dispatcher, expires
 old discoverable incidents and samples where the agents are for the ledgers. Its randomness comes
-from its own generator seeded from the scenario seed, so switching incidents on does not change
-the draws of the patrol itself.
+from generators seeded from the scenario seed (not the patrol's), so switching incidents on does
+not change the draws of the patrol itself.
 """
 from __future__ import annotations
 
@@ -56,8 +56,11 @@ class IncidentManager:
     def __init__(self, sim: "Simulation", spec: "IncidentSpec", dispatch: "DispatchSpec") -> None:
         self.sim, self.spec, self.dspec = sim, spec, dispatch
         sc = sim.scenario
-        self.rng = np.random.default_rng(np.random.SeedSequence(sc.seed, spawn_key=(STREAM_SEED_KEY,)))
-        self.inc, self.dropped = generate(spec, sim.map, self.rng, sc.duration)
+        # one generator draws the incidents, another the run's detections and predictive choices, so a
+        # replay of a run's own incidents repeats the run exactly
+        streams, draws = np.random.SeedSequence(sc.seed, spawn_key=(STREAM_SEED_KEY,)).spawn(2)
+        self.inc, self.dropped = generate(spec, sim.map, np.random.default_rng(streams), sc.duration)
+        self.rng = np.random.default_rng(draws)
         n = len(self.inc)
         self.log = IncidentLog(n)
         st = sim.state
