@@ -70,3 +70,17 @@ def test_cli_prints_one_line_and_exits_2(tmp_path, capsys):
     assert main(["run", str(p)]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "s.toml:10" in err and "incidents.theta" in err
+
+
+def test_risk_file_replaces_map_weights(tmp_path):
+    (tmp_path / "risk.csv").write_text("node,risk\nR3,5\nCentre,0.5\n")
+    sc = load_scenario(write(tmp_path, '[incidents]\nstream = "hotspot"\nrisk_file = "risk.csv"\n'))
+    risk = dict(zip((sc.map.node_label(i) for i in range(sc.map.n_nodes)), sc.incidents.risk))
+    assert risk["R3"] == 5 and risk["Centre"] == 0.5 and risk["R7"] == 0.5    # unlisted: smallest listed
+
+
+def test_risk_file_errors_name_the_csv_line(tmp_path):
+    (tmp_path / "risk.csv").write_text("node,risk\nR3,5\nnope,1\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(write(tmp_path, '[incidents]\nstream = "hotspot"\nrisk_file = "risk.csv"\n'))
+    assert err.value.line == 3 and "'nope' is not a node" in str(err.value)
