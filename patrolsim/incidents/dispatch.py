@@ -159,10 +159,10 @@ class Dispatcher:
             self._queued_at[i] = np.nan
         node = int(self.inc.node[i])
         here = int(st.a_int[agent, K.A_TO])
-        if here == node and st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] <= now:
-            self._arrive(agent, i)  # already standing there (inside this agent's own arrival)
-            return
+        on_the_spot = here == node and st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] <= now
         sim.take_control(agent, self.router.path(here, node), self._on_arrival)
+        if on_the_spot:  # standing there at this very moment (e.g. inside its own arrival)
+            self._arrive(agent, i)
 
     def _arrive(self, agent: int, i: int) -> None:
         if np.isnan(self.log.arrived_at[i]):

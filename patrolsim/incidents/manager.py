@@ -26,12 +26,13 @@ from .streams import Incidents, hawkes_stream, poisson_stream, profile_stream
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.result import Result
     from ..engine.simulation import Simulation
+    from ..maps.model import PatrolMap
     from .spec import DispatchSpec, IncidentSpec
 
 STREAM_SEED_KEY = 4  # spawn key of the incidents' generator under the scenario seed
 
 
-def generate(spec: "IncidentSpec", pmap, rng: np.random.Generator, duration_s: float) -> tuple[Incidents, int]:
+def generate(spec: "IncidentSpec", pmap: "PatrolMap", rng: np.random.Generator, duration_s: float) -> tuple[Incidents, int]:
     """The incidents of a run (and how many replay rows were dropped off the map)."""
     location = spec.location
     if location == "auto":
@@ -40,8 +41,7 @@ def generate(spec: "IncidentSpec", pmap, rng: np.random.Generator, duration_s: f
     if spec.stream == "replay":
         inc, dropped = read_replay(Path(spec.replay_file), pmap, rng, spec.marks, snap=spec.snap,
                                    max_snap_m=spec.max_snap_m, off_map=spec.off_map)
-        keep = inc.t_s < duration_s
-        return Incidents(*(getattr(inc, f)[keep] for f in inc.__dataclass_fields__)), dropped
+        return inc.take(inc.t_s < duration_s), dropped
     if spec.stream == "profile":
         return profile_stream(*args, spec.rate_per_hour, spec.profile, location, spec.marks, spec.risk), 0
     if spec.stream == "hawkes":

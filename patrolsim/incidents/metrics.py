@@ -109,7 +109,13 @@ def incident_metrics(inc: Incidents, log: IncidentLog, t0: float, t_end: float, 
 
 
 def incident_table(inc: Incidents, log: IncidentLog, labels) -> dict[str, np.ndarray]:
-    """Per-incident columns; time_s, x_m, y_m, priority, service_s and mode read back as a replay file."""
+    """Per-incident columns (seconds of simulated time; NaN = did not happen): occurrence ``time_s``,
+    place ``x_m``, ``y_m``, ``node``; ``priority``, ``service_s``, ``mode``; ``call_s`` (the call reaches
+    dispatch, after call processing; for a discovered incident when it is found), ``detected_s``,
+    ``dispatched_s`` (first agent sent), ``arrived_s`` (first agent on scene), ``cleared_s``,
+    ``response_s`` (calls: arrived - occurred), ``agent`` (last agent sent), ``detected_by``,
+    ``preemptions``, ``queue_s`` (seconds waiting for a free agent), ``expired``. Written as CSV, the
+    table reads back as a replay file (time_s, x_m, y_m, priority, service_s, mode)."""
     return {"incident": np.arange(len(inc)), "time_s": inc.t_s, "x_m": inc.x_m, "y_m": inc.y_m,
             "node": np.asarray([labels(int(v)) for v in inc.node]), "priority": inc.priority,
             "service_s": inc.service_s,

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..maps.model import PatrolMap
-from .streams import FIELDS, MODES, Incidents, Marks
+from .streams import MODES, Incidents, Marks
 
 COLUMNS = ("time_s", "x_m", "y_m", "node", "priority", "service_s", "mode")
 
@@ -55,7 +55,7 @@ def read_replay(path: Path, pmap: PatrolMap, rng: np.random.Generator, marks: Ma
     mode = np.array([r[6] for r in rows], dtype=np.int64)
     reported = np.where(mode >= 0, mode == 0, marks.modes(rng, n))
     out = Incidents(t, node, xy[:, 0], xy[:, 1], pri, service, reported)
-    return Incidents(*(getattr(out, f)[keep] for f in FIELDS)).sorted(), int(n - keep.sum())
+    return out.take(keep).sorted(), int(n - keep.sum())
 
 
 def _read_rows(path: Path, pmap: PatrolMap) -> tuple[list[tuple], list[int]]:

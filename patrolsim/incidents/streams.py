@@ -41,9 +41,12 @@ class Incidents:
     def __len__(self) -> int:
         return int(self.t_s.size)
 
+    def take(self, index: np.ndarray) -> "Incidents":
+        """The incidents selected by ``index`` (a boolean mask or positions)."""
+        return Incidents(*(getattr(self, f)[index] for f in FIELDS))
+
     def sorted(self) -> "Incidents":
-        order = np.argsort(self.t_s, kind="stable")
-        return Incidents(*(getattr(self, f)[order] for f in FIELDS))
+        return self.take(np.argsort(self.t_s, kind="stable"))
 
 
 FIELDS = ("t_s", "node", "x_m", "y_m", "priority", "service_s", "reported")
