@@ -137,6 +137,11 @@ def incident_specs(tree: dict, pmap: "PatrolMap", where, base: Path
     """The specs of a validated key tree, or (None, None) when the stream is 'none'."""
     inc, dis = tree["incidents"], tree["dispatch"]
     if inc["stream"] == "none":
+        for table, keys in (("incidents", incident_keys()), ("dispatch", dispatch_keys())):
+            for key, spec in keys.items():
+                if tree[table][key] != spec.default:
+                    raise where.error(table, key, "has no effect without incidents; set incidents.stream "
+                                      "(" + ", ".join(STREAMS[1:]) + ")")
         return None, None
     prof = inc["profile"]
     if len(prof) != 24 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0

@@ -9,15 +9,6 @@ from patrolsim.scenario import scenario_from_dict
 from patrolsim.strategies import Hold, Strategy
 
 
-class Sweep(Strategy):
-    """Agents walk east to the end of the corridor, then west, and so on (deterministic)."""
-
-    name = "sweep"
-
-    def decide(self, agent, node, t, view):
-        return node + 1 if node + 1 < view.map.n_nodes and (t // 40) % 2 == 0 else node - 1
-
-
 class Stand(Strategy):
     """Agents stand still at their start until dispatched (and again after each job)."""
 

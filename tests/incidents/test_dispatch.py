@@ -1,9 +1,17 @@
 """Dispatch on a 5-node corridor (10 m edges, 1 m/s), every time computed by hand."""
 import numpy as np
 
-from conftest import Sweep
-
 from patrolsim.incidents.dispatch import travel_seconds
+from patrolsim.strategies import Strategy
+
+
+class Sweep(Strategy):
+    """Agents walk east to the end of the corridor, then west, and so on (deterministic)."""
+
+    name = "sweep"
+
+    def decide(self, agent, node, t, view):
+        return node + 1 if node + 1 < view.map.n_nodes and (t // 40) % 2 == 0 else node - 1
 
 
 def log_of(sim):

@@ -53,6 +53,8 @@ def test_tables_are_read(tmp_path):
     ('[incidents]\nstream = "poisson"\n[dispatch]\ndelay_s = [1, 2]\n', "dispatch.delay_s", 11, "list of 3"),
     ('[incidents]\nstream = "poisson"\n[dispatch]\ntargets_s = [300, -1]\n', "dispatch.targets_s", 11, "positive"),
     ('[incidents]\nstream = "poisson"\n[dispatch]\ntick_s = 0\n', "dispatch.tick_s", 11, "> 0"),
+    ('[dispatch]\npolicy = "none"\n', "dispatch.policy", 9, "no effect without incidents"),
+    ('[incidents]\nrate_per_hour = 3\n', "incidents.rate_per_hour", 9, "set incidents.stream"),
 ])
 def test_mistakes_name_key_and_line(tmp_path, text, key, line, words):
     err = error_of(tmp_path, text)
