@@ -56,3 +56,21 @@ def test_a_runs_incident_table_replays_to_the_same_incidents(tmp_path):
         a, b = first.incidents[col], second.incidents[col]
         assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), col
     assert first.metrics["response_mean_s"] == second.metrics["response_mean_s"]
+
+
+def test_same_seed_same_incident_results():
+    sc = load_scenario(ROOT / "scenarios" / "mall_security.toml", duration=1800)
+    a, b = Simulation(sc).run(), Simulation(sc).run()
+    assert a.metrics == b.metrics
+    for col in a.incidents:
+        x, y = a.incidents[col], b.incidents[col]
+        assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), col
+
+
+def test_incidents_leave_the_patrol_alone_until_the_first_dispatch():
+    base = load_scenario(ROOT / "scenarios" / "office.toml", duration=600)
+    with_calls = load_scenario(ROOT / "scenarios" / "office.toml", duration=600, **{
+        "incidents.stream": "poisson", "incidents.rate_per_hour": 0.001})
+    a, b = Simulation(base).run(), Simulation(with_calls).run()
+    assert b.metrics["incidents_total"] == 0
+    assert np.array_equal(a.nodes["visits"], b.nodes["visits"])
