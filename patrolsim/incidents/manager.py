@@ -110,39 +110,42 @@ class IncidentManager:
         """Agents standing still (holding) see a new incident within their sensing range once."""
         st = self.sim.state
         node = int(self.inc.node[i])
-        for agent in np.flatnonzero(st.a_int[:, K.A_FROM] == st.a_int[:, K.A_TO]):
+        for agent in np.flatnonzero(st.a_int[:, K.A_FROM] == st.a_int[:, K.A_TO]).tolist():
             here = st.a_int[agent, K.A_TO]
-            if node in st.sense_idx[st.sense_ptr[here]:st.sense_ptr[here + 1]]:
-                self._look(np.array([self.sim.now]), np.array([node]), np.array([agent]))
-                if np.isfinite(self.log.detected_at[i]):
-                    return
+            if node in st.sense_idx[st.sense_ptr[here]:st.sense_ptr[here + 1]] and \
+                    self._try_detect(i, self.sim.now, agent):
+                return
 
     def _visits(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
-        hit = np.flatnonzero(self._pending_count[nodes])
-        if hit.size:
-            self._look(times[hit], nodes[hit], agents[hit])
-
-    def _look(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
         """Each pass over a node with undetected incidents finds each with the detection probability."""
+        hit = np.flatnonzero(self._pending_count[nodes])
+        for t, node, agent in zip(times[hit].tolist(), nodes[hit].tolist(), agents[hit].tolist()):
+            for i in list(self._pending.get(node, ())):
+                self._try_detect(i, t, agent)
+
+    def _try_detect(self, i: int, t: float, agent: int) -> bool:
+        """One look by ``agent`` at time t at undetected incident i; True if it is found now."""
         inc, log = self.inc, self.log
-        for t, node, agent in zip(times.tolist(), nodes.tolist(), agents.tolist()):
-            waiting = self._pending.get(node)
-            if not waiting:
-                continue
-            for i in list(waiting):
-                if t < inc.t_s[i]:
-                    continue
-                if t >= inc.t_s[i] + self.spec.lifetime_s:
-                    log.expired[i] = True
-                elif self.rng.random() < self.spec.detection_prob:
-                    log.detected_at[i], log.detected_by[i] = t, agent
-                    self._found.append((i, agent))
-                    if self.predictive is not None:
-                        self.predictive.record(node, discovered=True)
-                else:
-                    continue
-                waiting.remove(i)
-                self._pending_count[node] -= 1
+        if t < inc.t_s[i]:
+            return False
+        found = False
+        if t >= inc.t_s[i] + self.spec.lifetime_s:
+            log.expired[i] = True
+        elif self.rng.random() < self.spec.detection_prob:
+            found = True
+            log.detected_at[i], log.detected_by[i] = t, agent
+            self._found.append((i, agent))
+            if self.predictive is not None:
+                self.predictive.record(int(inc.node[i]), discovered=True)
+        else:
+            return False
+        self._unpend(i)
+        return found
+
+    def _unpend(self, i: int) -> None:
+        node = int(self.inc.node[i])
+        self._pending[node].remove(i)
+        self._pending_count[node] -= 1
 
     def _handle_found(self) -> None:
         found, self._found = self._found, []
@@ -155,11 +158,9 @@ class IncidentManager:
         self._handle_found()
         horizon = sim.now - self.spec.lifetime_s
         for node in np.flatnonzero(self._pending_count).tolist():
-            waiting = self._pending[node]
-            for i in [i for i in waiting if self.inc.t_s[i] <= horizon]:
+            for i in [i for i in self._pending[node] if self.inc.t_s[i] <= horizon]:
                 self.log.expired[i] = True
-                waiting.remove(i)
-                self._pending_count[node] -= 1
+                self._unpend(i)
         if sim.now > sim.scenario.warmup:
             self.ledgers.add_presence(self._nearest_nodes(), dt)
 
