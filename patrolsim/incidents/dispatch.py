@@ -7,8 +7,8 @@ never answered; only agents that discover an incident serve it). Calls that find
 a queue served first by priority (1 first), then first come first served.
 
 Travel time of an agent = time to reach the node it is heading to (0 when it stands at a node)
-plus the shortest-path distance from there to the incident, over its speed. A dispatched agent
-leaves its patrol (``Simulation.take_control``), holds on scene for the service time, then takes the
+plus the shortest-path distance from there to the incident, over its speed (``agents.wait`` pauses
+at nodes on the way are not counted). A dispatched agent leaves its patrol (``Simulation.take_control``), holds on scene for the service time, then takes the
 next queued call or goes back to patrol (``on_free``: by default ``Simulation.release``).
 """
 from __future__ import annotations
