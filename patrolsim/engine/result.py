@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import __version__
-from ..metrics.coverage import coverage, time_to_full_coverage, windowed_coverage
+from ..metrics.coverage import coverage_metrics
 from ..metrics.idleness import choice_entropy, idleness_metrics, node_table
-from ..metrics.series import window_key
 from . import kernel as K
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,9 +53,7 @@ def build_result(sim: "Simulation") -> Result:
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
     visits = st.m_int[K.M_VISITS]
     metrics.update({
-        "coverage": coverage(st.m_flt, t),
-        "time_to_full_coverage": time_to_full_coverage(st.m_flt, t0),
-        **{window_key(w): windowed_coverage(st.m_flt, st.m_int, t, w) for w in sc.coverage_windows},
+        **coverage_metrics(st.m_flt, st.m_int, pmap.weights, t, t0, sc.coverage_windows),
         "visits_total": int(visits.sum()),
         "complete_cycles": int(visits.min()),
         "distance_total_m": float(distance.sum()),

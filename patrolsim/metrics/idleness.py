@@ -56,12 +56,6 @@ def idleness_metrics(m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray, 
     }
 
 
-def instantaneous(m_flt: np.ndarray, weights: np.ndarray, t: float) -> tuple[float, float, float]:
-    """(mean, weighted mean, max) of I(v, t) over nodes at time t, in seconds."""
-    idle = t - m_flt[K.M_LAST]
-    return float(idle.mean()), float((weights * idle).sum() / weights.sum()), float(idle.max())
-
-
 def choice_entropy(indptr: np.ndarray, moves: np.ndarray) -> float:
     """Unpredictability of the patrol: the entropy (bits) of the next-node choice at a node, averaged
     over departures. 0 means an observer who knows where an agent is always knows where it goes next;
