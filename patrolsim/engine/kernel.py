@@ -89,9 +89,16 @@ def heapify(heap, a_flt):
 
 # ---------------------------------------------------------------------------- visits
 @kernel_function
-def visit(node, t, agent, know, own, board, m_flt, m_int):
-    """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge."""
-    dt = t - m_flt[M_LAST, node]
+def visit(node, t, agent, know, own, board, m_flt, m_int, watched):
+    """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge.
+
+    ``watched[node]`` is the time until which an agent standing nearby keeps the node in view; the
+    node was idle only since the later of its last visit and the end of that watch.
+    """
+    last = m_flt[M_LAST, node]
+    if watched[node] > last:
+        last = min(watched[node], t)
+    dt = t - last
     if dt > 0.0:
         m_flt[M_AREA, node] += 0.5 * dt * dt
         m_flt[M_ISUM, node] += dt
@@ -110,11 +117,20 @@ def visit(node, t, agent, know, own, board, m_flt, m_int):
 
 
 @kernel_function
-def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, log_t, log_i, counters):
+def watch(node, until, sense_ptr, sense_idx, watched):
+    """An agent standing at ``node`` keeps every node it senses in view until time ``until``."""
+    for k in range(sense_ptr[node], sense_ptr[node + 1]):
+        if until > watched[sense_idx[k]]:
+            watched[sense_idx[k]] = until
+
+
+@kernel_function
+def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t, log_i,
+          counters):
     """Visit every node the agent senses from ``node`` (itself included); log them if logging is on."""
     for k in range(sense_ptr[node], sense_ptr[node + 1]):
         seen = sense_idx[k]
-        visit(seen, t, agent, know, own, board, m_flt, m_int)
+        visit(seen, t, agent, know, own, board, m_flt, m_int, watched)
         if log_t.size:
             n = counters[C_LOG]
             log_t[n] = t
@@ -190,7 +206,7 @@ def start_leg(agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_f
 @kernel_function
 def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             a_int, a_flt, plan, heap, know, own, board, m_flt, m_int, counters, params, rng,
-            log_t, log_i, moves, reverse, node_busy, edge_busy):
+            log_t, log_i, moves, reverse, node_busy, edge_busy, watched):
     """Process arrivals with time <= ``until``.
 
     ``resume`` is an agent whose decision Python has just written into its plan (or -1).
@@ -222,9 +238,9 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             counters[C_ARRIVALS] += 1
             plan_left = a_int[agent, A_PLAN_LEN] - a_int[agent, A_PLAN_POS]
             if pass_visits or plan_left <= 0:
-                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, log_t, log_i,
-                      counters)
-            if node_busy[node] >= t:  # another agent is standing here now
+                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t,
+                      log_i, counters)
+            if node_busy[node] >= t and a_int[agent, A_FROM] != node:  # another agent stands here now
                 counters[C_NODE_MEET] += 1
             a_int[agent, A_FROM] = node
             a_flt[agent, A_DEPART] = t
@@ -245,5 +261,7 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
         if not start_leg(agent, node, nxt, t + wait, indptr, indices, lengths, reverse, a_int, a_flt, counters,
                          moves, node_busy, edge_busy):
             return BAD_PLAN, agent
+        if wait > 0.0:
+            watch(node, t + wait, sense_ptr, sense_idx, watched)
         # the agent was at the top of the heap (or is resuming from it): its key only grew
         sift_down(heap, a_flt, 0)

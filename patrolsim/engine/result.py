@@ -49,11 +49,12 @@ def _jsonable(col: np.ndarray) -> list:
 def build_result(sim: "Simulation") -> Result:
     st, sc, pmap = sim.state, sim.scenario, sim.map
     t, t0 = sim.now, sim.t0
-    metrics = idleness_metrics(st.m_flt, st.m_int, pmap.weights, t0, t)
+    last = st.last_seen(t)
+    metrics = idleness_metrics(last, st.m_flt, st.m_int, pmap.weights, t0, t)
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
     visits = st.m_int[K.M_VISITS]
     metrics.update({
-        **coverage_metrics(st.m_flt, st.m_int, pmap.weights, t, t0, sc.coverage_windows),
+        **coverage_metrics(last, st.m_flt, st.m_int, pmap.weights, t, t0, sc.coverage_windows),
         "visits_total": int(visits.sum()),
         "complete_cycles": int(visits.min()),
         "distance_total_m": float(distance.sum()),
@@ -74,7 +75,7 @@ def build_result(sim: "Simulation") -> Result:
     labels = np.array([pmap.node_label(i) for i in range(pmap.n_nodes)]) if pmap.labels is not None \
         else np.arange(pmap.n_nodes)
     nodes = {"id": labels, "x_m": pmap.positions[:, 0], "y_m": pmap.positions[:, 1],
-             "weight": pmap.weights, **node_table(st.m_flt, st.m_int, t0, t)}
+             "weight": pmap.weights, **node_table(last, st.m_flt, st.m_int, t0, t)}
     agents = {"agent": np.arange(st.n_agents), "start": sim.starts.copy(), "distance_m": distance,
               "speed_mps": st.a_flt[:, K.A_SPEED].copy()}
     return Result(run=run, metrics=metrics, nodes=nodes, agents=agents, series=sim.series.as_arrays())

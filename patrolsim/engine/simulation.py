@@ -100,7 +100,8 @@ class Simulation:
                 state.reset_metrics(target)
                 self.series.clear()
             elif not self._warming and target == self.next_sample_time:
-                self.series.sample(target, state.m_flt, state.m_int, self.map.weights)
+                self.series.sample(target, state.last_seen(target), state.m_flt, state.m_int,
+                                   self.map.weights)
                 self._samples_taken += 1
             if target >= t:
                 break
@@ -176,6 +177,7 @@ class Simulation:
         st.a_flt[agent, K.A_DEPART] = self.now
         st.a_flt[agent, K.A_ARRIVE] = self.now + seconds
         st.node_busy[node] = max(st.node_busy[node], self.now + seconds)
+        K.watch(node, self.now + seconds, st.sense_ptr, st.sense_idx, st.watched)
         K.heapify(st.heap, st.a_flt)
 
     def take_control(self, agent: int, path: list[int],
@@ -187,8 +189,13 @@ class Simulation:
         st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL
         self._controllers[agent] = on_arrival
         self.set_path(agent, path)
-        if st.a_int[agent, K.A_FROM] == st.a_int[agent, K.A_TO] and st.a_flt[agent, K.A_ARRIVE] > self.now:
+        node = st.a_int[agent, K.A_TO]
+        if st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] > self.now:
+            # cut the hold short: the agent leaves now and stops watching its surroundings
             st.a_flt[agent, K.A_ARRIVE] = self.now
+            seen = st.sense_idx[st.sense_ptr[node]:st.sense_ptr[node + 1]]
+            st.watched[seen] = np.minimum(st.watched[seen], self.now)
+            st.node_busy[node] = min(st.node_busy[node], self.now)
             K.heapify(st.heap, st.a_flt)
 
     def set_path(self, agent: int, path: list[int]) -> None:
@@ -220,7 +227,7 @@ class Simulation:
 
     def idleness(self) -> np.ndarray:
         """Instantaneous idleness of every node now (seconds since last seen, or since t0)."""
-        return self.now - self.state.m_flt[K.M_LAST]
+        return self.now - self.state.last_seen(self.now)
 
     def result(self) -> Result:
         """Metrics, per-node table, agent table and time series at the current time."""

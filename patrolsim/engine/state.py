@@ -39,6 +39,7 @@ class EngineState:
         self.reverse = pmap.reverse_entries()
         self.node_busy = np.full(n, -np.inf)
         self.edge_busy = np.full(pmap.indices.size, -np.inf)
+        self.watched = np.full(n, -np.inf)
         self.counters = np.zeros(5, dtype=np.int64)
         self.log_t = np.zeros(0)
         self.log_i = np.zeros((0, 2), dtype=np.int64)
@@ -67,6 +68,10 @@ class EngineState:
         left = np.clip(self.a_flt[:, K.A_ARRIVE] - np.maximum(t, self.a_flt[:, K.A_DEPART]), 0.0, None)
         left[~np.isfinite(left)] = 0.0
         return left * self.a_flt[:, K.A_SPEED]
+
+    def last_seen(self, t: float) -> np.ndarray:
+        """Per node, the last time it was seen up to t, counting time in view of a standing agent."""
+        return np.maximum(self.m_flt[K.M_LAST], np.minimum(self.watched, t))
 
     def set_plan(self, agent: int, path) -> None:
         """Make ``agent`` follow ``path`` (node ids, each adjacent to the previous) from where it stands."""
@@ -97,7 +102,7 @@ class EngineState:
                          self.sense_idx, self.a_int, self.a_flt, self.plan, self.heap, self.know,
                          self.own, self.board, self.m_flt, self.m_int, self.counters, self.params,
                          self.rng, self.log_t, self.log_i, self.moves, self.reverse,
-                         self.node_busy, self.edge_busy)
+                         self.node_busy, self.edge_busy, self.watched)
 
     def enable_visit_log(self, capacity: int = 65536) -> None:
         """Record every visit (time, node, agent) until drained by :meth:`drain_visit_log`."""

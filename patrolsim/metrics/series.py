@@ -32,10 +32,12 @@ class SeriesRecorder:
             [window_key(w) for w in windows]
         self.rows: list[np.ndarray] = []
 
-    def sample(self, t: float, m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray) -> None:
+    def sample(self, t: float, last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray,
+               weights: np.ndarray) -> None:
+        """Record the row at time t; ``last`` is each node's last-seen time (EngineState.last_seen)."""
         row = np.empty(len(self.columns))
         row[0] = t
-        sample_row(t, m_flt[K.M_LAST], m_flt[K.M_FIRST], m_int[K.M_VISITS], weights, self.windows, row[1:])
+        sample_row(t, last, m_flt[K.M_FIRST], m_int[K.M_VISITS], weights, self.windows, row[1:])
         self.rows.append(row)
 
     def clear(self) -> None:

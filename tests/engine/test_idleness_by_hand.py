@@ -95,3 +95,32 @@ def test_sensing_radius_refreshes_nodes_in_sight(make_scenario, ascii_map):
     r = Simulation(sc, strategy=Route([1])).run()
     # from (0,0) within 1.5 m: (0,1) and (1,1) (diagonal 1.41 m, clear line); (0,2) is 2 m away
     assert r.nodes["visits"].tolist() == [1, 1, 0, 1, 0]
+
+
+def test_a_waiting_agent_keeps_its_node_watched(make_scenario, corridor):
+    # wait 2 s at every node, route 0 -> 1 -> 0 -> ...: at node0 over [0, 2], node1 [3, 5],
+    # node0 [6, 8], node1 [9, 11], node0 from 12; node2 is never seen
+    sc = make_scenario(corridor, duration=12, agent_keys={"starts": [0], "wait": 2.0})
+    r = Simulation(sc, strategy=Route([1, 0])).run()
+    # node0 idle over (2, 6) and (8, 12): intervals 4, 4; node1 idle over (0, 3), (5, 9), (11, 12]
+    assert r.nodes["max_interval"].tolist() == [4.0, 4.0, 12.0]
+    assert r.nodes["mean_interval"][:2].tolist() == [4.0, 3.5]
+    # integrals: node0 8+8 = 16; node1 4.5 + 8 + open (12 - 11 = 1 -> 0.5) = 13; node2 72
+    assert r.nodes["time_avg_idleness"].tolist() == pytest.approx([16 / 12, 13 / 12, 72 / 12])
+
+
+def test_hold_watches_the_node_and_its_surroundings(make_scenario, corridor):
+    from patrolsim.strategies import Hold
+
+    class Post(Strategy):
+        name = "post"
+
+        def decide(self, agent, node, t, view):
+            return Hold(5.0)
+
+    sc = make_scenario(corridor, duration=20, agent_keys={"starts": [1], "sensing_radius": 1.0})
+    r = Simulation(sc, strategy=Post()).run()
+    # the agent stands on node 1 and sees 0, 1, 2 the whole time: nothing is ever idle
+    assert r.metrics["worst_idleness"] == 0.0 and r.metrics["time_avg_idleness"] == 0.0
+    assert r.metrics["node_interference"] == 0  # waking up at its own post meets nobody
+    assert r.series["max_idleness"].max() == 0.0

@@ -23,7 +23,7 @@ def runs(draw):
     return scenario_from_dict(data, pmap=pmap)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(runs())
 def test_metric_invariants(sc):
     r = Simulation(sc).run()
@@ -36,7 +36,8 @@ def test_metric_invariants(sc):
     assert m["coverage"] == np.mean(nodes["visits"] > 0)
     assert (np.isnan(nodes["first_visit"]) == (nodes["visits"] == 0)).all()
     if m["intervals_total"]:
-        assert m["mean_interval"] <= m["interval_qmean"] + 1e-9 <= m["worst_idleness"] + 1e-9
+        tol = 1e-9 * (1 + m["worst_idleness"])
+        assert m["mean_interval"] <= m["interval_qmean"] + tol <= m["worst_idleness"] + 2 * tol
     assert m["distance_total_m"] <= sum(sc.agents.speeds) * T + 1e-6
     cov = r.series["coverage"]
     assert (np.diff(cov) >= 0).all() and cov[-1] == m["coverage"]
