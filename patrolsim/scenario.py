@@ -47,6 +47,7 @@ def _non_negative(x) -> bool:
 
 
 REQUIRED = object()
+MAX_SAMPLES = 100_000
 
 #: table -> key -> Key. The top level is table "".
 SCHEMA: dict[str, dict[str, Key]] = {
@@ -266,6 +267,9 @@ def _validate(data: dict, where: _Locator) -> dict:
     for w in tree["coverage_windows"]:
         if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
             raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {w!r}")
+    if tree["sample_interval"] and tree["duration"] / tree["sample_interval"] > MAX_SAMPLES:
+        raise where.error("", "sample_interval", f"{tree['sample_interval']} s would take more than "
+                          f"{MAX_SAMPLES:,} samples; expected at least duration / {MAX_SAMPLES:,}")
     if tree["warmup"] >= tree["duration"]:
         raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration "
                           f"({tree['duration']})")

@@ -75,6 +75,7 @@ def test_overrides(tmp_path):
     (("[agents]", '[agents]\nstarts = "map"'), r"the map marks 1 start cells but count = 4"),
     (("duration = 3600", "duration = 3600\ncoverage_windows = [60, -1]"), r"coverage_windows.*positive"),
     (("seed = 1", "seed = 1 x"), r"s.toml: not valid TOML: .*line 3"),
+    (("seed = 1", "seed = 1\nsample_interval = 0.01"), r"s.toml:4, key 'sample_interval': .*more than 100,000 samples"),
 ])
 def test_errors_name_file_line_and_key(tmp_path, edit, pattern):
     text = MINIMAL.replace(*edit)
