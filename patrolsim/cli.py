@@ -154,9 +154,9 @@ def cmd_maps(args: argparse.Namespace) -> int:
             failed += 1
             continue
         if args.action == "show":
-            print(format_table([(k, str(v)) for k, v in m.summary().items()], str(p)) + "\n")
+            print(format_table([(k, str(v)) for k, v in m.summary().items()], _shown(p)) + "\n")
         else:
-            print(f"ok   {p}: {m.n_nodes} nodes, {m.n_edges} edges, connected")
+            print(f"ok   {_shown(p)}: {m.n_nodes} nodes, {m.n_edges} edges, connected")
     return 2 if failed else 0
 
 
