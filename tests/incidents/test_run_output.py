@@ -9,6 +9,7 @@ import pytest
 
 from patrolsim.cli import main
 from patrolsim.engine.simulation import Simulation
+from patrolsim.output import summary_text
 from patrolsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +75,4 @@ def test_incidents_leave_the_patrol_alone_until_the_first_dispatch():
     a, b = Simulation(base).run(), Simulation(with_calls).run()
     assert b.metrics["incidents_total"] == 0
     assert np.array_equal(a.nodes["visits"], b.nodes["visits"])
+    assert "response mean / median   n/a / n/a" in summary_text(b)    # nothing to report, no crash
