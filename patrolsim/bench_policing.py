@@ -31,8 +31,10 @@ def policing_benchmarks(quick: bool = False, side: int = 100, agents: int = 8) -
     """One row per strategy over ``duration`` simulated seconds: nodes; setup_s, setup_cpu_s
     (Simulation construction incl. strategy set-up, wall and CPU seconds); decisions; run_s, cpu_s (wall
     and CPU seconds of the run; CPU time is steadier on a busy machine); decisions_per_s (per wall s)."""
+    from . import jit
     from .engine.simulation import Simulation
 
+    jit.use_compiled()  # measure the compiled search, whatever the run size
     pmap = risk_grid(side)
     duration = 600.0 if quick else 7200.0
     rows = []

@@ -22,8 +22,13 @@ _compiled = False
 
 
 def kernel_function(fn: Callable) -> Callable:
-    """Mark ``fn`` (numba-compatible Python, called through its module's globals) as compilable."""
+    """Mark ``fn`` (numba-compatible Python, called through its module's globals) as compilable; a
+    module imported after :func:`use_compiled` gets the compiled version at once."""
     _registered.append((fn.__module__, fn.__name__, fn))
+    if _compiled:
+        from numba import njit
+
+        return njit(cache=True)(fn)
     return fn
 
 

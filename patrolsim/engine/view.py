@@ -40,6 +40,11 @@ class TeamView:
         return self._state.n_agents
 
     @property
+    def expected_arrivals(self) -> float:
+        """Rough number of arrivals in the whole run (for strategies sizing their own work)."""
+        return self._sim.expected_arrivals()
+
+    @property
     def starts(self) -> np.ndarray:
         """Start node of every agent."""
         return self._sim.starts

@@ -17,13 +17,16 @@ when idle >= tau and otherwise rises towards 1, so a node scores at most
   already beaten.
 
 The search stops once no bucket with an unsettled node can beat the best score found, so the answer is
-exact. The goal is usually close, so a decision on a 10,000-node map costs one pass over the idleness
+exact. The search functions are compiled with numba when a run is big enough (:mod:`patrolsim.jit`,
+:meth:`GoalIndex.expect`), else they run as plain Python with identical results. The goal is usually close, so a decision on a 10,000-node map costs one pass over the idleness
 (a maximum per bucket) plus a handful of settled nodes.
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .. import jit
+from ..jit import kernel_function
 
 
 def path_length_factors(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
@@ -66,6 +69,12 @@ class GoalIndex:
                                     np.minimum.reduceat(p[:, 1], starts), np.maximum.reduceat(p[:, 1], starts)])
         self.bucket_gain = np.maximum.reduceat(self.gain[self.order], starts)
 
+    @staticmethod
+    def expect(decisions: float, n_nodes: int) -> None:
+        """Compile the search when ``decisions`` searches on ``n_nodes`` nodes are worth it (each search
+        passes over every node once, about an eighth of an arrival's cost in plain Python)."""
+        jit.for_work(decisions * n_nodes / 8.0)
+
     def best(self, source: int, speed: float, idle: np.ndarray, allowed: np.ndarray, tau: float,
              extra: np.ndarray, limit: float) -> tuple[int, np.ndarray]:
         """:func:`best_goal` from ``source`` at ``speed`` m/s; see there."""
@@ -75,7 +84,7 @@ class GoalIndex:
                          self.bucket_gain, self.bucket_of)
 
 
-@njit(cache=True)
+@kernel_function
 def _push(heap_t, heap_v, size, t, v):
     i = size
     heap_t[i] = t
@@ -90,7 +99,7 @@ def _push(heap_t, heap_v, size, t, v):
     return size + 1
 
 
-@njit(cache=True)
+@kernel_function
 def _pop(heap_t, heap_v, size):
     t, v = heap_t[0], heap_v[0]
     size -= 1
@@ -111,19 +120,19 @@ def _pop(heap_t, heap_v, size):
     return t, v, size
 
 
-@njit(cache=True)
+@kernel_function
 def _time_low(dx, dy, factors, speed):
     """Lower bound (s) of the travel time across offsets dx, dy (m); see :func:`path_length_factors`."""
     dx, dy = abs(dx), abs(dy)
     return max(factors[0] * np.sqrt(dx * dx + dy * dy), factors[1] * (dx + dy)) / speed
 
 
-@njit(cache=True)
+@kernel_function
 def _rate_bound(gain, idle, t_low, tau):
     return gain * max((idle + t_low) / (t_low + tau), 1.0) * (1.0 + 1e-12)
 
 
-@njit(cache=True)
+@kernel_function
 def _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau, extra, limit):
     """Bound of bucket b from its unsettled allowed nodes' own offsets from the source (nodes that
     cannot meet the time limit even at their lower-bound travel time do not count)."""
@@ -138,7 +147,7 @@ def _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowe
     return out
 
 
-@njit(cache=True)
+@kernel_function
 def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain, idle, allowed, tau,
               extra, limit, order, ptr, box, bucket_gain, bucket_of):
     """(goal, path) maximising ``gain * (idle + T) / (T + tau)`` over nodes v != source with

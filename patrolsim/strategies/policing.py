@@ -18,8 +18,8 @@ _TAU = Param(60.0, "seconds added to the travel time in the goal score, so a nod
              "on nearness alone (larger = idleness counts more than distance)", low=1e-3)
 _EXPONENT = Param(1.0, "exponent k on node weights: weight^k (0 = ignore weights, uniform coverage; "
                   "1 = in proportion to risk; larger = focus on hot spots)", low=0.0, high=20.0)
-_OBSERVE = Param(60.0, "seconds between the records of a stationary agent's node as seen (a standing "
-                 "agent keeps its node's idleness at most this large)", low=1e-3)
+_OBSERVE = Param(60.0, "seconds between wake-ups of a standing agent: each counts as a visit of its node "
+                 "(in between, the node is watched, not idle)", low=1e-3)
 
 
 def _risk_gain(weights: np.ndarray, exponent: float) -> np.ndarray:
@@ -59,6 +59,7 @@ class RiskWeighted(Strategy):
         self._allowed = np.ones(pmap.n_nodes, dtype=np.bool_)
         self._no_extra = np.zeros(pmap.n_nodes)
         self.index = GoalIndex(pmap, self.gain)
+        GoalIndex.expect(view.expected_arrivals, pmap.n_nodes)
 
     def decide(self, agent, node, t, view):
         goal, path = self.find_goal(agent, node, view, view.shared_idleness(t), self._allowed,
@@ -139,7 +140,7 @@ class HotspotDwell(RiskWeighted):
     1. transit: it claims the unclaimed hot spot with the earliest deadline (ties: nearest) and takes a
        shortest path there;
     2. dwell: it stays ``dwell_s`` seconds (default 12 min: Koper's curve puts the best stop at 11-15
-       min), recording the hot spot (and what it senses) as seen every ``observe_s`` seconds;
+       min), watching the hot spot (and what it senses) and waking every ``observe_s`` seconds;
     3. between: for ``between_s`` seconds it patrols elsewhere with the ``risk`` rule (same
        ``exponent`` and ``tau_s``; hot spots excluded as goals), taking only goals from which it can
        still reach its next hot spot (earliest deadline first) before that deadline. When the budget is
@@ -271,8 +272,8 @@ class Posts(Strategy):
     starts (:mod:`patrolsim.strategies.pmedian` states the measured gap to exact: mean <= 0.06 %, worst
     7.4 % on random 12-node maps). Agents are assigned to posts minimising the total distance from their starts (Hungarian method).
 
-    Rule: an agent away from its post takes a shortest path to it; at its post it holds, recording the
-    post (and what it senses) as seen every ``observe_s`` seconds. It leaves only when dispatched
+    Rule: an agent away from its post takes a shortest path to it; at its post it holds, watching the
+    post (and what it senses), waking every ``observe_s`` seconds. It leaves only when dispatched
     (``Simulation.take_control``); once released it returns to its post. ``self.posts[a]`` is agent a's
     post (node id); ``self.cost`` the weighted p-median cost (weight x metres).
 
