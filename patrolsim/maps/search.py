@@ -67,31 +67,45 @@ def _score(u, d, source, gain, w, allowed, rng, best, best_score, ties):
 
 
 @njit(cache=True)
-def search(indptr, indices, cost, width, sources, init, target, limit, gain, w, allowed, rng,
-           dist, pred, owner, hk, hv, nxt, head):
+def search(indptr, indices, cost, width, sources, init, target, limit, gain, top_gain, w, allowed, rng,
+           dist, pred, owner, hk, hv, nxt, head, touched):
     """Multi-source Dijkstra into the work arrays (``dist``, ``pred``, ``owner``: length N).
 
     Source i starts at distance ``init[i]``; ``owner[v]`` is the index of the source whose shortest
     path reaches v, so each owner's nodes form a connected set (additively weighted Voronoi cells).
     Stops when ``target`` (>= 0) is settled or the next distance exceeds ``limit``. With a non-empty
-    ``gain``, also looks for the allowed node v != sources[0] maximising gain[v] - w * dist[v]
+    ``gain`` (at most ``top_gain``), also looks for the allowed node v != sources[0] maximising
+    gain[v] - w * dist[v]
     (ties uniformly at random from ``rng``) and stops once no unsettled node can reach the best score.
     After a stop at ``limit`` nodes beyond it have dist = inf; after a stop at the target or the best
     goal, its distance and path are exact and other unsettled entries are upper bounds.
     ``width`` > 0 selects buckets of that width (<= the shortest edge; ``head`` holds one list head
     per bucket, ``nxt`` the links) instead of a binary heap (``hk``/``hv``, length >= E + sources).
+    ``touched`` (length N + 1) lists the nodes the previous search labelled (count in the last slot;
+    -1 = unknown), so that only those are reset and a small search costs little on a large map.
     Returns the best node (-1 when none is allowed), or without ``gain`` the number of settled nodes.
     """
-    dist[:] = np.inf
-    pred[:] = -1
-    owner[:] = -1
+    n = dist.size
+    if touched[n] < 0:
+        dist[:] = np.inf
+        pred[:] = -1
+        owner[:] = -1
+    else:
+        for i in range(touched[n]):
+            v = touched[i]
+            dist[v] = np.inf
+            pred[v] = -1
+            owner[v] = -1
+    n_touched = 0
     scoring = gain.size > 0
-    top_gain = gain.max() if scoring else 0.0
     best, best_score, ties, settled = -1, -np.inf, 0, 0
     first = np.inf
     for i in range(sources.size):
         s = sources[i]
         if init[i] < dist[s]:
+            if dist[s] == np.inf:
+                touched[n_touched] = s
+                n_touched += 1
             dist[s] = init[i]
             owner[s] = i
             first = min(first, init[i])
@@ -145,6 +159,9 @@ def search(indptr, indices, cost, width, sources, init, target, limit, gain, w, 
             v = indices[k]
             nd = d + cost[k]
             if nd < dist[v]:
+                if dist[v] == np.inf:
+                    touched[n_touched] = v
+                    n_touched += 1
                 dist[v] = nd
                 pred[v] = u
                 owner[v] = owner[u]
@@ -157,10 +174,11 @@ def search(indptr, indices, cost, width, sources, init, target, limit, gain, w, 
                 else:
                     _heap_push(hk, hv, live, nd, v)
                 live += 1
+    touched[n] = n_touched
     if limit < np.inf:
-        for v in range(dist.size):
-            if dist[v] > limit:
-                dist[v] = np.inf
+        for i in range(n_touched):
+            if dist[touched[i]] > limit:
+                dist[touched[i]] = np.inf
     return best if scoring else settled
 
 
@@ -214,6 +232,16 @@ class GraphSearch:
         self.width, count = bucket_width(lengths, n)
         self._head = np.empty(count, dtype=np.int64)
         self._rng = np.zeros(1, dtype=np.uint64)
+        self._touched = np.full(n + 1, -1, dtype=np.int64)
+
+    @property
+    def work(self) -> tuple:
+        """The work arrays, in the order :func:`search` takes them after ``rng``."""
+        return (self.dist, self.pred, self.owner, self._hk, self._hv, self._nxt, self._head, self._touched)
+
+    def reached(self) -> np.ndarray:
+        """Node ids labelled by the last search (those with a finite ``dist``, plus any cut by a limit)."""
+        return self._touched[:self._touched[-1]]
 
     @classmethod
     def of(cls, pmap) -> "GraphSearch":
@@ -234,8 +262,8 @@ class GraphSearch:
         init = np.zeros(sources.size) if init is None else np.asarray(init, dtype=np.float64).reshape(-1)
         cost, width, head = self._costs(edge_cost)
         return search(self.indptr, self.indices, cost, width, sources, init, int(target), float(limit),
-                      self._NO_GAIN, 0.0, self._NO_MASK, self._rng, self.dist, self.pred, self.owner,
-                      self._hk, self._hv, self._nxt, head)
+                      self._NO_GAIN, 0.0, 0.0, self._NO_MASK, self._rng, *self.work[:6], head,
+                      self._touched)
 
     def best(self, source: int, gain: np.ndarray, w: float, allowed: np.ndarray,
              rng: np.random.Generator) -> int:
@@ -243,10 +271,10 @@ class GraphSearch:
         drawn from ``rng``), searching only as far as a better node could lie; -1 if none is allowed.
         Afterwards ``dist[v]`` and :meth:`path_to` are valid for the returned node."""
         self._rng[0] = np.uint64(rng.integers(2 ** 63))
+        gain = np.asarray(gain, dtype=np.float64)
         return int(search(self.indptr, self.indices, self.lengths, self.width, np.array([source]),
-                          np.zeros(1), -1, np.inf, np.asarray(gain, dtype=np.float64), float(w),
-                          allowed, self._rng, self.dist, self.pred, self.owner,
-                          self._hk, self._hv, self._nxt, self._head))
+                          np.zeros(1), -1, np.inf, gain, float(gain.max()), float(w), allowed, self._rng,
+                          *self.work))
 
     def row(self, source: int) -> np.ndarray:
         """Distances from ``source`` to every node (a fresh array); also leaves ``pred`` filled."""

@@ -16,6 +16,13 @@ BUILTIN: dict[str, str] = {
     "cr": "patrolsim.strategies.reactive:ConscientiousReactive",
     "hcr": "patrolsim.strategies.reactive:HeuristicConscientiousReactive",
     "hpcc": "patrolsim.strategies.cognitive:HeuristicPathfinderCC",
+    "cgg": "patrolsim.strategies.cyclic:CyclicStrategy",
+    "msp": "patrolsim.strategies.partition:PartitionStrategy",
+    "gbs": "patrolsim.strategies.bayesian:GreedyBayesian",
+    "sebs": "patrolsim.strategies.bayesian:StateExchangeBayesian",
+    "cbls": "patrolsim.strategies.bayesian:ConcurrentBayesianLearning",
+    "dtag": "patrolsim.strategies.auction:GreedyTaskAssignment",
+    "dtap": "patrolsim.strategies.auction:AuctionPartition",
 }
 
 
