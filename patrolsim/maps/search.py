@@ -261,6 +261,8 @@ class GraphSearch:
         sources = np.asarray(sources, dtype=np.int64).reshape(-1)
         init = np.zeros(sources.size) if init is None else np.asarray(init, dtype=np.float64).reshape(-1)
         cost, width, head = self._costs(edge_cost)
+        if init.size and init.max() > init.min():
+            width = 0.0  # circular buckets only span one longest edge: unequal starts need the heap
         return search(self.indptr, self.indices, cost, width, sources, init, int(target), float(limit),
                       self._NO_GAIN, 0.0, 0.0, self._NO_MASK, self._rng, *self.work[:6], head,
                       self._touched)
@@ -280,6 +282,11 @@ class GraphSearch:
         """Distances from ``source`` to every node (a fresh array); also leaves ``pred`` filled."""
         self.run(np.array([source]))
         return self.dist.copy()
+
+    def distance(self, source: int, target: int) -> float:
+        """Shortest-path distance source -> target; the search stops at the target."""
+        self.run(np.array([source]), target=target)
+        return float(self.dist[target])
 
     def path(self, source: int, target: int, edge_cost: np.ndarray | None = None) -> list[int]:
         """A shortest path source -> target (excluding source); the search stops at the target."""
