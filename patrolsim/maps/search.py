@@ -67,11 +67,12 @@ def _score(u, d, source, gain, w, allowed, rng, best, best_score, ties):
 
 
 @njit(cache=True)
-def search(indptr, indices, cost, width, sources, init, target, limit, gain, top_gain, w, allowed, rng,
+def search(indptr, indices, cost, scale, width, sources, init, target, limit, gain, top_gain, w, allowed, rng,
            dist, pred, owner, hk, hv, nxt, head, touched):
     """Multi-source Dijkstra into the work arrays (``dist``, ``pred``, ``owner``: length N).
 
-    Source i starts at distance ``init[i]``; ``owner[v]`` is the index of the source whose shortest
+    Edge k into node v costs ``cost[k] * scale[v]`` (``scale`` empty: ``cost[k]``). Source i starts at
+    distance ``init[i]``; ``owner[v]`` is the index of the source whose shortest
     path reaches v, so each owner's nodes form a connected set (additively weighted Voronoi cells).
     Stops when ``target`` (>= 0) is settled or the next distance exceeds ``limit``. With a non-empty
     ``gain`` (at most ``top_gain``), also looks for the allowed node v != sources[0] maximising
@@ -86,6 +87,7 @@ def search(indptr, indices, cost, width, sources, init, target, limit, gain, top
     Returns the best node (-1 when none is allowed), or without ``gain`` the number of settled nodes.
     """
     n = dist.size
+    scaled = scale.size > 0
     if touched[n] < 0:
         dist[:] = np.inf
         pred[:] = -1
@@ -157,7 +159,7 @@ def search(indptr, indices, cost, width, sources, init, target, limit, gain, top
             break
         for k in range(indptr[u], indptr[u + 1]):
             v = indices[k]
-            nd = d + cost[k]
+            nd = d + (cost[k] * scale[v] if scaled else cost[k])
             if nd < dist[v]:
                 if dist[v] == np.inf:
                     touched[n_touched] = v
@@ -248,22 +250,30 @@ class GraphSearch:
         """A search object on ``pmap``'s edges (lengths in metres)."""
         return cls(pmap.indptr, pmap.indices, pmap.lengths)
 
-    def _costs(self, edge_cost: np.ndarray | None) -> tuple[np.ndarray, float, np.ndarray]:
-        if edge_cost is None:
-            return self.lengths, self.width, self._head
-        width, count = bucket_width(edge_cost, self.n)
-        head = self._head if count <= self._head.size else np.empty(count, dtype=np.int64)
-        return edge_cost, width, head[:count]
+    def _buckets(self, scale: np.ndarray) -> tuple[float, np.ndarray]:
+        """Bucket width and list heads for edge lengths multiplied by ``scale`` (per entered node)."""
+        if scale.size == 0 or not self.width:
+            return self.width, self._head
+        low, high = float(scale.min()), float(scale.max())
+        count = int(self._head.size * high / low) + 2
+        if low <= 0 or count > max(64, self.n // 4):
+            return 0.0, self._head
+        if count > self._head.size:
+            self._head = np.empty(count, dtype=np.int64)
+        return self.width * low, self._head[:count]
 
     def run(self, sources, init=None, target: int = -1, limit: float = np.inf,
-            edge_cost: np.ndarray | None = None) -> int:
-        """One search from ``sources`` (initial distances ``init``); returns the number of settled nodes."""
+            node_scale: np.ndarray | None = None) -> int:
+        """One search from ``sources`` (initial distances ``init``); entering node v multiplies the edge
+        length by ``node_scale[v]`` (> 0) when given. Returns the number of settled nodes."""
         sources = np.asarray(sources, dtype=np.int64).reshape(-1)
         init = np.zeros(sources.size) if init is None else np.asarray(init, dtype=np.float64).reshape(-1)
-        cost, width, head = self._costs(edge_cost)
+        scale = self._NO_GAIN if node_scale is None else np.asarray(node_scale, dtype=np.float64)
+        width, head = self._buckets(scale)
         if init.size and init.max() > init.min():
             width = 0.0  # circular buckets only span one longest edge: unequal starts need the heap
-        return search(self.indptr, self.indices, cost, width, sources, init, int(target), float(limit),
+        return search(self.indptr, self.indices, self.lengths, scale, width, sources, init, int(target),
+                      float(limit),
                       self._NO_GAIN, 0.0, 0.0, self._NO_MASK, self._rng, *self.work[:6], head,
                       self._touched)
 
@@ -272,9 +282,10 @@ class GraphSearch:
         """The allowed node v != source maximising ``gain[v] - w * d(source, v)`` (ties at random,
         drawn from ``rng``), searching only as far as a better node could lie; -1 if none is allowed.
         Afterwards ``dist[v]`` and :meth:`path_to` are valid for the returned node."""
-        self._rng[0] = np.uint64(rng.integers(2 ** 63))
+        if not self._rng[0]:  # seeded once from the run's generator, then advanced by the searches
+            self._rng[0] = np.uint64(rng.integers(1, 2 ** 63))
         gain = np.asarray(gain, dtype=np.float64)
-        return int(search(self.indptr, self.indices, self.lengths, self.width, np.array([source]),
+        return int(search(self.indptr, self.indices, self.lengths, self._NO_GAIN, self.width, np.array([source]),
                           np.zeros(1), -1, np.inf, gain, float(gain.max()), float(w), allowed, self._rng,
                           *self.work))
 
@@ -288,11 +299,12 @@ class GraphSearch:
         self.run(np.array([source]), target=target)
         return float(self.dist[target])
 
-    def path(self, source: int, target: int, edge_cost: np.ndarray | None = None) -> list[int]:
-        """A shortest path source -> target (excluding source); the search stops at the target."""
+    def path(self, source: int, target: int, node_scale: np.ndarray | None = None) -> list[int]:
+        """A shortest path source -> target (excluding source; edge lengths scaled by ``node_scale`` of
+        the node entered, when given); the search stops at the target."""
         if source == target:
             return []
-        self.run(np.array([source]), target=target, edge_cost=edge_cost)
+        self.run(np.array([source]), target=target, node_scale=node_scale)
         return self.path_to(source, target)
 
     def path_to(self, source: int, target: int) -> list[int]:

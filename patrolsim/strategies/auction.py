@@ -67,16 +67,19 @@ class AuctionPartition(Strategy):
     team mate that hears the auction (communication loss and range apply; bids are immediate) and a
     itself bid ``d(centre_b, v) * (tasks owned by b, v excluded, + 1)``; the lowest bid wins (a keeps
     ties). If a team mate wins, the task changes hands and a auctions its next candidate, up to
-    ``rounds`` auctions; a then heads for the last candidate it still owns. After any change a region
-    centre moves to the owned node nearest the centroid of its owned tasks (a cheap stand-in for
-    the node minimising the distance to them).
+    ``rounds`` auctions; a then heads for the best task it still owns. Once a region has gained or
+    lost ``recentre`` (a fraction) of its tasks since its centre last moved, the centre moves to the
+    owned node nearest the centroid of its owned tasks (a cheap stand-in for the node minimising the
+    distance to them; each move costs one search over the map).
 
-    Parameters: ``rounds`` (3).
+    Parameters: ``rounds`` (3), ``recentre`` (0.05).
     """
 
     name = "dtap"
     summary = "dynamic task assignment by auctions between moving regions"
-    params = {"rounds": Param(3, "auctions an agent may hold per decision", low=1, high=100)}
+    params = {"rounds": Param(3, "auctions an agent may hold per decision", low=1, high=100),
+              "recentre": Param(0.05, "fraction of its tasks a region must gain or lose before its centre "
+                                "moves", low=0.0, high=1.0)}
 
     def setup(self, view) -> None:
         self.comms = TeamComms(view)
@@ -91,6 +94,8 @@ class AuctionPartition(Strategy):
             winner = int(np.argmin(bids))
             self.owner[v] = winner
             self.count[winner] += 1
+        self.owns = self.owner[None, :] == np.arange(r)[:, None]  # owns[a, v]: a owns task v
+        self.changes = np.zeros(r, dtype=np.int64)
         for a in range(r):
             self._move_centre(view, a)
 
@@ -99,7 +104,13 @@ class AuctionPartition(Strategy):
         """The agent owning each node (region id per node), for drawing."""
         return self.owner
 
+    def _task_changed(self, view, a: int) -> None:
+        self.changes[a] += 1
+        if self.changes[a] > self.values["recentre"] * self.count[a]:
+            self._move_centre(view, a)
+
     def _move_centre(self, view, a: int) -> None:
+        self.changes[a] = 0
         owned = np.flatnonzero(self.owner == a)
         if owned.size == 0:
             return
@@ -113,10 +124,11 @@ class AuctionPartition(Strategy):
         idle = self.comms.idleness(agent, t)
         w = 1.0 / view.speed(agent)
         goal = -1
+        mine = self.owns[agent]
+        here = bool(mine[node])
+        mine[node] = False
         for _ in range(self.values["rounds"]):
-            mine = self.owner == agent
-            mine[node] = False
-            if not mine.any():
+            if self.count[agent] - here <= 0:
                 break
             goal = self.search.best(node, idle, w, mine, view.rng)
             bidders = np.flatnonzero(self.comms.receivers(t, agent))
@@ -128,18 +140,19 @@ class AuctionPartition(Strategy):
                 break
             winner = int(bidders[np.argmin(bids)])
             self.owner[goal] = winner
+            self.owns[agent, goal] = False
+            self.owns[winner, goal] = True
             self.count[winner] += 1
             self.count[agent] -= 1
-            self._move_centre(view, winner)
-            self._move_centre(view, agent)
+            self._task_changed(view, winner)
+            self._task_changed(view, agent)
             goal = -1
-        if goal < 0:
-            # every auction lost: the best task still owned, else (owning nothing) the best node anywhere
-            allowed = self.owner == agent
+        if goal < 0 and self.count[agent] - here > 0:
+            goal = self.search.best(node, idle, w, mine, view.rng)  # every auction lost: best task still owned
+        mine[node] = here
+        if goal < 0:  # owning nothing: the best node anywhere
+            allowed = np.ones(view.map.n_nodes, dtype=bool)
             allowed[node] = False
-            if not allowed.any():
-                allowed[:] = True
-                allowed[node] = False
             goal = self.search.best(node, idle, w, allowed, view.rng)
         self.comms.announce(t, agent, goal)
         return self.search.path_to(node, goal)

@@ -45,6 +45,4 @@ class HeuristicPathfinderCC(Strategy):
         self.allowed[node] = True
         if self.values["path_bias"] == 0:
             return self.search.path_to(node, goal)
-        pmap = view.map
-        cost = pmap.lengths * (1.0 - self.values["path_bias"] * norm_idle[pmap.indices])
-        return self.search.path(node, goal, edge_cost=cost)
+        return self.search.path(node, goal, node_scale=1.0 - self.values["path_bias"] * norm_idle)

@@ -54,6 +54,7 @@ class TeamComms:
         self.intent = np.full((a, a), -1, dtype=np.int64)
         self.sent = np.full((a, a), -np.inf)
         self._pending_intent: list[tuple[float, int, int, int, float]] = []
+        self._everyone = ~np.eye(a, dtype=bool)  # row s: every agent but s
         if self.spec.perfect:
             self.known = None
         else:
@@ -68,6 +69,8 @@ class TeamComms:
 
     def _receivers(self, times: np.ndarray, senders: np.ndarray) -> np.ndarray:
         a = self.view.n_agents
+        if self.spec.perfect and times.size == 1:
+            return self._everyone[senders]
         ok = np.ones((times.size, a), dtype=bool)
         ok[np.arange(times.size), senders] = False
         if self.spec.range != float("inf"):

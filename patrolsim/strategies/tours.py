@@ -38,7 +38,7 @@ def _d(mat, nbr, nbr_d, a, b, g):
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
     src = np.empty(1, dtype=np.int64)
     src[0] = a
-    search(indptr, indices, lengths, width, src, np.zeros(1), b, np.inf, np.zeros(0), 0.0, 0.0,
+    search(indptr, indices, lengths, np.zeros(0), width, src, np.zeros(1), b, np.inf, np.zeros(0), 0.0, 0.0,
            np.zeros(0, dtype=np.bool_), rng, dist, pred, owner, hk, hv, nxt, head, touched)
     return dist[b]
 
@@ -203,7 +203,7 @@ def _nearest_unvisited_graph(g, start):
             break
         # the best goal among unvisited nodes with equal gain: the nearest one (ties at random)
         src[0] = cur
-        cur = search(indptr, indices, lengths, width, src, np.zeros(1), -1, np.inf, gain, 0.0, 1.0, unseen,
+        cur = search(indptr, indices, lengths, np.zeros(0), width, src, np.zeros(1), -1, np.inf, gain, 0.0, 1.0, unseen,
                      rng, dist, pred, owner, hk, hv, nxt, head, touched)
     return tour
 
@@ -226,7 +226,7 @@ def _neighbour_lists_graph(g, k):
             if lengths[e] > limit:
                 limit = lengths[e]
         while True:
-            settled = search(indptr, indices, lengths, width, src, np.zeros(1), -1, limit, empty_gain, 0.0,
+            settled = search(indptr, indices, lengths, np.zeros(0), width, src, np.zeros(1), -1, limit, empty_gain, 0.0,
                              0.0, empty_mask, rng, dist, pred, owner, hk, hv, nxt, head, touched)
             if settled > k or settled >= n:
                 break
@@ -286,12 +286,12 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
         mat = np.zeros((0, 0))
         best = _nearest_unvisited_graph(work, start)
         nbr, nbr_d = _neighbour_lists_graph(work, NEIGHBOURS)
-        best = _improve(best, mat, nbr, nbr_d, work)
+        best = _improve(best, mat, nbr, nbr_d, work, passes=2)
     return np.roll(best, -int(np.flatnonzero(best == start)[0]))
 
 
-def _improve(tour, mat, nbr, nbr_d, work, rounds: int = 50):
-    for _ in range(4):
+def _improve(tour, mat, nbr, nbr_d, work, passes: int = 4, rounds: int = 50):
+    for _ in range(passes):
         before = tour.copy()
         tour = _two_opt(tour, mat, nbr, nbr_d, work, rounds)
         tour = _or_opt(tour, mat, nbr, nbr_d, work, rounds)
