@@ -62,7 +62,7 @@ class AuctionPartition(Strategy):
     (Farinelli et al. 2017).
 
     Every node is a task owned by one agent; each agent has a region centre (a node, first its start).
-    Initially the tasks are auctioned one by one (node order). At each decision agent a takes as
+    Initially the tasks are auctioned one by one, those nearest a centre first. At each decision agent a takes as
     candidate the owned task maximising ``I(v) - d(u, v) / speed_a`` (seconds) and auctions it: every
     team mate that hears the auction (communication loss and range apply; bids are immediate) and a
     itself bid ``d(centre_b, v) * (tasks owned by b, v excluded, + 1)``; the lowest bid wins (a keeps
@@ -89,7 +89,7 @@ class AuctionPartition(Strategy):
         self.centre_dist = np.array([self.search.row(int(c)) for c in self.centre])
         self.owner = np.full(n, -1, dtype=np.int64)
         self.count = np.zeros(r, dtype=np.int64)
-        for v in range(n):
+        for v in np.argsort(self.centre_dist.min(axis=0), kind="stable"):
             bids = self.centre_dist[:, v] * (self.count + 1)
             winner = int(np.argmin(bids))
             self.owner[v] = winner
