@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..errors import StrategyError
 from .base import Param, Strategy
 from .comm import TeamComms
 
@@ -110,6 +111,9 @@ class ConcurrentBayesianLearning(Strategy):
     }
 
     def setup(self, view) -> None:
+        if self.values["h_min"] > self.values["h_max"]:
+            raise StrategyError(f"h_min ({self.values['h_min']}) must not exceed h_max ({self.values['h_max']})",
+                                key="strategy.h_min")
         self.comms = TeamComms(view)
         self.h = np.ones((view.n_agents, view.map.indices.size))
 
