@@ -286,15 +286,17 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
         mat = np.zeros((0, 0))
         best = _nearest_unvisited_graph(work, start)
         nbr, nbr_d = _neighbour_lists_graph(work, NEIGHBOURS)
-        best = _improve(best, mat, nbr, nbr_d, work, passes=2)
+        # one pass, Or-opt limited to 2 sweeps: each Or-opt move rewrites the tour (O(N))
+        best = _improve(best, mat, nbr, nbr_d, work, passes=1, or_rounds=2)
     return np.roll(best, -int(np.flatnonzero(best == start)[0]))
 
 
-def _improve(tour, mat, nbr, nbr_d, work, passes: int = 4, rounds: int = 50):
+def _improve(tour, mat, nbr, nbr_d, work, passes: int = 4, rounds: int = 50, or_rounds: int = 50):
+    """2-opt then Or-opt, repeated up to ``passes`` times while either changes the tour."""
     for _ in range(passes):
         before = tour.copy()
         tour = _two_opt(tour, mat, nbr, nbr_d, work, rounds)
-        tour = _or_opt(tour, mat, nbr, nbr_d, work, rounds)
+        tour = _or_opt(tour, mat, nbr, nbr_d, work, or_rounds)
         if np.array_equal(before, tour):
             break
     return tour
