@@ -53,10 +53,10 @@ def _heap_pop(hk, hv, size):
 
 
 @njit(cache=True, inline="always")
-def _score(u, d, source, gain, w, allowed, rng, best, best_score, ties):
+def _score(u, d, source, gain, g0, g1, w, allowed, rng, best, best_score, ties):
     """Fold settled node u (at distance d) into the running best goal; returns (best, score, ties)."""
     if allowed[u] and u != source:
-        score = gain[u] - w * d
+        score = g0 + g1 * gain[u] - w * d
         if score > best_score:
             return u, score, 1
         if score == best_score:
@@ -67,16 +67,16 @@ def _score(u, d, source, gain, w, allowed, rng, best, best_score, ties):
 
 
 @njit(cache=True)
-def search(indptr, indices, cost, scale, width, sources, init, target, limit, gain, top_gain, w, allowed, rng,
-           dist, pred, owner, hk, hv, nxt, head, touched):
+def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, limit, gain, g0, g1, top_gain,
+           w, allowed, rng, dist, pred, owner, hk, hv, nxt, head, touched):
     """Multi-source Dijkstra into the work arrays (``dist``, ``pred``, ``owner``: length N).
 
-    Edge k into node v costs ``cost[k] * scale[v]`` (``scale`` empty: ``cost[k]``). Source i starts at
-    distance ``init[i]``; ``owner[v]`` is the index of the source whose shortest
+    Edge k into node v costs ``cost[k] * (s0 + s1 * scale[v])`` (``scale`` empty: ``cost[k]``). Source
+    i starts at distance ``init[i]``; ``owner[v]`` is the index of the source whose shortest
     path reaches v, so each owner's nodes form a connected set (additively weighted Voronoi cells).
     Stops when ``target`` (>= 0) is settled or the next distance exceeds ``limit``. With a non-empty
-    ``gain`` (at most ``top_gain``), also looks for the allowed node v != sources[0] maximising
-    gain[v] - w * dist[v]
+    ``gain``, also looks for the allowed node v != sources[0] maximising
+    g0 + g1 * gain[v] - w * dist[v] (``top_gain``: an upper bound of g0 + g1 * gain)
     (ties uniformly at random from ``rng``) and stops once no unsettled node can reach the best score.
     After a stop at ``limit`` nodes beyond it have dist = inf; after a stop at the target or the best
     goal, its distance and path are exact and other unsettled entries are upper bounds.
@@ -154,12 +154,13 @@ def search(indptr, indices, cost, scale, width, sources, init, target, limit, ga
             break
         settled += 1
         if scoring:
-            best, best_score, ties = _score(u, d, sources[0], gain, w, allowed, rng, best, best_score, ties)
+            best, best_score, ties = _score(u, d, sources[0], gain, g0, g1, w, allowed, rng, best, best_score,
+                                            ties)
         if u == target:
             break
         for k in range(indptr[u], indptr[u + 1]):
             v = indices[k]
-            nd = d + (cost[k] * scale[v] if scaled else cost[k])
+            nd = d + (cost[k] * (s0 + s1 * scale[v]) if scaled else cost[k])
             if nd < dist[v]:
                 if dist[v] == np.inf:
                     touched[n_touched] = v
@@ -250,12 +251,11 @@ class GraphSearch:
         """A search object on ``pmap``'s edges (lengths in metres)."""
         return cls(pmap.indptr, pmap.indices, pmap.lengths)
 
-    def _buckets(self, scale: np.ndarray) -> tuple[float, np.ndarray]:
-        """Bucket width and list heads for edge lengths multiplied by ``scale`` (per entered node)."""
-        if scale.size == 0 or not self.width:
-            return self.width, self._head
-        low, high = float(scale.min()), float(scale.max())
-        count = int(self._head.size * high / low) + 2
+    def _buckets(self, low: float, high: float) -> tuple[float, np.ndarray]:
+        """Bucket width and list heads for edge lengths multiplied by factors in [low, high]."""
+        if not self.width:
+            return 0.0, self._head
+        count = int(self._head.size * high / low) + 2 if low > 0 else 0
         if low <= 0 or count > max(64, self.n // 4):
             return 0.0, self._head
         if count > self._head.size:
@@ -263,31 +263,38 @@ class GraphSearch:
         return self.width * low, self._head[:count]
 
     def run(self, sources, init=None, target: int = -1, limit: float = np.inf,
-            node_scale: np.ndarray | None = None) -> int:
-        """One search from ``sources`` (initial distances ``init``); entering node v multiplies the edge
-        length by ``node_scale[v]`` (> 0) when given. Returns the number of settled nodes."""
+            node_scale: np.ndarray | None = None, scale_offset: float = 0.0, scale_slope: float = 1.0) -> int:
+        """One search from ``sources`` (initial distances ``init``). With ``node_scale``, entering node v
+        multiplies the edge length by ``scale_offset + scale_slope * node_scale[v]`` (must be > 0).
+        Returns the number of settled nodes."""
         sources = np.asarray(sources, dtype=np.int64).reshape(-1)
         init = np.zeros(sources.size) if init is None else np.asarray(init, dtype=np.float64).reshape(-1)
-        scale = self._NO_GAIN if node_scale is None else np.asarray(node_scale, dtype=np.float64)
-        width, head = self._buckets(scale)
+        if node_scale is None:
+            scale, width, head = self._NO_GAIN, self.width, self._head
+        else:
+            scale = np.asarray(node_scale, dtype=np.float64)
+            ends = scale_offset + scale_slope * np.array([scale.min(), scale.max()])
+            width, head = self._buckets(float(ends.min()), float(ends.max()))
         if init.size and init.max() > init.min():
             width = 0.0  # circular buckets only span one longest edge: unequal starts need the heap
-        return search(self.indptr, self.indices, self.lengths, scale, width, sources, init, int(target),
-                      float(limit),
-                      self._NO_GAIN, 0.0, 0.0, self._NO_MASK, self._rng, *self.work[:6], head,
-                      self._touched)
+        return search(self.indptr, self.indices, self.lengths, scale, float(scale_offset), float(scale_slope),
+                      width, sources, init, int(target), float(limit), self._NO_GAIN, 0.0, 1.0, 0.0, 0.0,
+                      self._NO_MASK, self._rng, *self.work)
 
     def best(self, source: int, gain: np.ndarray, w: float, allowed: np.ndarray,
-             rng: np.random.Generator) -> int:
-        """The allowed node v != source maximising ``gain[v] - w * d(source, v)`` (ties at random,
-        drawn from ``rng``), searching only as far as a better node could lie; -1 if none is allowed.
-        Afterwards ``dist[v]`` and :meth:`path_to` are valid for the returned node."""
+             rng: np.random.Generator, offset: float = 0.0, slope: float = 1.0) -> int:
+        """The allowed node v != source maximising ``offset + slope * gain[v] - w * d(source, v)`` (ties
+        at random, drawn from ``rng``), searching only as far as a better node could lie; -1 if none is
+        allowed. Afterwards ``dist[v]`` and :meth:`path_to` are valid for the returned node.
+        (``offset``/``slope`` let callers pass e.g. last-visit times instead of building an idleness
+        array.)"""
         if not self._rng[0]:  # seeded once from the run's generator, then advanced by the searches
             self._rng[0] = np.uint64(rng.integers(1, 2 ** 63))
         gain = np.asarray(gain, dtype=np.float64)
-        return int(search(self.indptr, self.indices, self.lengths, self._NO_GAIN, self.width, np.array([source]),
-                          np.zeros(1), -1, np.inf, gain, float(gain.max()), float(w), allowed, self._rng,
-                          *self.work))
+        top = offset + slope * float(gain.max() if slope >= 0 else gain.min())
+        return int(search(self.indptr, self.indices, self.lengths, self._NO_GAIN, 0.0, 1.0, self.width,
+                          np.array([source]), np.zeros(1), -1, np.inf, gain, float(offset), float(slope), top,
+                          float(w), allowed, self._rng, *self.work))
 
     def row(self, source: int) -> np.ndarray:
         """Distances from ``source`` to every node (a fresh array); also leaves ``pred`` filled."""
@@ -299,12 +306,14 @@ class GraphSearch:
         self.run(np.array([source]), target=target)
         return float(self.dist[target])
 
-    def path(self, source: int, target: int, node_scale: np.ndarray | None = None) -> list[int]:
-        """A shortest path source -> target (excluding source; edge lengths scaled by ``node_scale`` of
-        the node entered, when given); the search stops at the target."""
+    def path(self, source: int, target: int, node_scale: np.ndarray | None = None, scale_offset: float = 0.0,
+             scale_slope: float = 1.0) -> list[int]:
+        """A shortest path source -> target (excluding source; edge lengths scaled as in :meth:`run`);
+        the search stops at the target."""
         if source == target:
             return []
-        self.run(np.array([source]), target=target, node_scale=node_scale)
+        self.run(np.array([source]), target=target, node_scale=node_scale, scale_offset=scale_offset,
+                 scale_slope=scale_slope)
         return self.path_to(source, target)
 
     def path_to(self, source: int, target: int) -> list[int]:

@@ -49,8 +49,13 @@ class GreedyTaskAssignment(Strategy):
         allowed[node] = False
         if not allowed.any():
             allowed[:] = True
-        gain = self.values["w_idle"] * self.comms.idleness(agent, t) - self.home_cost[agent]
-        goal = self.search.best(node, gain, self.values["w_path"] / view.speed(agent), allowed, view.rng)
+        w_idle, w = self.values["w_idle"], self.values["w_path"] / view.speed(agent)
+        if self.values["w_home"]:
+            gain = w_idle * self.comms.idleness(agent, t) - self.home_cost[agent]
+            goal = self.search.best(node, gain, w, allowed, view.rng)
+        else:  # w_idle * (t - last seen), without building the idleness array
+            goal = self.search.best(node, self.comms.last_seen(agent, t), w, allowed, view.rng,
+                                    offset=w_idle * t, slope=-w_idle)
         if goal < 0:
             goal = int(view.map.neighbours(node)[0])
         self.comms.announce(t, agent, goal)
@@ -121,7 +126,7 @@ class AuctionPartition(Strategy):
             self.centre_dist[a] = self.search.row(centre)
 
     def decide(self, agent, node, t, view):
-        idle = self.comms.idleness(agent, t)
+        last = self.comms.last_seen(agent, t)  # idleness t - last, passed to the searches as an affine gain
         w = 1.0 / view.speed(agent)
         goal = -1
         mine = self.owns[agent]
@@ -130,7 +135,7 @@ class AuctionPartition(Strategy):
         for _ in range(self.values["rounds"]):
             if self.count[agent] - here <= 0:
                 break
-            goal = self.search.best(node, idle, w, mine, view.rng)
+            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0)
             bidders = np.flatnonzero(self.comms.receivers(t, agent))
             if bidders.size == 0:
                 break
@@ -148,11 +153,11 @@ class AuctionPartition(Strategy):
             self._task_changed(view, agent)
             goal = -1
         if goal < 0 and self.count[agent] - here > 0:
-            goal = self.search.best(node, idle, w, mine, view.rng)  # every auction lost: best task still owned
+            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0)  # every auction lost: best task still owned
         mine[node] = here
         if goal < 0:  # owning nothing: the best node anywhere
             allowed = np.ones(view.map.n_nodes, dtype=bool)
             allowed[node] = False
-            goal = self.search.best(node, idle, w, allowed, view.rng)
+            goal = self.search.best(node, last, w, allowed, view.rng, offset=t, slope=-1.0)
         self.comms.announce(t, agent, goal)
         return self.search.path_to(node, goal)

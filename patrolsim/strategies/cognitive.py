@@ -36,13 +36,18 @@ class HeuristicPathfinderCC(Strategy):
         self.allowed = np.ones(view.map.n_nodes, dtype=bool)
 
     def decide(self, agent, node, t, view):
-        idle = view.own_idleness(agent, t)
-        top_idle = idle.max()
-        norm_idle = idle / top_idle if top_idle > 0 else np.ones_like(idle)
+        # normalised idleness (t - last[v]) / (t - min last) as an affine function of the last-visit times
+        last = view.last_seen(agent)
+        top = t - float(last.min())
+        slope = -1.0 / top if top > 0 else 0.0
+        offset = t / top if top > 0 else 1.0
+        w_idle, bias = self.values["w_idle"], self.values["path_bias"]
         self.allowed[node] = False
-        goal = self.search.best(node, self.values["w_idle"] * norm_idle, self.values["w_dist"] / self.diameter,
-                                self.allowed, view.rng)
+        goal = self.search.best(node, last, self.values["w_dist"] / self.diameter, self.allowed, view.rng,
+                                offset=w_idle * offset, slope=w_idle * slope)
         self.allowed[node] = True
-        if self.values["path_bias"] == 0:
+        if bias == 0:
             return self.search.path_to(node, goal)
-        return self.search.path(node, goal, node_scale=1.0 - self.values["path_bias"] * norm_idle)
+        # entering x costs length * (1 - bias * normalised idleness of x)
+        return self.search.path(node, goal, node_scale=last, scale_offset=1.0 - bias * offset,
+                                scale_slope=-bias * slope)

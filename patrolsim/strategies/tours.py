@@ -38,7 +38,8 @@ def _d(mat, nbr, nbr_d, a, b, g):
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
     src = np.empty(1, dtype=np.int64)
     src[0] = a
-    search(indptr, indices, lengths, np.zeros(0), width, src, np.zeros(1), b, np.inf, np.zeros(0), 0.0, 0.0,
+    search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), b, np.inf, np.zeros(0),
+           0.0, 1.0, 0.0, 0.0,
            np.zeros(0, dtype=np.bool_), rng, dist, pred, owner, hk, hv, nxt, head, touched)
     return dist[b]
 
@@ -203,7 +204,8 @@ def _nearest_unvisited_graph(g, start):
             break
         # the best goal among unvisited nodes with equal gain: the nearest one (ties at random)
         src[0] = cur
-        cur = search(indptr, indices, lengths, np.zeros(0), width, src, np.zeros(1), -1, np.inf, gain, 0.0, 1.0, unseen,
+        cur = search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1, np.inf, gain,
+                     0.0, 1.0, 0.0, 1.0, unseen,
                      rng, dist, pred, owner, hk, hv, nxt, head, touched)
     return tour
 
@@ -226,8 +228,8 @@ def _neighbour_lists_graph(g, k):
             if lengths[e] > limit:
                 limit = lengths[e]
         while True:
-            settled = search(indptr, indices, lengths, np.zeros(0), width, src, np.zeros(1), -1, limit, empty_gain, 0.0,
-                             0.0, empty_mask, rng, dist, pred, owner, hk, hv, nxt, head, touched)
+            settled = search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1, limit,
+                             empty_gain, 0.0, 1.0, 0.0, 0.0, empty_mask, rng, dist, pred, owner, hk, hv, nxt, head, touched)
             if settled > k or settled >= n:
                 break
             limit *= 2.0
