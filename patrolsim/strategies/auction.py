@@ -42,12 +42,14 @@ class GreedyTaskAssignment(Strategy):
         w_home = self.values["w_home"]
         self.home_cost = [w_home * self.search.row(int(s)) / view.speed(a) if w_home else 0.0
                           for a, s in enumerate(view.starts)]
+        self.allowed = np.ones(view.map.n_nodes, dtype=bool)
 
     def decide(self, agent, node, t, view):
-        n = view.map.n_nodes
-        allowed = self.comms.claimed(agent, t, n) == 0
-        allowed[node] = False
-        if not allowed.any():
+        targets = self.comms.intentions(agent, t)
+        taken = np.append(targets[targets >= 0], node)
+        allowed = self.allowed
+        allowed[taken] = False  # set back below: the mask is reused, not rebuilt, on large maps
+        if np.unique(taken).size >= view.map.n_nodes:
             allowed[:] = True
         w_idle, w = self.values["w_idle"], self.values["w_path"] / view.speed(agent)
         if self.values["w_home"]:
@@ -56,6 +58,7 @@ class GreedyTaskAssignment(Strategy):
         else:  # w_idle * (t - last seen), without building the idleness array
             goal = self.search.best(node, self.comms.last_seen(agent, t), w, allowed, view.rng,
                                     offset=w_idle * t, slope=-w_idle)
+        allowed[taken] = True
         if goal < 0:
             goal = int(view.map.neighbours(node)[0])
         self.comms.announce(t, agent, goal)
