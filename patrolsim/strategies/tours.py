@@ -57,116 +57,113 @@ def _reverse(tour, pos, i, j):
 
 
 @njit(cache=True)
-def _two_opt(tour, mat, nbr, nbr_d, g, max_rounds):
-    """2-opt with neighbour lists: replace (a, a+) (c, c+) by (a, c) (a+, c+) while it shortens."""
-    n = tour.size
-    pos = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        pos[tour[i]] = i
-    for _ in range(max_rounds):
-        improved = False
-        for i in range(n):
-            a = tour[i]
-            b = tour[(i + 1) % n]
-            dab = _d(mat, nbr, nbr_d, a, b, g)
-            for k in range(nbr.shape[1]):
-                c = nbr[a, k]
-                dac = nbr_d[a, k]
-                if c < 0 or dac >= dab - EPS:
-                    break
-                j = pos[c]
-                d = tour[(j + 1) % n]
-                if c == b or d == a:
-                    continue
-                delta = dac + _d(mat, nbr, nbr_d, b, d, g) - dab - _d(mat, nbr, nbr_d, c, d, g)
-                if delta < -EPS:
-                    i1, j1 = (pos[a] + 1) % n, pos[c]
-                    if (j1 - i1) % n <= n // 2:
-                        _reverse(tour, pos, i1, j1)
-                    else:
-                        _reverse(tour, pos, (j1 + 1) % n, pos[a])
-                    improved = True
-                    break
-        if not improved:
-            break
-    return tour
+def _positions(tour):
+    """pos[v] = index of node v in the tour."""
+    pos = np.empty(tour.size, dtype=np.int64)
+    pos[tour] = np.arange(tour.size)
+    return pos
 
 
 @njit(cache=True)
-def _or_opt(tour, mat, nbr, nbr_d, g, max_rounds):
-    """Or-opt: move a run of 1-3 consecutive nodes (either way round) next to a near neighbour."""
+def _two_opt(tour, pos, mat, nbr, nbr_d, g):
+    """One 2-opt sweep with neighbour lists: replace (a, a+) (c, c+) by (a, c) (a+, c+) where that is
+    shorter. Updates ``tour`` and ``pos`` in place; returns whether anything changed."""
     n = tour.size
-    pos = np.empty(n, dtype=np.int64)
-    for q in range(n):
-        pos[tour[q]] = q
-    for _ in range(max_rounds):
-        improved = False
-        for seg in range(1, 4):
-            if n < seg + 3:
+    improved = False
+    for i in range(n):
+        a = tour[i]
+        b = tour[(i + 1) % n]
+        dab = _d(mat, nbr, nbr_d, a, b, g)
+        for k in range(nbr.shape[1]):
+            c = nbr[a, k]
+            dac = nbr_d[a, k]
+            if c < 0 or dac >= dab - EPS:
+                break
+            j = pos[c]
+            d = tour[(j + 1) % n]
+            if c == b or d == a:
                 continue
-            i = 0
-            while i < n:
-                s1 = tour[i]
-                se = tour[(i + seg - 1) % n]
-                p = tour[(i - 1) % n]
-                nx_ = tour[(i + seg) % n]
-                gain = _d(mat, nbr, nbr_d, p, s1, g) + _d(mat, nbr, nbr_d, se, nx_, g) \
-                    - _d(mat, nbr, nbr_d, p, nx_, g)
-                best, best_at, best_rev = -EPS, -1, False
-                for end in range(2):
-                    x = s1 if end == 0 else se
-                    for k in range(nbr.shape[1]):
-                        c = nbr[x, k]
-                        if c < 0 or nbr_d[x, k] >= gain:
-                            break
-                        if (pos[c] - i) % n < seg:
-                            continue  # c lies in the run itself
-                        # insert between c and its successor (or predecessor), x next to c
-                        for side in range(2):
-                            j = pos[c]
-                            cn = tour[(j + 1) % n] if side == 0 else tour[(j - 1) % n]
-                            if (pos[cn] - i) % n < seg:
-                                continue
-                            y = se if x == s1 else s1
-                            added = nbr_d[x, k] + _d(mat, nbr, nbr_d, y, cn, g) - _d(mat, nbr, nbr_d, c, cn, g)
-                            saving = gain - added
-                            if saving > best + EPS and saving > EPS:
-                                # orientation: walking c -> x ... y -> cn
-                                rev = (side == 0) == (x == se)
-                                best, best_at, best_rev = saving, c * 2 + side, rev
-                if best_at >= 0:
-                    c, side = best_at // 2, best_at % 2
-                    segment = np.empty(seg, dtype=np.int64)
-                    for q in range(seg):
-                        segment[q] = tour[(i + q) % n]
-                    rest = np.empty(n - seg, dtype=np.int64)
-                    m = 0
-                    for q in range(n):
-                        off = (q - i) % n
-                        if off >= seg:
-                            rest[m] = tour[q]
-                            m += 1
-                    out = np.empty(n, dtype=np.int64)
-                    m = 0
-                    for q in range(n - seg):
-                        if side == 1 and rest[q] == c:
-                            for r in range(seg):
-                                out[m] = segment[seg - 1 - r] if not best_rev else segment[r]
-                                m += 1
-                        out[m] = rest[q]
+            delta = dac + _d(mat, nbr, nbr_d, b, d, g) - dab - _d(mat, nbr, nbr_d, c, d, g)
+            if delta < -EPS:
+                i1, j1 = (pos[a] + 1) % n, pos[c]
+                if (j1 - i1) % n <= n // 2:
+                    _reverse(tour, pos, i1, j1)
+                else:
+                    _reverse(tour, pos, (j1 + 1) % n, pos[a])
+                improved = True
+                break
+    return improved
+
+
+@njit(cache=True)
+def _or_opt(tour, pos, mat, nbr, nbr_d, g):
+    """One Or-opt sweep: move runs of 1-3 consecutive nodes (either way round) next to a near
+    neighbour where that is shorter. Updates ``tour`` and ``pos``; returns whether anything changed."""
+    n = tour.size
+    improved = False
+    for seg in range(1, 4):
+        if n < seg + 3:
+            continue
+        i = 0
+        while i < n:
+            s1 = tour[i]
+            se = tour[(i + seg - 1) % n]
+            p = tour[(i - 1) % n]
+            nx_ = tour[(i + seg) % n]
+            gain = _d(mat, nbr, nbr_d, p, s1, g) + _d(mat, nbr, nbr_d, se, nx_, g) \
+                - _d(mat, nbr, nbr_d, p, nx_, g)
+            best, best_at, best_rev = -EPS, -1, False
+            for end in range(2):
+                x = s1 if end == 0 else se
+                for k in range(nbr.shape[1]):
+                    c = nbr[x, k]
+                    if c < 0 or nbr_d[x, k] >= gain:
+                        break
+                    if (pos[c] - i) % n < seg:
+                        continue  # c lies in the run itself
+                    # insert between c and its successor (or predecessor), x next to c
+                    for side in range(2):
+                        j = pos[c]
+                        cn = tour[(j + 1) % n] if side == 0 else tour[(j - 1) % n]
+                        if (pos[cn] - i) % n < seg:
+                            continue
+                        y = se if x == s1 else s1
+                        added = nbr_d[x, k] + _d(mat, nbr, nbr_d, y, cn, g) - _d(mat, nbr, nbr_d, c, cn, g)
+                        saving = gain - added
+                        if saving > best + EPS and saving > EPS:
+                            # orientation: walking c -> x ... y -> cn
+                            rev = (side == 0) == (x == se)
+                            best, best_at, best_rev = saving, c * 2 + side, rev
+            if best_at >= 0:
+                c, side = best_at // 2, best_at % 2
+                segment = np.empty(seg, dtype=np.int64)
+                for q in range(seg):
+                    segment[q] = tour[(i + q) % n]
+                rest = np.empty(n - seg, dtype=np.int64)
+                m = 0
+                for q in range(n):
+                    off = (q - i) % n
+                    if off >= seg:
+                        rest[m] = tour[q]
                         m += 1
-                        if side == 0 and rest[q] == c:
-                            for r in range(seg):
-                                out[m] = segment[seg - 1 - r] if best_rev else segment[r]
-                                m += 1
-                    tour[:] = out
-                    for q in range(n):
-                        pos[tour[q]] = q
-                    improved = True
-                i += 1
-        if not improved:
-            break
-    return tour
+                out = np.empty(n, dtype=np.int64)
+                m = 0
+                for q in range(n - seg):
+                    if side == 1 and rest[q] == c:
+                        for r in range(seg):
+                            out[m] = segment[seg - 1 - r] if not best_rev else segment[r]
+                            m += 1
+                    out[m] = rest[q]
+                    m += 1
+                    if side == 0 and rest[q] == c:
+                        for r in range(seg):
+                            out[m] = segment[seg - 1 - r] if best_rev else segment[r]
+                            m += 1
+                tour[:] = out
+                pos[tour] = np.arange(n)
+                improved = True
+            i += 1
+    return improved
 
 
 # ---------------------------------------------------------------------------- construction
@@ -229,7 +226,8 @@ def _neighbour_lists_graph(g, k):
                 limit = lengths[e]
         while True:
             settled = search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1, limit,
-                             empty_gain, 0.0, 1.0, 0.0, 0.0, empty_mask, rng, dist, pred, owner, hk, hv, nxt, head, touched)
+                             empty_gain, 0.0, 1.0, 0.0, 0.0, empty_mask, rng, dist, pred, owner, hk, hv, nxt,
+                             head, touched)
             if settled > k or settled >= n:
                 break
             limit *= 2.0
@@ -294,12 +292,17 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
 
 
 def _improve(tour, mat, nbr, nbr_d, work, passes: int = 4, rounds: int = 50, or_rounds: int = 50):
-    """2-opt then Or-opt, repeated up to ``passes`` times while either changes the tour."""
+    """2-opt sweeps (up to ``rounds``) then Or-opt sweeps (up to ``or_rounds``), each until a sweep
+    changes nothing, repeated up to ``passes`` times while either changes the tour."""
+    pos = _positions(tour)
     for _ in range(passes):
-        before = tour.copy()
-        tour = _two_opt(tour, mat, nbr, nbr_d, work, rounds)
-        tour = _or_opt(tour, mat, nbr, nbr_d, work, or_rounds)
-        if np.array_equal(before, tour):
+        changed = False
+        for sweep, limit in ((_two_opt, rounds), (_or_opt, or_rounds)):
+            for _ in range(limit):
+                if not sweep(tour, pos, mat, nbr, nbr_d, work):
+                    break
+                changed = True
+        if not changed:
             break
     return tour
 

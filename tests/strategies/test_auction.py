@@ -1,6 +1,5 @@
 """dtag / dtap: goal choice by idleness minus travel, exclusive claims, auctions between regions."""
 import numpy as np
-import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from patrolsim.maps.model import PatrolMap

@@ -4,7 +4,6 @@ import numpy as np
 
 from patrolsim.maps import load_map
 from patrolsim.maps.model import PatrolMap
-from patrolsim.strategies.partition import balanced_regions
 
 
 def two_density_map():
