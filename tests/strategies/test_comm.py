@@ -42,11 +42,11 @@ def test_loss_drops_about_the_stated_share(sim_of, open_grid):
 def test_imperfect_comm_runs_deterministically_and_is_reported(sim_of, open_grid):
     def run():
         return sim_of(open_grid(8), "sebs", 3, comm=CommSpec(delay=3.0, loss=0.2, range=6.0),
-                      duration=800.0, seed=4).run()
+                      duration=400.0, seed=4).run()
     a, b = run(), run()
     assert a.metrics == b.metrics
     assert a.run["communication"] == {"delay": 3.0, "loss": 0.2, "range": 6.0}
-    perfect = sim_of(open_grid(8), "sebs", 3, duration=800.0, seed=4).run()
+    perfect = sim_of(open_grid(8), "sebs", 3, duration=400.0, seed=4).run()
     assert perfect.run["communication"] == {"delay": 0.0, "loss": 0.0, "range": None}
 
 
