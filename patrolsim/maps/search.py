@@ -282,16 +282,17 @@ class GraphSearch:
                       self._NO_MASK, self._rng, *self.work)
 
     def best(self, source: int, gain: np.ndarray, w: float, allowed: np.ndarray,
-             rng: np.random.Generator, offset: float = 0.0, slope: float = 1.0) -> int:
+             rng: np.random.Generator, offset: float = 0.0, slope: float = 1.0, top: float | None = None) -> int:
         """The allowed node v != source maximising ``offset + slope * gain[v] - w * d(source, v)`` (ties
         at random, drawn from ``rng``), searching only as far as a better node could lie; -1 if none is
         allowed. Afterwards ``dist[v]`` and :meth:`path_to` are valid for the returned node.
         (``offset``/``slope`` let callers pass e.g. last-visit times instead of building an idleness
-        array.)"""
+        array; ``top``, an upper bound of the allowed nodes' gains, defaults to the bound over all nodes.)"""
         if not self._rng[0]:  # seeded once from the run's generator, then advanced by the searches
             self._rng[0] = np.uint64(rng.integers(1, 2 ** 63))
         gain = np.asarray(gain, dtype=np.float64)
-        top = offset + slope * float(gain.max() if slope >= 0 else gain.min())
+        if top is None:
+            top = offset + slope * float(gain.max() if slope >= 0 else gain.min())
         return int(search(self.indptr, self.indices, self.lengths, self._NO_GAIN, 0.0, 1.0, self.width,
                           np.array([source]), np.zeros(1), -1, np.inf, gain, float(offset), float(slope), top,
                           float(w), allowed, self._rng, *self.work))

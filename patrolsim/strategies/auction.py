@@ -138,7 +138,9 @@ class AuctionPartition(Strategy):
         for _ in range(self.values["rounds"]):
             if self.count[agent] - here <= 0:
                 break
-            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0)
+            # the idlest owned task bounds how far the search must look
+            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0,
+                                    top=t - float(last[mine].min()))
             bidders = np.flatnonzero(self.comms.receivers(t, agent))
             if bidders.size == 0:
                 break
