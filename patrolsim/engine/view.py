@@ -90,3 +90,11 @@ class TeamView:
     def on_visits(self, listener) -> None:
         """Call ``listener(times, nodes, agents)`` with every visit (see Simulation.on_visits)."""
         self._sim.on_visits(listener)
+
+    def open_incidents(self) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes, priorities) of the incidents the team knows of (calls, or discovered by an agent)
+        that no agent has reached yet; both empty when the scenario has no incidents."""
+        manager = self._sim.incidents
+        if manager is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return manager.open_incidents()
