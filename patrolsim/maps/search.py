@@ -13,7 +13,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..engine.kernel import rand_below
+
+@njit(cache=True)
+def tie_draw(rng, k):
+    """Uniform integer in [0, k) from an xorshift64* state ``rng[0]`` (non-zero), for tie breaks."""
+    x = rng[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rng[0] = x
+    return int(((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)) * (1.0 / 9007199254740992.0) * k)
 
 
 @njit(cache=True, inline="always")
@@ -61,7 +70,7 @@ def _score(u, d, source, gain, g0, g1, w, allowed, rng, best, best_score, ties):
             return u, score, 1
         if score == best_score:
             ties += 1
-            if rand_below(rng, ties) == 0:
+            if tie_draw(rng, ties) == 0:
                 best = u
     return best, best_score, ties
 

@@ -158,7 +158,8 @@ class AuctionPartition(Strategy):
             self._task_changed(view, agent)
             goal = -1
         if goal < 0 and self.count[agent] - here > 0:
-            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0)  # every auction lost: best task still owned
+            # every auction lost: the best task still owned
+            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0)
         mine[node] = here
         if goal < 0:  # owning nothing: the best node anywhere
             allowed = np.ones(view.map.n_nodes, dtype=bool)

@@ -48,7 +48,8 @@ class CyclicStrategy(Strategy):
     Spacing: ``spacing = "even"`` sends agent i to the walk position i T / r (T = the lap time
     L / v plus the waits, r agents, agents kept in their order along the walk) and holds it there
     until all can start in step, so every node on a walk without repeats is revisited every T / r
-    seconds and its time-averaged idleness is T / (2 r); ``"start"`` joins the walk at each agent's
+    seconds and its time-averaged idleness is T / (2 r) (with ``agents.wait`` w > 0 a waiting agent
+    watches its node, so the node goes unseen for T / r - w at a time); ``"start"`` joins the walk at each agent's
     start node at once, keeping the start spacing.
 
     With ``agents.pass_through_visits = false`` each agent's plan runs from tour stop to tour stop,

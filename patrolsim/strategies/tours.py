@@ -269,7 +269,7 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
         return np.roll(np.arange(n, dtype=np.int64), -start)
     rng = rng if rng is not None else np.random.default_rng(0)
     gs = GraphSearch.of(pmap)
-    work = (gs.indptr, gs.indices, gs.lengths, gs.width, np.array([rng.integers(2 ** 63)], dtype=np.uint64),
+    work = (gs.indptr, gs.indices, gs.lengths, gs.width, np.array([rng.integers(1, 2 ** 63)], dtype=np.uint64),
             *gs.work)
     if n <= MATRIX_MAX and pmap.distances.full:
         mat = pmap.distances.matrix
