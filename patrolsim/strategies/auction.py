@@ -49,7 +49,7 @@ class GreedyTaskAssignment(Strategy):
         taken = np.append(targets[targets >= 0], node)
         allowed = self.allowed
         allowed[taken] = False  # set back below: the mask is reused, not rebuilt, on large maps
-        if np.unique(taken).size >= view.map.n_nodes:
+        if taken.size >= view.map.n_nodes and np.unique(taken).size >= view.map.n_nodes:
             allowed[:] = True
         w_idle, w = self.values["w_idle"], self.values["w_path"] / view.speed(agent)
         if self.values["w_home"]:
