@@ -17,30 +17,33 @@ from typing import Callable
 #: estimated events (arrivals, node visits of a BFS, ...) above which compiling pays off
 COMPILE_ABOVE = 40_000
 
-_registered: list[tuple[str, str, Callable]] = []
+_registered: list[Callable] = []
 _compiled = False
+
+
+def _compile(fn: Callable) -> Callable:
+    from numba import njit
+
+    dispatcher = njit(cache=True)(fn)
+    setattr(sys.modules[fn.__module__], fn.__name__, dispatcher)
+    return dispatcher
 
 
 def kernel_function(fn: Callable) -> Callable:
     """Mark ``fn`` (numba-compatible Python, called through its module's globals) as compilable."""
-    _registered.append((fn.__module__, fn.__name__, fn))
-    return fn
+    _registered.append(fn)
+    return _compile(fn) if _compiled else fn
 
 
 def use_compiled() -> None:
-    """Replace every registered function, in its module, by its numba-compiled version (once)."""
+    """From now on run every kernel function compiled: those registered so far are replaced in their
+    modules by numba dispatchers, and later ones are compiled as they register."""
     global _compiled
     if _compiled or os.environ.get("PATROLSIM_JIT") == "0":
         return
-    from numba import njit
-
-    for module, name, fn in _registered:
-        setattr(sys.modules[module], name, njit(cache=True)(fn))
     _compiled = True
-
-
-def is_compiled() -> bool:
-    return _compiled
+    for fn in _registered:
+        _compile(fn)
 
 
 def for_work(events: float) -> None:

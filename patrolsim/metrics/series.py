@@ -16,7 +16,7 @@ def sample_row(t: float, last: np.ndarray, first: np.ndarray, visits: np.ndarray
     n = last.size
     out[0] = np.count_nonzero(first <= t) / n
     out[1] = t - last.mean()
-    out[2] = t - np.dot(weights, last) / weights.sum()
+    out[2] = t - (weights * last).sum() / weights.sum()  # not np.dot: BLAS threads stall under load
     out[3] = t - last.min()
     seen_last = np.where(visits > 0, last, -np.inf)
     for i, window in enumerate(windows):
