@@ -50,8 +50,64 @@ def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.nda
     return region, length
 
 
-def balanced_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> np.ndarray:
-    """Region id per node: r connected regions of near-equal patrol length (:func:`grow_regions`).
+#: cut positions tried by :func:`bisected_regions`, as multiples of the target share
+CUT_SHARES = (1.0, 0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.4, 0.5, 1.5)
+
+
+def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """(region id per node, length per region) by recursive bisection: a ball grown in shortest-path
+    order from a peripheral node takes the share r1 / r of the spanning-tree length (r1 = r // 2);
+    pieces of the rest cut off by the ball join it, so both sides stay connected; each side is split
+    again for its agents."""
+    from scipy.sparse.csgraph import connected_components
+
+    region = np.zeros(pmap.n_nodes, dtype=np.int64)
+    length = np.zeros(r)
+
+    def split(nodes: np.ndarray, k: int, first: int) -> None:
+        sub = pmap.subgraph(nodes)
+        gs = GraphSearch.of(sub)
+        gs.run([int(np.argmax(gs.row(0)))])
+        order = np.argsort(gs.dist, kind="stable")
+        edge = gs.dist - np.where(gs.pred >= 0, gs.dist[np.maximum(gs.pred, 0)], gs.dist)
+        if k == 1 or nodes.size < 2:
+            region[nodes] = first
+            length[first] = float(edge.sum())
+            return
+        cum = np.cumsum(edge[order])
+        k1 = k // 2
+        target = cum[-1] * k1 / k
+        best, best_miss = None, np.inf
+        for share in CUT_SHARES:  # the cut whose side, with the pieces it cuts off, is nearest the target
+            take = min(int(np.searchsorted(cum, target * share)) + 1, nodes.size - 1)
+            in_a = np.zeros(nodes.size, dtype=bool)
+            in_a[order[:take]] = True
+            rest = np.flatnonzero(~in_a)
+            pieces = connected_components(sub.subgraph(rest).adjacency(), directed=False)[1]
+            in_a[rest[pieces != np.argmax(np.bincount(pieces))]] = True
+            miss = abs(float(edge[in_a].sum()) - target)
+            if miss < best_miss and in_a.sum() < nodes.size:
+                best, best_miss = in_a, miss
+        in_a = best
+        split(nodes[in_a], k1, first)
+        split(nodes[~in_a], k - k1, first + k1)
+
+    split(np.arange(pmap.n_nodes), r, 0)
+    return region, length
+
+
+def balanced_regions(pmap: PatrolMap, r: int) -> np.ndarray:
+    """Region id per node: r connected regions of near-equal patrol length, the more balanced
+    (ratio of longest to shortest spanning-tree length) of :func:`bisected_regions` and
+    :func:`grown_regions`."""
+    r = min(r, pmap.n_nodes)
+    options = [bisected_regions(pmap, r), grown_regions(pmap, r)]
+    spread = [length.max() / max(length.min(), 1e-9) for _, length in options]
+    return options[int(np.argmin(spread))][0]
+
+
+def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """(region id per node, length per region): regions grown simultaneously (:func:`grow_regions`).
 
     Seeds start farthest-first (k-centre on shortest paths); each round moves every seed to its
     region's node nearest the region's centroid and regrows; the most balanced growth is kept.
@@ -71,7 +127,7 @@ def balanced_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> np.ndarray:
         region, length = grow_regions(pmap, seeds)
         spread = length.max() / max(length.min(), 1e-9)
         if spread < best_spread - 1e-9:
-            best, best_spread = region, spread
+            best, best_spread = (region, length), spread
         moved = seeds.copy()
         for k in range(r):
             members = np.flatnonzero(region == k)
@@ -86,7 +142,8 @@ class PartitionStrategy(Strategy):
     """``msp``: multilevel subgraph patrolling (Portugal & Rocha 2010), re-derived.
 
     Set-up: the map is split into one connected region per agent, balanced by patrol tour length
-    rather than node count (see :func:`balanced_regions`); each region gets a short closed tour
+    rather than node count (recursive bisection or simultaneous growth, whichever balances better;
+    see :func:`balanced_regions`); each region gets a short closed tour
     (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the walk never leaves it).
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
