@@ -50,6 +50,9 @@ def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.nda
     return region, length
 
 
+#: a partition whose longest region is at most this many times its shortest needs no second method
+GOOD_SPREAD = 1.1
+
 #: cut positions tried by :func:`bisected_regions`, as multiples of the target share
 CUT_SHARES = (1.0, 0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.4, 0.5, 1.5)
 
@@ -97,12 +100,15 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def balanced_regions(pmap: PatrolMap, r: int) -> np.ndarray:
-    """Region id per node: r connected regions of near-equal patrol length, the more balanced
-    (ratio of longest to shortest spanning-tree length) of :func:`bisected_regions` and
-    :func:`grown_regions`."""
+    """Region id per node: r connected regions of near-equal patrol length: :func:`bisected_regions`
+    when its longest region is within ``GOOD_SPREAD`` of its shortest (by spanning-tree length),
+    else the more balanced of it and :func:`grown_regions`."""
     r = min(r, pmap.n_nodes)
-    options = [bisected_regions(pmap, r), grown_regions(pmap, r)]
-    spread = [length.max() / max(length.min(), 1e-9) for _, length in options]
+    options = [bisected_regions(pmap, r)]
+    spread = [options[0][1].max() / max(options[0][1].min(), 1e-9)]
+    if spread[0] > GOOD_SPREAD:
+        options.append(grown_regions(pmap, r))
+        spread.append(options[1][1].max() / max(options[1][1].min(), 1e-9))
     return options[int(np.argmin(spread))][0]
 
 
