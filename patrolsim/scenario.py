@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ScenarioError, UserError, did_you_mean
 from .maps import PatrolMap, load_map
+from .strategies.comm import CommSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     from .incidents.spec import DispatchSpec, IncidentSpec
@@ -87,6 +88,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "strategy": {
         "name": Key((str,), REQUIRED, "strategy name (patrolsim strategies), or package.module:Class"),
     },
+    "communication": {
+        "delay": Key((int, float), 0.0, "seconds between a broadcast (visit, intention) and its receipt",
+                     _non_negative, ">= 0"),
+        "loss": Key((int, float), 0.0, "probability that a message to one team mate is lost",
+                    lambda x: 0 <= x < 1, "in [0, 1)"),
+        "range": Key((int, float), float("inf"), "metres; only team mates this close to the sender hear it "
+                     "(inf = everywhere)", _positive, "> 0"),
+    },
 }
 
 from .incidents.spec import dispatch_keys, incident_keys, incident_specs  # noqa: E402  (uses Key above)
@@ -131,6 +140,7 @@ class Scenario:
     source: str | None = None
     incidents: "IncidentSpec | None" = None
     dispatch: "DispatchSpec | None" = None
+    communication: CommSpec = field(default_factory=CommSpec)
 
 
 def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
@@ -182,7 +192,8 @@ def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: st
                     sample_interval=float(tree["sample_interval"]) or tree["duration"] / 200.0,
                     coverage_windows=tuple(float(w) for w in tree["coverage_windows"]), agents=agents,
                     strategy_name=name, strategy_params=strat, data=tree,
-                    source=str(source) if source else None, incidents=incidents, dispatch=dispatch)
+                    source=str(source) if source else None, incidents=incidents, dispatch=dispatch,
+                    communication=CommSpec(**{k: float(v) for k, v in tree["communication"].items()}))
 
 
 # ---------------------------------------------------------------------------- validation

@@ -78,6 +78,7 @@ def build_result(sim: "Simulation") -> Result:
         "agents": st.n_agents, "speed_mps": list(sc.agents.speeds), "seed": sc.seed,
         "duration": t, "warmup": t0, "sensing_radius": sc.agents.sensing_radius,
         "wait": sc.agents.wait, "pass_through_visits": sc.agents.pass_through_visits,
+        "communication": sc.communication.as_dict(),
         "decisions": int(st.counters[K.C_DECISIONS]), "arrivals": int(st.counters[K.C_ARRIVALS]),
         "wall_s": sim.wall_s, "version": __version__,
     }

@@ -77,6 +77,25 @@ class TeamView:
         """(A, 2) positions in metres at time t."""
         return self._state.positions(t)
 
+    @property
+    def communication(self):
+        """The scenario's communication model (a :class:`patrolsim.strategies.comm.CommSpec`)."""
+        return self._sim.scenario.communication
+
+    @property
+    def wait(self) -> float:
+        """Seconds every agent waits at each node it arrives at before leaving."""
+        return float(self._state.params[K.P_WAIT])
+
+    @property
+    def pass_through_visits(self) -> bool:
+        """Whether nodes crossed on the way to a goal count as visits (else only path ends do)."""
+        return bool(self._state.params[K.P_PASS_VISITS] > 0.0)
+
+    def on_visits(self, listener) -> None:
+        """Call ``listener(times, nodes, agents)`` with every visit (see Simulation.on_visits)."""
+        self._sim.on_visits(listener)
+
     def open_incidents(self) -> tuple[np.ndarray, np.ndarray]:
         """(nodes, priorities) of the incidents the team knows of (calls, or discovered by an agent)
         that no agent has reached yet; both empty when the scenario has no incidents."""

@@ -1,0 +1,169 @@
+"""Dynamic task assignment (Farinelli, Iocchi & Nardi 2017; the DTAG/DTAP strategies of
+patrolling_sim): every node is a task; agents choose goals anywhere on the map and coordinate by
+broadcast claims (DTAG) or by auctioning tasks between dynamic regions (DTAP).
+
+Idleness is team-shared through the scenario's communication model (:mod:`patrolsim.strategies.comm`);
+goals are found with compiled searches that stop as soon as no farther node can score better
+(:meth:`patrolsim.maps.search.GraphSearch.best`), so decisions stay fast on 10,000-node maps.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..maps.search import GraphSearch
+from .base import Param, Strategy
+from .comm import TeamComms
+
+
+class GreedyTaskAssignment(Strategy):
+    """``dtag``: dynamic task assignment, greedy (Farinelli et al. 2017).
+
+    Rule: agent a at node u picks the goal v != u, among nodes no team mate has claimed (as far as a
+    knows), maximising ``w_idle * I(v) - (w_path * d(u, v) + w_home * d(v, s_a)) / speed_a``
+    (seconds: I the team-shared idleness, d shortest-path metres, s_a the agent's start), ties at
+    random; it broadcasts the claim and follows a shortest path to v. A goal claimed by a team mate
+    is never picked: an agent whose preferred goal is taken picks again.
+
+    Parameters: ``w_idle`` (1), ``w_path`` (1: a metre of travel costs its travel time),
+    ``w_home`` (0: no pull towards the start).
+    """
+
+    name = "dtag"
+    summary = "dynamic task assignment (greedy): claim the best idleness-minus-travel node"
+    params = {
+        "w_idle": Param(1.0, "weight of the goal's idleness (s)", low=0.0),
+        "w_path": Param(1.0, "weight of the travel time to the goal", low=0.0),
+        "w_home": Param(0.0, "weight of the travel time from the goal back to the agent's start", low=0.0),
+    }
+
+    def setup(self, view) -> None:
+        self.comms = TeamComms(view)
+        self.search = GraphSearch.of(view.map)
+        w_home = self.values["w_home"]
+        self.home_cost = [w_home * self.search.row(int(s)) / view.speed(a) if w_home else 0.0
+                          for a, s in enumerate(view.starts)]
+        self.allowed = np.ones(view.map.n_nodes, dtype=bool)
+
+    def decide(self, agent, node, t, view):
+        targets = self.comms.intentions(agent, t)
+        taken = np.append(targets[targets >= 0], node)
+        allowed = self.allowed
+        allowed[taken] = False  # set back below: the mask is reused, not rebuilt, on large maps
+        if taken.size >= view.map.n_nodes and np.unique(taken).size >= view.map.n_nodes:
+            allowed[:] = True
+        w_idle, w = self.values["w_idle"], self.values["w_path"] / view.speed(agent)
+        if self.values["w_home"]:
+            gain = w_idle * self.comms.idleness(agent, t) - self.home_cost[agent]
+            goal = self.search.best(node, gain, w, allowed, view.rng)
+        else:  # w_idle * (t - last seen), without building the idleness array
+            goal = self.search.best(node, self.comms.last_seen(agent, t), w, allowed, view.rng,
+                                    offset=w_idle * t, slope=-w_idle)
+        allowed[taken] = True
+        if goal < 0:
+            goal = int(view.map.neighbours(node)[0])
+        self.comms.announce(t, agent, goal)
+        return self.search.path_to(node, goal)
+
+
+class AuctionPartition(Strategy):
+    """``dtap``: dynamic task assignment with sequential single-item auctions and dynamic partition
+    (Farinelli et al. 2017).
+
+    Every node is a task owned by one agent; each agent has a region centre (a node, first its start).
+    Initially the tasks are auctioned one by one, those nearest a centre first. At each decision agent a takes as
+    candidate the owned task maximising ``I(v) - d(u, v) / speed_a`` (seconds) and auctions it: every
+    team mate that hears the auction (communication loss and range apply; bids are immediate) and a
+    itself bid ``d(centre_b, v) * (tasks owned by b, v excluded, + 1)``; the lowest bid wins (a keeps
+    ties). If a team mate wins, the task changes hands and a auctions its next candidate, up to
+    ``rounds`` auctions; a then heads for the best task it still owns. Once a region has gained or
+    lost ``recentre`` (a fraction) of its tasks since its centre last moved, the centre moves to the
+    owned node nearest the centroid of its owned tasks (a cheap stand-in for the node minimising the
+    distance to them; each move costs one search over the map).
+
+    Parameters: ``rounds`` (3), ``recentre`` (0.05).
+    """
+
+    name = "dtap"
+    summary = "dynamic task assignment by auctions between moving regions"
+    params = {"rounds": Param(3, "auctions an agent may hold per decision", low=1, high=100),
+              "recentre": Param(0.05, "fraction of its tasks a region must gain or lose before its centre "
+                                "moves", low=0.0, high=1.0)}
+
+    def setup(self, view) -> None:
+        self.comms = TeamComms(view)
+        self.search = GraphSearch.of(view.map)
+        r, n = view.n_agents, view.map.n_nodes
+        self.centre = np.asarray(view.starts, dtype=np.int64).copy()
+        self.centre_dist = np.array([self.search.row(int(c)) for c in self.centre])
+        self.owner = np.full(n, -1, dtype=np.int64)
+        self.count = np.zeros(r, dtype=np.int64)
+        for v in np.argsort(self.centre_dist.min(axis=0), kind="stable"):
+            bids = self.centre_dist[:, v] * (self.count + 1)
+            winner = int(np.argmin(bids))
+            self.owner[v] = winner
+            self.count[winner] += 1
+        self.owns = self.owner[None, :] == np.arange(r)[:, None]  # owns[a, v]: a owns task v
+        self.changes = np.zeros(r, dtype=np.int64)
+        for a in range(r):
+            self._move_centre(view, a)
+
+    @property
+    def partition(self) -> np.ndarray:
+        """The agent owning each node (region id per node), for drawing."""
+        return self.owner
+
+    def _task_changed(self, view, a: int) -> None:
+        self.changes[a] += 1
+        if self.changes[a] > self.values["recentre"] * self.count[a]:
+            self._move_centre(view, a)
+
+    def _move_centre(self, view, a: int) -> None:
+        self.changes[a] = 0
+        owned = np.flatnonzero(self.owner == a)
+        if owned.size == 0:
+            return
+        pos = view.map.positions[owned]
+        centre = int(owned[np.argmin(np.linalg.norm(pos - pos.mean(axis=0), axis=1))])
+        if centre != self.centre[a]:
+            self.centre[a] = centre
+            self.centre_dist[a] = self.search.row(centre)
+
+    def decide(self, agent, node, t, view):
+        last = self.comms.last_seen(agent, t)  # idleness t - last, passed to the searches as an affine gain
+        w = 1.0 / view.speed(agent)
+        goal = -1
+        mine = self.owns[agent]
+        here = bool(mine[node])
+        mine[node] = False
+        for _ in range(self.values["rounds"]):
+            if self.count[agent] - here <= 0:
+                break
+            # the idlest owned task bounds how far the search must look
+            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0,
+                                    top=t - float(last[mine].min()))
+            bidders = np.flatnonzero(self.comms.receivers(t, agent))
+            if bidders.size == 0:
+                break
+            bids = self.centre_dist[bidders, goal] * (self.count[bidders] + 1)
+            own_bid = self.centre_dist[agent, goal] * self.count[agent]
+            if bids.min() >= own_bid:
+                break
+            winner = int(bidders[np.argmin(bids)])
+            self.owner[goal] = winner
+            self.owns[agent, goal] = False
+            self.owns[winner, goal] = True
+            self.count[winner] += 1
+            self.count[agent] -= 1
+            self._task_changed(view, winner)
+            self._task_changed(view, agent)
+            goal = -1
+        if goal < 0 and self.count[agent] - here > 0:
+            # every auction lost: the best task still owned
+            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0)
+        mine[node] = here
+        if goal < 0:  # owning nothing: the best node anywhere
+            allowed = np.ones(view.map.n_nodes, dtype=bool)
+            allowed[node] = False
+            goal = self.search.best(node, last, w, allowed, view.rng, offset=t, slope=-1.0)
+        self.comms.announce(t, agent, goal)
+        return self.search.path_to(node, goal)

@@ -1,0 +1,199 @@
+"""Partition strategy: split the map into one connected region per agent, each agent cycles its own."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from ..maps.model import PatrolMap
+from ..maps.search import GraphSearch
+from .base import Strategy
+from .cyclic import CyclicWalk, walk_lengths
+from .tours import expand_walk, tsp_tour
+
+
+def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(region id per node, length per region): regions grown from ``seeds`` one node at a time.
+
+    The region with the least length so far takes the unassigned node nearest its seed among its
+    neighbours; its length grows by the edge it takes the node over (so a region's length is a
+    spanning-tree length, which a patrol tour of it is proportional to). Every region stays connected.
+    """
+    import heapq
+
+    n, r = pmap.n_nodes, seeds.size
+    region = np.full(n, -1, dtype=np.int64)
+    length = np.zeros(r)
+    frontier: list[list] = [[] for _ in range(r)]
+    indptr, indices, lens = pmap.indptr, pmap.indices, pmap.lengths
+
+    def take(k: int, v: int, d: float) -> None:
+        region[v] = k
+        for e in range(indptr[v], indptr[v + 1]):
+            w = int(indices[e])
+            if region[w] < 0:
+                heapq.heappush(frontier[k], (d + lens[e], w, lens[e]))
+
+    for k, s in enumerate(seeds.tolist()):
+        take(k, s, 0.0)
+    active = set(range(r))
+    while active:
+        k = min(active, key=lambda q: (length[q], q))
+        heap = frontier[k]
+        while heap and region[heap[0][1]] >= 0:
+            heapq.heappop(heap)
+        if not heap:
+            active.discard(k)
+            continue
+        d, v, edge = heapq.heappop(heap)
+        length[k] += edge
+        take(k, v, d)
+    return region, length
+
+
+#: a partition whose longest region is at most this many times its shortest needs no second method
+GOOD_SPREAD = 1.1
+
+#: cut positions tried by :func:`bisected_regions`, as multiples of the target share
+CUT_SHARES = (1.0, 0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.4, 0.5, 1.5)
+
+
+def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """(region id per node, length per region) by recursive bisection: a ball grown in shortest-path
+    order from a peripheral node takes the share r1 / r of the spanning-tree length (r1 = r // 2);
+    pieces of the rest cut off by the ball join it, so both sides stay connected; each side is split
+    again for its agents."""
+    from scipy.sparse.csgraph import connected_components
+
+    region = np.zeros(pmap.n_nodes, dtype=np.int64)
+    length = np.zeros(r)
+
+    def split(nodes: np.ndarray, k: int, first: int) -> None:
+        sub = pmap.subgraph(nodes)
+        gs = GraphSearch.of(sub)
+        gs.run([int(np.argmax(gs.row(0)))])
+        order = np.argsort(gs.dist, kind="stable")
+        edge = gs.dist - np.where(gs.pred >= 0, gs.dist[np.maximum(gs.pred, 0)], gs.dist)
+        if k == 1 or nodes.size < 2:
+            region[nodes] = first
+            length[first] = float(edge.sum())
+            return
+        cum = np.cumsum(edge[order])
+        k1 = k // 2
+        target = cum[-1] * k1 / k
+        best, best_miss = None, np.inf
+        for share in CUT_SHARES:  # the cut whose side, with the pieces it cuts off, is nearest the target
+            take = min(int(np.searchsorted(cum, target * share)) + 1, nodes.size - 1)
+            in_a = np.zeros(nodes.size, dtype=bool)
+            in_a[order[:take]] = True
+            rest = np.flatnonzero(~in_a)
+            pieces = connected_components(sub.subgraph(rest).adjacency(), directed=False)[1]
+            in_a[rest[pieces != np.argmax(np.bincount(pieces))]] = True
+            miss = abs(float(edge[in_a].sum()) - target)
+            if miss < best_miss and in_a.sum() < nodes.size:
+                best, best_miss = in_a, miss
+        in_a = best
+        split(nodes[in_a], k1, first)
+        split(nodes[~in_a], k - k1, first + k1)
+
+    split(np.arange(pmap.n_nodes), r, 0)
+    return region, length
+
+
+def balanced_regions(pmap: PatrolMap, r: int) -> np.ndarray:
+    """Region id per node: r connected regions of near-equal patrol length: :func:`bisected_regions`
+    when its longest region is within ``GOOD_SPREAD`` of its shortest (by spanning-tree length),
+    else the more balanced of it and :func:`grown_regions`."""
+    r = min(r, pmap.n_nodes)
+    options = [bisected_regions(pmap, r)]
+    spread = [options[0][1].max() / max(options[0][1].min(), 1e-9)]
+    if spread[0] > GOOD_SPREAD:
+        options.append(grown_regions(pmap, r))
+        spread.append(options[1][1].max() / max(options[1][1].min(), 1e-9))
+    return options[int(np.argmin(spread))][0]
+
+
+def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """(region id per node, length per region): regions grown simultaneously (:func:`grow_regions`).
+
+    Seeds start farthest-first (k-centre on shortest paths); each round moves every seed to its
+    region's node nearest the region's centroid and regrows; the most balanced growth is kept.
+    """
+    n = pmap.n_nodes
+    r = min(r, n)
+    gs = GraphSearch.of(pmap)
+    seeds = [0]
+    for i in range(r):
+        gs.run(np.array(seeds))
+        far = int(np.argmax(gs.dist))
+        seeds = [far] if i == 0 else seeds + [far]
+    seeds = np.array(seeds, dtype=np.int64)
+    best, best_spread = None, np.inf
+    pos = pmap.positions
+    for _ in range(rounds):
+        region, length = grow_regions(pmap, seeds)
+        spread = length.max() / max(length.min(), 1e-9)
+        if spread < best_spread - 1e-9:
+            best, best_spread = (region, length), spread
+        moved = seeds.copy()
+        for k in range(r):
+            members = np.flatnonzero(region == k)
+            moved[k] = members[np.argmin(np.linalg.norm(pos[members] - pos[members].mean(axis=0), axis=1))]
+        if np.array_equal(moved, seeds):
+            break
+        seeds = moved
+    return best
+
+
+class PartitionStrategy(Strategy):
+    """``msp``: multilevel subgraph patrolling (Portugal & Rocha 2010), re-derived.
+
+    Set-up: the map is split into one connected region per agent, balanced by patrol tour length
+    rather than node count (recursive bisection or simultaneous growth, whichever balances better;
+    see :func:`balanced_regions`); each region gets a short closed tour
+    (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the walk never leaves it).
+    Agents are matched to regions minimising the total distance from their starts to the regions
+    (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
+    cycles it for ever. ``partition`` (region id per node) and ``region_lengths`` (m) are exposed for
+    drawing and reports. With ``agents.pass_through_visits = false`` plans run stop to stop.
+
+    No parameters.
+    """
+
+    name = "msp"
+    summary = "partition: one balanced connected region per agent, each cycles its own tour"
+
+    def setup(self, view) -> None:
+        pmap, r = view.map, view.n_agents
+        region = balanced_regions(pmap, r)
+        k = int(region.max()) + 1
+        gs = GraphSearch.of(pmap)
+        rows = [gs.row(int(s)) for s in view.starts]
+        start_dist = np.array([[row[region == reg].min() for reg in range(k)] for row in rows])
+        agents, regions = linear_sum_assignment(start_dist)
+        self.partition = np.full(pmap.n_nodes, -1, dtype=np.int64)
+        self.region_lengths = np.zeros(k)
+        self.walks: list[CyclicWalk | None] = [None] * r
+        self.index = np.zeros(r, dtype=np.int64)
+        self.approach: list[list[int]] = [[] for _ in range(r)]
+        self.whole_lap = view.pass_through_visits
+        for a, reg in zip(agents.tolist(), regions.tolist()):
+            members = np.flatnonzero(region == reg)
+            self.partition[members] = a
+            sub = pmap.subgraph(members)
+            nodes, stop = expand_walk(sub, tsp_tour(sub, 0, view.rng))
+            nodes = members[nodes]
+            lengths = walk_lengths(pmap, nodes) if nodes.size > 1 else np.zeros(1)
+            self.region_lengths[a] = float(lengths.sum())
+            self.walks[a] = CyclicWalk(nodes, stop, lengths, view.speed(a), view.wait)
+            self.index[a] = int(np.argmin(rows[a][nodes]))
+            self.approach[a] = gs.path(int(view.starts[a]), int(nodes[self.index[a]]))
+
+    def decide(self, agent, node, t, view):
+        if self.approach[agent]:
+            path, self.approach[agent] = self.approach[agent], []
+            return path
+        walk = self.walks[agent]
+        if walk is None or walk.nodes.size == 1:
+            return [int(view.map.neighbours(node)[0]), node]  # a one-node region: step out and back
+        path, self.index[agent] = walk.leg_after(int(self.index[agent]), self.whole_lap)
+        return path

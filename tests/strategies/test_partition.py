@@ -1,0 +1,54 @@
+"""msp: regions are connected, cover the map, are balanced by tour length (not node count), and each
+agent patrols only its own region."""
+import numpy as np
+
+from patrolsim.maps import load_map
+from patrolsim.maps.model import PatrolMap
+
+
+def two_density_map():
+    """A 6 x 12 lattice whose west half has 1 m edges and east half 3 m edges."""
+    cols = np.r_[np.arange(6) * 1.0, 5.0 + np.arange(1, 7) * 3.0]
+    pos = np.array([(x, y * 1.0) for y in range(6) for x in cols])
+    idx = np.arange(72).reshape(6, 12)
+    edges = np.vstack([np.column_stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()]),
+                       np.column_stack([idx[:-1, :].ravel(), idx[1:, :].ravel()])])
+    lengths = np.linalg.norm(pos[edges[:, 0]] - pos[edges[:, 1]], axis=1)
+    lengths[(pos[edges[:, 0], 0] > 5) & (lengths == 1.0)] = 3.0  # east verticals are long streets too
+    return PatrolMap.from_edges("two density", pos, edges, lengths)
+
+
+def region_tour_lengths(sim):
+    return np.asarray(sim.strategy.region_lengths)
+
+
+def test_regions_are_connected_cover_the_map_and_balance_tour_length(sim_of, open_grid):
+    for pmap, agents in ((open_grid(16), 4), (load_map("maps/warehouse.txt"), 3), (two_density_map(), 2)):
+        sim = sim_of(pmap, "msp", agents, duration=10.0)
+        part = sim.strategy.partition
+        assert part.min() == 0 and part.max() == agents - 1
+        for a in range(agents):
+            assert pmap.subgraph(np.flatnonzero(part == a)).component_labels().max() == 0
+        lengths = region_tour_lengths(sim)
+        assert lengths.max() <= 1.3 * lengths.min()
+
+
+def test_balance_is_by_length_not_node_count(sim_of):
+    sim = sim_of(two_density_map(), "msp", 2, duration=10.0)
+    counts = np.bincount(sim.strategy.partition)
+    assert counts.max() >= 1.5 * counts.min()  # the region of short edges holds many more nodes
+
+
+def test_each_agent_stays_in_its_region(sim_of, open_grid):
+    sim = sim_of(open_grid(12), "msp", 3, duration=2000.0)
+    seen = []
+    sim.on_visits(lambda t, nodes, agents: seen.append((t, nodes, agents)))
+    sim.run()
+    part = sim.strategy.partition
+    t = np.concatenate([s[0] for s in seen])
+    nodes = np.concatenate([s[1] for s in seen])
+    agents = np.concatenate([s[2] for s in seen])
+    late = t > 200.0  # after every agent has walked to its region
+    assert np.all(part[nodes[late]] == agents[late])
+    # each region is cycled: its worst interval is the region's lap time
+    assert sim.result().metrics["worst_idleness"] <= region_tour_lengths(sim).max() + 200.0
