@@ -60,7 +60,7 @@ class MapView:
 
     @property
     def node_radius(self) -> int:
-        return int(np.clip(self.cam.scale * 1.5, 2, 7))
+        return int(np.clip(self.cam.scale * 1.5, 4, 8))
 
     # ------------------------------------------------------------------ hit tests
     def node_at(self, px: float, py: float) -> int | None:
