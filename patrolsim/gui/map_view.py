@@ -56,7 +56,7 @@ class MapView:
     # ------------------------------------------------------------------ sizes in pixels
     @property
     def agent_radius(self) -> int:
-        return int(np.clip(self.cam.scale * 0.7, 5, 10))
+        return int(np.clip(self.cam.scale * 0.7, 7, 11))
 
     @property
     def node_radius(self) -> int:
