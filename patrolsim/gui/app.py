@@ -411,9 +411,11 @@ class App:
         node = None if k is None else self.views[k].node_at(*pos)
         if node is None:
             return
-        if not self.sessions[0].incidents.available:
-            self.say(f"node {self.sessions[0].sim.map.node_label(node)}: this run has no incident model, "
-                     "so clicks cannot create incidents")
+        feed = self.sessions[0].incidents
+        if not feed.can_add:
+            why = "its incidents engine takes no new incidents" if feed.available else "it has no incidents"
+            self.say(f"node {self.sessions[0].sim.map.node_label(node)}: clicks cannot report incidents in this "
+                     f"run ({why}; open a scenario with an [incidents] table)")
             return
         for s in self.sessions:
             s.incidents.add(node)

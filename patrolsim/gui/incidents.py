@@ -1,15 +1,17 @@
-"""IncidentFeed: what the window reads from (and asks of) the incidents engine, if the run has one.
+"""IncidentFeed: what the window reads from (and asks of) the run's incidents engine, if it has one.
 
-The window works with or without incidents. It looks for ``sim.incidents`` and uses this protocol:
+The window works with or without incidents. It reads ``sim.incidents`` (None or absent: no incidents),
+which the incidents engine (:mod:`patrolsim.incidents`, an ``IncidentManager``) sets. It uses only:
 
-* ``active()`` -> the incidents open now; each has ``node`` (int) and may have ``agent`` (id of the
-  responding agent, or None), ``expires`` (simulated time in seconds at which it lapses, or None)
-  and ``priority`` (1 = most urgent);
-* ``add(node, t)`` -> report a new incident at ``node`` at simulated time ``t`` (the user's click);
-* ``response_times()`` -> seconds from report to arrival of every incident reached so far;
-* ``target_s`` (optional) -> the response-time target in seconds (default 300).
+* ``inc.t_s``, ``inc.node``, ``inc.priority``, ``inc.reported``: every incident of the run (arrays);
+* ``log.detected_at``, ``log.arrived_at``, ``log.cleared_at`` (NaN = not yet), ``log.expired`` and
+  ``log.agent`` (the agent sent, -1 = none);
+* ``dspec.targets_s`` (response-time targets, seconds; the first is the panel's target);
+* ``add(node, t)``, optional: report a new incident at ``node`` at time ``t`` (the user's click);
+  without it, clicks on the map only say that this run cannot take new incidents.
 
-Without ``sim.incidents`` the feed is empty and clicking the map says so on the status line.
+Response time = arrival of the first agent - occurrence, over reported incidents (calls), as in
+:mod:`patrolsim.incidents.metrics`.
 """
 from __future__ import annotations
 
@@ -22,16 +24,18 @@ DEFAULT_TARGET_S = 300.0
 
 @dataclass(frozen=True)
 class IncidentMark:
-    """One open incident as drawn: node, responding agent (or -1), seconds left (or None), priority."""
+    """One incident as drawn: node, responding agent (-1: none yet), seconds left until the response
+    target (negative: late), priority, and whether an agent is on scene."""
 
     node: int
     agent: int
-    left_s: float | None
+    left_s: float
     priority: int
+    on_scene: bool
 
 
 class IncidentFeed:
-    """Reads ``sim.incidents`` through the protocol in the module docstring; empty when absent."""
+    """Reads ``sim.incidents`` through the fields listed in the module docstring; empty when absent."""
 
     def __init__(self, sim) -> None:
         self.sim = sim
@@ -45,29 +49,36 @@ class IncidentFeed:
         return self.source is not None
 
     @property
+    def can_add(self) -> bool:
+        return callable(getattr(self.source, "add", None))
+
+    @property
     def target_s(self) -> float:
-        return float(getattr(self.source, "target_s", DEFAULT_TARGET_S))
+        targets = getattr(getattr(self.source, "dspec", None), "targets_s", None)
+        return float(targets[0]) if targets else DEFAULT_TARGET_S
 
     def add(self, node: int) -> None:
-        """Report an incident at ``node`` now."""
+        """Report an incident at ``node`` now (see :attr:`can_add`)."""
         self.source.add(int(node), self.sim.now)
 
     def marks(self) -> list[IncidentMark]:
+        """Known incidents not yet cleared: calls from their occurrence, others once detected."""
         src = self.source
         if src is None:
             return []
-        out = []
-        for inc in src.active():
-            agent = getattr(inc, "agent", None)
-            expires = getattr(inc, "expires", None)
-            out.append(IncidentMark(int(inc.node), -1 if agent is None else int(agent),
-                                    None if expires is None else float(expires) - self.sim.now,
-                                    int(getattr(inc, "priority", 1))))
-        return out
+        inc, log, now = src.inc, src.log, self.sim.now
+        known = (inc.t_s <= now) & (inc.reported | np.isfinite(log.detected_at))
+        open_ = np.flatnonzero(known & np.isnan(log.cleared_at) & ~log.expired)
+        return [IncidentMark(int(inc.node[i]), int(log.agent[i]), float(inc.t_s[i] + self.target_s - now),
+                             int(inc.priority[i]), bool(np.isfinite(log.arrived_at[i]))) for i in open_.tolist()]
 
     def response_times(self) -> np.ndarray:
+        """Seconds from occurrence to first arrival of every call reached so far."""
         src = self.source
-        return np.zeros(0) if src is None else np.asarray(src.response_times(), dtype=float)
+        if src is None:
+            return np.zeros(0)
+        resp = src.log.arrived_at - src.inc.t_s
+        return resp[src.inc.reported & np.isfinite(resp)]
 
     def response_stats(self) -> dict:
         """Mean, 90th percentile (s), share within target, count; NaN when nothing was reached yet."""

@@ -107,7 +107,7 @@ class MapView:
         if layers.discs and radius_m > 0:
             self._draw_discs(surface, screen, radius_m * self.cam.scale, colours)
         marks = session.incidents.marks()
-        responding = {m.agent for m in marks if m.agent >= 0}
+        responding = {m.agent for m in marks if m.agent >= 0 and not m.on_scene}
         if layers.paths or responding:
             self._draw_paths(surface, screen.tolist(), sim.agent_goals(), colours, responding, layers.paths)
         for m in marks:
@@ -201,7 +201,11 @@ class MapView:
         pygame.draw.polygon(surface, P.INCIDENT, [(x, y - s), (x + s, y), (x, y + s), (x - s, y)])
         pygame.draw.polygon(surface, (255, 255, 255), [(x, y - s), (x + s, y), (x, y + s), (x - s, y)], 2)
         self.text.draw(surface, "!", (x, y + 1), 18, (255, 255, 255), "center")
-        label = f"P{mark.priority}" + (f" {P.clock_label(max(mark.left_s, 0))[2:]}" if mark.left_s is not None else "")
+        if mark.on_scene:
+            label = f"P{mark.priority} on scene"
+        else:
+            late = mark.left_s < 0
+            label = f"P{mark.priority} {'late ' if late else ''}{P.clock_label(abs(mark.left_s))[2:]}"
         self.text.draw(surface, label, (x + s + 3, y), 16, P.INCIDENT, "midleft")
 
     def _draw_agents(self, surface, screen: np.ndarray, heading: np.ndarray, colours: list, labels: bool) -> None:

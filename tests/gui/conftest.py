@@ -7,7 +7,9 @@ os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,25 +23,23 @@ def square():
 
 
 class FakeIncidents:
-    """A minimal incidents engine following the protocol in patrolsim.gui.incidents: an incident is
-    reached when any agent stands on its node; its responder is agent 0."""
-
-    target_s = 60.0
+    """Stands in for patrolsim.incidents' IncidentManager: the fields the window reads (see
+    patrolsim/gui/incidents.py) and add(node, t), which reports a priority-2 call handled by agent 0."""
 
     def __init__(self, sim):
         self.sim = sim
-        self.open = []
-        self.reached = []
+        self.inc = SimpleNamespace(t_s=np.zeros(0), node=np.zeros(0, int), priority=np.zeros(0, int),
+                                   reported=np.zeros(0, bool))
+        self.log = SimpleNamespace(detected_at=np.zeros(0), arrived_at=np.zeros(0), cleared_at=np.zeros(0),
+                                   expired=np.zeros(0, bool), agent=np.zeros(0, int))
+        self.dspec = SimpleNamespace(targets_s=(60.0, 600.0))
 
     def add(self, node, t):
-        self.open.append(type("Incident", (), {"node": node, "t": t, "agent": 0, "expires": t + 600.0,
-                                               "priority": 2})())
-
-    def active(self):
-        return list(self.open)
-
-    def response_times(self):
-        return list(self.reached)
+        for table, values in ((self.inc, dict(t_s=t, node=node, priority=2, reported=True)),
+                              (self.log, dict(detected_at=np.nan, arrived_at=np.nan, cleared_at=np.nan,
+                                              expired=False, agent=0))):
+            for name, v in values.items():
+                setattr(table, name, np.append(getattr(table, name), v))
 
 
 @pytest.fixture

@@ -98,11 +98,17 @@ def test_click_on_a_node_reports_an_incident(app, fake_incidents):
     view = app.views[0]
     xy = tuple(int(v) for v in view.cam.to_screen(app.sessions[0].sim.map.positions[321]))
     app.frame(0.01, events=click(xy))
-    assert "no incident model" in app.status
+    assert "cannot report incidents" in app.status
     app.sessions[0].sim.incidents = fake_incidents(app.sessions[0].sim)
     app.frame(0.01, events=click(xy))
-    assert [i.node for i in app.sessions[0].sim.incidents.active()] == [view.node_at(*xy)]
+    assert [m.node for m in app.sessions[0].incidents.marks()] == [view.node_at(*xy)] == [321]
     assert "incident reported" in app.status
+    log = app.sessions[0].sim.incidents.log
+    log.arrived_at[0] = app.sessions[0].sim.incidents.inc.t_s[0] + 42.0
+    stats = app.sessions[0].stats()
+    assert stats["resp_n"] == 1 and stats["resp_mean"] == pytest.approx(42.0) and stats["resp_within"] == 1.0
+    app.panel.sync()
+    app.frame(0.01, events=[])  # draws the on-scene marker and the histogram
 
 
 def test_drag_an_agent_moves_its_start(app):
@@ -153,7 +159,7 @@ def test_compare_mode_reports_an_incident_to_both(app, fake_incidents):
         s.sim.incidents = fake_incidents(s.sim)
     xy = tuple(int(v) for v in app.views[1].cam.to_screen(app.sessions[1].sim.map.positions[50]))
     app.frame(0.01, events=click(xy))
-    assert [[i.node for i in s.sim.incidents.active()] for s in app.sessions] == [[50], [50]]
+    assert [[m.node for m in s.incidents.marks()] for s in app.sessions] == [[50], [50]]
 
 
 def test_help_overlay_opens_and_closes(app):

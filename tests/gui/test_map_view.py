@@ -87,6 +87,7 @@ def test_incident_marker_and_legend(square, fake_incidents):
     s = Session(square)
     s.sim.incidents = fake_incidents(s.sim)
     s.incidents.add(100)
+    assert s.incidents.marks()[0].agent == 0 and s.incidents.marks()[0].left_s == 60.0
     surface, view = _draw(s, Layers(paths=False, discs=False))
     assert _pixel(surface, view.cam.to_screen(square.map.positions[100]) + (0, -6)) == P.INCIDENT
     lx, ly, lw, lh = view.cam.rect
