@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import __version__
-from ..metrics.coverage import coverage, time_to_full_coverage, windowed_coverage
+from ..metrics.coverage import coverage_metrics
 from ..metrics.idleness import choice_entropy, idleness_metrics, node_table
-from ..metrics.series import window_key
 from . import kernel as K
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,13 +49,12 @@ def _jsonable(col: np.ndarray) -> list:
 def build_result(sim: "Simulation") -> Result:
     st, sc, pmap = sim.state, sim.scenario, sim.map
     t, t0 = sim.now, sim.t0
-    metrics = idleness_metrics(st.m_flt, st.m_int, pmap.weights, t0, t)
+    last = st.last_seen(t)
+    metrics = idleness_metrics(last, st.m_flt, st.m_int, pmap.weights, t0, t)
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
     visits = st.m_int[K.M_VISITS]
     metrics.update({
-        "coverage": coverage(st.m_flt, t),
-        "time_to_full_coverage": time_to_full_coverage(st.m_flt, t0),
-        **{window_key(w): windowed_coverage(st.m_flt, st.m_int, t, w) for w in sc.coverage_windows},
+        **coverage_metrics(last, st.m_flt, st.m_int, pmap.weights, t, t0, sc.coverage_windows),
         "visits_total": int(visits.sum()),
         "complete_cycles": int(visits.min()),
         "distance_total_m": float(distance.sum()),
@@ -77,7 +75,7 @@ def build_result(sim: "Simulation") -> Result:
     labels = np.array([pmap.node_label(i) for i in range(pmap.n_nodes)]) if pmap.labels is not None \
         else np.arange(pmap.n_nodes)
     nodes = {"id": labels, "x_m": pmap.positions[:, 0], "y_m": pmap.positions[:, 1],
-             "weight": pmap.weights, **node_table(st.m_flt, st.m_int, t0, t)}
+             "weight": pmap.weights, **node_table(last, st.m_flt, st.m_int, t0, t)}
     agents = {"agent": np.arange(st.n_agents), "start": sim.starts.copy(), "distance_m": distance,
               "speed_mps": st.a_flt[:, K.A_SPEED].copy()}
     return Result(run=run, metrics=metrics, nodes=nodes, agents=agents, series=sim.series.as_arrays())

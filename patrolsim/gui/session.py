@@ -12,8 +12,7 @@ import numpy as np
 
 from ..engine import kernel as K
 from ..engine.simulation import Simulation
-from ..metrics.coverage import coverage
-from ..metrics.idleness import instantaneous
+from ..metrics.series import sample_row
 from ..scenario import Scenario
 from ..strategies import strategy_class
 from .incidents import IncidentFeed
@@ -174,9 +173,11 @@ class Session:
         """The panel's figures: time, coverage, idleness (s), response times (s)."""
         sim = self.sim
         st = sim.state
-        mean, _, worst = instantaneous(st.m_flt, sim.map.weights, sim.now)
-        out = {"t": sim.now, "agents": st.n_agents, "coverage": coverage(st.m_flt, sim.now),
-               "avg_idleness": mean, "worst_idleness": worst, "strategy": self.strategy_names,
+        row = np.empty(4)
+        sample_row(sim.now, st.last_seen(sim.now), st.m_flt[K.M_FIRST], st.m_int[K.M_VISITS], sim.map.weights,
+                   np.zeros(0), row)
+        out = {"t": sim.now, "agents": st.n_agents, "coverage": float(row[0]), "avg_idleness": float(row[1]),
+               "worst_idleness": float(row[3]), "strategy": self.strategy_names,
                "events": int(st.counters[K.C_ARRIVALS])}
         out.update(self.incidents.response_stats())
         return out
