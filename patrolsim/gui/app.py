@@ -156,7 +156,8 @@ class App:
             view.draw(self.screen, s, self.layers, colours)
             if self.comparing:
                 x, y, w, _ = view.cam.rect
-                self.text.draw(self.screen, s.strategy_names, (x + 8, y - 20), 19, SIDE_COLOURS[k])
+                self.text.draw(self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19,
+                               SIDE_COLOURS[k])
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
             pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
         self.panel.draw(self.screen)

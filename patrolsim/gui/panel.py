@@ -140,8 +140,9 @@ class Panel:
         surface.fill(P.PANEL_BG)
         s0 = app.sessions[0]
         sc = s0.scenario
-        text.draw(surface, f"{sc.name}", (x0 + 10, 8), 22)
-        text.draw(surface, f"{sc.map.name}: {sc.map.n_nodes} nodes, {sc.map.kind}", (x0 + 10, 27), 15, P.TEXT_DIM)
+        text.draw(surface, text.fit(sc.name, 22, PANEL_W - 20), (x0 + 10, 8), 22)
+        text.draw(surface, text.fit(f"{sc.map.name}: {sc.map.n_nodes} nodes, {sc.map.kind}", 15, PANEL_W - 20),
+                  (x0 + 10, 27), 15, P.TEXT_DIM)
         y = self.top_of_readouts
         stats = [s.stats() for s in app.sessions]
         state = "paused" if s0.paused else speed_label(s0.speed) + (" (behind)" if any(s.behind for s in app.sessions) else "")
@@ -154,7 +155,8 @@ class Panel:
         for k, (lines, cx) in enumerate(zip(blocks, cols)):
             colour = SIDE_COLOURS[k] if len(stats) > 1 else P.TEXT
             for i, line in enumerate(lines):
-                text.draw(surface, line, (cx, y + i * 18), 16, colour if i == 0 else P.TEXT)
+                text.draw(surface, text.fit(line, 16, (PANEL_W - 20) // len(cols) - 4), (cx, y + i * 18), 16,
+                          colour if i == 0 else P.TEXT)
         y += 18 * max(len(b) for b in blocks) + 6
         self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
 

@@ -25,6 +25,15 @@ class Text:
             surf = self._cache[key] = self.font(size).render(s, True, colour)
         return surf
 
+    def fit(self, s: str, size: int, width: int) -> str:
+        """``s`` shortened with '...' so that it renders at most ``width`` pixels wide."""
+        font = self.font(size)
+        if font.size(s)[0] <= width:
+            return s
+        while s and font.size(s + "...")[0] > width:
+            s = s[:-1]
+        return s.rstrip() + "..."
+
     def draw(self, target: pygame.Surface, s: str, pos: tuple[float, float], size: int = 18,
              colour=(232, 235, 240), anchor: str = "topleft") -> pygame.Rect:
         """Blit ``s`` with its ``anchor`` point ('topleft', 'center', 'midleft', ...) at ``pos``."""
