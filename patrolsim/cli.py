@@ -98,19 +98,19 @@ def _default_app() -> int:
 
 def _open_window(path: str, compare: str | None, screenshot_after) -> str | None:
     """Run the window on the scenario or map at ``path``; returns why it could not open (else None)."""
-    try:
-        from .gui import NoDisplay, display_problem, launch
-        import pygame_gui  # noqa: F401  (checked here so a missing install is one clear line)
-    except ImportError as exc:
-        return f"cannot open the window: {exc.name} is not installed (pip install pygame-ce pygame_gui)"
+    from .gui import NoDisplay, display_problem, launch
+    from .strategies import strategy_class
+
     scenario = load_run_scenario(path, {})
     if compare:
-        from .strategies import strategy_class
-
         strategy_class(compare)
     problem = display_problem()
     if problem:
         return f"cannot open the window: {problem}"
+    try:
+        import pygame_gui  # noqa: F401  (checked here so a missing install is one clear line)
+    except ImportError as exc:
+        return f"cannot open the window: {exc.name} is not installed (pip install pygame-ce pygame_gui)"
     try:
         launch(scenario, compare=compare, screenshot_after=screenshot_after)
     except NoDisplay as exc:

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no pygame banner on stdout when it is imported
+
 
 def display_problem() -> str | None:
     """Why no window can be opened here (None when one probably can)."""
@@ -20,7 +22,6 @@ def launch(scenario, *, compare: str | None = None, screenshot_after: tuple[floa
            size: tuple[int, int] = (1280, 800)) -> int:
     """Open the window on ``scenario``; returns the exit status. Raises :class:`NoDisplay` when SDL
     cannot open a window."""
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame
 
     from .app import App
