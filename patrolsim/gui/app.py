@@ -9,6 +9,7 @@ import numpy as np
 import pygame
 import pygame_gui
 
+from .. import jit
 from ..errors import UserError
 from ..scenario import Scenario
 from ..strategies import available
@@ -45,6 +46,7 @@ class App:
 
     def __init__(self, scenario: Scenario, *, size: tuple[int, int] = (1280, 800), compare: str | None = None,
                  captures: Path = Path("captures"), speed: float = 10.0) -> None:
+        jit.use_compiled()  # the window runs open-ended and up to x1000: always worth compiling
         pygame.display.init()
         pygame.font.init()
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
