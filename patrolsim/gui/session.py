@@ -14,7 +14,6 @@ from ..engine import kernel as K
 from ..engine.simulation import Simulation
 from ..metrics.series import sample_row
 from ..scenario import Scenario
-from ..strategies import strategy_class
 from .incidents import IncidentFeed
 
 #: speed factors offered (simulated seconds per wall second); inf = as fast as possible
