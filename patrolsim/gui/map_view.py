@@ -210,13 +210,15 @@ class MapView:
 
     def _draw_agents(self, surface, screen: np.ndarray, heading: np.ndarray, colours: list, labels: bool) -> None:
         r = self.agent_radius
-        h = np.stack([heading[:, 0], -heading[:, 1]], axis=1)
-        tips = (screen + h * r * 1.9).tolist()
-        side = np.stack([-h[:, 1], h[:, 0]], axis=1) * r * 0.75
-        left, right = (screen + side).tolist(), (screen - side).tolist()
+        h = np.stack([heading[:, 0], -heading[:, 1]], axis=1)  # screen y grows downwards
+        side = np.stack([-h[:, 1], h[:, 0]], axis=1) * (0.55 * r)
+        base = screen + h * (r - 2)
+        tips, left, right = (screen + h * (r + 0.9 * r)).tolist(), (base + side).tolist(), (base - side).tolist()
         dark = (20, 20, 24)
         for a, p in enumerate(screen.tolist()):
-            pygame.draw.polygon(surface, dark, (tips[a], left[a], right[a]))
+            nose = (tips[a], left[a], right[a])
+            pygame.draw.polygon(surface, colours[a], nose)
+            pygame.draw.polygon(surface, dark, nose, 1)
             pygame.draw.circle(surface, colours[a], p, r)
             pygame.draw.circle(surface, dark, p, r, 2)
             if labels:
