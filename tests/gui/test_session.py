@@ -1,4 +1,5 @@
 """Session: simulated time driven by wall time, speeds, single steps, rebuilds (no pygame involved)."""
+import dataclasses
 import math
 
 import numpy as np
@@ -52,10 +53,11 @@ def test_step_goes_to_the_next_arrival_and_pauses(square):
 
 
 def test_reaching_the_duration_pauses(square):
-    s = Session(with_changes(square, seed=2), speed=1000.0)
-    s.sim.advance_to(square.duration - 1.0)
+    short = dataclasses.replace(square, duration=120.0)
+    s = Session(short, speed=1000.0)
+    s.sim.advance_to(119.0)
     s.tick(1.0, budget_s=30.0)
-    assert s.sim.now == square.duration and s.paused and s.reached_end
+    assert s.sim.now == 120.0 and s.paused and s.reached_end
 
 
 def test_with_changes_keeps_the_map_and_changes_team_and_strategy(square):
@@ -87,3 +89,12 @@ def test_partition_is_read_from_the_strategy_when_it_has_one(square):
     assert s.partition() is None
     s.sim.strategy.partition = np.arange(square.map.n_nodes) % 3
     assert s.partition().tolist()[:4] == [0, 1, 2, 0]
+
+
+def test_gui_bench_reports_frames_and_events():
+    from patrolsim.gui.bench import run_gui_bench
+
+    rows = run_gui_bench(seconds=0.3)
+    assert [r["speed"] for r in rows][:2] == [1.0, 1000.0] and math.isinf(rows[2]["speed"])
+    assert all(r["fps"] > 0 and r["cpu_ms_per_frame"] > 0 for r in rows)
+    assert rows[1]["events_per_s"] > 0 and rows[1]["sim_s_per_s"] > 10
