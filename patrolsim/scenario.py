@@ -21,10 +21,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ScenarioError, UserError, did_you_mean
 from .maps import PatrolMap, load_map
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .incidents.spec import DispatchSpec, IncidentSpec
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
 }
 
+from .incidents.spec import dispatch_keys, incident_keys, incident_specs  # noqa: E402  (uses Key above)
+
+SCHEMA["incidents"] = incident_keys()
+SCHEMA["dispatch"] = dispatch_keys()
+
 #: short override names (CLI flags, API keywords) -> dotted scenario keys
 SHORTHANDS = {"agents": "agents.count", "speed": "agents.speed", "strategy": "strategy.name",
               "sensing_radius": "agents.sensing_radius", "starts": "agents.starts",
@@ -121,6 +129,8 @@ class Scenario:
     strategy_params: dict
     data: dict = field(repr=False)
     source: str | None = None
+    incidents: "IncidentSpec | None" = None
+    dispatch: "DispatchSpec | None" = None
 
 
 def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
@@ -166,12 +176,13 @@ def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: st
     strat = dict(tree["strategy"])
     name = strat.pop("name")
     _check_strategy(name, strat, where)
+    incidents, dispatch = incident_specs(tree, pmap, where, base)
     return Scenario(name=tree["name"] or Path(where.source).stem, map=pmap, map_path=str(map_path),
                     duration=float(tree["duration"]), warmup=float(tree["warmup"]), seed=tree["seed"],
                     sample_interval=float(tree["sample_interval"]) or tree["duration"] / 200.0,
                     coverage_windows=tuple(float(w) for w in tree["coverage_windows"]), agents=agents,
                     strategy_name=name, strategy_params=strat, data=tree,
-                    source=str(source) if source else None)
+                    source=str(source) if source else None, incidents=incidents, dispatch=dispatch)
 
 
 # ---------------------------------------------------------------------------- validation

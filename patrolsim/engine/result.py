@@ -1,7 +1,7 @@
 """Result: what a run reports, with the stable metric names scripts rely on."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +23,8 @@ class Result:
     ``metrics``: scalar figures (seconds, metres, fractions); see :mod:`patrolsim.metrics.idleness`.
     ``nodes``: per-node columns (id, x_m, y_m, weight, visits, mean_interval, max_interval,
     time_avg_idleness, first_visit). ``agents``: per-agent columns. ``series``: sampled time series.
+    With incidents on: ``incidents`` (one row per incident) and ``areas`` (fairness and privacy
+    ledgers per area); see :mod:`patrolsim.incidents`. Both are empty otherwise.
     """
 
     run: dict
@@ -30,12 +32,19 @@ class Result:
     nodes: dict[str, np.ndarray]
     agents: dict[str, np.ndarray]
     series: dict[str, np.ndarray]
+    incidents: dict[str, np.ndarray] = field(default_factory=dict)
+    areas: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def table_names(self) -> list[str]:
+        """Names of the non-empty tables: nodes, agents, series (and incidents, areas)."""
+        return [n for n in ("nodes", "agents", "series", "incidents", "areas") if getattr(self, n)]
 
     def to_dict(self, *, tables: bool = True) -> dict:
         """JSON-ready dict: ``run`` and ``metrics``, plus ``nodes``/``agents``/``series`` columns."""
         out = {"run": self.run, "metrics": self.metrics}
         if tables:
-            for name in ("nodes", "agents", "series"):
+            for name in self.table_names:
                 out[name] = {k: _jsonable(v) for k, v in getattr(self, name).items()}
         return out
 

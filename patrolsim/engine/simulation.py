@@ -63,6 +63,9 @@ class Simulation:
         self._controllers: dict[int, Callable] = {}
         self.view = TeamView(self)
         self.strategy.setup(self.view)
+        from ..incidents import attach
+
+        self.incidents = attach(self)
 
     def expected_arrivals(self) -> float:
         """Rough number of arrival events in the whole run (decides whether to compile the loop)."""
@@ -230,5 +233,9 @@ class Simulation:
         return self.now - self.state.last_seen(self.now)
 
     def result(self) -> Result:
-        """Metrics, per-node table, agent table and time series at the current time."""
-        return build_result(self)
+        """Metrics, per-node table, agent table and time series at the current time (plus incident
+        metrics and tables when the scenario has incidents)."""
+        result = build_result(self)
+        if self.incidents is not None:
+            self.incidents.add_to(result)
+        return result
