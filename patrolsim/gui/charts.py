@@ -39,7 +39,7 @@ def line_chart(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: st
 def histogram(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str,
               samples: list[tuple[np.ndarray, tuple]], target_s: float, bins: int = 12) -> None:
     """Response-time histogram (seconds) of one or more runs, with the target marked."""
-    plot = _frame(surface, rect, text, title)
+    plot = _frame(surface, rect, text, f"{title}; white line: target {P.duration_label(target_s)}")
     samples = [(v, c) for v, c in samples if len(v)]
     if not samples:
         text.draw(surface, "no incident reached yet", plot.center, 14, P.TEXT_DIM, "center")
@@ -56,5 +56,4 @@ def histogram(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str
             pygame.draw.rect(surface, colour, (plot.x + (i * len(samples) + k) * bw, plot.bottom - h, max(bw - 1, 1), h))
     tx = plot.x + target_s / hi * plot.w
     pygame.draw.line(surface, P.TEXT, (tx, plot.y), (tx, plot.bottom), 1)
-    text.draw(surface, f"target {P.duration_label(target_s)}", (tx + 3, plot.y), 13, P.TEXT)
     text.draw(surface, P.duration_label(hi), (rect.right - 6, rect.y + 4), 14, P.TEXT_DIM, "topright")

@@ -176,7 +176,7 @@ class Panel:
                           "idleness: average (bright), worst (dim)", idle, P.duration_label)
         rts = [(s.incidents.response_times(), colours[k]) for k, s in enumerate(app.sessions)]
         charts.histogram(surface, pygame.Rect(area.x, area.y + 2 * (h + 6), area.w, h), text,
-                         "response time (report to arrival)", rts, app.sessions[0].incidents.target_s)
+                         "response time", rts, app.sessions[0].incidents.target_s)
 
 
 def _readout_lines(st: dict, session, wide: bool) -> list[str]:
