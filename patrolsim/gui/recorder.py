@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-GIF_MAX_FRAMES = 600       # 60 s at 10 frames/s
+GIF_MAX_FRAMES = 300       # 30 s at 10 frames/s (a GIF is for short clips; MP4 has no limit)
 RECORD_FPS = 10
-MAX_WIDTH = 960            # recordings are scaled down to this width
+MAX_WIDTH = 800            # recordings are scaled down to this width (pixels)
 
 
 def capture_name(folder: Path, suffix: str) -> Path:

@@ -1,11 +1,14 @@
 """The window's incident read-outs agree with the incidents engine on a shipped policing scenario."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from conftest import ROOT
 from patrolsim import jit
 from patrolsim.gui.session import Session
 from patrolsim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,6 @@
 """MapView draws what the engine says: pixels of visited cells, agent markers, incidents, legend."""
+from pathlib import Path
+
 import numpy as np
 import pygame
 import pytest
@@ -7,6 +9,8 @@ from patrolsim.gui import palette as P
 from patrolsim.gui.map_view import Layers, MapView
 from patrolsim.gui.session import Session
 from patrolsim.gui.text import Text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -64,7 +68,6 @@ def test_agent_markers_are_where_the_engine_says(square):
 
 def test_walls_are_drawn_as_walls():
     from patrolsim.cli import load_run_scenario
-    from conftest import ROOT
 
     s = Session(load_run_scenario(str(ROOT / "maps" / "office.txt"), {}))
     surface, view = _draw(s, Layers(paths=False, discs=False))
@@ -97,7 +100,6 @@ def test_incident_marker_and_legend(square, fake_incidents):
 
 def test_street_map_nodes_are_coloured_by_idleness():
     from patrolsim.cli import load_run_scenario
-    from conftest import ROOT
 
     s = Session(load_run_scenario(str(ROOT / "maps" / "mesa_az"), {}))
     s.sim.advance_to(300.0)
