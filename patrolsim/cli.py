@@ -50,6 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("strategies", help="list strategies with one-line descriptions")
 
+    gui = sub.add_parser("gui", help="open the window on a scenario or map (default: the office scenario)")
+    gui.add_argument("scenario", nargs="?", help="scenario .toml file or map file")
+    gui.add_argument("--compare", metavar="STRATEGY", help="start in compare mode against this strategy")
+    gui.add_argument("--screenshot-after", nargs=2, metavar=("SECONDS", "PATH"),
+                     help="save a PNG screenshot after SECONDS of wall time, then close (for scripts)")
+
+    gui_bench = sub.add_parser("gui-bench", help="measure the window's frame rate and events per second "
+                               "(off-screen: 1280x800, 100x100 grid, 50 agents, heat map on)")
+    gui_bench.add_argument("--seconds", type=_positive_float, default=5.0,
+                           help="wall seconds per measured case (default 5)")
+
     bench = sub.add_parser("bench", help="measure agent-decisions per second and peak memory")
     bench.add_argument("--quick", action="store_true", help="a short run of each case (smoke test)")
     bench.add_argument("--large", action="store_true", help="also the 1000x1000 grid memory check")
@@ -63,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return _default_app()
         return {"run": cmd_run, "maps": cmd_maps, "strategies": cmd_strategies,
-                "bench": cmd_bench}[args.command](args)
+                "bench": cmd_bench, "gui": cmd_gui,
+                "gui-bench": cmd_gui_bench}[args.command](args)
     except UserError as exc:
         print(f"patrolsim: error: {exc}", file=sys.stderr)
         return 2
@@ -75,9 +87,56 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _default_app() -> int:
-    print("patrolsim: the desktop window is not part of this build yet; running the default scenario "
-          "headless instead", file=sys.stderr)
-    return cmd_run(build_parser().parse_args(["run", str(shipped("scenarios") / "office.toml")]))
+    """Open the window on the default scenario; without a display, say so in one line and run it headless."""
+    default = str(shipped("scenarios") / "office.toml")
+    problem = _open_window(default, None, None)
+    if problem is None:
+        return 0
+    print(f"patrolsim: {problem}; running {DEFAULT_SCENARIO} headless instead", file=sys.stderr)
+    return cmd_run(build_parser().parse_args(["run", default]))
+
+
+def _open_window(path: str, compare: str | None, screenshot_after) -> str | None:
+    """Run the window on the scenario or map at ``path``; returns why it could not open (else None)."""
+    from .gui import NoDisplay, display_problem, launch
+    from .strategies import strategy_class
+
+    scenario = load_run_scenario(path, {})
+    if compare:
+        strategy_class(compare)
+    problem = display_problem()
+    if problem:
+        return f"cannot open the window: {problem}"
+    try:
+        import pygame_gui  # noqa: F401  (checked here so a missing install is one clear line)
+    except ImportError as exc:
+        return f"cannot open the window: {exc.name} is not installed (pip install pygame-ce pygame_gui)"
+    try:
+        launch(scenario, compare=compare, screenshot_after=screenshot_after)
+    except NoDisplay as exc:
+        return f"cannot open the window: {exc}"
+    return None
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    shot = None
+    if args.screenshot_after:
+        seconds, path = args.screenshot_after
+        try:
+            shot = (_positive_float(seconds), Path(path))
+        except argparse.ArgumentTypeError as exc:
+            raise UserError(f"--screenshot-after SECONDS: {exc}") from None
+    problem = _open_window(args.scenario or str(shipped("scenarios") / "office.toml"), args.compare, shot)
+    if problem:
+        raise UserError(f"{problem}; 'patrolsim run SCENARIO' runs without a window")
+    return 0
+
+
+def cmd_gui_bench(args: argparse.Namespace) -> int:
+    from .gui.bench import run_gui_bench
+
+    run_gui_bench(seconds=args.seconds)
+    return 0
 
 
 # ---------------------------------------------------------------------------- run

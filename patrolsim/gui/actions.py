@@ -1,0 +1,247 @@
+"""Actions: what every key and panel widget of the window does (mixed into :class:`App`)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import UserError
+from ..scenario import Scenario
+from . import palette as P
+from .catalogue import load_entry
+from .recorder import Recorder, capture_name, save_screenshot
+from .session import Session, speed_label, with_changes
+
+
+class Actions:
+    """``do_<name>`` methods run by :meth:`act` (names in help.CONTROLS / panel.BUTTONS); they use the
+    App's sessions, views, layers, panel and status line."""
+
+    # ------------------------------------------------------------------ actions
+    def act(self, name: str) -> None:
+        """Run the action ``name`` (see help.CONTROLS / panel.BUTTONS)."""
+        getattr(self, "do_" + name)()
+        self.panel.sync()
+
+    def do_toggle_pause(self) -> None:
+        paused = not self.sessions[0].paused
+        for s in self.sessions:
+            s.paused = paused
+        self.say("paused" if self.sessions[0].paused else f"playing at {speed_label(self.sessions[0].speed)}")
+
+    def do_step(self) -> None:
+        first = self.sessions[0]
+        first.step()
+        for s in self.sessions[1:]:
+            s.paused = True
+            s.catch_up(first.sim.now, math.inf)
+        self.say(f"stepped to {P.clock_label(first.sim.now)} ({first.sim.now:.2f} s)")
+
+    def set_speed(self, speed: float) -> None:
+        for s in self.sessions:
+            s.speed = speed
+        self.say(f"speed {speed_label(speed)}" + (" (as fast as possible)" if math.isinf(speed) else
+                                                   " (simulated seconds per second)"))
+        self.panel.build()
+
+    def do_faster(self) -> None:
+        self.sessions[0].faster(+1)
+        self.set_speed(self.sessions[0].speed)
+
+    def do_slower(self) -> None:
+        self.sessions[0].faster(-1)
+        self.set_speed(self.sessions[0].speed)
+
+    def set_strategy(self, name: str) -> None:
+        try:
+            self.sessions[0].restart(strategy=name)
+        except UserError as exc:
+            self.say(f"cannot use strategy '{name}': {exc}")
+            return
+        self.say(f"strategy {self.sessions[0].strategy_names}; run restarted")
+        self._after_restart()
+
+    def do_next_strategy(self, step: int = 1) -> None:
+        names = self.strategy_names
+        cur = self.sessions[0].scenario.strategy_name
+        i = names.index(cur) if cur in names else -1
+        self.set_strategy(names[(i + step) % len(names)])
+
+    def do_previous_strategy(self) -> None:
+        self.do_next_strategy(-1)
+
+    def _restart_all(self, message: str, **changes) -> None:
+        try:
+            for s in self.sessions:
+                s.restart(**changes)
+        except UserError as exc:
+            self.say(str(exc))
+            return
+        self.say(message)
+        self._after_restart()
+
+    def _after_restart(self) -> None:
+        self._layout_views()
+        self.panel.build()
+
+    def do_restart(self) -> None:
+        self._restart_all("run restarted (same seed)")
+
+    def do_new_seed(self) -> None:
+        seed = int(np.random.default_rng(self.sessions[0].scenario.seed).integers(1, 1_000_000))
+        self._restart_all(f"restarted with seed {seed}", seed=seed)
+
+    def do_add_agent(self) -> None:
+        n = self.sessions[0].sim.state.n_agents + 1
+        self._restart_all(f"{n} agents; run restarted", count=n)
+
+    def do_remove_agent(self) -> None:
+        n = self.sessions[0].sim.state.n_agents - 1
+        if n < 1:
+            self.say("at least one agent is needed")
+            return
+        self._restart_all(f"{n} agents; run restarted", count=n)
+
+    def _toggle(self, attr: str, what: str) -> None:
+        setattr(self.layers, attr, not getattr(self.layers, attr))
+        self.say(f"{what} {'on' if getattr(self.layers, attr) else 'off'}")
+
+    def do_toggle_heat(self) -> None:
+        self._toggle("heat", "heat map")
+
+    def do_toggle_paths(self) -> None:
+        self._toggle("paths", "planned paths")
+
+    def do_toggle_discs(self) -> None:
+        self._toggle("discs", "sensing discs")
+        if self.layers.discs and self.sessions[0].scenario.agents.sensing_radius == 0:
+            self.say("sensing discs on (this scenario's sensing radius is 0 m: agents see only their node)")
+
+    def do_toggle_labels(self) -> None:
+        self._toggle("labels", "labels")
+
+    def do_toggle_regions(self) -> None:
+        self._toggle("regions", "regions")
+        if self.layers.regions and self.sessions[0].partition() is None:
+            self.say(f"regions on ('{self.sessions[0].scenario.strategy_name}' does not partition the map)")
+
+    def do_fit(self) -> None:
+        for v in self.views:
+            v.cam.fit()
+
+    def do_help(self) -> None:
+        self.show_help = not self.show_help
+
+    def do_quit(self) -> None:
+        self.running = False
+
+    # -------------------------------------------------------------- maps, scenarios, compare
+    def open_entry(self, label: str) -> None:
+        """Open a shipped scenario or map by its catalogue label."""
+        try:
+            scenario = load_entry(self.catalogue[label])
+        except UserError as exc:
+            self.say(str(exc))
+            return
+        self.current_label = label
+        speed = self.sessions[0].speed
+        self.sessions = [Session(scenario, speed=speed)] + \
+            [Session(twin(scenario, self.compare_strategy), speed=speed) for _ in self.sessions[1:]]
+        self.say(f"opened {label}")
+        self._after_restart()
+
+    def do_open_next(self) -> None:
+        labels = list(self.catalogue)
+        i = labels.index(self.current_label) if self.current_label in labels else -1
+        self.open_entry(labels[(i + 1) % len(labels)])
+
+    def set_compare_strategy(self, name: str) -> None:
+        self.compare_strategy = name
+        if not self.comparing:
+            self.say(f"compare mode will use '{name}' (press C)")
+            return
+        self.sessions = self.sessions[:1]
+        self.do_toggle_compare()
+
+    def do_toggle_compare(self) -> None:
+        if self.comparing:
+            self.sessions = self.sessions[:1]
+            self.say("compare mode off")
+        else:
+            first = self.sessions[0]
+            first.restart()
+            self.sessions.append(Session(twin(first.scenario, self.compare_strategy), speed=first.speed,
+                                         paused=first.paused))
+            self.say(f"compare mode: {first.scenario.strategy_name} (left) vs {self.compare_strategy} (right), "
+                     "same map, seed and incidents; both restarted")
+        self.views = []
+        self._after_restart()
+
+    def _other_strategy(self, name: str) -> str:
+        others = [n for n in self.strategy_names if n != name]
+        return "hcr" if "hcr" in others else others[0]
+
+    # -------------------------------------------------------------- mouse actions
+    def click_incident(self, pos: tuple[int, int]) -> None:
+        """Report an incident at the node under ``pos`` in every session (same stream in compare mode)."""
+        k = self._view_at(*pos)
+        node = None if k is None else self.views[k].node_at(*pos)
+        if node is None:
+            return
+        feed = self.sessions[0].incidents
+        if not feed.can_add:
+            why = "its incidents engine takes no new incidents" if feed.available else "it has no incidents"
+            self.say(f"node {self.sessions[0].sim.map.node_label(node)}: clicks cannot report incidents in this "
+                     f"run ({why}; open a scenario with an [incidents] table)")
+            return
+        for s in self.sessions:
+            s.incidents.add(node)
+        self.say(f"incident reported at node {self.sessions[0].sim.map.node_label(node)} "
+                 f"at {P.clock_label(self.sessions[0].sim.now)}")
+
+    def move_start(self, agent: int, pos: tuple[int, int]) -> None:
+        """Drop ``agent``'s start on the node under ``pos`` and restart."""
+        k = self._view_at(*pos)
+        node = None if k is None else self.views[k].node_at(*pos)
+        if node is None:
+            self.say("drop an agent on a free cell or a node to move its start")
+            return
+        starts = [int(x) for x in self.sessions[0].sim.starts]
+        starts[agent] = node
+        self._restart_all(f"agent {agent} now starts at node {self.sessions[0].sim.map.node_label(node)}; "
+                          "run restarted", starts=tuple(starts))
+
+    # -------------------------------------------------------------- captures
+    def do_screenshot(self) -> None:
+        path = save_screenshot(self.screen, capture_name(self.captures, ".png"))
+        self.say(f"screenshot saved to {path}")
+
+    def _record(self, kind: str) -> None:
+        if self.recorder is not None:
+            was = self.recorder.kind
+            self._stop_recording()
+            if was == kind:
+                return
+        try:
+            self.recorder = Recorder(capture_name(self.captures, "." + kind))
+        except RuntimeError as exc:
+            self.say(str(exc))
+            return
+        self.say(f"recording {kind.upper()} to {self.recorder.path}; press {'V' if kind == 'gif' else 'M'} to stop")
+
+    def _stop_recording(self) -> None:
+        rec, self.recorder = self.recorder, None
+        path = rec.finish()
+        self.say(f"{rec.kind.upper()} of {rec.frames} frames saved to {path}")
+        self.panel.sync()
+
+    def do_record_gif(self) -> None:
+        self._record("gif")
+
+    def do_record_mp4(self) -> None:
+        self._record("mp4")
+
+
+def twin(scenario: Scenario, strategy: str) -> Scenario:
+    """The same scenario (map, seed, team, incidents) run by another strategy."""
+    return with_changes(scenario, strategy=strategy)

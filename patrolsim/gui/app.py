@@ -1,0 +1,243 @@
+"""App: the window's main loop, its layout, and every user action (keys and panel widgets share them)."""
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from .. import jit
+from ..scenario import Scenario
+from ..strategies import available
+from . import palette as P
+from .actions import Actions, twin
+from .catalogue import catalogue, label_for
+from .help import draw_help
+from .map_view import Layers, MapView
+from .panel import PANEL_W, SIDE_COLOURS, Panel
+from .recorder import Recorder, save_screenshot
+from .session import Session, speed_label
+from .text import Text
+
+FPS = 60
+SIM_BUDGET_S = 0.008      # wall seconds of simulation work per frame
+CLICK_SLOP_PX = 4
+
+KEYS: dict[int, str] = {
+    pygame.K_SPACE: "toggle_pause", pygame.K_PERIOD: "step", pygame.K_RIGHT: "step",
+    pygame.K_PLUS: "faster", pygame.K_EQUALS: "faster", pygame.K_KP_PLUS: "faster",
+    pygame.K_MINUS: "slower", pygame.K_KP_MINUS: "slower", pygame.K_TAB: "next_strategy",
+    pygame.K_r: "restart", pygame.K_n: "new_seed", pygame.K_a: "add_agent", pygame.K_x: "remove_agent",
+    pygame.K_h: "toggle_heat", pygame.K_p: "toggle_paths", pygame.K_d: "toggle_discs",
+    pygame.K_l: "toggle_labels", pygame.K_g: "toggle_regions", pygame.K_o: "open_next",
+    pygame.K_c: "toggle_compare", pygame.K_s: "screenshot", pygame.K_v: "record_gif",
+    pygame.K_m: "record_mp4", pygame.K_f: "fit", pygame.K_F1: "help", pygame.K_QUESTION: "help",
+    pygame.K_SLASH: "help", pygame.K_q: "quit",
+}
+
+
+class App(Actions):
+    """The desktop window on one scenario (two sessions side by side in compare mode)."""
+
+    STATUS_H = 26
+
+    def __init__(self, scenario: Scenario, *, size: tuple[int, int] = (1280, 800), compare: str | None = None,
+                 captures: Path = Path("captures"), speed: float = 10.0) -> None:
+        jit.use_compiled()  # the window runs open-ended and up to x1000: always worth compiling
+        pygame.display.init()
+        pygame.font.init()
+        self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        pygame.display.set_caption("patrolsim")
+        self.text = Text()
+        self.layers = Layers()
+        self.captures = captures
+        self.strategy_names = [name for name, _, _ in available()]
+        self.catalogue = catalogue()
+        self.current_label = label_for(scenario, self.catalogue)
+        self.compare_strategy = compare or self._other_strategy(scenario.strategy_name)
+        self.sessions = [Session(scenario, speed=speed)]
+        if compare:
+            self.sessions.append(Session(twin(scenario, compare), speed=speed))
+        self.views: list[MapView] = []
+        self.recorder: Recorder | None = None
+        self.show_help = False
+        self.running = True
+        self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
+        self.fps = 0.0
+        self._press: dict | None = None
+        self.manager = pygame_gui.UIManager(size)
+        self._layout_views()
+        self.panel = Panel(self)
+
+    # ------------------------------------------------------------------ layout
+    @property
+    def comparing(self) -> bool:
+        return len(self.sessions) > 1
+
+    def map_rect(self) -> pygame.Rect:
+        w, h = self.screen.get_size()
+        return pygame.Rect(0, 0, max(w - PANEL_W, 100), max(h - self.STATUS_H, 100))
+
+    def _view_rects(self) -> list[tuple[int, int, int, int]]:
+        r = self.map_rect()
+        if not self.comparing:
+            return [tuple(r)]
+        half = r.w // 2
+        return [(r.x, r.y + 22, half - 2, r.h - 22), (r.x + half + 2, r.y + 22, r.w - half - 2, r.h - 22)]
+
+    def _layout_views(self) -> None:
+        rects = self._view_rects()
+        if len(self.views) == len(rects) and all(v.map is s.sim.map for v, s in zip(self.views, self.sessions)):
+            for v, r in zip(self.views, rects):
+                v.cam.resize(r)
+        else:
+            self.views = [MapView(s.sim.map, r, self.text) for s, r in zip(self.sessions, rects)]
+
+    def resized(self) -> None:
+        self.screen = pygame.display.get_surface()
+        self.manager.set_window_resolution(self.screen.get_size())
+        self._layout_views()
+        self.panel.build()
+
+    # ------------------------------------------------------------------ the loop
+    def run(self, *, screenshot_after: tuple[float, Path] | None = None, max_frames: int | None = None) -> int:
+        """Run until the window is closed (or a scripted screenshot is taken / ``max_frames`` drawn)."""
+        clock = pygame.time.Clock()
+        started, frames = time.perf_counter(), 0
+        while self.running:
+            dt = min(clock.tick(FPS) / 1000.0, 0.1)
+            self.frame(dt)
+            frames += 1
+            self.fps = clock.get_fps()
+            if screenshot_after and time.perf_counter() - started >= screenshot_after[0]:
+                save_screenshot(self.screen, screenshot_after[1])
+                print(f"screenshot saved to {screenshot_after[1]}")
+                break
+            if max_frames is not None and frames >= max_frames:
+                break
+        self.close()
+        return 0
+
+    def frame(self, dt: float, events: list | None = None) -> None:
+        """One frame: handle events, advance the simulation by ``dt`` wall seconds, draw, record."""
+        for event in pygame.event.get() if events is None else events:
+            self.handle(event)
+        self.manager.update(dt)
+        self.tick(dt)
+        self.draw()
+        if self.recorder is not None and not self.recorder.capture(self.screen):
+            self._stop_recording()
+        pygame.display.flip()
+
+    def tick(self, dt: float) -> None:
+        first = self.sessions[0]
+        ended = first.reached_end
+        first.tick(dt, SIM_BUDGET_S / len(self.sessions))
+        for other in self.sessions[1:]:
+            other.paused = first.paused
+            other.catch_up(first.sim.now, SIM_BUDGET_S / 2)
+        if first.reached_end and not ended:
+            self.say(f"reached the scenario's duration ({P.clock_label(first.scenario.duration)}); "
+                     "press Space to keep going")
+            self.panel.sync()
+
+    def close(self) -> None:
+        if self.recorder is not None:
+            self._stop_recording()
+        pygame.display.quit()
+
+    # ------------------------------------------------------------------ drawing
+    def draw(self) -> None:
+        if self.comparing:
+            self.screen.fill(P.BACKGROUND, self.map_rect())
+        colours = P.agent_colours(self.sessions[0].sim.state.n_agents)
+        for k, (view, s) in enumerate(zip(self.views, self.sessions)):
+            view.draw(self.screen, s, self.layers, colours)
+            if self.comparing:
+                x, y, w, _ = view.cam.rect
+                self.text.draw(self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19,
+                               SIDE_COLOURS[k])
+        if self._press and self._press.get("agent") is not None and self._press["moved"]:
+            pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
+        self.panel.draw(self.screen)
+        self.manager.draw_ui(self.screen)
+        self._draw_status()
+        if self.show_help:
+            draw_help(self.screen, self.text)
+
+    def _draw_status(self) -> None:
+        w, h = self.screen.get_size()
+        bar = pygame.Rect(0, h - self.STATUS_H, w, self.STATUS_H)
+        self.screen.fill((16, 18, 22), bar)
+        self.text.draw(self.screen, self.status, (10, bar.centery), 18, P.TEXT, "midleft")
+        s = self.sessions[0]
+        right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
+        if self.recorder is not None:
+            right = f"REC {self.recorder.kind.upper()} {self.recorder.frames} frames   " + right
+        self.text.draw(self.screen, right, (w - 10, bar.centery), 18,
+                       P.INCIDENT if self.recorder else P.TEXT_DIM, "midright")
+
+    def say(self, message: str) -> None:
+        """Show ``message`` on the status line."""
+        self.status, self.status_t = message, time.perf_counter()
+
+    # ------------------------------------------------------------------ events
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.resized()
+            return
+        if self.manager.process_events(event):
+            return
+        if event.type in (pygame_gui.UI_BUTTON_PRESSED, pygame_gui.UI_DROP_DOWN_MENU_CHANGED):
+            self.panel.handle(event)
+        elif event.type == pygame.KEYDOWN:
+            self._key(event)
+        elif event.type == pygame.MOUSEWHEEL:
+            self._zoom(event.y)
+        elif event.type == pygame.MOUSEBUTTONDOWN and self._view_at(*event.pos) is not None:
+            view = self.views[self._view_at(*event.pos)]
+            agent = view.agent_at(*event.pos, self.sessions[0].positions()) if event.button == 1 else None
+            self._press = {"start": event.pos, "pos": event.pos, "moved": False, "agent": agent,
+                           "button": event.button}
+        elif event.type == pygame.MOUSEMOTION and self._press is not None:
+            self._press["pos"] = event.pos
+            if math.dist(event.pos, self._press["start"]) > CLICK_SLOP_PX:
+                self._press["moved"] = True
+            if self._press["moved"] and self._press["agent"] is None:
+                for v in self.views:
+                    v.cam.pan(*event.rel)
+        elif event.type == pygame.MOUSEBUTTONUP and self._press is not None:
+            press, self._press = self._press, None
+            if press["agent"] is not None and press["moved"]:
+                self.move_start(press["agent"], event.pos)
+            elif not press["moved"] and press["button"] == 1:
+                self.click_incident(event.pos)
+
+    def _key(self, event: pygame.event.Event) -> None:
+        if self.show_help and event.key in (pygame.K_ESCAPE, pygame.K_F1, pygame.K_QUESTION, pygame.K_SLASH):
+            self.show_help = False
+            return
+        if event.key == pygame.K_TAB and event.mod & pygame.KMOD_SHIFT:
+            self.act("previous_strategy")
+        elif event.key in KEYS:
+            self.act(KEYS[event.key])
+
+    def _view_at(self, px: int, py: int) -> int | None:
+        for k, v in enumerate(self.views):
+            if v.cam.contains(px, py):
+                return k
+        return None
+
+    def _zoom(self, clicks: float) -> None:
+        pos = pygame.mouse.get_pos()
+        k = self._view_at(*pos)
+        if k is None:
+            return
+        self.views[k].cam.zoom_at(1.2 ** clicks, *pos)
+        for v in self.views:
+            v.cam.scale, v.cam.centre = self.views[k].cam.scale, self.views[k].cam.centre.copy()

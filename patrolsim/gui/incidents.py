@@ -1,0 +1,98 @@
+"""IncidentFeed: what the window reads from (and asks of) the run's incidents engine, if it has one.
+
+The window works with or without incidents. It reads ``sim.incidents`` (None or absent: no incidents),
+which the incidents engine (:mod:`patrolsim.incidents`, an ``IncidentManager``) sets. It uses only:
+
+* ``inc.t_s``, ``inc.node``, ``inc.priority``, ``inc.reported``: every incident of the run (arrays);
+* ``log.detected_at``, ``log.arrived_at``, ``log.cleared_at`` (NaN = not yet), ``log.expired`` and
+  ``log.agent`` (the agent sent, -1 = none);
+* ``dspec.targets_s`` (response-time targets, seconds; the first is the panel's target);
+* ``add(node, t)``, optional: report a new incident at ``node`` at time ``t`` (the user's click);
+  without it, clicks on the map only say that this run cannot take new incidents.
+
+Response time = arrival of the first agent - occurrence, over reported incidents (calls), as in
+:mod:`patrolsim.incidents.metrics`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+DEFAULT_TARGET_S = 300.0
+
+
+@dataclass(frozen=True)
+class IncidentMark:
+    """One incident as drawn: node, responding agent (-1: none yet), seconds left until the response
+    target (negative: late), priority, and whether an agent is on scene."""
+
+    node: int
+    agent: int
+    left_s: float
+    priority: int
+    on_scene: bool
+
+
+class IncidentFeed:
+    """Reads ``sim.incidents`` through the fields listed in the module docstring; empty when absent."""
+
+    def __init__(self, sim) -> None:
+        self.sim = sim
+
+    @property
+    def source(self):
+        return getattr(self.sim, "incidents", None)
+
+    @property
+    def available(self) -> bool:
+        return self.source is not None
+
+    @property
+    def can_add(self) -> bool:
+        return callable(getattr(self.source, "add", None))
+
+    @property
+    def target_s(self) -> float:
+        targets = getattr(getattr(self.source, "dspec", None), "targets_s", None)
+        return float(targets[0]) if targets else DEFAULT_TARGET_S
+
+    def add(self, node: int) -> None:
+        """Report an incident at ``node`` now (see :attr:`can_add`)."""
+        self.source.add(int(node), self.sim.now)
+
+    def marks(self) -> list[IncidentMark]:
+        """Known incidents not yet cleared: calls from their occurrence, others once detected."""
+        src = self.source
+        if src is None:
+            return []
+        inc, log, now = src.inc, src.log, self.sim.now
+        known = (inc.t_s <= now) & (inc.reported | np.isfinite(log.detected_at))
+        open_ = np.flatnonzero(known & np.isnan(log.cleared_at) & ~log.expired)
+        return [IncidentMark(int(inc.node[i]), int(log.agent[i]), float(inc.t_s[i] + self.target_s - now),
+                             int(inc.priority[i]), bool(np.isfinite(log.arrived_at[i]))) for i in open_.tolist()]
+
+    def response_times(self) -> np.ndarray:
+        """Seconds from occurrence to first arrival of every call (after the warm-up) reached so far."""
+        src = self.source
+        if src is None:
+            return np.zeros(0)
+        resp = src.log.arrived_at - src.inc.t_s
+        return resp[self._calls() & np.isfinite(resp)]
+
+    def _calls(self) -> np.ndarray:
+        """Reported incidents that occurred after the warm-up (the ones the run's metrics count)."""
+        return self.source.inc.reported & (self.source.inc.t_s >= self.sim.t0)
+
+    def response_stats(self) -> dict:
+        """Mean and 90th percentile (s) of response times, and the share within the target among calls
+        reached or already overdue (as the run's metrics count it); NaN while nothing is known."""
+        rt = self.response_times()
+        out = {"resp_n": int(rt.size), "resp_mean": float("nan"), "resp_p90": float("nan"),
+               "resp_within": float("nan"), "resp_target": self.target_s}
+        if rt.size:
+            src, now = self.source, self.sim.now
+            overdue = self._calls() & np.isnan(src.log.arrived_at) & (src.inc.t_s + self.target_s <= now)
+            out.update(resp_mean=float(rt.mean()), resp_p90=float(np.percentile(rt, 90)),
+                       resp_within=float(np.sum(rt <= self.target_s) / (rt.size + np.count_nonzero(overdue))))
+        return out

@@ -1,0 +1,238 @@
+"""MapView: draws one session's map to scale: cells or streets, the idleness heat map, regions, agents
+with heading, planned paths and sensing discs, incidents with countdowns, and the colour legend.
+
+The static map is drawn once into a cached surface (grids: one pixel per cell, scaled to the view;
+street maps: re-drawn only when the camera moves); the heat map is computed from arrays each frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+
+from ..maps.model import PatrolMap
+from . import palette as P
+from .camera import Camera
+from .text import Text
+
+
+@dataclass
+class Layers:
+    """What is drawn on top of the map (each toggled by a key and a panel button)."""
+
+    heat: bool = True
+    paths: bool = True
+    discs: bool = True
+    labels: bool = False
+    regions: bool = True
+
+
+class MapView:
+    """Draws ``pmap`` into the pixel rectangle ``rect`` of a surface."""
+
+    def __init__(self, pmap: PatrolMap, rect: tuple[int, int, int, int], text: Text) -> None:
+        self.map = pmap
+        self.text = text
+        self.cam = Camera(pmap.bounds(), rect)
+        self.heat_max = 60.0
+        g = pmap.grid
+        if g is not None:
+            self.cells = g.node_cells()
+            rows, cols = g.shape
+            self._base = np.empty((cols, rows, 3), dtype=np.uint8)  # pygame's (x, y) order
+            self._base[:] = P.WALL
+            self._flat = self.cells[:, 1] * rows + self.cells[:, 0]
+            self._cell_surface = pygame.Surface((cols, rows))
+        else:
+            u, v, _ = pmap.edge_list()
+            self._edges = np.stack([u, v], axis=1)
+        self._static: tuple[tuple, pygame.Surface] | None = None
+        self._discs: dict[tuple, pygame.Surface] = {}
+        w = pmap.weights
+        tint = np.clip((w - 1.0) / max(float(w.max()) - 1.0, 1.0), 0, 1)[:, None]
+        self._plain = (np.array(P.FREE) * (1 - 0.35 * tint) + np.array((120, 150, 230)) * 0.35 * tint).astype(np.uint8)
+
+    # ------------------------------------------------------------------ sizes in pixels
+    @property
+    def agent_radius(self) -> int:
+        return int(np.clip(self.cam.scale * 0.7, 7, 11))
+
+    @property
+    def node_radius(self) -> int:
+        return int(np.clip(self.cam.scale * 1.5, 4, 8))
+
+    # ------------------------------------------------------------------ hit tests
+    def node_at(self, px: float, py: float) -> int | None:
+        """The node under pixel (px, py), or None (a wall, or too far from any node)."""
+        if not self.cam.contains(px, py):
+            return None
+        world = self.cam.to_world(px, py)
+        g = self.map.grid
+        if g is not None:
+            col = int(np.floor((world[0] - g.origin[0]) / g.cell_size))
+            row = g.shape[0] - 1 - int(np.floor((world[1] - g.origin[1]) / g.cell_size))
+            if 0 <= row < g.shape[0] and 0 <= col < g.shape[1] and g.cell_node[row, col] >= 0:
+                return int(g.cell_node[row, col])
+            return None
+        node = self.map.nearest_node(world)
+        d = np.hypot(*(self.cam.to_screen(self.map.positions[node]) - (px, py)))
+        return node if d <= max(10, self.node_radius + 4) else None
+
+    def agent_at(self, px: float, py: float, positions: np.ndarray) -> int | None:
+        """The agent whose marker is under pixel (px, py), or None."""
+        if len(positions) == 0:
+            return None
+        d = np.hypot(*(self.cam.to_screen(positions) - (px, py)).T)
+        a = int(np.argmin(d))
+        return a if d[a] <= self.agent_radius + 3 else None
+
+    # ------------------------------------------------------------------ drawing
+    def draw(self, surface: pygame.Surface, session, layers: Layers, colours: list) -> None:
+        """Draw the whole view of ``session`` (a :class:`patrolsim.gui.session.Session`)."""
+        rect = pygame.Rect(self.cam.rect)
+        surface.set_clip(rect)
+        surface.fill(P.MAP_BG, rect)
+        sim = session.sim
+        idle = sim.idleness()
+        self.heat_max = P.nice_ceiling(float(idle.max()) if idle.size else 0.0)
+        node_rgb = self._node_colours(idle, session.partition() if layers.regions else None, layers.heat)
+        if self.map.grid is not None:
+            self._draw_cells(surface, node_rgb)
+        else:
+            self._draw_streets(surface, node_rgb, layers.labels)
+        pos = session.positions()
+        screen = self.cam.to_screen(pos)
+        radius_m = sim.scenario.agents.sensing_radius
+        if layers.discs and radius_m > 0:
+            self._draw_discs(surface, screen, radius_m * self.cam.scale, colours)
+        marks = session.incidents.marks()
+        responding = {m.agent for m in marks if m.agent >= 0 and not m.on_scene}
+        if layers.paths or responding:
+            self._draw_paths(surface, screen.tolist(), sim.agent_goals(), colours, responding, layers.paths)
+        for m in marks:
+            self._draw_incident(surface, m)
+        self._draw_agents(surface, screen, session.headings(), colours, layers.labels)
+        if layers.heat:
+            self._draw_legend(surface)
+        surface.set_clip(None)
+
+    def _node_colours(self, idle: np.ndarray, part: np.ndarray | None, heat: bool) -> np.ndarray:
+        rgb = P.HEAT_LUT[P.heat_index(idle, self.heat_max)] if heat else self._plain
+        if part is not None:
+            region = P.distinct_colours(int(part.max()) + 1)[part].astype(float)
+            mix = 0.35 if heat else 0.6
+            rgb = (rgb * (1 - mix) + region * mix).astype(np.uint8)
+        return rgb
+
+    def _draw_cells(self, surface: pygame.Surface, node_rgb: np.ndarray) -> None:
+        img = self._base
+        img.reshape(-1, 3)[self._flat] = node_rgb
+        pygame.surfarray.blit_array(self._cell_surface, img)
+        g = self.map.grid
+        rows, cols = g.shape
+        x0, y0 = self.cam.to_screen(np.array([g.origin[0], g.origin[1] + rows * g.cell_size]))
+        cpx = g.cell_size * self.cam.scale
+        rx, ry, rw, rh = self.cam.rect
+        c0, c1 = max(0, int((rx - x0) // cpx)), min(cols, int(np.ceil((rx + rw - x0) / cpx)))
+        r0, r1 = max(0, int((ry - y0) // cpx)), min(rows, int(np.ceil((ry + rh - y0) / cpx)))
+        if c1 <= c0 or r1 <= r0:
+            return
+        left, top = round(x0 + c0 * cpx), round(y0 + r0 * cpx)
+        size = (round(x0 + c1 * cpx) - left, round(y0 + r1 * cpx) - top)
+        part = self._cell_surface.subsurface((c0, r0, c1 - c0, r1 - r0))
+        surface.blit(pygame.transform.scale(part, size), (left, top))
+
+    def _draw_streets(self, surface: pygame.Surface, node_rgb: np.ndarray, labels: bool) -> None:
+        key = self.cam.key
+        if self._static is None or self._static[0] != key:
+            static = pygame.Surface(self.cam.rect[2:])
+            static.fill(P.MAP_BG)
+            pts = self.cam.to_screen(self.map.positions) - self.cam.rect[:2]
+            width = int(np.clip(self.cam.scale * 4, 2, 6))
+            for u, v in self._edges:
+                pygame.draw.line(static, P.EDGE, pts[u], pts[v], width)
+            self._static = (key, static)
+        surface.blit(self._static[1], self.cam.rect[:2])
+        pts = self.cam.to_screen(self.map.positions)
+        rx, ry, rw, rh = self.cam.rect
+        r = self.node_radius
+        visible = np.nonzero((pts[:, 0] > rx - r) & (pts[:, 0] < rx + rw + r) &
+                             (pts[:, 1] > ry - r) & (pts[:, 1] < ry + rh + r))[0]
+        rgb = node_rgb.tolist()
+        for i in visible.tolist():
+            pygame.draw.circle(surface, rgb[i], pts[i], r)
+        if labels and visible.size <= 300:
+            for i in visible.tolist():
+                self.text.draw(surface, str(self.map.node_label(i)), pts[i] + (r + 2, -r - 2), 14, P.TEXT_DIM,
+                               "bottomleft")
+
+    def _draw_discs(self, surface: pygame.Surface, screen: np.ndarray, r_px: float, colours: list) -> None:
+        r = max(int(round(r_px)), 1)
+        for p, c in zip(screen.tolist(), colours):
+            disc = self._discs.get((c, r))
+            if disc is None:
+                if len(self._discs) > 256:
+                    self._discs.clear()
+                disc = self._discs[(c, r)] = pygame.Surface((2 * r + 2, 2 * r + 2), pygame.SRCALPHA)
+                pygame.draw.circle(disc, (*c, 45), (r + 1, r + 1), r)
+                pygame.draw.circle(disc, (*c, 150), (r + 1, r + 1), r, 1)
+            surface.blit(disc, (p[0] - r - 1, p[1] - r - 1))
+
+    def _draw_paths(self, surface, screen: np.ndarray, goals: list[list[int]], colours: list,
+                    responding: set[int], all_agents: bool) -> None:
+        agents = [a for a in range(len(goals)) if all_agents or a in responding]
+        if not agents:
+            return
+        flat = self.cam.to_screen(self.map.positions[np.concatenate([goals[a] for a in agents])]).tolist()
+        k = 0
+        for a in agents:
+            n = len(goals[a])
+            pts = [screen[a]] + flat[k:k + n]
+            k += n
+            hot = a in responding
+            colour = P.INCIDENT if hot else colours[a]
+            pygame.draw.lines(surface, colour, False, pts, 4 if hot else 2)
+            pygame.draw.circle(surface, colour, pts[-1], 4, 2)
+
+    def _draw_incident(self, surface, mark) -> None:
+        x, y = self.cam.to_screen(self.map.positions[mark.node])
+        s = 9
+        pygame.draw.polygon(surface, P.INCIDENT, [(x, y - s), (x + s, y), (x, y + s), (x - s, y)])
+        pygame.draw.polygon(surface, (255, 255, 255), [(x, y - s), (x + s, y), (x, y + s), (x - s, y)], 2)
+        self.text.draw(surface, "!", (x, y + 1), 18, (255, 255, 255), "center")
+        if mark.on_scene:
+            label = f"P{mark.priority} on scene"
+        else:
+            late = mark.left_s < 0
+            label = f"P{mark.priority} {'late ' if late else ''}{P.clock_label(abs(mark.left_s))[2:]}"
+        self.text.draw(surface, label, (x + s + 3, y), 16, P.INCIDENT, "midleft")
+
+    def _draw_agents(self, surface, screen: np.ndarray, heading: np.ndarray, colours: list, labels: bool) -> None:
+        r = self.agent_radius
+        h = np.stack([heading[:, 0], -heading[:, 1]], axis=1)  # screen y grows downwards
+        side = np.stack([-h[:, 1], h[:, 0]], axis=1) * (0.55 * r)
+        base = screen + h * (r - 2)
+        tips, left, right = (screen + h * (r + 0.9 * r)).tolist(), (base + side).tolist(), (base - side).tolist()
+        dark = (20, 20, 24)
+        for a, p in enumerate(screen.tolist()):
+            nose = (tips[a], left[a], right[a])
+            pygame.draw.polygon(surface, colours[a], nose)
+            pygame.draw.polygon(surface, dark, nose, 1)
+            pygame.draw.circle(surface, colours[a], p, r)
+            pygame.draw.circle(surface, dark, p, r, 2)
+            if labels:
+                self.text.draw(surface, str(a), p, 14, (255, 255, 255), "center")
+
+    def _draw_legend(self, surface) -> None:
+        rx, ry, rw, rh = self.cam.rect
+        w, h = 180, 10
+        x, y = rx + 12, ry + rh - 34
+        box = pygame.Rect(x - 8, y - 22, w + 16, 50)
+        pygame.draw.rect(surface, (20, 22, 28), box, border_radius=4)
+        ramp = pygame.transform.scale(pygame.surfarray.make_surface(P.HEAT_LUT[:, None, :]), (w, h))
+        surface.blit(ramp, (x, y))
+        self.text.draw(surface, "idleness (time since last visit)", (x, y - 4), 15, P.TEXT, "bottomleft")
+        self.text.draw(surface, "0 s", (x, y + h + 2), 15, P.TEXT_DIM)
+        self.text.draw(surface, P.duration_label(self.heat_max / 2), (x + w / 2, y + h + 2), 15, P.TEXT_DIM, "midtop")
+        self.text.draw(surface, P.duration_label(self.heat_max), (x + w, y + h + 2), 15, P.TEXT_DIM, "topright")

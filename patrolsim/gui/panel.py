@@ -1,0 +1,200 @@
+"""The side panel's controls (pygame_gui widgets) and its read-outs (figures and live charts)."""
+from __future__ import annotations
+
+import time
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UIDropDownMenu
+
+from . import charts
+from . import palette as P
+from .session import SPEEDS, speed_label
+
+PANEL_W = 360
+REFRESH_S = 0.2
+SIDE_COLOURS = [(90, 170, 255), (255, 160, 60)]
+
+#: button id -> (label, action name, tooltip); the same actions as the keys in help.CONTROLS
+BUTTONS: dict[str, tuple[str, str, str]] = {
+    "play": ("Play", "toggle_pause", "Play / pause (Space)"),
+    "step": ("Step", "step", "Advance to the next arrival (. or Right)"),
+    "restart": ("Restart", "restart", "Restart with the same seed (R)"),
+    "seed": ("New seed", "new_seed", "Restart with a new random seed (N)"),
+    "slower": ("-", "slower", "Slower (-)"),
+    "faster": ("+", "faster", "Faster (+)"),
+    "remove": ("- agent", "remove_agent", "Remove an agent (X)"),
+    "add": ("+ agent", "add_agent", "Add an agent (A)"),
+    "heat": ("Heat", "toggle_heat", "Idleness heat map (H)"),
+    "paths": ("Paths", "toggle_paths", "Planned paths and goals (P)"),
+    "discs": ("Discs", "toggle_discs", "Sensing discs (D)"),
+    "labels": ("Labels", "toggle_labels", "Agent numbers and node names (L)"),
+    "regions": ("Regions", "toggle_regions", "Regions of region-based strategies (G)"),
+    "shot": ("Screenshot", "screenshot", "Save a PNG screenshot (S)"),
+    "gif": ("Rec GIF", "record_gif", "Start / stop recording a GIF (V)"),
+    "mp4": ("Rec MP4", "record_mp4", "Start / stop recording an MP4 (M)"),
+    "help": ("Help", "help", "All controls (? or F1)"),
+    "compare": ("Compare", "toggle_compare", "Two strategies side by side (C)"),
+    "fit": ("Fit", "fit", "Fit the map to the window (F)"),
+}
+ROWS = [["play", "step", "restart", "seed"], ["slower", "faster", "remove", "add"],
+        ["heat", "paths", "discs", "labels", "regions"], ["shot", "gif", "mp4", "help"]]
+LAYER_BUTTONS = {"heat": "heat", "paths": "paths", "discs": "discs", "labels": "labels", "regions": "regions"}
+
+
+class Panel:
+    """Builds the widgets into the right-hand strip of the window and draws the read-outs below them."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.widgets: list = []
+        self._cache: pygame.Surface | None = None
+        self._drawn = 0.0
+        self.buttons: dict[str, UIButton] = {}
+        self.build()
+
+    # ------------------------------------------------------------------ widgets
+    def build(self) -> None:
+        """(Re)create the widgets for the current window size."""
+        for w in self.widgets:
+            w.kill()
+        self.widgets, self.buttons = [], {}
+        app, m = self.app, self.app.manager
+        x0 = app.screen.get_width() - PANEL_W + 10
+        width = PANEL_W - 20
+        y = 44
+        for row in ROWS:
+            bw = (width - 4 * (len(row) - 1)) // len(row)
+            for i, key in enumerate(row):
+                label, _, tip = BUTTONS[key]
+                b = UIButton(pygame.Rect(x0 + i * (bw + 4), y, bw, 28), label, m, tool_tip_text=tip)
+                self.buttons[key] = b
+            y += 32
+        s = app.sessions[0]
+        self.speed = self._dropdown([speed_label(v) for v in SPEEDS], speed_label(s.speed), x0, y, 90)
+        self.strategy = self._dropdown(app.strategy_names, s.scenario.strategy_name, x0 + 94, y, width - 94)
+        y += 32
+        self.scenario = self._dropdown(list(app.catalogue), app.current_label, x0, y, width)
+        y += 32
+        self.buttons["compare"] = UIButton(pygame.Rect(x0, y, 84, 28), "Compare", m,
+                                           tool_tip_text=BUTTONS["compare"][2])
+        self.versus = self._dropdown(app.strategy_names, app.compare_strategy, x0 + 88, y, width - 88 - 52)
+        self.buttons["fit"] = UIButton(pygame.Rect(x0 + width - 48, y, 48, 28), "Fit", m,
+                                       tool_tip_text=BUTTONS["fit"][2])
+        self.widgets += list(self.buttons.values())
+        self.top_of_readouts = y + 40
+        self.sync()
+
+    def _dropdown(self, options: list[str], current: str, x: int, y: int, w: int) -> UIDropDownMenu:
+        if current not in options:
+            options = options + [current]
+        d = UIDropDownMenu(options, current, pygame.Rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
+        self.widgets.append(d)
+        return d
+
+    def sync(self) -> None:
+        """Show the current state on the widgets (pressed toggles, play/pause label)."""
+        app = self.app
+        self._drawn = 0.0
+        self.buttons["play"].set_text("Pause" if not app.sessions[0].paused else "Play")
+        for key, attr in LAYER_BUTTONS.items():
+            (self.buttons[key].select if getattr(app.layers, attr) else self.buttons[key].unselect)()
+        (self.buttons["compare"].select if app.comparing else self.buttons["compare"].unselect)()
+        for key, kind in (("gif", "gif"), ("mp4", "mp4")):
+            rec = app.recorder is not None and app.recorder.kind == kind
+            self.buttons[key].set_text("Stop" if rec else BUTTONS[key][0])
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """Turn a pygame_gui event into an app action."""
+        app = self.app
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            for key, button in self.buttons.items():
+                if event.ui_element is button:
+                    app.act(BUTTONS[key][1])
+        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            if event.ui_element is self.speed:
+                app.set_speed(SPEEDS[[speed_label(v) for v in SPEEDS].index(event.text)])
+            elif event.ui_element is self.strategy:
+                app.set_strategy(event.text)
+            elif event.ui_element is self.scenario:
+                app.open_entry(event.text)
+            elif event.ui_element is self.versus:
+                app.set_compare_strategy(event.text)
+
+    # ------------------------------------------------------------------ read-outs
+    def draw(self, surface: pygame.Surface) -> None:
+        """Blit the read-outs, redrawn at most every REFRESH_S wall seconds (figures need no more)."""
+        area = pygame.Rect(surface.get_width() - PANEL_W, 0, PANEL_W, surface.get_height() - self.app.STATUS_H)
+        now = time.perf_counter()
+        if self._cache is None or self._cache.get_size() != area.size or now - self._drawn >= REFRESH_S:
+            if self._cache is None or self._cache.get_size() != area.size:
+                self._cache = pygame.Surface(area.size)
+            self._draw_readouts(self._cache)
+            self._drawn = now
+        surface.blit(self._cache, area)
+
+    def _draw_readouts(self, surface: pygame.Surface) -> None:
+        app, text = self.app, self.app.text
+        x0 = 0
+        area = surface.get_rect()
+        surface.fill(P.PANEL_BG)
+        s0 = app.sessions[0]
+        sc = s0.scenario
+        text.draw(surface, text.fit(sc.name, 22, PANEL_W - 20), (x0 + 10, 8), 22)
+        text.draw(surface, text.fit(f"{sc.map.name}: {sc.map.n_nodes} nodes, {sc.map.kind}", 15, PANEL_W - 20),
+                  (x0 + 10, 27), 15, P.TEXT_DIM)
+        y = self.top_of_readouts
+        stats = [s.stats() for s in app.sessions]
+        state = "paused" if s0.paused else speed_label(s0.speed) + (" (behind)" if any(s.behind for s in app.sessions) else "")
+        text.draw(surface, f"time {P.clock_label(s0.sim.now)}   speed {state}", (x0 + 10, y), 19)
+        text.draw(surface, f"seed {sc.seed}   duration {P.clock_label(sc.duration)}", (x0 + 10, y + 20), 15,
+                  P.TEXT_DIM)
+        y += 42
+        cols = [x0 + 10] if len(stats) == 1 else [x0 + 10, x0 + 10 + (PANEL_W - 20) // 2]
+        blocks = [_readout_lines(st, s, wide=len(stats) == 1) for st, s in zip(stats, app.sessions)]
+        for k, (lines, cx) in enumerate(zip(blocks, cols)):
+            colour = SIDE_COLOURS[k] if len(stats) > 1 else P.TEXT
+            for i, line in enumerate(lines):
+                text.draw(surface, text.fit(line, 16, (PANEL_W - 20) // len(cols) - 4), (cx, y + i * 18), 16,
+                          colour if i == 0 else P.TEXT)
+        y += 18 * max(len(b) for b in blocks) + 6
+        self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+
+    def _draw_charts(self, surface: pygame.Surface, area: pygame.Rect) -> None:
+        if area.h < 90:
+            return
+        app, text = self.app, self.app.text
+        h = (area.h - 12) // 3
+        hist = [s.history() for s in app.sessions]
+        colours = SIDE_COLOURS if len(hist) > 1 else [(120, 200, 140)]
+        cov = [(d["t"], d["coverage"] * 100, colours[k]) for k, d in enumerate(hist)]
+        charts.line_chart(surface, pygame.Rect(area.x, area.y, area.w, h), text, "coverage (% of nodes seen)",
+                          cov, lambda v: f"{v:.0f} %")
+        idle = [(d["t"], d["avg_idleness"], colours[k]) for k, d in enumerate(hist)]
+        idle += [(d["t"], d["max_idleness"], tuple(int(c * 0.6) for c in colours[k])) for k, d in enumerate(hist)]
+        charts.line_chart(surface, pygame.Rect(area.x, area.y + h + 6, area.w, h), text,
+                          "idleness: average (bright), worst (dim)", idle, P.duration_label)
+        rts = [(s.incidents.response_times(), colours[k]) for k, s in enumerate(app.sessions)]
+        charts.histogram(surface, pygame.Rect(area.x, area.y + 2 * (h + 6), area.w, h), text,
+                         "response time", rts, app.sessions[0].incidents.target_s)
+
+
+def _readout_lines(st: dict, session, wide: bool) -> list[str]:
+    """The figures of one session as short lines (two columns in compare mode)."""
+    strategy = st["strategy"] if wide else session.scenario.strategy_name
+    lines = [f"strategy {strategy}" if wide else strategy,
+             f"agents {st['agents']}",
+             f"coverage {st['coverage'] * 100:.1f} %",
+             f"avg idleness {P.duration_label(st['avg_idleness'])}",
+             f"worst idleness {P.duration_label(st['worst_idleness'])}"]
+    if not session.incidents.available:
+        lines.append("incidents: none in this run" if wide else "no incidents")
+    elif st["resp_n"] == 0:
+        lines.append("response: none reached yet" if wide else "no responses yet")
+    else:
+        within = P.duration_label(st["resp_target"])
+        lines += [f"response mean {P.duration_label(st['resp_mean'])}",
+                  f"response p90 {P.duration_label(st['resp_p90'])}",
+                  f"within {within}: {st['resp_within'] * 100:.0f} % (n={st['resp_n']})"]
+    return lines
+

@@ -1,0 +1,186 @@
+"""Session: one simulation driven by wall-clock time (speed, pause, step) and rebuilt on user changes.
+
+No pygame here: the window, the compare mode, the benchmark and the tests all drive a Session.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+
+from ..engine import kernel as K
+from ..engine.simulation import Simulation
+from ..metrics.series import sample_row
+from ..scenario import Scenario
+from .incidents import IncidentFeed
+
+#: speed factors offered (simulated seconds per wall second); inf = as fast as possible
+SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, math.inf)
+MAX_CHUNK_S = 3600.0
+MAX_SPEED_BUDGET = 1.5     # at 'max' speed the simulation gets this multiple of the frame budget
+
+
+def speed_label(speed: float) -> str:
+    """'x0.25', 'x10', 'max'."""
+    return "max" if math.isinf(speed) else f"x{speed:g}"
+
+
+def with_changes(sc: Scenario, *, strategy: str | None = None, count: int | None = None,
+                 seed: int | None = None, starts: tuple | str | None = None) -> Scenario:
+    """A copy of ``sc`` with another strategy (default parameters unless it is the same one), team
+    size, seed or start nodes; the map object is shared, not reloaded."""
+    agents = sc.agents
+    if count is not None and count != agents.count:
+        speeds = (agents.speeds + (agents.speeds[-1],) * count)[:count]
+        rule = agents.starts
+        if not isinstance(rule, str):
+            extra = np.random.default_rng(sc.seed + count).integers(sc.map.n_nodes, size=max(count - len(rule), 0))
+            rule = (tuple(rule) + tuple(int(x) for x in extra))[:count]
+        elif rule == "map" and len(sc.map.starts) < count:
+            rule = "auto"
+        agents = dataclasses.replace(agents, count=count, speeds=speeds, starts=rule)
+    if starts is not None:
+        agents = dataclasses.replace(agents, starts=starts)
+    name, params = sc.strategy_name, sc.strategy_params
+    if strategy is not None and strategy != name:
+        name, params = strategy, {}
+    data = {**sc.data, "seed": sc.seed if seed is None else seed,
+            "agents": {**sc.data.get("agents", {}), "count": agents.count},
+            "strategy": {"name": name, **params}}
+    return dataclasses.replace(sc, agents=agents, seed=sc.seed if seed is None else seed,
+                               strategy_name=name, strategy_params=dict(params), data=data)
+
+
+class Session:
+    """A :class:`Simulation` advanced in simulated time as wall time passes.
+
+    ``speed`` is simulated seconds per wall second (``math.inf``: as fast as the frame budget
+    allows). :meth:`tick` never spends much more than ``budget_s`` of wall time, so the window stays
+    responsive; when the simulation cannot keep up, :attr:`behind` is True.
+    """
+
+    def __init__(self, scenario: Scenario, *, speed: float = 10.0, paused: bool = False) -> None:
+        self.speed = speed
+        self.paused = paused
+        self.behind = False
+        self.events = 0          # arrivals processed since the last reset of the counter
+        self._chunk = 1.0        # simulated seconds advanced per engine call, adapted to the budget
+        self.reached_end = False
+        self.load(scenario)
+
+    # ------------------------------------------------------------------ building
+    def load(self, scenario: Scenario) -> None:
+        """Start a fresh run of ``scenario`` (time 0, paused state kept)."""
+        self.scenario = scenario
+        self.sim = Simulation(scenario)
+        self.incidents = IncidentFeed(self.sim)
+        self.reached_end = False
+        self._last_heading = np.zeros((self.sim.state.n_agents, 2))
+        self._last_heading[:, 0] = 1.0
+
+    def restart(self, **changes) -> None:
+        """Rebuild with :func:`with_changes` (strategy, count, seed, starts) and start again."""
+        self.load(with_changes(self.scenario, **changes))
+
+    @property
+    def strategy_names(self) -> str:
+        return self.sim.strategy.describe()
+
+    # ------------------------------------------------------------------ time
+    def tick(self, wall_dt: float, budget_s: float = 0.010) -> None:
+        """Advance by ``wall_dt`` wall seconds at the current speed, within ``budget_s`` of work."""
+        if self.paused:
+            self.behind = False
+            return
+        now = self.sim.now
+        target = now + wall_dt * self.speed if math.isfinite(self.speed) else math.inf
+        end = self.scenario.duration
+        if not self.reached_end and now < end <= target:
+            target = end
+        if math.isinf(self.speed):
+            budget_s *= MAX_SPEED_BUDGET
+        self.behind = not self._advance(target, budget_s) and math.isfinite(self.speed)
+        if not self.reached_end and self.sim.now >= end:
+            self.reached_end = True
+            self.paused = True
+
+    def _advance(self, target: float, budget_s: float) -> bool:
+        """Advance toward ``target`` in adaptive chunks; True if it was reached within the budget."""
+        sim, counters = self.sim, self.sim.state.counters
+        start = time.perf_counter()
+        while sim.now < target:
+            before = int(counters[K.C_ARRIVALS])
+            t0 = time.perf_counter()
+            limited = sim.now + self._chunk < target
+            sim.advance_to(min(target, sim.now + self._chunk))
+            self.events += int(counters[K.C_ARRIVALS]) - before
+            took = time.perf_counter() - t0
+            if took > budget_s / 2:
+                self._chunk = max(self._chunk / 2.0, 1e-3)
+            elif limited and took < budget_s / 8:
+                self._chunk = min(self._chunk * 2.0, MAX_CHUNK_S)
+            if time.perf_counter() - start >= budget_s:
+                return sim.now >= target
+        return True
+
+    def catch_up(self, t: float, budget_s: float) -> None:
+        """Advance toward simulated time ``t`` (to follow another session), within ``budget_s``."""
+        self._advance(t, budget_s)
+        self.reached_end = self.reached_end or self.sim.now >= self.scenario.duration
+
+    def step(self) -> None:
+        """Advance to the next arrival of any agent (one event), and pause."""
+        self.paused = True
+        sim, st = self.sim, self.sim.state
+        nxt = float(st.a_flt[:, K.A_ARRIVE].min())
+        if nxt <= sim.now:
+            sim.advance_to(sim.now)
+            nxt = float(st.a_flt[:, K.A_ARRIVE].min())
+        if math.isfinite(nxt):
+            sim.advance_to(max(nxt, sim.now))
+
+    def faster(self, direction: int) -> None:
+        """Move one notch along :data:`SPEEDS` (+1 faster, -1 slower)."""
+        i = SPEEDS.index(self.speed) if self.speed in SPEEDS else int(np.searchsorted(SPEEDS[:-1], self.speed))
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i + direction))]
+
+    # ------------------------------------------------------------------ what the window shows
+    def positions(self) -> np.ndarray:
+        """(A, 2) agent positions in metres now."""
+        return self.sim.agent_positions()
+
+    def headings(self) -> np.ndarray:
+        """(A, 2) unit vectors of each agent's direction of travel (the last one while standing)."""
+        st, pos = self.sim.state, self.sim.map.positions
+        d = pos[st.a_int[:, K.A_TO]] - pos[st.a_int[:, K.A_FROM]]
+        norm = np.hypot(d[:, 0], d[:, 1])
+        moving = norm > 0
+        self._last_heading[moving] = d[moving] / norm[moving, None]
+        return self._last_heading.copy()
+
+    def partition(self) -> np.ndarray | None:
+        """Region id per node when the strategy exposes ``partition`` (region-based strategies)."""
+        part = getattr(self.sim.strategy, "partition", None)
+        if part is None:
+            return None
+        part = np.asarray(part)
+        return part if part.shape == (self.sim.map.n_nodes,) else None
+
+    def stats(self) -> dict:
+        """The panel's figures: time, coverage, idleness (s), response times (s)."""
+        sim = self.sim
+        st = sim.state
+        row = np.empty(4)
+        sample_row(sim.now, st.last_seen(sim.now), st.m_flt[K.M_FIRST], st.m_int[K.M_VISITS], sim.map.weights,
+                   np.zeros(0), row)
+        out = {"t": sim.now, "agents": st.n_agents, "coverage": float(row[0]), "avg_idleness": float(row[1]),
+               "worst_idleness": float(row[3]), "strategy": self.strategy_names,
+               "events": int(st.counters[K.C_ARRIVALS])}
+        out.update(self.incidents.response_stats())
+        return out
+
+    def history(self) -> dict[str, np.ndarray]:
+        """The engine's sampled series: t, coverage, avg_idleness, max_idleness, ..."""
+        return self.sim.series.as_arrays()

@@ -1,0 +1,43 @@
+"""Text rendering with a cache of rendered strings (labels repeat from frame to frame)."""
+from __future__ import annotations
+
+import pygame
+
+
+class Text:
+    """Renders strings at a few sizes; identical (string, size, colour) renders are reused."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[int, pygame.font.Font] = {}
+        self._cache: dict[tuple, pygame.Surface] = {}
+
+    def font(self, size: int) -> pygame.font.Font:
+        if size not in self._fonts:
+            self._fonts[size] = pygame.font.Font(None, size)
+        return self._fonts[size]
+
+    def render(self, s: str, size: int = 18, colour=(232, 235, 240)) -> pygame.Surface:
+        key = (s, size, tuple(colour))
+        surf = self._cache.get(key)
+        if surf is None:
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            surf = self._cache[key] = self.font(size).render(s, True, colour)
+        return surf
+
+    def fit(self, s: str, size: int, width: int) -> str:
+        """``s`` shortened with '...' so that it renders at most ``width`` pixels wide."""
+        font = self.font(size)
+        if font.size(s)[0] <= width:
+            return s
+        while s and font.size(s + "...")[0] > width:
+            s = s[:-1]
+        return s.rstrip() + "..."
+
+    def draw(self, target: pygame.Surface, s: str, pos: tuple[float, float], size: int = 18,
+             colour=(232, 235, 240), anchor: str = "topleft") -> pygame.Rect:
+        """Blit ``s`` with its ``anchor`` point ('topleft', 'center', 'midleft', ...) at ``pos``."""
+        surf = self.render(s, size, colour)
+        rect = surf.get_rect(**{anchor: (int(pos[0]), int(pos[1]))})
+        target.blit(surf, rect)
+        return rect

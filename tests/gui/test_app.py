@@ -1,0 +1,210 @@
+"""The window driven by synthetic events (keys, mouse, panel widgets); asserts on the engine state."""
+import math
+
+import numpy as np
+import pygame
+import pygame_gui
+import pytest
+from PIL import Image
+
+from patrolsim.gui import recorder
+from patrolsim.gui.app import App
+
+
+@pytest.fixture
+def app(square, tmp_path):
+    a = App(square, size=(1000, 640), captures=tmp_path / "captures")
+    a.frame(1 / 60, events=[])
+    yield a
+    a.close()
+
+
+def key(k, mod=0):
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0)
+
+
+def click(pos, button=1):
+    return [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
+            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button)]
+
+
+def press(app, name):
+    app.frame(1 / 60, events=[pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=app.panel.buttons[name])])
+
+
+def test_space_pauses_and_resumes(app):
+    s = app.sessions[0]
+    assert not s.paused
+    app.frame(0.1, events=[key(pygame.K_SPACE)])
+    t = s.sim.now
+    app.frame(0.5, events=[])
+    assert s.paused and s.sim.now == t
+    app.frame(0.1, events=[key(pygame.K_SPACE)])
+    app.frame(0.1, events=[])
+    assert not s.paused and s.sim.now > t
+
+
+def test_speed_keys_and_dropdown(app):
+    s = app.sessions[0]
+    assert s.speed == 10.0
+    app.frame(0.01, events=[key(pygame.K_EQUALS)])
+    assert s.speed == 20.0
+    app.frame(0.01, events=[key(pygame.K_MINUS), key(pygame.K_MINUS)])
+    assert s.speed == 5.0
+    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.speed,
+                                                text="max")])
+    assert math.isinf(s.speed)
+
+
+def test_step_button_advances_one_event(app):
+    press(app, "play")  # pause
+    s = app.sessions[0]
+    t = s.sim.now
+    nxt = float(s.sim.state.a_flt[:, 1].min())  # kernel.A_ARRIVE: the next arrival
+    press(app, "step")
+    assert s.paused and s.sim.now == nxt > t
+
+
+def test_strategy_change_by_key_and_list_restarts(app):
+    app.frame(1.0, events=[])
+    app.frame(0.01, events=[key(pygame.K_TAB)])
+    s = app.sessions[0]
+    names = app.strategy_names
+    assert s.scenario.strategy_name == names[(names.index("cr") + 1) % len(names)] and s.sim.now < 1.0
+    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED,
+                                               ui_element=app.panel.strategy, text="hpcc")])
+    assert app.sessions[0].sim.strategy.name == "hpcc"
+
+
+def test_agents_and_seed_buttons(app):
+    press(app, "add")
+    assert app.sessions[0].sim.state.n_agents == 5
+    app.frame(0.01, events=[key(pygame.K_x), key(pygame.K_x)])
+    assert app.sessions[0].sim.state.n_agents == 3
+    seed = app.sessions[0].scenario.seed
+    app.frame(0.01, events=[key(pygame.K_n)])
+    assert app.sessions[0].scenario.seed != seed and app.sessions[0].sim.now <= 0.1
+
+
+def test_layer_toggles(app):
+    assert app.layers.heat
+    app.frame(0.01, events=[key(pygame.K_h)])
+    assert not app.layers.heat and not app.panel.buttons["heat"].is_selected
+    press(app, "labels")
+    assert app.layers.labels
+
+
+def test_click_on_a_node_reports_an_incident(app, fake_incidents):
+    view = app.views[0]
+    xy = tuple(int(v) for v in view.cam.to_screen(app.sessions[0].sim.map.positions[321]))
+    app.frame(0.01, events=click(xy))
+    assert "cannot report incidents" in app.status
+    app.sessions[0].sim.incidents = fake_incidents(app.sessions[0].sim)
+    app.frame(0.01, events=click(xy))
+    assert [m.node for m in app.sessions[0].incidents.marks()] == [view.node_at(*xy)] == [321]
+    assert "incident reported" in app.status
+    log = app.sessions[0].sim.incidents.log
+    log.arrived_at[0] = app.sessions[0].sim.incidents.inc.t_s[0] + 42.0
+    stats = app.sessions[0].stats()
+    assert stats["resp_n"] == 1 and stats["resp_mean"] == pytest.approx(42.0) and stats["resp_within"] == 1.0
+    app.panel.sync()
+    app.frame(0.01, events=[])  # draws the on-scene marker and the histogram
+
+
+def test_drag_an_agent_moves_its_start(app):
+    press(app, "play")
+    view, s = app.views[0], app.sessions[0]
+    start = tuple(int(v) for v in view.cam.to_screen(s.positions()[1]))
+    target = tuple(int(v) for v in view.cam.to_screen(s.sim.map.positions[200]))
+    app.frame(0.01, events=[pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1),
+                            pygame.event.Event(pygame.MOUSEMOTION, pos=target, rel=(1, 1), buttons=(1, 0, 0)),
+                            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=target, button=1)])
+    assert int(app.sessions[0].sim.starts[1]) == 200 and app.sessions[0].sim.now == 0.0
+
+
+def test_drag_on_empty_map_pans_and_wheel_zooms(app):
+    cam = app.views[0].cam
+    centre = cam.centre.copy()
+    app.frame(0.01, events=[pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(100, 100), button=3),
+                            pygame.event.Event(pygame.MOUSEMOTION, pos=(140, 100), rel=(40, 0), buttons=(0, 0, 1)),
+                            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(140, 100), button=3)])
+    assert cam.centre[0] < centre[0]
+    scale = cam.scale
+    app.frame(0.01, events=[pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=2, flipped=False, precise_x=0.0,
+                                               precise_y=2.0)])
+    assert cam.scale > scale
+    app.frame(0.01, events=[key(pygame.K_f)])
+    assert cam.scale == cam.fit_scale
+
+
+def test_compare_mode_runs_two_strategies_in_step(app):
+    app.frame(0.01, events=[key(pygame.K_c)])
+    a, b = app.sessions
+    assert a.scenario.strategy_name == "cr" and b.scenario.strategy_name == app.compare_strategy
+    assert a.scenario.seed == b.scenario.seed and a.sim.starts.tolist() == b.sim.starts.tolist()
+    for _ in range(5):
+        app.frame(0.2, events=[])
+    assert a.sim.now == b.sim.now > 0
+    assert len(app.views) == 2 and app.views[0].cam.rect != app.views[1].cam.rect
+    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.versus,
+                                               text="random")])
+    assert app.sessions[1].scenario.strategy_name == "random" and app.sessions[1].sim.now <= 0.2
+    app.frame(0.01, events=[key(pygame.K_c)])
+    assert len(app.sessions) == 1 and len(app.views) == 1
+
+
+def test_compare_mode_reports_an_incident_to_both(app, fake_incidents):
+    app.frame(0.01, events=[key(pygame.K_c)])
+    for s in app.sessions:
+        s.sim.incidents = fake_incidents(s.sim)
+    xy = tuple(int(v) for v in app.views[1].cam.to_screen(app.sessions[1].sim.map.positions[50]))
+    app.frame(0.01, events=click(xy))
+    assert [[m.node for m in s.incidents.marks()] for s in app.sessions] == [[50], [50]]
+
+
+def test_help_overlay_opens_and_closes(app):
+    app.frame(0.01, events=[key(pygame.K_F1)])
+    assert app.show_help
+    app.frame(0.01, events=[key(pygame.K_ESCAPE)])
+    assert not app.show_help
+
+
+def test_screenshot_is_a_png_of_the_window(app, tmp_path):
+    app.frame(0.01, events=[key(pygame.K_s)])
+    shots = list((tmp_path / "captures").glob("*.png"))
+    assert len(shots) == 1 and str(shots[0]) in app.status
+    with Image.open(shots[0]) as img:
+        assert img.size == (1000, 640)
+        assert len(img.convert("RGB").getcolors(maxcolors=1 << 20)) > 20  # a real picture, not a blank
+
+
+@pytest.mark.parametrize("kind,keyname", [("gif", pygame.K_v), ("mp4", pygame.K_m)])
+def test_recording(app, tmp_path, monkeypatch, kind, keyname):
+    monkeypatch.setattr(recorder, "RECORD_FPS", 10_000)
+    app.frame(0.01, events=[key(keyname)])
+    assert app.recorder is not None and app.recorder.kind == kind
+    for _ in range(4):
+        app.frame(0.05, events=[])
+    app.frame(0.01, events=[key(keyname)])
+    assert app.recorder is None
+    files = list((tmp_path / "captures").glob(f"*.{kind}"))
+    assert len(files) == 1 and files[0].stat().st_size > 1000
+    if kind == "gif":
+        with Image.open(files[0]) as img:
+            assert img.n_frames >= 4
+
+
+def test_open_another_scenario_from_the_list(app):
+    label = next(k for k in app.catalogue if k.endswith("plaza"))
+    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.scenario,
+                                               text=label)])
+    assert app.sessions[0].sim.map.kind == "graph" and app.current_label == label
+    assert app.views[0].map is app.sessions[0].sim.map
+    app.frame(0.1, events=[])
+
+
+def test_window_resize_relays_out(app):
+    pygame.display.set_mode((1200, 760), pygame.RESIZABLE)
+    app.frame(0.01, events=[pygame.event.Event(pygame.VIDEORESIZE, size=(1200, 760), w=1200, h=760)])
+    assert app.views[0].cam.rect[2] == 1200 - 360
+    assert np.isfinite(app.views[0].cam.scale)

@@ -1,0 +1,142 @@
+"""MapView draws what the engine says: pixels of visited cells, agent markers, incidents, legend."""
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from patrolsim.gui import palette as P
+from patrolsim.gui.map_view import Layers, MapView
+from patrolsim.gui.session import Session
+from patrolsim.gui.text import Text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pygame_on():
+    pygame.display.init()
+    pygame.font.init()
+    yield
+    pygame.display.quit()
+
+
+def _pixel(surface, xy):
+    return tuple(surface.get_at((int(round(xy[0])), int(round(xy[1]))))[:3])
+
+
+def _draw(session, layers, size=(600, 600)):
+    surface = pygame.Surface(size)
+    view = MapView(session.sim.map, (0, 0, *size), Text())
+    view.draw(surface, session, layers, P.agent_colours(session.sim.state.n_agents))
+    return surface, view
+
+
+def test_a_visited_cell_turns_from_stale_to_fresh(square):
+    s = Session(square, speed=1.0)
+    s.sim.advance_to(120.0)
+    idle = s.sim.idleness()
+    fresh, stale = int(np.argmin(idle)), int(np.argmax(idle))
+    surface, view = _draw(s, Layers(paths=False, discs=False))
+    pos = view.cam.to_screen(square.map.positions)
+    # away from agent markers
+    agents = view.cam.to_screen(s.positions())
+    far = [n for n in np.argsort(idle) if np.min(np.hypot(*(agents - pos[n]).T)) > 25]
+    fresh = int(far[0])
+    assert _pixel(surface, pos[fresh]) == tuple(P.HEAT_LUT[P.heat_index(idle[fresh:fresh + 1], view.heat_max)][0])
+    assert _pixel(surface, pos[stale]) == tuple(P.HEAT_LUT[255])
+    assert _pixel(surface, pos[fresh]) != _pixel(surface, pos[stale])
+
+
+def test_heat_off_shows_plain_floor(square):
+    s = Session(square)
+    s.sim.advance_to(60.0)
+    surface, view = _draw(s, Layers(heat=False, paths=False, discs=False))
+    idle = s.sim.idleness()
+    node = int(np.argmax(idle))
+    assert _pixel(surface, view.cam.to_screen(square.map.positions[node])) == P.FREE
+
+
+def test_agent_markers_are_where_the_engine_says(square):
+    s = Session(square)
+    s.sim.advance_to(33.3)  # mid-edge for most agents
+    surface, view = _draw(s, Layers(paths=False, discs=False))
+    colours = P.agent_colours(4)
+    for a, xy in enumerate(view.cam.to_screen(s.sim.agent_positions())):
+        assert _pixel(surface, xy) == colours[a]
+
+
+def test_walls_are_drawn_as_walls():
+    from patrolsim.cli import load_run_scenario
+
+    s = Session(load_run_scenario(str(ROOT / "maps" / "office.txt"), {}))
+    surface, view = _draw(s, Layers(paths=False, discs=False))
+    g = s.sim.map.grid
+    r, c = np.argwhere(~g.free)[len(np.argwhere(~g.free)) // 2]
+    centre = (g.origin[0] + (c + 0.5) * g.cell_size, g.origin[1] + (g.shape[0] - r - 0.5) * g.cell_size)
+    assert _pixel(surface, view.cam.to_screen(np.array(centre))) == P.WALL
+
+
+def test_sensing_discs_tint_the_cells_around_an_agent(square):
+    s = Session(square)
+    s.sim.advance_to(10.0)
+    with_discs, view = _draw(s, Layers(paths=False, discs=True, heat=False))
+    without, _ = _draw(s, Layers(paths=False, discs=False, heat=False))
+    xy = view.cam.to_screen(s.sim.agent_positions()[0]) + (0, view.cam.scale * 1.6)
+    assert _pixel(with_discs, xy) != _pixel(without, xy)
+
+
+def test_incident_marker_and_legend(square, fake_incidents):
+    s = Session(square)
+    s.sim.incidents = fake_incidents(s.sim)
+    s.incidents.add(100)
+    assert s.incidents.marks()[0].agent == 0 and s.incidents.marks()[0].left_s == 60.0
+    surface, view = _draw(s, Layers(paths=False, discs=False))
+    assert _pixel(surface, view.cam.to_screen(square.map.positions[100]) + (0, -6)) == P.INCIDENT
+    lx, ly, lw, lh = view.cam.rect
+    # the legend's colour ramp starts at the fresh end of the scale
+    assert _pixel(surface, (lx + 12, ly + lh - 30)) == tuple(P.HEAT_LUT[0])
+
+
+def test_street_map_nodes_are_coloured_by_idleness():
+    from patrolsim.cli import load_run_scenario
+
+    s = Session(load_run_scenario(str(ROOT / "maps" / "mesa_az"), {}))
+    s.sim.advance_to(300.0)
+    surface, view = _draw(s, Layers(paths=False, discs=False))
+    idle = s.sim.idleness()
+    pos = view.cam.to_screen(s.sim.map.positions)
+    agents = view.cam.to_screen(s.positions())
+    clear = [n for n in np.nonzero(idle == idle.max())[0] if np.min(np.hypot(*(agents - pos[n]).T)) > 25]
+    assert _pixel(surface, pos[clear[0]]) == tuple(P.HEAT_LUT[255])
+
+
+def test_regions_colour_cells_when_the_strategy_partitions(square):
+    s = Session(square)
+    s.sim.strategy.partition = (square.map.positions[:, 0] > 15).astype(int)
+    plain, view = _draw(s, Layers(heat=False, paths=False, discs=False, regions=False))
+    regions, _ = _draw(s, Layers(heat=False, paths=False, discs=False, regions=True))
+    west, east = view.cam.to_screen(np.array([[3.5, 3.5], [27.5, 3.5]]))
+    assert _pixel(plain, west) == _pixel(plain, east)
+    assert _pixel(regions, west) != _pixel(regions, east)
+
+
+def test_node_and_agent_hit_tests(square):
+    s = Session(square)
+    s.sim.advance_to(5.0)
+    _, view = _draw(s, Layers())
+    xy = view.cam.to_screen(square.map.positions[123])
+    assert view.node_at(*xy) == 123
+    a_xy = view.cam.to_screen(s.positions()[2])
+    assert view.agent_at(*a_xy, s.positions()) == 2
+    assert view.node_at(-5, -5) is None
+
+
+def test_zoom_keeps_the_point_under_the_cursor(square):
+    s = Session(square)
+    _, view = _draw(s, Layers())
+    before = view.cam.to_world(200, 300)
+    view.cam.zoom_at(2.0, 200, 300)
+    assert np.allclose(view.cam.to_world(200, 300), before)
+    view.cam.pan(50, 0)
+    assert np.allclose(view.cam.to_world(250, 300), before)

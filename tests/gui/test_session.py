@@ -1,0 +1,100 @@
+"""Session: simulated time driven by wall time, speeds, single steps, rebuilds (no pygame involved)."""
+import dataclasses
+import math
+
+import numpy as np
+
+from patrolsim.engine import kernel as K
+from patrolsim.gui.session import SPEEDS, Session, speed_label, with_changes
+
+
+def test_tick_advances_speed_times_wall_time(square):
+    s = Session(square, speed=20.0)
+    s.tick(0.5, budget_s=30.0)
+    assert s.sim.now == 10.0 and not s.behind
+    s.paused = True
+    s.tick(0.5, budget_s=30.0)
+    assert s.sim.now == 10.0
+
+
+def test_speed_notches_run_from_quarter_to_max():
+    s_labels = [speed_label(v) for v in SPEEDS]
+    assert s_labels[0] == "x0.25" and s_labels[-2] == "x1000" and s_labels[-1] == "max"
+
+
+def test_faster_and_slower_clamp_at_the_ends(square):
+    s = Session(square, speed=1000.0)
+    s.faster(+1)
+    assert math.isinf(s.speed)
+    s.faster(+1)
+    assert math.isinf(s.speed)
+    for _ in range(20):
+        s.faster(-1)
+    assert s.speed == 0.25
+
+
+def test_max_speed_stays_within_the_frame_budget(square):
+    s = Session(square, speed=math.inf)
+    s.tick(1 / 60, budget_s=0.01)  # warm-up (compiled code loads)
+    before = s.sim.now
+    import time
+    t0 = time.perf_counter()
+    s.tick(1 / 60, budget_s=0.01)
+    assert time.perf_counter() - t0 < 0.2
+    assert s.sim.now > before
+
+
+def test_step_goes_to_the_next_arrival_and_pauses(square):
+    s = Session(square)
+    s.step()  # initial decisions at t = 0
+    nxt = s.sim.state.a_flt[:, K.A_ARRIVE].min()
+    s.step()
+    assert s.paused and s.sim.now == nxt
+
+
+def test_reaching_the_duration_pauses(square):
+    short = dataclasses.replace(square, duration=120.0)
+    s = Session(short, speed=1000.0)
+    s.sim.advance_to(119.0)
+    s.tick(1.0, budget_s=30.0)
+    assert s.sim.now == 120.0 and s.paused and s.reached_end
+
+
+def test_with_changes_keeps_the_map_and_changes_team_and_strategy(square):
+    sc = with_changes(square, strategy="hcr", count=6, seed=9, starts=(0, 1, 2, 3, 4, 5))
+    assert sc.map is square.map and sc.agents.count == 6 and len(sc.agents.speeds) == 6
+    assert sc.strategy_name == "hcr" and sc.seed == 9
+    s = Session(sc)
+    assert s.sim.starts.tolist() == [0, 1, 2, 3, 4, 5]
+    assert s.stats()["strategy"].startswith("hcr")
+
+
+def test_adding_agents_to_explicit_starts_is_deterministic(square):
+    sc = with_changes(square, starts=(5, 6, 7, 8))
+    a, b = with_changes(sc, count=6), with_changes(sc, count=6)
+    assert a.agents.starts == b.agents.starts and a.agents.starts[:4] == (5, 6, 7, 8)
+
+
+def test_stats_match_the_engine(square):
+    s = Session(square, speed=100.0)
+    s.tick(1.0, budget_s=30.0)
+    st = s.stats()
+    idle = s.sim.idleness()
+    assert st["worst_idleness"] == idle.max() and np.isclose(st["avg_idleness"], idle.mean())
+    assert st["resp_n"] == 0 and math.isnan(st["resp_mean"])
+
+
+def test_partition_is_read_from_the_strategy_when_it_has_one(square):
+    s = Session(square)
+    assert s.partition() is None
+    s.sim.strategy.partition = np.arange(square.map.n_nodes) % 3
+    assert s.partition().tolist()[:4] == [0, 1, 2, 0]
+
+
+def test_gui_bench_reports_frames_and_events():
+    from patrolsim.gui.bench import run_gui_bench
+
+    rows = run_gui_bench(seconds=0.3)
+    assert [r["speed"] for r in rows][:2] == [1.0, 1000.0] and math.isinf(rows[2]["speed"])
+    assert all(r["fps"] > 0 and r["cpu_ms_per_frame"] > 0 for r in rows)
+    assert rows[1]["events_per_s"] > 0 and rows[1]["sim_s_per_s"] > 10
