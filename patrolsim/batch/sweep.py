@@ -159,6 +159,8 @@ class _SweepLocator:
             h = header.match(raw)
             if h:
                 current = h.group(1).strip('"')
+                if not table and current.split(".")[0] == key:
+                    return i  # a table's header, for errors about the table itself
                 if current == table and raw.lstrip().startswith("[["):
                     seen += 1
                 if current == table and key == "" and (entry is None or entry == seen):
@@ -282,7 +284,13 @@ def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _Sw
 
 def _check_value(base: dict, key: str, value: Any, contexts: list[dict], base_dir: Path, axes: dict,
                  where: _SweepLocator, table: str = "axes", entry: int | None = None) -> dict[str, str]:
+    """Build the base scenario with ``key = value`` (in each context until one works). An error about this
+    key (unknown, mistyped, out of range, map not found) is the sweep's; an error about another key is a
+    combination that may fail at run time, where it is recorded (e.g. starts that suit another team size)."""
+    from ..scenario import SHORTHANDS
+
     first: UserError | None = None
+    own = {key, SHORTHANDS.get(key, key)}
     for context in contexts:
         overrides = dict(context)
         if "map" not in (key, *context) and "map" in axes:
@@ -291,14 +299,16 @@ def _check_value(base: dict, key: str, value: Any, contexts: list[dict], base_di
         try:
             sc = _try_scenario(base, overrides, base_dir)
         except UserError as exc:
-            first = first or exc
-            continue
+            if exc.key in own or (key.startswith("map") and (exc.key or "map").startswith("map")) or \
+                    exc.key is None:
+                first = first or exc
+                continue
+            return {}
         if key in ("map", "map.path"):
             return {canonical_json(_map_value({"map": value})): sc.map_path}
         return {}
     assert first is not None
-    detail = first.detail if first.key in (None, key, f"{key}") else f"{first.key}: {first.detail}"
-    raise where.error(table, key, f"value {value!r}: {detail}", entry)
+    raise where.error(table, key, f"value {value!r}: {first.detail}", entry)
 
 
 def _map_value(data: dict) -> Any:
