@@ -94,6 +94,6 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Pool]:
             slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
             yield Pool(client.get_executor(pure=False), slots, f"Dask cluster at {scheduler}, {slots} threads")
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield Pool(client.get_executor(pure=False), workers, f"Dask LocalCluster, {workers} worker processes")
