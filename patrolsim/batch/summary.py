@@ -59,14 +59,17 @@ def sweep_ids(store: ResultStore, sweep: str | None) -> list[str]:
 
 
 def headline_metrics(store: ResultStore, wanted: list[str] | None = None) -> list[str]:
-    """The metrics to summarise: ``wanted`` (each must be a column) or the :data:`HEADLINE` ones present."""
+    """The metrics to summarise: ``wanted`` (each must be a column) or the :data:`HEADLINE` ones with values."""
     columns = store.columns("runs")
     if wanted:
         for m in wanted:
             if m not in columns:
                 raise UserError(f"no metric '{m}' in the runs table", key="--metric")
         return list(wanted)
-    return [m for m in HEADLINE if m in columns]
+    from .store import quote
+
+    return [m for m in HEADLINE if m in columns and
+            store.db.execute(f"SELECT 1 FROM runs WHERE {quote(m)} IS NOT NULL LIMIT 1").fetchone()]
 
 
 def axes_of(store: ResultStore, sweep_id: str) -> list[str]:

@@ -63,9 +63,6 @@ def versus_team_size(cfgs: list[Config], metric: str, title: str):
     ax = axes[0, 0]
     reps = max(c.group.stats[metric].n for c in cfgs)
     _mean_lines(ax, groups, _colours(list(groups)), metric)
-    teams = sorted({c.team for c in cfgs if c.team is not None})
-    ax.set_xticks(teams)
-    ax.set_xlabel("team size (agents)")
     ax.set_ylabel(metric_label(metric))
     ax.set_title(f"{title}\nmean over {reps} replications; band: 95% confidence interval", fontsize=11)
     ax.grid(alpha=0.3)
@@ -87,6 +84,8 @@ def _mean_lines(ax, groups: dict[str, list[Config]], colours: dict, metric: str)
         hw = np.array([p[1].half_width if p[1].half_width is not None else 0.0 for p in pts])
         ax.plot(x, y, "o-", color=colours[label], label=label, lw=1.8, ms=4)
         ax.fill_between(x, y - hw, y + hw, color=colours[label], alpha=0.2, lw=0)
+    ax.set_xticks(sorted({c.team for cs in groups.values() for c in cs if c.team is not None}))
+    ax.set_xlabel("team size (agents)")
 
 
 def _panels(cfgs: list[Config], limit: int = 6) -> list[int]:
@@ -212,14 +211,12 @@ def fairness_ledger(cfgs: list[Config], metrics: list[str]):
     for i, m in enumerate(present):
         ax = axes.flat[i]
         _mean_lines(ax, lines(cfgs), colours, m)
-        ax.set_xlabel("team size (agents)")
         ax.set_ylabel(m.replace("_", " "))
         ax.set_title(m.replace("_", " "), fontsize=10)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(present):]:
         ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, title="strategy", loc="lower center", ncol=min(6, len(labels)), fontsize=9)
+    axes.flat[0].legend(title="strategy", fontsize=8)
     fig.suptitle("Fairness ledger: per-run fairness metrics (mean, 95% CI band)", fontsize=11)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.tight_layout()
     return fig
