@@ -17,7 +17,9 @@ loses at most the runs in flight. A rerun replaces the failed runs' rows.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
+import math
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
@@ -57,6 +59,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _sql_values(column) -> list:
+    """A column as a list SQLite stores: numbers (NaN/inf as None), text; other objects via :func:`_plain`."""
+    a = np.asarray(column)
+    if a.dtype.kind == "f":
+        values = a.tolist()
+        if not np.isfinite(a).all():
+            values = [x if math.isfinite(x) else None for x in values]
+        return values
+    if a.dtype.kind in "iubUS":
+        return a.tolist()
+    return [_plain(x) for x in a.tolist()]
+
+
 class ResultStore:
     """An open results database; use as a context manager or call :meth:`close`."""
 
@@ -67,7 +82,7 @@ class ResultStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable when the process dies
             self.db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise UserError(f"not a usable results database ({exc})", source=self.path) from None
@@ -119,11 +134,11 @@ class ResultStore:
     def _insert_columns(self, table: str, run_id: str, columns: dict[str, np.ndarray]) -> None:
         names = [n for n in columns if n != "run_id"]
         self._ensure_columns(table, names)
-        lists = [np.asarray(columns[n]).tolist() for n in names]
+        lists = [_sql_values(columns[n]) for n in names]
         length = max((len(c) for c in lists), default=0)
+        lists = [c + [None] * (length - len(c)) for c in lists]
         sql = f"INSERT INTO {table} (run_id, {', '.join(map(quote, names))}) VALUES (?{', ?' * len(names)})"
-        self.db.executemany(sql, ([run_id] + [_plain(c[i]) if i < len(c) else None for c in lists]
-                                  for i in range(length)))
+        self.db.executemany(sql, zip(itertools.repeat(run_id, length), *lists))
 
     def _ensure_columns(self, table: str, names: Iterable[str]) -> None:
         known = self._columns[table]
