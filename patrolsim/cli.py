@@ -260,7 +260,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"sweep {sweep.name}: {len(sweep.runs) - done} of {len(sweep.runs)} runs to do on "
                   f"{pool.description}", file=sys.stderr)
             progress = Progress(len(sweep.runs), done, enabled=not args.quiet)
-            outcome = run_sweep(sweep, store, pool, progress=progress)
+            try:
+                outcome = run_sweep(sweep, store, pool, progress=progress)
+            except KeyboardInterrupt:
+                print(f"sweep {sweep.name}: interrupted after {progress.done} more runs; the finished runs are "
+                      f"in {args.out}: run the same command again to resume", file=sys.stderr)
+                raise
     print(f"sweep {sweep.name}: {outcome.ok} runs finished, {outcome.skipped} already complete, "
           f"{len(outcome.failed)} failed; results in {args.out}", file=sys.stderr)
     for run, error in outcome.failed:

@@ -4,7 +4,9 @@ per-task overhead of the batch machinery.
 - Scaling: a sweep of ``runs`` identical-cost runs (office floor, 4 agents, ``cr``, simulated duration
   calibrated in this process so one run takes about ``run_seconds`` of wall time) on a LocalCluster with 1
   worker, then with N. Timed from the first submission to the last result written (cluster start-up is
-  reported separately; worker start-up, imports and every database write are included).
+  reported separately; worker start-up, imports and every database write are included). Each task's CPU
+  time is printed as a share of its wall time: well below 100% means other processes took the cores, and
+  the ratio then says more about the machine's load than about the batch machinery.
 - Overhead: ``overhead_runs`` near-empty runs (1 simulated second on a 30 x 30 grid) on 1 worker;
   overhead per task = (wall time - sum of the tasks' own durations) / runs: scheduling, transfer, the
   driver's SQLite transaction and the progress bookkeeping.
@@ -50,8 +52,8 @@ def calibrate(run_seconds: float) -> float:
     return round(duration, -2)
 
 
-def timed_sweep(sweep: Sweep, db: Path, workers: int) -> tuple[float, float, float]:
-    """(cluster start-up s, sweep wall s, sum of the tasks' own durations s) on a LocalCluster."""
+def timed_sweep(sweep: Sweep, db: Path, workers: int) -> tuple[float, float, float, float]:
+    """(cluster start-up s, sweep wall s, sum of the tasks' wall s, sum of their CPU s) on a LocalCluster."""
     started = time.perf_counter()
     with open_pool("dask", workers) as pool:
         up = time.perf_counter() - started
@@ -59,10 +61,10 @@ def timed_sweep(sweep: Sweep, db: Path, workers: int) -> tuple[float, float, flo
             t0 = time.perf_counter()
             outcome = run_sweep(sweep, store, pool)
             wall = time.perf_counter() - t0
-            busy = sum(r["duration_s"] or 0.0 for r in store.runs())
+            rows = store.runs()
     if outcome.failed:
         raise RuntimeError(f"benchmark runs failed: {outcome.failed[0][1]}")
-    return up, wall, busy
+    return up, wall, sum(r["duration_s"] for r in rows), sum(r["cpu_s"] for r in rows)
 
 
 def run_batch_bench(runs: int = 200, run_seconds: float = 1.0, workers: int | None = None,
@@ -78,17 +80,18 @@ def run_batch_bench(runs: int = 200, run_seconds: float = 1.0, workers: int | No
         walls = {}
         for w in sorted({1, workers}):
             sweep = bench_sweep(folder, f"scale{w}", runs, "office.txt", duration, 4)
-            up, wall, busy = timed_sweep(sweep, folder / f"scale{w}.db", w)
+            up, wall, busy, cpu = timed_sweep(sweep, folder / f"scale{w}.db", w)
             walls[w] = wall
             out(f"  {w} worker{'s' if w > 1 else ' '}: {wall:7.1f} s wall ({runs / wall:5.2f} runs/s; mean task "
-                f"{busy / runs:.3f} s; cluster start {up:.1f} s)")
+                f"{busy / runs:.3f} s wall, {cpu / runs:.3f} s CPU = {cpu / busy:.0%} of a core; cluster start "
+                f"{up:.1f} s)")
             figures[f"wall_{w}_workers_s"] = wall
         if workers > 1:
             ratio = walls[workers] / walls[1]
             figures["ratio"] = ratio
             out(f"  {workers} workers / 1 worker = {ratio:.3f} (target <= 0.6)")
         sweep = bench_sweep(folder, "overhead", overhead_runs, "open_square.txt", 1.0, 1)
-        _, wall, busy = timed_sweep(sweep, folder / "overhead.db", 1)
+        _, wall, busy, _ = timed_sweep(sweep, folder / "overhead.db", 1)
         per_task = (wall - busy) / overhead_runs
         figures["overhead_ms"] = 1000.0 * per_task
         out(f"per-task overhead (1 worker, {overhead_runs} near-empty runs): {1000 * per_task:.1f} ms "

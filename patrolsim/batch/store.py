@@ -5,7 +5,7 @@ Tables:
 - ``sweeps``: sweep_id, source (file), text (the sweep file), root_seed, replications, axes (JSON:
   axis key -> values, file order), created (UTC ISO time).
 - ``runs``: run_id (hash of the complete scenario and seed), sweep_id, run_index, replication, seed, status
-  ('ok' / 'failed'), error, duration_s (wall seconds of the task), version (patrolsim), worker, finished
+  ('ok' / 'failed'), error, duration_s (wall seconds of the task), cpu_s (its CPU seconds), version (patrolsim), worker, finished
   (UTC ISO time); then one column per sweep parameter (named by its axis key, e.g. ``agents.count``), the
   run facts of the result (``strategy``, ``agents``, ``map``, ...; lists and tables as JSON) and every
   scalar metric (``time_avg_idleness``, ...). Columns are added as new names appear.
@@ -28,15 +28,13 @@ import numpy as np
 
 from ..errors import UserError
 
-RUN_COLUMNS = ("run_id", "sweep_id", "run_index", "replication", "seed", "status", "error", "duration_s",
-               "version", "worker", "finished")
 PER_RUN_TABLES = ("timeseries", "nodes", "agents", "incidents")
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS sweeps (sweep_id TEXT PRIMARY KEY, source TEXT, text TEXT, root_seed INTEGER,
     replications INTEGER, axes TEXT, created TEXT);
 CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, sweep_id TEXT NOT NULL, run_index INTEGER,
-    replication INTEGER, seed INTEGER, status TEXT NOT NULL, error TEXT, duration_s REAL, version TEXT,
-    worker TEXT, finished TEXT);
+    replication INTEGER, seed INTEGER, status TEXT NOT NULL, error TEXT, duration_s REAL, cpu_s REAL,
+    version TEXT, worker TEXT, finished TEXT);
 CREATE INDEX IF NOT EXISTS runs_sweep ON runs (sweep_id, status);
 {''.join(f"CREATE TABLE IF NOT EXISTS {t} (run_id TEXT NOT NULL); "
          f"CREATE INDEX IF NOT EXISTS {t}_run ON {t} (run_id);" for t in PER_RUN_TABLES)}
@@ -111,7 +109,7 @@ class ResultStore:
         """Write one finished run (a :class:`~patrolsim.batch.sweep.Run` and its task record) atomically."""
         row = {"run_id": run.key, "sweep_id": sweep_id, "run_index": run.index, "replication": run.replication,
                "seed": run.seed, "status": record["status"], "error": record.get("error"),
-               "duration_s": record.get("duration_s"), "version": record.get("version") or
+               "duration_s": record.get("duration_s"), "cpu_s": record.get("cpu_s"), "version": record.get("version") or
                record.get("run", {}).get("version"), "worker": record.get("worker"), "finished": _now()}
         extra = {**run.params, **{k: v for k, v in record.get("run", {}).items() if k not in ("seed", "version")},
                  **record.get("metrics", {})}

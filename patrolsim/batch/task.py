@@ -18,10 +18,10 @@ def run_task(data: dict, key: str) -> dict[str, Any]:
     """Run the scenario ``data`` (complete, absolute map path) and return its record; never raises.
 
     Record: ``key``, ``status`` ('ok' or 'failed'), ``error`` (one line or None), ``duration_s`` (wall
-    seconds of the whole task), ``worker`` (host:pid), ``version`` (patrolsim), ``run`` (the result's run facts), ``metrics`` (scalars),
+    seconds of the whole task), ``cpu_s`` (CPU seconds of the task's thread), ``worker`` (host:pid), ``version`` (patrolsim), ``run`` (the result's run facts), ``metrics`` (scalars),
     ``tables`` (table name -> column name -> numpy array).
     """
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     from .. import __version__
 
     record: dict[str, Any] = {"key": key, "status": "ok", "error": None, "run": {}, "metrics": {},
@@ -39,11 +39,15 @@ def run_task(data: dict, key: str) -> dict[str, Any]:
             if columns:
                 record["tables"][table] = columns
     except Exception as exc:  # a failing run is recorded, never fatal to the sweep
+        from ..errors import UserError
+
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        origin = f" (at {os.path.basename(where.filename)}:{where.lineno})" if where else ""
+        origin = f" (at {os.path.basename(where.filename)}:{where.lineno})" \
+            if where and not isinstance(exc, UserError) else ""
         record.update(status="failed", error=f"{type(exc).__name__}: {exc}{origin}".replace("\n", " "),
                       run={}, metrics={}, tables={})
     record["duration_s"] = time.perf_counter() - started
+    record["cpu_s"] = time.thread_time() - cpu
     return record
 
 

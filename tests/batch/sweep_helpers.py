@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VOLATILE = {"duration_s", "worker", "finished", "wall_s"}
+VOLATILE = {"duration_s", "cpu_s", "worker", "finished", "wall_s"}
 
 TINY = f"""
 [sweep]
