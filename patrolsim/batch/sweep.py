@@ -106,15 +106,10 @@ def run_seed(root_seed: int, params: dict, replication: int) -> int:
 
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file; raises :class:`SweepError` naming file, line and key."""
-    p = Path(path)
-    if not p.is_file():
-        raise SweepError("no such sweep file", source=p)
-    text = p.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"not valid TOML: {exc}", source=p) from None
-    return sweep_from_dict(data, source=p, text=text)
+    from ..scenario import read_toml
+
+    data, text = read_toml(Path(path), SweepError, "sweep")
+    return sweep_from_dict(data, source=Path(path), text=text)
 
 
 def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:

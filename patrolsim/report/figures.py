@@ -102,6 +102,14 @@ def _panel_grid(n: int):
     return _figure(nrows, ncols, width=4.2 * ncols, height=3.4 * nrows + 0.6)
 
 
+def _small_multiples(items: list, cfgs: list[Config]):
+    """A grid of panels, one per item (extra cells hidden): (fig, axes, colour per line, [(ax, item)])."""
+    fig, axes = _panel_grid(len(items))
+    for ax in list(axes.flat)[len(items):]:
+        ax.set_visible(False)
+    return fig, axes, _colours(list(lines(cfgs))), list(zip(axes.flat, items))
+
+
 def coverage_over_time(store: ResultStore, cfgs: list[Config], column: str = "coverage"):
     """Coverage against simulated time, one panel per team size, one line per strategy (mean of runs)."""
     teams = _panels(cfgs)
@@ -114,10 +122,8 @@ def coverage_over_time(store: ResultStore, cfgs: list[Config], column: str = "co
                 curves.append((c, t, y))
     if not curves:
         return None
-    fig, axes = _panel_grid(len(teams))
-    colours = _colours(list(lines(cfgs)))
-    for i, team in enumerate(teams):
-        ax = axes.flat[i]
+    fig, axes, colours, panels = _small_multiples(teams, cfgs)
+    for ax, team in panels:
         for c, t, y in curves:
             if c.team == team:
                 n = min(len(t), len(y))
@@ -127,8 +133,6 @@ def coverage_over_time(store: ResultStore, cfgs: list[Config], column: str = "co
         ax.set_ylabel("nodes seen at least once (%)")
         ax.set_ylim(0, 102)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(teams):]:
-        ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, title="strategy", loc="lower center", ncol=min(6, len(labels)), fontsize=9)
     fig.suptitle("Coverage over time (mean over replications; measured after warm-up)", fontsize=11)
@@ -167,11 +171,9 @@ def response_cdf(store: ResultStore, cfgs: list[Config]):
             samples.append((c, np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])))
     if not samples or not any(np.isfinite(s).any() for _, s in samples):
         return None
-    fig, axes = _panel_grid(len(teams))
-    colours = _colours(list(lines(cfgs)))
+    fig, axes, colours, panels = _small_multiples(teams, cfgs)
     scale, unit = (60.0, "min") if max(np.nanmax(s) for _, s in samples if np.isfinite(s).any()) > 600 else (1.0, "s")
-    for i, team in enumerate(teams):
-        ax = axes.flat[i]
+    for ax, team in panels:
         for c, s in samples:
             if c.team != team or not np.isfinite(s).any():
                 continue
@@ -186,8 +188,6 @@ def response_cdf(store: ResultStore, cfgs: list[Config]):
         ax.set_xlim(left=0)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    for ax in list(axes.flat)[len(teams):]:
-        ax.set_visible(False)
     fig.suptitle("Response-time distribution (empirical CDF over all incidents of all replications)",
                  fontsize=11)
     fig.tight_layout()
@@ -206,16 +206,12 @@ def fairness_ledger(cfgs: list[Config], metrics: list[str]):
                                          for c in cfgs)]
     if not present:
         return None
-    fig, axes = _panel_grid(len(present))
-    colours = _colours(list(lines(cfgs)))
-    for i, m in enumerate(present):
-        ax = axes.flat[i]
+    fig, axes, colours, panels = _small_multiples(present, cfgs)
+    for ax, m in panels:
         _mean_lines(ax, lines(cfgs), colours, m)
         ax.set_ylabel(m.replace("_", " "))
         ax.set_title(m.replace("_", " "), fontsize=10)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(present):]:
-        ax.set_visible(False)
     axes.flat[0].legend(title="strategy", fontsize=8)
     fig.suptitle("Fairness ledger: per-run fairness metrics (mean, 95% CI band)", fontsize=11)
     fig.tight_layout()
