@@ -7,8 +7,9 @@ Tables:
 - ``runs``: run_id (hash of the complete scenario and seed), sweep_id, run_index, replication, seed, status
   ('ok' / 'failed'), error, duration_s (wall seconds of the task), cpu_s (its CPU seconds), version (patrolsim), worker, finished
   (UTC ISO time); then one column per sweep parameter (named by its axis key, e.g. ``agents.count``), the
-  run facts of the result (``strategy``, ``agents``, ``map``, ...; lists and tables as JSON) and every
-  scalar metric (``time_avg_idleness``, ...). Columns are added as new names appear.
+  run facts of the result (``strategy``, ``agents``, ``map``, ...; lists and tables as JSON; a fact whose
+  name is also an axis key is stored as ``result.<name>``) and every scalar metric (``time_avg_idleness``,
+  ...). Columns are added as new names appear.
 - ``timeseries``, ``nodes``, ``agents``, ``incidents``: ``run_id`` plus the columns of the result's table.
 
 Each finished run is written in one transaction (its row and all its table rows), so an interrupted sweep
@@ -111,10 +112,10 @@ class ResultStore:
                "seed": run.seed, "status": record["status"], "error": record.get("error"),
                "duration_s": record.get("duration_s"), "cpu_s": record.get("cpu_s"), "version": record.get("version") or
                record.get("run", {}).get("version"), "worker": record.get("worker"), "finished": _now()}
-        extra = {**run.params, **{k: v for k, v in record.get("run", {}).items() if k not in ("seed", "version")},
-                 **record.get("metrics", {})}
-        for key, value in extra.items():
-            row.setdefault(key, value)
+        row.update(run.params)
+        facts = {k: v for k, v in record.get("run", {}).items() if k not in ("seed", "version")}
+        for key, value in {**facts, **record.get("metrics", {})}.items():
+            row.setdefault(f"result.{key}" if key in run.params else key, value)
         with self._transaction():
             for table in ("runs", *PER_RUN_TABLES):
                 self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run.key,))

@@ -105,11 +105,14 @@ def tidy_rows(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) -> 
     return rows
 
 
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
 def _fmt(s: Stat) -> str:
     if s.mean is None:
         return "n/a"
-    text = f"{s.mean:.4g}"
-    return text + (f" ± {s.half_width:.2g}" if s.half_width is not None else "")
+    return _num(s.mean) + (f" ± {_num(s.half_width)}" if s.half_width is not None else "")
 
 
 def summary_text(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) -> str:

@@ -46,7 +46,8 @@ def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = Non
              "The standard figure of the patrolling literature: lower is better for idleness."),
             ("worst_idleness", "Worst idleness against team size",
              lambda: F.versus_team_size(cfgs, "worst_idleness", "Worst idleness against team size"),
-             "The longest any node went unseen: the guarantee a site manager can quote."),
+             "The longest any node went unseen: the guarantee a site manager can quote. A node never seen "
+             "counts the whole measured time, so the curve is capped there."),
             *[(m, F.metric_label(m), (lambda m=m: F.versus_team_size(cfgs, m, F.metric_label(m).capitalize()
                                                                       + " against team size")), "")
               for m in ("response_time_mean", "response_time_p90") if m in headline],

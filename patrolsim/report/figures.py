@@ -42,6 +42,11 @@ def _figure(nrows: int = 1, ncols: int = 1, width: float = 7.5, height: float = 
     return fig, axes
 
 
+def legend_title(labels) -> str:
+    """'strategy' when lines differ by strategy only, else 'configuration'."""
+    return "configuration" if any("=" in label for label in labels) else "strategy"
+
+
 def agents_text(team: int | None) -> str:
     """'1 agent', '4 agents'."""
     return f"{team} agent{'' if team == 1 else 's'}"
@@ -67,7 +72,7 @@ def versus_team_size(cfgs: list[Config], metric: str, title: str):
     ax.set_title(f"{title}\nmean over {reps} replications; band: 95% confidence interval", fontsize=11)
     ax.grid(alpha=0.3)
     ax.set_ylim(bottom=0)
-    ax.legend(title="strategy", fontsize=9)
+    ax.legend(title=legend_title(groups), fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -134,7 +139,7 @@ def coverage_over_time(store: ResultStore, cfgs: list[Config], column: str = "co
         ax.set_ylim(0, 102)
         ax.grid(alpha=0.3)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, title="strategy", loc="lower center", ncol=min(6, len(labels)), fontsize=9)
+    fig.legend(handles, labels, title=legend_title(labels), loc="lower center", ncol=min(6, len(labels)), fontsize=9)
     fig.suptitle("Coverage over time (mean over replications; measured after warm-up)", fontsize=11)
     fig.tight_layout(rect=(0, 0.1 if len(teams) <= 3 else 0.06, 1, 1))
     return fig
@@ -212,7 +217,7 @@ def fairness_ledger(cfgs: list[Config], metrics: list[str]):
         ax.set_ylabel(m.replace("_", " "))
         ax.set_title(m.replace("_", " "), fontsize=10)
         ax.grid(alpha=0.3)
-    axes.flat[0].legend(title="strategy", fontsize=8)
+    axes.flat[0].legend(title=legend_title(lines(cfgs)), fontsize=8)
     fig.suptitle("Fairness ledger: per-run fairness metrics (mean, 95% CI band)", fontsize=11)
     fig.tight_layout()
     return fig

@@ -10,7 +10,8 @@ from patrolsim.batch.store import ResultStore
 from patrolsim.batch.sweep import load_sweep
 from patrolsim.engine.simulation import Simulation
 from patrolsim.scenario import scenario_from_dict
-from sweep_helpers import TINY, stable_runs, stable_tables, write
+from patrolsim.errors import SweepError
+from sweep_helpers import ROOT, TINY, stable_runs, stable_tables, write
 
 
 def _run(sweep, db, **kw):
@@ -88,3 +89,18 @@ def test_write_is_atomic(tmp_path):
         with pytest.raises(sqlite3.Error):
             store.write_run("tiny", run, record)
         assert store.runs() == [] and store.table("nodes", [run.key]) == {}
+
+
+def test_map_axis_keeps_the_written_value_as_parameter(tmp_path):
+    text = TINY.replace('"agents.count" = [1, 3]', f'map = ["{ROOT / "maps" / "plaza.json"}", '
+                        '"../../../nowhere.txt"]')
+    with pytest.raises(SweepError, match=r"key 'axes.map': value '../../../nowhere.txt': map .* not found"):
+        load_sweep(write(tmp_path, text))
+    text = TINY.replace('"agents.count" = [1, 3]', f'map = ["{ROOT / "maps" / "plaza.json"}", '
+                        f'"{ROOT / "maps" / "open_square.txt"}"]').replace("replications = 2", "replications = 1")
+    sweep = load_sweep(write(tmp_path, text))
+    _run(sweep, tmp_path / "m.db")
+    with ResultStore(tmp_path / "m.db") as store:
+        rows = store.runs()
+        assert [r["map"] for r in rows[:2]] == [str(ROOT / "maps" / "plaza.json"), str(ROOT / "maps" / "open_square.txt")]
+        assert rows[0]["result.map"] != rows[1]["result.map"] and rows[0]["nodes"] != rows[1]["nodes"]
