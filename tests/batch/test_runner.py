@@ -104,3 +104,39 @@ def test_map_axis_keeps_the_written_value_as_parameter(tmp_path):
         rows = store.runs()
         assert [r["map"] for r in rows[:2]] == [str(ROOT / "maps" / "plaza.json"), str(ROOT / "maps" / "open_square.txt")]
         assert rows[0]["result.map"] != rows[1]["result.map"] and rows[0]["nodes"] != rows[1]["nodes"]
+
+
+def test_killed_driver_loses_only_runs_in_flight_and_resumes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # hpcc runs take a few tenths of a second: the sweep is killed (SIGKILL) after its first two are written
+    text = TINY.replace('["cr", "hcr"]', '["hpcc", "hcr"]').replace("duration = 120", "duration = 400")
+    sweep = load_sweep(write(tmp_path, text))
+    db = tmp_path / "killed.db"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "batch", str(tmp_path / "sweep.toml"), "--out",
+                             str(db), "--serial", "-q"], env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    done = 0
+    while done < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as con:
+                    done = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass  # schema not created yet
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with ResultStore(db) as store:
+        kept = store.completed()
+        assert 2 <= len(kept) < len(sweep.runs)
+    outcome = _run(sweep, db)
+    assert outcome.skipped == len(kept) and outcome.ok == len(sweep.runs) - len(kept)
+    _run(sweep, tmp_path / "whole.db")
+    with ResultStore(db) as a, ResultStore(tmp_path / "whole.db") as b:
+        assert stable_runs(a) == stable_runs(b) and stable_tables(a) == stable_tables(b)
