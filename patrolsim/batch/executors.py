@@ -42,6 +42,7 @@ class Pool:
     executor: Executor
     slots: int
     description: str
+    address: str | None = None  # the Dask scheduler's address, for other clients
 
     @property
     def in_flight(self) -> int:
@@ -92,8 +93,10 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Pool]:
             raise UserError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
         with client:
             slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-            yield Pool(client.get_executor(pure=False), slots, f"Dask cluster at {scheduler}, {slots} threads")
+            yield Pool(client.get_executor(pure=False), slots, f"Dask cluster at {scheduler}, {slots} threads",
+                       scheduler)
         return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield Pool(client.get_executor(pure=False), workers, f"Dask LocalCluster, {workers} worker processes")
+        yield Pool(client.get_executor(pure=False), workers, f"Dask LocalCluster, {workers} worker processes",
+                   cluster.scheduler_address)

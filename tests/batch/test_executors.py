@@ -71,3 +71,12 @@ def test_worker_killed_mid_task_does_not_lose_the_run(tmp_path, dask_pool):
     with ResultStore(tmp_path / "ref.db") as ref, open_pool("serial") as pool:
         run_sweep(sweep, ref, pool)
         assert stable_runs(ref) == [{k: v for k, v in r.items() if k not in VOLATILE} for r in rows]
+
+
+def test_existing_cluster_from_the_environment(tmp_path, dask_pool, monkeypatch):
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", dask_pool.address)
+    sweep = _sweep(tmp_path, TINY.replace("replications = 2", "replications = 1"))
+    with open_pool("dask") as pool, ResultStore(tmp_path / "remote.db") as store:
+        assert pool.description.startswith(f"Dask cluster at {dask_pool.address}") and pool.slots >= 1
+        outcome = run_sweep(sweep, store, pool)
+        assert outcome.ok == 4 and {r["status"] for r in store.runs()} == {"ok"}

@@ -114,7 +114,7 @@ def test_killed_driver_loses_only_runs_in_flight_and_resumes(tmp_path):
     import time
 
     # hpcc runs take a few tenths of a second: the sweep is killed (SIGKILL) after its first two are written
-    text = TINY.replace('["cr", "hcr"]', '["hpcc", "hcr"]').replace("duration = 120", "duration = 400")
+    text = TINY.replace('["cr", "hcr"]', '["hpcc", "hcr"]').replace("duration = 120", "duration = 300")
     sweep = load_sweep(write(tmp_path, text))
     db = tmp_path / "killed.db"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
