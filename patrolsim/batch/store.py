@@ -10,7 +10,8 @@ Tables:
   run facts of the result (``strategy``, ``agents``, ``map``, ...; lists and tables as JSON; a fact whose
   name is also an axis key is stored as ``result.<name>``) and every scalar metric (``time_avg_idleness``,
   ...). Columns are added as new names appear.
-- ``timeseries``, ``nodes``, ``agents``, ``incidents``: ``run_id`` plus the columns of the result's table.
+- ``timeseries``, ``nodes``, ``agents``, ``incidents``, ``areas``: ``run_id`` plus the columns of the
+  result's table of that name (``series`` for ``timeseries``); incident runs bring the last two.
 
 Each finished run is written in one transaction (its row and all its table rows), so an interrupted sweep
 loses at most the runs in flight. A rerun replaces the failed runs' rows.
@@ -29,7 +30,7 @@ import numpy as np
 
 from ..errors import UserError
 
-PER_RUN_TABLES = ("timeseries", "nodes", "agents", "incidents")
+PER_RUN_TABLES = ("timeseries", "nodes", "agents", "incidents", "areas")
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS sweeps (sweep_id TEXT PRIMARY KEY, source TEXT, text TEXT, root_seed INTEGER,
     replications INTEGER, axes TEXT, created TEXT);

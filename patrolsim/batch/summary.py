@@ -12,7 +12,7 @@ from .store import ResultStore
 
 #: metrics summarised by default, when the database has them (seconds, fractions)
 HEADLINE = ("time_avg_idleness", "weighted_time_avg_idleness", "worst_idleness", "coverage",
-            "mean_interval", "response_time_mean", "response_time_p90")
+            "mean_interval", "response_mean_s", "response_p90_s")
 
 
 @dataclass

@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 
 #: Result attributes stored as tables keyed by run id (``series`` goes to the ``timeseries`` table);
-#: ``incidents`` is read when the result has it (incident runs), whatever its columns.
-TABLES = {"series": "timeseries", "nodes": "nodes", "agents": "agents", "incidents": "incidents"}
+#: ``incidents`` (one row per incident) and ``areas`` (fairness ledgers per area) are read when the result
+#: has them (incident runs), whatever their columns.
+TABLES = {"series": "timeseries", "nodes": "nodes", "agents": "agents", "incidents": "incidents",
+          "areas": "areas"}
 
 
 def run_task(data: dict, key: str) -> dict[str, Any]:

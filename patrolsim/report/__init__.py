@@ -50,7 +50,7 @@ def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = Non
              "counts the whole measured time, so the curve is capped there."),
             *[(m, F.metric_label(m), (lambda m=m: F.versus_team_size(cfgs, m, F.metric_label(m).capitalize()
                                                                       + " against team size")), "")
-              for m in ("response_time_mean", "response_time_p90") if m in headline],
+              for m in ("response_mean_s", "response_p90_s") if m in headline],
             ("coverage", "Coverage over time", lambda: F.coverage_over_time(store, cfgs),
              "Share of the map seen at least once since the start of measurement."),
             ("response_cdf", "Response-time distribution", lambda: F.response_cdf(store, cfgs),

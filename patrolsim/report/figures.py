@@ -14,8 +14,8 @@ METRICS = {
     "worst_idleness": ("worst idleness (s)", True),
     "mean_interval": ("mean revisit interval (s)", True),
     "coverage": ("coverage (share of nodes seen)", False),
-    "response_time_mean": ("mean response time (s)", True),
-    "response_time_p90": ("90th-percentile response time (s)", True),
+    "response_mean_s": ("mean response time (s)", True),
+    "response_p90_s": ("90th-percentile response time (s)", True),
 }
 FAIRNESS_WORDS = ("gini", "exposure", "disparity", "fair")
 
@@ -159,9 +159,17 @@ def response_column(columns: list[str]) -> tuple[str, ...] | None:
     return (arrive, start) if arrive and start else None
 
 
+def _calls(table: dict) -> np.ndarray:
+    """Rows that are calls (``mode`` 'reported') when the table says; otherwise every row."""
+    mode = table.get("mode")
+    if mode is None:
+        return np.ones(len(next(iter(table.values()))), dtype=bool)
+    return np.asarray(mode) == "reported"
+
+
 def response_cdf(store: ResultStore, cfgs: list[Config]):
-    """Empirical CDF of incident response times per strategy, one panel per team size. Incidents never
-    reached count in the denominator, so a curve that stays below 100% shows them."""
+    """Empirical CDF of response times to calls per strategy, one panel per team size. Calls never reached
+    count in the denominator, so a curve that stays below 100% shows them."""
     how = response_column(store.columns("incidents"))
     if how is None:
         return None
@@ -170,8 +178,8 @@ def response_cdf(store: ResultStore, cfgs: list[Config]):
     for c in cfgs:
         if c.team not in teams:
             continue
-        tables = store.table("incidents", c.ok_ids, list(how))
-        parts = [t[how[0]] - t[how[1]] if len(how) == 2 else t[how[0]] for t in tables.values()]
+        tables = store.table("incidents", c.ok_ids, [*how, "mode"])
+        parts = [(t[how[0]] - t[how[1]] if len(how) == 2 else t[how[0]])[_calls(t)] for t in tables.values()]
         if parts:
             samples.append((c, np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])))
     if not samples or not any(np.isfinite(s).any() for _, s in samples):
@@ -188,12 +196,12 @@ def response_cdf(store: ResultStore, cfgs: list[Config]):
                     color=colours[c.label], label=f"{c.label} (n={s.size})", lw=1.6)
         ax.set_title(agents_text(team), fontsize=10)
         ax.set_xlabel(f"response time ({unit})")
-        ax.set_ylabel("incidents reached within (%)")
+        ax.set_ylabel("calls reached within (%)")
         ax.set_ylim(0, 102)
         ax.set_xlim(left=0)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("Response-time distribution (empirical CDF over all incidents of all replications)",
+    fig.suptitle("Response-time distribution (empirical CDF over all calls of all replications)",
                  fontsize=11)
     fig.tight_layout()
     return fig
