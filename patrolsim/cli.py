@@ -189,7 +189,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
     if args.action == "list":
         for p in paths:
             m = load_map(p)
-            print(f"{str(p):40s} {m.kind:5s} {m.n_nodes:7d} nodes {m.n_edges:7d} edges  {m.name}")
+            print(f"{_shown(p):32s} {m.kind:5s} {m.n_nodes:7d} nodes {m.n_edges:7d} edges  {m.name}")
         return 0
     failed = 0
     for p in paths:
@@ -202,10 +202,18 @@ def cmd_maps(args: argparse.Namespace) -> int:
             failed += 1
             continue
         if args.action == "show":
-            print(format_table([(k, str(v)) for k, v in m.summary().items()], str(p)) + "\n")
+            print(format_table([(k, str(v)) for k, v in m.summary().items()], _shown(p)) + "\n")
         else:
-            print(f"ok   {p}: {m.n_nodes} nodes, {m.n_edges} edges, connected")
+            print(f"ok   {_shown(p)}: {m.n_nodes} nodes, {m.n_edges} edges, connected")
     return 2 if failed else 0
+
+
+def _shown(p: Path) -> str:
+    """``p`` relative to the working directory when it lies below it."""
+    try:
+        return str(p.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
 
 
 def cmd_strategies(args: argparse.Namespace) -> int:

@@ -23,10 +23,11 @@ def write_json(result: Result, path: str) -> None:
 
 
 def write_csv(result: Result, prefix: str) -> list[Path]:
-    """Write PREFIX_nodes.csv, PREFIX_agents.csv and PREFIX_series.csv; returns the paths."""
+    """Write PREFIX_nodes.csv, PREFIX_agents.csv and PREFIX_series.csv (and PREFIX_incidents.csv,
+    PREFIX_areas.csv when incidents are on); returns the paths."""
     base = Path(prefix[:-4] if prefix.lower().endswith(".csv") else prefix)
     paths = []
-    for name in ("nodes", "agents", "series"):
+    for name in result.table_names:
         table = getattr(result, name)
         path = base.with_name(f"{base.name}_{name}.csv")
         rows = zip(*(col.tolist() for col in table.values()))
@@ -97,5 +98,54 @@ def summary_text(result: Result) -> str:
             ("visits", f"{m['visits_total']:,} ({m['complete_cycles']} complete cycles)"),
             ("distance travelled", f"{m['distance_total_m']:,.0f} m"),
             ("interference", f"{m['node_interference']} at nodes, {m['edge_interference']} on edges")]
-    return "\n\n".join([format_table(what, "Run"), format_table(cov, "Coverage"),
-                        format_table(idle, "Idleness")])
+    tables = [format_table(what, "Run"), format_table(cov, "Coverage")]
+    if result.incidents:
+        tables += incident_tables(result)
+    return "\n\n".join(tables + [format_table(idle, "Idleness")])
+
+
+def _fmt_share(x) -> str:
+    return "n/a" if x is None else f"{x:.1%}"
+
+
+def incident_tables(result: Result) -> list[str]:
+    """The response table (overall and per priority) and the fairness and privacy table."""
+    r, m = result.run, result.metrics
+    targets = [k[len("response_within_"):] for k in m if k.startswith("response_within_")]
+    resp = [("incidents", f"{m['incidents_total']:,} ({m['incidents_reported']:,} calls, "
+                          f"{m['incidents_discoverable']:,} discoverable)"),
+            ("dispatch", r["dispatch_policy"])]
+    if m["incidents_dropped_off_map"]:
+        resp.append(("dropped off the map", str(m["incidents_dropped_off_map"])))
+    resp += [("calls reached", f"{m['response_count']:,} of {m['calls']:,}"),
+             ("response mean / median", f"{_fmt_s(m['response_mean_s'])} / {_fmt_s(m['response_median_s'])}"),
+             ("response 90th pct / max", f"{_fmt_s(m['response_p90_s'])} / {_fmt_s(m['response_max_s'])}")]
+    resp += [(f"  within {t}", _fmt_share(m[f"response_within_{t}"])) for t in targets]
+    for p in (1, 2, 3):
+        if m[f"calls_p{p}"]:
+            resp.append((f"priority {p} ({m[f'calls_p{p}']} calls)",
+                         f"mean {_fmt_s(m[f'response_p{p}_mean_s'])}, 90th pct {_fmt_s(m[f'response_p{p}_p90_s'])}, "
+                         f"within {targets[0]} {_fmt_share(m[f'response_p{p}_within_{targets[0]}'])}"))
+    if m["incidents_discoverable"]:
+        resp += [("detected", f"{m['detected']:,} ({_fmt_share(m['detection_rate'])}), "
+                              f"{m['incidents_expired']:,} expired unseen"),
+                 ("time to detection mean", _fmt_s(m["time_to_detection_mean_s"]))]
+    resp += [("missed (never reached)", f"{m['incidents_missed']:,}"),
+             ("queued / mean wait", f"{_fmt_share(m['queued_share'])} / {_fmt_s(m['queue_wait_mean_s'])}"),
+             ("pre-emptions", str(m["preemptions"])),
+             ("agent utilisation", _fmt_share(m["utilisation"]))]
+
+    def ratio(x):
+        return "n/a" if x is None else f"{x:.2f}"
+
+    fair = [("areas", f"{len(result.areas['area']):,}"),
+            ("patrol-time Gini", ratio(m["patrol_gini"])),
+            ("exposure ratio min / max", f"{ratio(m['exposure_ratio_min'])} / {ratio(m['exposure_ratio_max'])}"),
+            ("detection disparity", ratio(m["detection_disparity"])),
+            ("observation (privacy) total", _fmt_s(m["observation_total_s"])),
+            ("observation Gini", ratio(m["observation_gini"]))]
+    if r.get("predictive", "off") != "off":
+        fair += [("predictive layer", r["predictive"]),
+                 ("  top area's share", _fmt_share(m["predictive_top_share"])),
+                 ("  distance to true shares", ratio(m["predictive_tv_distance"]))]
+    return [format_table(resp, "Response"), format_table(fair, "Fairness and privacy")]

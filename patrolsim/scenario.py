@@ -21,10 +21,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ScenarioError, UserError, did_you_mean
 from .maps import PatrolMap, load_map
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .incidents.spec import DispatchSpec, IncidentSpec
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def _non_negative(x) -> bool:
 
 
 REQUIRED = object()
+MAX_SAMPLES = 100_000
 
 #: table -> key -> Key. The top level is table "".
 SCHEMA: dict[str, dict[str, Key]] = {
@@ -85,6 +89,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
 }
 
+from .incidents.spec import dispatch_keys, incident_keys, incident_specs  # noqa: E402  (uses Key above)
+
+SCHEMA["incidents"] = incident_keys()
+SCHEMA["dispatch"] = dispatch_keys()
+
 #: short override names (CLI flags, API keywords) -> dotted scenario keys
 SHORTHANDS = {"agents": "agents.count", "speed": "agents.speed", "strategy": "strategy.name",
               "sensing_radius": "agents.sensing_radius", "starts": "agents.starts",
@@ -120,6 +129,8 @@ class Scenario:
     strategy_params: dict
     data: dict = field(repr=False)
     source: str | None = None
+    incidents: "IncidentSpec | None" = None
+    dispatch: "DispatchSpec | None" = None
 
 
 def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
@@ -142,9 +153,14 @@ def read_toml(path: Path, error: type[UserError], what: str) -> tuple[dict, str]
 
 
 def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: str = "",
-                       overrides: dict | None = None, base_dir: str | Path | None = None) -> Scenario:
-    """Validate a scenario given as a dict (as parsed from TOML); see :func:`load_scenario`."""
+                       overrides: dict | None = None, base_dir: str | Path | None = None,
+                       pmap: PatrolMap | None = None) -> Scenario:
+    """Validate a scenario given as a dict (as parsed from TOML); see :func:`load_scenario`.
+
+    ``pmap`` supplies an already loaded map (then the ``map`` key may be omitted)."""
     data = copy.deepcopy(data)
+    if pmap is not None:
+        data.setdefault("map", "<in memory>")
     where = _Locator(str(source) if source else "<scenario>", text)
     for key, value in (overrides or {}).items():
         _set_dotted(data, SHORTHANDS.get(key, key), value)
@@ -153,23 +169,25 @@ def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: st
     tree = _validate(data, where)
     base = Path(base_dir) if base_dir else (Path(source).parent if source else Path.cwd())
     m = tree["map"]
-    map_path = _resolve_map(m["path"], base, where)
-    try:
-        options = {"cell_size": m["cell_size"]} if m["cell_size"] else {}
-        pmap = load_map(map_path, largest_component=m["largest_component"], **options)
-    except TypeError:
-        raise ScenarioError("cell_size applies only to image maps", source=where.source,
-                            line=where.line("map", "cell_size"), key="map.cell_size") from None
+    map_path = m["path"] if pmap is not None else _resolve_map(m["path"], base, where)
+    if pmap is None:
+        try:
+            options = {"cell_size": m["cell_size"]} if m["cell_size"] else {}
+            pmap = load_map(map_path, largest_component=m["largest_component"], **options)
+        except TypeError:
+            raise ScenarioError("cell_size applies only to image maps", source=where.source,
+                                line=where.line("map", "cell_size"), key="map.cell_size") from None
     agents = _agent_spec(tree["agents"], pmap, where)
     strat = dict(tree["strategy"])
     name = strat.pop("name")
     _check_strategy(name, strat, where)
+    incidents, dispatch = incident_specs(tree, pmap, where, base)
     return Scenario(name=tree["name"] or Path(where.source).stem, map=pmap, map_path=str(map_path),
                     duration=float(tree["duration"]), warmup=float(tree["warmup"]), seed=tree["seed"],
                     sample_interval=float(tree["sample_interval"]) or tree["duration"] / 200.0,
                     coverage_windows=tuple(float(w) for w in tree["coverage_windows"]), agents=agents,
                     strategy_name=name, strategy_params=strat, data=tree,
-                    source=str(source) if source else None)
+                    source=str(source) if source else None, incidents=incidents, dispatch=dispatch)
 
 
 # ---------------------------------------------------------------------------- validation
@@ -265,6 +283,9 @@ def _validate(data: dict, where: _Locator) -> dict:
     for w in tree["coverage_windows"]:
         if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
             raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {w!r}")
+    if tree["sample_interval"] and tree["duration"] / tree["sample_interval"] > MAX_SAMPLES:
+        raise where.error("", "sample_interval", f"{tree['sample_interval']} s would take more than "
+                          f"{MAX_SAMPLES:,} samples; expected at least duration / {MAX_SAMPLES:,}")
     if tree["warmup"] >= tree["duration"]:
         raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration "
                           f"({tree['duration']})")

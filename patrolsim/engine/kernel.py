@@ -1,6 +1,7 @@
 """The compiled event loop: agent arrivals, visits, idleness bookkeeping and built-in local rules.
 
-Everything here is plain numpy-array code compiled with numba (cached on disk after the first run).
+Everything here is plain numpy-array code that numba compiles when a run is big enough to pay for
+it (see :mod:`patrolsim.jit`; cached on disk after the first compile); small runs execute it as is.
 State lives in a few arrays owned by :class:`patrolsim.engine.state.EngineState`; column and row
 indices are the constants below. Events are agent arrivals only: each agent has exactly one pending
 arrival, kept in a binary heap ordered by (time, agent id), so simultaneous events are processed in a
@@ -10,7 +11,7 @@ with the agent that needs a decision (status ``NEED_DECISION``).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from ..jit import kernel_function
 
 # agent integer columns (A_MODE: who decides when the plan runs out)
 A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN, A_MODE = 0, 1, 2, 3, 4
@@ -31,7 +32,7 @@ P_WAIT, P_W_IDLE, P_W_DIST, P_PASS_VISITS = 0, 1, 2, 3
 DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL = 0, 1, 2, 3, 4
 
 
-@njit(cache=True)
+@kernel_function
 def rand_u64(rng):
     """splitmix64: the run's own generator state (one uint64), seeded from numpy's Generator."""
     rng[0] += np.uint64(0x9E3779B97F4A7C15)
@@ -41,26 +42,26 @@ def rand_u64(rng):
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True)
+@kernel_function
 def rand_float(rng):
     """Uniform float in [0, 1) with 53 random bits."""
     return float(rand_u64(rng) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True)
+@kernel_function
 def rand_below(rng, k):
     """Uniform integer in [0, k)."""
     return int(rand_float(rng) * k)
 
 
 # ---------------------------------------------------------------------------- heap of agents
-@njit(cache=True)
+@kernel_function
 def _before(a_flt, x, y):
     tx, ty = a_flt[x, A_ARRIVE], a_flt[y, A_ARRIVE]
     return tx < ty or (tx == ty and x < y)
 
 
-@njit(cache=True)
+@kernel_function
 def sift_down(heap, a_flt, pos):
     """Restore heap order below ``pos`` after its key grew."""
     n = heap.size
@@ -79,7 +80,7 @@ def sift_down(heap, a_flt, pos):
     heap[pos] = item
 
 
-@njit(cache=True)
+@kernel_function
 def heapify(heap, a_flt):
     """Rebuild the heap after arbitrary changes to arrival times."""
     for pos in range(heap.size // 2 - 1, -1, -1):
@@ -87,10 +88,17 @@ def heapify(heap, a_flt):
 
 
 # ---------------------------------------------------------------------------- visits
-@njit(cache=True)
-def visit(node, t, agent, know, own, board, m_flt, m_int):
-    """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge."""
-    dt = t - m_flt[M_LAST, node]
+@kernel_function
+def visit(node, t, agent, know, own, board, m_flt, m_int, watched):
+    """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge.
+
+    ``watched[node]`` is the time until which an agent standing nearby keeps the node in view; the
+    node was idle only since the later of its last visit and the end of that watch.
+    """
+    last = m_flt[M_LAST, node]
+    if watched[node] > last:
+        last = min(watched[node], t)
+    dt = t - last
     if dt > 0.0:
         m_flt[M_AREA, node] += 0.5 * dt * dt
         m_flt[M_ISUM, node] += dt
@@ -108,12 +116,21 @@ def visit(node, t, agent, know, own, board, m_flt, m_int):
         know[agent, node] = t
 
 
-@njit(cache=True)
-def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, log_t, log_i, counters):
+@kernel_function
+def watch(node, until, sense_ptr, sense_idx, watched):
+    """An agent standing at ``node`` keeps every node it senses in view until time ``until``."""
+    for k in range(sense_ptr[node], sense_ptr[node + 1]):
+        if until > watched[sense_idx[k]]:
+            watched[sense_idx[k]] = until
+
+
+@kernel_function
+def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t, log_i,
+          counters):
     """Visit every node the agent senses from ``node`` (itself included); log them if logging is on."""
     for k in range(sense_ptr[node], sense_ptr[node + 1]):
         seen = sense_idx[k]
-        visit(seen, t, agent, know, own, board, m_flt, m_int)
+        visit(seen, t, agent, know, own, board, m_flt, m_int, watched)
         if log_t.size:
             n = counters[C_LOG]
             log_t[n] = t
@@ -123,7 +140,7 @@ def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, 
 
 
 # ---------------------------------------------------------------------------- built-in rules
-@njit(cache=True)
+@kernel_function
 def choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, params, rng):
     """Next neighbour of ``node`` under a built-in local rule; ties are broken at random."""
     lo, hi = indptr[node], indptr[node + 1]
@@ -156,36 +173,40 @@ def choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, para
 
 
 # ---------------------------------------------------------------------------- movement
-@njit(cache=True)
-def start_leg(agent, node, nxt, t, indptr, indices, lengths, a_int, a_flt, counters, moves):
+@kernel_function
+def start_leg(agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_flt, counters, moves,
+              node_busy, edge_busy):
     """Send ``agent`` from ``node`` towards neighbour ``nxt`` leaving at time t; False if not adjacent.
 
-    ``moves[k]`` counts departures along CSR entry k (for the predictability of the patrol)."""
-    length = -1.0
-    for k in range(indptr[node], indptr[node + 1]):
-        if indices[k] == nxt:
-            length = lengths[k]
-            moves[k] += 1
-            break
-    if length < 0.0:
+    ``moves[k]`` counts departures along CSR entry k (for the predictability of the patrol);
+    ``edge_busy[k]`` is the latest arrival time of an agent that left along entry k, so an agent on
+    the reverse entry now means a head-on meeting; ``node_busy[v]`` is the latest departure from v.
+    """
+    k = indptr[node]
+    while k < indptr[node + 1] and indices[k] != nxt:
+        k += 1
+    if k == indptr[node + 1]:
         return False
-    # meeting head-on: another agent currently on the edge nxt -> node
-    for b in range(a_int.shape[0]):
-        if b != agent and a_int[b, A_FROM] == nxt and a_int[b, A_TO] == node \
-                and a_flt[b, A_DEPART] <= t < a_flt[b, A_ARRIVE]:
-            counters[C_EDGE_MEET] += 1
+    moves[k] += 1
+    if edge_busy[reverse[k]] > t:
+        counters[C_EDGE_MEET] += 1
+    arrive = t + lengths[k] / a_flt[agent, A_SPEED]
+    if arrive > edge_busy[k]:
+        edge_busy[k] = arrive
+    if t > node_busy[node]:
+        node_busy[node] = t
     a_int[agent, A_FROM] = node
     a_int[agent, A_TO] = nxt
     a_flt[agent, A_DEPART] = t
-    a_flt[agent, A_ARRIVE] = t + length / a_flt[agent, A_SPEED]
-    a_flt[agent, A_DIST] += length
+    a_flt[agent, A_ARRIVE] = arrive
+    a_flt[agent, A_DIST] += lengths[k]
     return True
 
 
-@njit(cache=True)
+@kernel_function
 def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             a_int, a_flt, plan, heap, know, own, board, m_flt, m_int, counters, params, rng,
-            log_t, log_i, moves):
+            log_t, log_i, moves, reverse, node_busy, edge_busy, watched):
     """Process arrivals with time <= ``until``.
 
     ``resume`` is an agent whose decision Python has just written into its plan (or -1).
@@ -217,13 +238,10 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             counters[C_ARRIVALS] += 1
             plan_left = a_int[agent, A_PLAN_LEN] - a_int[agent, A_PLAN_POS]
             if pass_visits or plan_left <= 0:
-                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, log_t, log_i,
-                      counters)
-            # another agent already standing at this node now
-            for b in range(a_int.shape[0]):
-                if b != agent and a_int[b, A_FROM] == node and a_flt[b, A_DEPART] >= t \
-                        and a_flt[b, A_ARRIVE] >= t:
-                    counters[C_NODE_MEET] += 1
+                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t,
+                      log_i, counters)
+            if node_busy[node] >= t and a_int[agent, A_FROM] != node:  # another agent stands here now
+                counters[C_NODE_MEET] += 1
             a_int[agent, A_FROM] = node
             a_flt[agent, A_DEPART] = t
         if a_int[agent, A_PLAN_POS] < a_int[agent, A_PLAN_LEN]:
@@ -240,7 +258,10 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             counters[C_DECISIONS] += 1
         else:
             return NEED_DECISION, agent
-        if not start_leg(agent, node, nxt, t + wait, indptr, indices, lengths, a_int, a_flt, counters, moves):
+        if not start_leg(agent, node, nxt, t + wait, indptr, indices, lengths, reverse, a_int, a_flt, counters,
+                         moves, node_busy, edge_busy):
             return BAD_PLAN, agent
+        if wait > 0.0:
+            watch(node, t + wait, sense_ptr, sense_idx, watched)
         # the agent was at the top of the heap (or is resuming from it): its key only grew
         sift_down(heap, a_flt, 0)

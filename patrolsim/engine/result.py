@@ -1,15 +1,14 @@
 """Result: what a run reports, with the stable metric names scripts rely on."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import __version__
-from ..metrics.coverage import coverage, time_to_full_coverage, windowed_coverage
+from ..metrics.coverage import coverage_metrics
 from ..metrics.idleness import choice_entropy, idleness_metrics, node_table
-from ..metrics.series import window_key
 from . import kernel as K
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,6 +23,8 @@ class Result:
     ``metrics``: scalar figures (seconds, metres, fractions); see :mod:`patrolsim.metrics.idleness`.
     ``nodes``: per-node columns (id, x_m, y_m, weight, visits, mean_interval, max_interval,
     time_avg_idleness, first_visit). ``agents``: per-agent columns. ``series``: sampled time series.
+    With incidents on: ``incidents`` (one row per incident) and ``areas`` (fairness and privacy
+    ledgers per area); see :mod:`patrolsim.incidents`. Both are empty otherwise.
     """
 
     run: dict
@@ -31,12 +32,19 @@ class Result:
     nodes: dict[str, np.ndarray]
     agents: dict[str, np.ndarray]
     series: dict[str, np.ndarray]
+    incidents: dict[str, np.ndarray] = field(default_factory=dict)
+    areas: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def table_names(self) -> list[str]:
+        """Names of the non-empty tables: nodes, agents, series (and incidents, areas)."""
+        return [n for n in ("nodes", "agents", "series", "incidents", "areas") if getattr(self, n)]
 
     def to_dict(self, *, tables: bool = True) -> dict:
         """JSON-ready dict: ``run`` and ``metrics``, plus ``nodes``/``agents``/``series`` columns."""
         out = {"run": self.run, "metrics": self.metrics}
         if tables:
-            for name in ("nodes", "agents", "series"):
+            for name in self.table_names:
                 out[name] = {k: _jsonable(v) for k, v in getattr(self, name).items()}
         return out
 
@@ -50,13 +58,12 @@ def _jsonable(col: np.ndarray) -> list:
 def build_result(sim: "Simulation") -> Result:
     st, sc, pmap = sim.state, sim.scenario, sim.map
     t, t0 = sim.now, sim.t0
-    metrics = idleness_metrics(st.m_flt, st.m_int, pmap.weights, t0, t)
+    last = st.last_seen(t)
+    metrics = idleness_metrics(last, st.m_flt, st.m_int, pmap.weights, t0, t)
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
     visits = st.m_int[K.M_VISITS]
     metrics.update({
-        "coverage": coverage(st.m_flt, t),
-        "time_to_full_coverage": time_to_full_coverage(st.m_flt, t0),
-        **{window_key(w): windowed_coverage(st.m_flt, st.m_int, t, w) for w in sc.coverage_windows},
+        **coverage_metrics(last, st.m_flt, st.m_int, pmap.weights, t, t0, sc.coverage_windows),
         "visits_total": int(visits.sum()),
         "complete_cycles": int(visits.min()),
         "distance_total_m": float(distance.sum()),
@@ -77,7 +84,7 @@ def build_result(sim: "Simulation") -> Result:
     labels = np.array([pmap.node_label(i) for i in range(pmap.n_nodes)]) if pmap.labels is not None \
         else np.arange(pmap.n_nodes)
     nodes = {"id": labels, "x_m": pmap.positions[:, 0], "y_m": pmap.positions[:, 1],
-             "weight": pmap.weights, **node_table(st.m_flt, st.m_int, t0, t)}
+             "weight": pmap.weights, **node_table(last, st.m_flt, st.m_int, t0, t)}
     agents = {"agent": np.arange(st.n_agents), "start": sim.starts.copy(), "distance_m": distance,
               "speed_mps": st.a_flt[:, K.A_SPEED].copy()}
     return Result(run=run, metrics=metrics, nodes=nodes, agents=agents, series=sim.series.as_arrays())

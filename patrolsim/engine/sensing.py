@@ -15,12 +15,12 @@ def sensing_sets(pmap: PatrolMap, radius_m: float) -> tuple[np.ndarray, np.ndarr
     n = pmap.n_nodes
     if radius_m <= 0:
         return np.arange(n + 1, dtype=np.int64), np.arange(n, dtype=np.int64)
-    from scipy.spatial import cKDTree
-
-    pairs = cKDTree(pmap.positions).query_pairs(radius_m, output_type="ndarray").astype(np.int64)
-    if pmap.grid is not None and pairs.size:
+    if pmap.grid is not None:
+        pairs = _grid_pairs(pmap, radius_m)
         pairs = np.concatenate([pairs[i:i + PAIR_CHUNK][_line_of_sight(pmap, pairs[i:i + PAIR_CHUNK])]
-                                for i in range(0, len(pairs), PAIR_CHUNK)])
+                                for i in range(0, len(pairs), PAIR_CHUNK)] or [pairs])
+    else:
+        pairs = _graph_pairs(pmap.positions, radius_m)
     selfs = np.arange(n, dtype=np.int64)
     src = np.concatenate([selfs, pairs[:, 0], pairs[:, 1]])
     dst = np.concatenate([selfs, pairs[:, 1], pairs[:, 0]])
@@ -28,6 +28,37 @@ def sensing_sets(pmap: PatrolMap, radius_m: float) -> tuple[np.ndarray, np.ndarr
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=ptr[1:])
     return ptr, dst[order]
+
+
+def _grid_pairs(pmap: PatrolMap, radius_m: float) -> np.ndarray:
+    """(P, 2) node pairs, each unordered pair once, whose cell centres lie within ``radius_m``."""
+    grid = pmap.grid
+    cells = grid.cell_node
+    rows, cols = cells.shape
+    reach = int(radius_m // grid.cell_size)
+    out = [np.zeros((0, 2), dtype=np.int64)]
+    for dr in range(0, reach + 1):
+        for dc in range(-reach, reach + 1):
+            if (dr == 0 and dc <= 0) or (dr * dr + dc * dc) * grid.cell_size ** 2 > radius_m ** 2:
+                continue
+            a = cells[:rows - dr, max(0, -dc):cols - max(0, dc)]
+            b = cells[dr:, max(0, dc):cols - max(0, -dc)]
+            both = (a >= 0) & (b >= 0)
+            out.append(np.column_stack([a[both], b[both]]))
+    return np.concatenate(out)
+
+
+def _graph_pairs(positions: np.ndarray, radius_m: float, chunk: int = 2048) -> np.ndarray:
+    """(P, 2) node pairs (u < v) within ``radius_m`` of each other (Euclidean), by chunked brute force."""
+    out = [np.zeros((0, 2), dtype=np.int64)]
+    for start in range(0, len(positions), chunk):
+        block = positions[start:start + chunk]
+        d2 = ((block[:, None, :] - positions[None, :, :]) ** 2).sum(axis=2)
+        u, v = np.nonzero(d2 <= radius_m ** 2)
+        u = u + start
+        keep = u < v
+        out.append(np.column_stack([u[keep], v[keep]]))
+    return np.concatenate(out)
 
 
 def _line_of_sight(pmap: PatrolMap, pairs: np.ndarray) -> np.ndarray:

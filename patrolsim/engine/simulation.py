@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from .. import jit
 from ..errors import StrategyError
 from ..metrics.series import SeriesRecorder
 from ..strategies import Hold, Strategy, strategy_class
@@ -40,6 +41,8 @@ class Simulation:
         self.strategy = strategy or strategy_class(sc.strategy_name)(**sc.strategy_params)
         self.starts = start_nodes(self.map, sc.agents.count, sc.agents.starts, self.rng)
         sense_ptr, sense_idx = sensing_sets(self.map, sc.agents.sensing_radius)
+        # an arrival costs about as much as eight sensed-node visits in plain Python
+        jit.for_work(self.expected_arrivals() * (1.0 + sense_idx.size / self.map.n_nodes / 8.0))
         self.state = EngineState(self.map, self.starts, np.asarray(sc.agents.speeds), sense_ptr, sense_idx,
                                  own_knowledge=self.strategy.own_knowledge,
                                  rng_seed=int(self.rng.integers(2 ** 63)))
@@ -60,6 +63,15 @@ class Simulation:
         self._controllers: dict[int, Callable] = {}
         self.view = TeamView(self)
         self.strategy.setup(self.view)
+        from ..incidents import attach
+
+        self.incidents = attach(self)
+
+    def expected_arrivals(self) -> float:
+        """Rough number of arrival events in the whole run (decides whether to compile the loop)."""
+        sc = self.scenario
+        mean_edge = float(self.map.lengths.mean()) if self.map.lengths.size else 1.0
+        return sc.duration * sum(sc.agents.speeds) / mean_edge
 
     # ------------------------------------------------------------------ stepping
     @property
@@ -71,6 +83,11 @@ class Simulation:
         if t < self.now:
             raise ValueError(f"cannot go back in time from {self.now} to {t}")
         started = time.perf_counter()
+        with np.errstate(over="ignore"):  # the splitmix64 generator wraps uint64 on purpose
+            self._advance(t)
+        self.wall_s += time.perf_counter() - started
+
+    def _advance(self, t: float) -> None:
         state = self.state
         while True:
             target = min(t, self.scenario.warmup if self._warming else self.next_sample_time)
@@ -86,11 +103,11 @@ class Simulation:
                 state.reset_metrics(target)
                 self.series.clear()
             elif not self._warming and target == self.next_sample_time:
-                self.series.sample(target, state.m_flt, state.m_int, self.map.weights)
+                self.series.sample(target, state.last_seen(target), state.m_flt, state.m_int,
+                                   self.map.weights)
                 self._samples_taken += 1
             if target >= t:
                 break
-        self.wall_s += time.perf_counter() - started
 
     def run(self, until: float | None = None) -> Result:
         """Advance to ``until`` (default: the scenario's duration) and return the result."""
@@ -162,6 +179,8 @@ class Simulation:
         st.a_int[agent, K.A_PLAN_LEN] = st.a_int[agent, K.A_PLAN_POS] = 0
         st.a_flt[agent, K.A_DEPART] = self.now
         st.a_flt[agent, K.A_ARRIVE] = self.now + seconds
+        st.node_busy[node] = max(st.node_busy[node], self.now + seconds)
+        K.watch(node, self.now + seconds, st.sense_ptr, st.sense_idx, st.watched)
         K.heapify(st.heap, st.a_flt)
 
     def take_control(self, agent: int, path: list[int],
@@ -173,8 +192,13 @@ class Simulation:
         st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL
         self._controllers[agent] = on_arrival
         self.set_path(agent, path)
-        if st.a_int[agent, K.A_FROM] == st.a_int[agent, K.A_TO] and st.a_flt[agent, K.A_ARRIVE] > self.now:
+        node = st.a_int[agent, K.A_TO]
+        if st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] > self.now:
+            # cut the hold short: the agent leaves now and stops watching its surroundings
             st.a_flt[agent, K.A_ARRIVE] = self.now
+            seen = st.sense_idx[st.sense_ptr[node]:st.sense_ptr[node + 1]]
+            st.watched[seen] = np.minimum(st.watched[seen], self.now)
+            st.node_busy[node] = min(st.node_busy[node], self.now)
             K.heapify(st.heap, st.a_flt)
 
     def set_path(self, agent: int, path: list[int]) -> None:
@@ -206,8 +230,12 @@ class Simulation:
 
     def idleness(self) -> np.ndarray:
         """Instantaneous idleness of every node now (seconds since last seen, or since t0)."""
-        return self.now - self.state.m_flt[K.M_LAST]
+        return self.now - self.state.last_seen(self.now)
 
     def result(self) -> Result:
-        """Metrics, per-node table, agent table and time series at the current time."""
-        return build_result(self)
+        """Metrics, per-node table, agent table and time series at the current time (plus incident
+        metrics and tables when the scenario has incidents)."""
+        result = build_result(self)
+        if self.incidents is not None:
+            self.incidents.add_to(result)
+        return result

@@ -31,10 +31,15 @@ class EngineState:
         self.heap = np.arange(a, dtype=np.int64)
         self.board = np.zeros(n, dtype=np.float64)
         self.own = bool(own_knowledge)
-        self.know = np.zeros((a, n)) if self.own else self.board.reshape(1, n)
+        # np.full writes every page now, so first-touch page faults are paid at set-up, not mid-run
+        self.know = np.full((a, n), 0.0) if self.own else self.board.reshape(1, n)
         self.m_flt = np.zeros((6, n), dtype=np.float64)
         self.m_int = np.zeros((2, n), dtype=np.int64)
         self.moves = np.zeros(pmap.indices.size, dtype=np.int64)
+        self.reverse = pmap.reverse_entries()
+        self.node_busy = np.full(n, -np.inf)
+        self.edge_busy = np.full(pmap.indices.size, -np.inf)
+        self.watched = np.full(n, -np.inf)
         self.counters = np.zeros(5, dtype=np.int64)
         self.log_t = np.zeros(0)
         self.log_i = np.zeros((0, 2), dtype=np.int64)
@@ -64,6 +69,10 @@ class EngineState:
         left[~np.isfinite(left)] = 0.0
         return left * self.a_flt[:, K.A_SPEED]
 
+    def last_seen(self, t: float) -> np.ndarray:
+        """Per node, the last time it was seen up to t, counting time in view of a standing agent."""
+        return np.maximum(self.m_flt[K.M_LAST], np.minimum(self.watched, t))
+
     def set_plan(self, agent: int, path) -> None:
         """Make ``agent`` follow ``path`` (node ids, each adjacent to the previous) from where it stands."""
         k = len(path)
@@ -92,7 +101,8 @@ class EngineState:
         return K.advance(until, resume, rule, m.indptr, m.indices, m.lengths, self.sense_ptr,
                          self.sense_idx, self.a_int, self.a_flt, self.plan, self.heap, self.know,
                          self.own, self.board, self.m_flt, self.m_int, self.counters, self.params,
-                         self.rng, self.log_t, self.log_i, self.moves)
+                         self.rng, self.log_t, self.log_i, self.moves, self.reverse,
+                         self.node_busy, self.edge_busy, self.watched)
 
     def enable_visit_log(self, capacity: int = 65536) -> None:
         """Record every visit (time, node, agent) until drained by :meth:`drain_visit_log`."""

@@ -71,3 +71,11 @@ class TeamView:
     def agent_positions(self, t: float) -> np.ndarray:
         """(A, 2) positions in metres at time t."""
         return self._state.positions(t)
+
+    def open_incidents(self) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes, priorities) of the incidents the team knows of (calls, or discovered by an agent)
+        that no agent has reached yet; both empty when the scenario has no incidents."""
+        manager = self._sim.incidents
+        if manager is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return manager.open_incidents()

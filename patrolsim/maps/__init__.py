@@ -49,14 +49,17 @@ def load_map(path: str | Path, *, largest_component: bool = False, **options) ->
 
 
 def map_files(folder: str | Path) -> list[Path]:
-    """Every loadable map directly inside ``folder`` (files with a known extension and map folders)."""
+    """Every loadable map directly inside ``folder``: files with a known extension (for CSV street
+    tables, the ``*_nodes.csv`` half of a pair) and folders holding ``nodes.csv``."""
     out = []
     for p in sorted(Path(folder).iterdir()):
-        if p.is_dir() and (p / "nodes.csv").exists():
-            out.append(p)
-        elif p.is_file() and p.suffix.lower() in LOADERS and p.suffix.lower() not in (".csv", ".json") \
-                and not p.name.startswith("."):
-            out.append(p)
-        elif p.is_file() and p.suffix.lower() == ".json":
+        suffix = p.suffix.lower()
+        if p.is_dir():
+            if (p / "nodes.csv").exists():
+                out.append(p)
+        elif suffix == ".csv":
+            if p.name.endswith("_nodes.csv"):
+                out.append(p)
+        elif suffix in LOADERS and not p.name.startswith("."):
             out.append(p)
     return out

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from ..jit import kernel_function
 
 
-@njit(cache=True)
+@kernel_function
 def component_labels(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """Label (0, 1, ...) of the connected component of every node, numbered in order of first node."""
     n = indptr.size - 1

@@ -138,9 +138,11 @@ class PatrolMap:
 
     def component_labels(self) -> np.ndarray:
         """Connected-component label of every node (0-based)."""
-        from .components import component_labels
+        from .. import jit
+        from . import components
 
-        return component_labels(self.indptr, self.indices)
+        jit.for_work(self.indices.size)
+        return components.component_labels(self.indptr, self.indices)
 
     def subgraph(self, keep: np.ndarray) -> "PatrolMap":
         """The map restricted to the nodes ``keep`` (sorted node ids), renumbered 0..len(keep)-1."""
@@ -193,6 +195,15 @@ class PatrolMap:
         u = np.repeat(np.arange(self.n_nodes), np.diff(self.indptr))
         once = u < self.indices
         return u[once], self.indices[once], self.lengths[once]
+
+    def reverse_entries(self) -> np.ndarray:
+        """For each CSR entry k (edge u->v), the entry of the same edge stored at v (v->u)."""
+        u = np.repeat(np.arange(self.n_nodes), np.diff(self.indptr))
+        # entries sorted by (u, v); the reverse entries sorted by (v, u) line up with them
+        order = np.lexsort((u, self.indices))
+        rev = np.empty_like(order)
+        rev[np.lexsort((self.indices, u))] = order
+        return rev
 
     def total_length(self) -> float:
         """Sum of all edge lengths in metres."""

@@ -7,6 +7,7 @@ Definitions (t0 = end of warm-up, T = end time, I(v, t) = t - last visit of v, l
 * time_avg_idleness: (1 / (N (T - t0))) * sum_v integral_{t0}^{T} I(v, t) dt
 * weighted_time_avg_idleness: the same with node weights w_v: sum_v w_v * integral / (sum_v w_v (T - t0))
 * worst_idleness: max over nodes and time of I(v, t), open intervals at T included
+* a node in view of an agent standing still (waiting, holding at a post, on scene) has I = 0
 * mean_interval, interval_qmean, interval_std: mean, quadratic mean and standard deviation of all
   closed revisit intervals (the first interval runs from t0 to the first visit), the "average
   idleness" of patrolling_sim; zero-length intervals (two agents at once) are not intervals
@@ -18,9 +19,12 @@ import numpy as np
 from ..engine import kernel as K
 
 
-def node_table(m_flt: np.ndarray, m_int: np.ndarray, t0: float, t_end: float) -> dict[str, np.ndarray]:
-    """Per-node figures: visits, mean/max interval (s), time-averaged idleness (s), first visit (s)."""
-    open_int = t_end - m_flt[K.M_LAST]
+def node_table(last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, t0: float, t_end: float
+               ) -> dict[str, np.ndarray]:
+    """Per-node figures: visits, mean/max interval (s), time-averaged idleness (s), first visit (s).
+
+    ``last`` is each node's last-seen time at t_end (the open interval runs from there)."""
+    open_int = t_end - last
     area = m_flt[K.M_AREA] + 0.5 * open_int ** 2
     count = m_int[K.M_ICOUNT]
     span = max(t_end - t0, 1e-300)
@@ -36,10 +40,10 @@ def node_table(m_flt: np.ndarray, m_int: np.ndarray, t0: float, t_end: float) ->
     }
 
 
-def idleness_metrics(m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray, t0: float,
+def idleness_metrics(last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray, t0: float,
                      t_end: float) -> dict[str, float]:
     """Network-level idleness figures (seconds) between t0 and t_end; see the module docstring."""
-    open_int = t_end - m_flt[K.M_LAST]
+    open_int = t_end - last
     area = m_flt[K.M_AREA] + 0.5 * open_int ** 2
     span = t_end - t0
     count = int(m_int[K.M_ICOUNT].sum())
@@ -54,12 +58,6 @@ def idleness_metrics(m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray, 
         "interval_std": float(np.sqrt(max(qmean ** 2 - mean ** 2, 0.0))) if count else float("nan"),
         "intervals_total": count,
     }
-
-
-def instantaneous(m_flt: np.ndarray, weights: np.ndarray, t: float) -> tuple[float, float, float]:
-    """(mean, weighted mean, max) of I(v, t) over nodes at time t, in seconds."""
-    idle = t - m_flt[K.M_LAST]
-    return float(idle.mean()), float((weights * idle).sum() / weights.sum()), float(idle.max())
 
 
 def choice_entropy(indptr: np.ndarray, moves: np.ndarray) -> float:

@@ -1,0 +1,85 @@
+"""The command line as a user meets it: output, files written, exit codes, one-line errors."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from patrolsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_run_prints_summary(capsys):
+    assert main(["run", str(ROOT / "scenarios/office.toml"), "--duration", "300"]) == 0
+    out = capsys.readouterr().out
+    for label in ("time-averaged idleness", "worst idleness", "coverage", "time to full coverage"):
+        assert label in out
+
+
+def test_json_and_csv_outputs(tmp_path, capsys):
+    jpath = tmp_path / "r.json"
+    assert main(["run", str(ROOT / "scenarios/office.toml"), "--duration", "120", "--agents", "2",
+                 "--json", str(jpath), "--csv", str(tmp_path / "out/r"), "-q"]) == 0
+    data = json.loads(jpath.read_text())
+    for key in ("strategy", "agents", "seed", "duration", "decisions", "wall_s"):
+        assert key in data["run"]
+    for key in ("time_avg_idleness", "worst_idleness", "mean_interval", "coverage",
+                "time_to_full_coverage", "visits_total"):
+        assert key in data["metrics"]
+    assert data["run"]["agents"] == 2 and data["run"]["duration"] == 120
+    nodes = (tmp_path / "out/r_nodes.csv").read_text().splitlines()
+    assert nodes[0].startswith("id,x_m,y_m,weight,visits") and len(nodes) == 1 + data["run"]["nodes"]
+    assert (tmp_path / "out/r_series.csv").exists() and (tmp_path / "out/r_agents.csv").exists()
+
+
+def test_json_to_stdout_is_pure_json(capsys):
+    assert main(["run", str(ROOT / "scenarios/office.toml"), "--duration", "60", "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"]["visits_total"] > 0
+
+
+def test_map_file_runs_with_defaults(capsys):
+    assert main(["run", str(ROOT / "maps/open_square.txt"), "--duration", "60"]) == 0
+    assert "open" in capsys.readouterr().out.lower()
+
+
+@pytest.mark.parametrize("argv, pattern", [
+    (["run", "nope.toml"], "nope.toml: no such scenario file"),
+    (["run", "scenarios/office.toml", "--strategy", "crr"], "unknown strategy 'crr' (did you mean 'cr'?)"),
+    (["run", "scenarios/office.toml", "--set", "agents.count=0"], "key 'agents.count': expected a value >= 1"),
+    (["run", "scenarios/office.toml", "--set", "nonsense"], "--set expects KEY=VALUE"),
+    (["run", "README.md"], "expected a scenario .toml file or a map file"),
+    (["maps", "show", "nope.txt"], "nope.txt: no such map file or folder"),
+])
+def test_user_errors_are_one_line_exit_2(capsys, monkeypatch, argv, pattern):
+    monkeypatch.chdir(ROOT)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert pattern in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_flag_value_exits_2():
+    out = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "x.toml", "--agents", "-3"],
+                         capture_output=True, text=True)
+    assert out.returncode == 2 and "expected a whole number >= 1" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_maps_and_strategies_listings(capsys):
+    assert main(["maps"]) == 0
+    listing = capsys.readouterr().out
+    assert "office.txt" in listing and "mesa_az" in listing
+    assert main(["maps", "validate"]) == 0
+    assert "FAIL" not in capsys.readouterr().out
+    assert main(["maps", "show", str(ROOT / "maps/office.txt")]) == 0
+    assert "nodes" in capsys.readouterr().out
+    assert main(["strategies"]) == 0
+    out = capsys.readouterr().out
+    assert "cr " in out and "hpcc" in out and "w_idle" in out
+
+
+def test_console_script_and_run_py_agree():
+    a = subprocess.run([sys.executable, str(ROOT / "run.py"), "strategies"], capture_output=True, text=True)
+    b = subprocess.run([sys.executable, "-m", "patrolsim.cli", "strategies"], capture_output=True, text=True)
+    assert a.returncode == b.returncode == 0 and a.stdout == b.stdout
