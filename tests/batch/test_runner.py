@@ -140,3 +140,26 @@ def test_killed_driver_loses_only_runs_in_flight_and_resumes(tmp_path):
     _run(sweep, tmp_path / "whole.db")
     with ResultStore(db) as a, ResultStore(tmp_path / "whole.db") as b:
         assert stable_runs(a) == stable_runs(b) and stable_tables(a) == stable_tables(b)
+
+
+def test_incident_runs_store_incidents_and_ledgers(tmp_path):
+    text = f"""
+[sweep]
+scenario = "{ROOT / 'scenarios' / 'mall_security.toml'}"
+[base]
+duration = 1800
+[axes]
+"agents.count" = [3]
+"""
+    sweep = load_sweep(write(tmp_path, text))
+    assert _run(sweep, tmp_path / "i.db").ok == 1
+    with ResultStore(tmp_path / "i.db") as store:
+        row = store.runs()[0]
+        direct = Simulation(scenario_from_dict(sweep.runs[0].scenario)).run()
+        assert row["incidents_total"] == direct.metrics["incidents_total"] > 0
+        assert row["response_mean_s"] == pytest.approx(direct.metrics["response_mean_s"])
+        incidents = store.table("incidents", [row["run_id"]])[row["run_id"]]
+        assert len(incidents["time_s"]) == len(direct.incidents["time_s"])
+        assert np.allclose(incidents["response_s"], direct.incidents["response_s"], equal_nan=True)
+        areas = store.table("areas", [row["run_id"]])[row["run_id"]]
+        assert np.allclose(areas["patrol_s"], direct.areas["patrol_s"])
