@@ -7,6 +7,8 @@ per-task overhead of the batch machinery.
   reported separately; worker start-up, imports and every database write are included). Each task's CPU
   time is printed as a share of its wall time: well below 100% means other processes took the cores, and
   the ratio then says more about the machine's load than about the batch machinery.
+- Machine ceiling: a few of the same runs in plain processes (no Dask, no database), N processes against
+  one: on a shared machine this says how much parallel speed-up the cores give at the moment.
 - Overhead: ``overhead_runs`` near-empty runs (1 simulated second on a 30 x 30 grid) on 1 worker;
   overhead per task = (wall time - sum of the tasks' own durations) / runs: scheduling, transfer, the
   driver's SQLite transaction and the progress bookkeeping.
@@ -39,10 +41,8 @@ def calibrate(run_seconds: float) -> float:
     from ..scenario import scenario_from_dict
 
     def wall(duration: float) -> float:
-        data = {"map": str(shipped("maps") / "office.txt"), "duration": duration, "seed": 0,
-                "agents": {"count": 4}, "strategy": {"name": "cr"}}
         started = time.perf_counter()
-        Simulation(scenario_from_dict(data)).run()
+        Simulation(scenario_from_dict(_bench_data(duration))).run()
         return time.perf_counter() - started
 
     wall(600.0)  # compile / load the kernel
@@ -50,6 +50,39 @@ def calibrate(run_seconds: float) -> float:
     for _ in range(3):
         duration *= run_seconds / max(min(wall(duration), wall(duration)), 1e-3)
     return round(duration, -2)
+
+
+def _bench_data(duration: float, seed: int = 0) -> dict:
+    return {"map": str(shipped("maps") / "office.txt"), "duration": duration, "seed": seed,
+            "agents": {"count": 4}, "strategy": {"name": "cr"}}
+
+
+def _plain_runs(duration: float, seeds: list[int]) -> float:
+    """Wall seconds of running the benchmark scenario once per seed in this process (after a warm-up)."""
+    from ..engine.simulation import Simulation
+    from ..scenario import scenario_from_dict
+
+    Simulation(scenario_from_dict(_bench_data(600.0))).run()
+    started = time.perf_counter()
+    for seed in seeds:
+        Simulation(scenario_from_dict(_bench_data(duration, seed))).run()
+    return time.perf_counter() - started
+
+
+def machine_ceiling(duration: float, runs: int, workers: int) -> float:
+    """Wall-time ratio of ``runs`` plain runs split over ``workers`` processes to the same runs in one
+    process (no Dask, no database): what this machine allows at the moment, the bound for the batch."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    seeds = list(range(runs))
+    with ctx.Pool(workers) as pool:
+        pool.starmap(_plain_runs, [(600.0, [])] * workers)  # start and warm every process
+        one = pool.apply(_plain_runs, (duration, seeds))
+        started = time.perf_counter()
+        pool.starmap(_plain_runs, [(duration, seeds[i::workers]) for i in range(workers)])
+        many = time.perf_counter() - started
+    return many / one
 
 
 def timed_sweep(sweep: Sweep, db: Path, workers: int) -> tuple[float, float, float, float]:
@@ -90,6 +123,10 @@ def run_batch_bench(runs: int = 200, run_seconds: float = 1.0, workers: int | No
             ratio = walls[workers] / walls[1]
             figures["ratio"] = ratio
             out(f"  {workers} workers / 1 worker = {ratio:.3f} (target <= 0.6)")
+            ceiling = machine_ceiling(duration, min(runs, 4 * workers), workers)
+            figures["machine_ratio"] = ceiling
+            out(f"  the same runs in {workers} plain processes / 1 process (no Dask, no database): "
+                f"{ceiling:.3f}, what the machine allows right now")
         sweep = bench_sweep(folder, "overhead", overhead_runs, "open_square.txt", 1.0, 1)
         _, wall, busy, _ = timed_sweep(sweep, folder / "overhead.db", 1)
         per_task = (wall - busy) / overhead_runs
