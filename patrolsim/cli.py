@@ -64,7 +64,54 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure agent-decisions per second and peak memory")
     bench.add_argument("--quick", action="store_true", help="a short run of each case (smoke test)")
     bench.add_argument("--large", action="store_true", help="also the 1000x1000 grid memory check")
+    _batch_parsers(sub)
     return parser
+
+
+def _batch_parsers(sub) -> None:
+    """Subcommands of batch experiments: batch, results, report, bench-batch."""
+    batch = sub.add_parser("batch", help="run a sweep (strategies x team sizes x ... x seeds) into a results "
+                           "database", description="Run every run of a sweep file not yet complete in --out "
+                           "(rerunning resumes), on all cores (Dask LocalCluster), an existing Dask cluster, "
+                           "or in this process.")
+    batch.add_argument("sweep", help="sweep .toml file (see sweeps/)")
+    batch.add_argument("--out", metavar="DB", help="results database (SQLite file; created if absent)")
+    batch.add_argument("--workers", type=_positive_int, help="worker processes (default: one per core)")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="use the Dask cluster at ADDRESS, e.g. tcp://host:8786 (default: "
+                       "$DASK_SCHEDULER_ADDRESS, else start a LocalCluster)")
+    batch.add_argument("--serial", action="store_true", help="run in this process, one run after the other")
+    batch.add_argument("--executor", choices=["dask", "process", "serial"], default=None,
+                       help="dask (default), process (a plain process pool) or serial")
+    batch.add_argument("--dry-run", action="store_true", help="list the runs (and which are done) and stop")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+
+    results = sub.add_parser("results", help="summarise a results database: mean and 95%% CI per configuration")
+    results.add_argument("db", help="results database written by 'patrolsim batch'")
+    results.add_argument("--sweep", help="only this sweep (default: every sweep in the database)")
+    results.add_argument("--metric", action="append", default=[], metavar="NAME",
+                         help="metric to summarise (repeatable; default: the headline metrics present)")
+    results.add_argument("--csv", metavar="PATH", help="write the tidy summary (one row per configuration "
+                         "and metric) as CSV")
+    results.add_argument("--parquet", metavar="PATH", help="the same as Parquet (needs pyarrow or pandas)")
+    results.add_argument("--per-run", action="store_true", help="export one row per run (every column of "
+                         "the runs table) instead of the summary")
+
+    report = sub.add_parser("report", help="plots (PNG and SVG) and an HTML page from a results database")
+    report.add_argument("db", help="results database written by 'patrolsim batch'")
+    report.add_argument("--out", metavar="DIR", default="report", help="output folder (default: report/)")
+    report.add_argument("--sweep", help="only this sweep (default: every sweep in the database)")
+    report.add_argument("--metric", default=None, metavar="NAME",
+                        help="headline metric of the team-size figure (default: time_avg_idleness)")
+
+    bench = sub.add_parser("bench-batch", help="measure sweep scaling (1 vs N workers) and per-task overhead")
+    bench.add_argument("--runs", type=_positive_int, default=200, help="runs per sweep (default 200)")
+    bench.add_argument("--run-seconds", type=_positive_float, default=1.0,
+                       help="target wall seconds of one run (default 1.0)")
+    bench.add_argument("--workers", type=_positive_int, default=None,
+                       help="workers of the parallel case (default: one per core)")
+    bench.add_argument("--overhead-runs", type=_positive_int, default=200,
+                       help="near-empty runs for the overhead measurement (default 200)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return _default_app()
         return {"run": cmd_run, "maps": cmd_maps, "strategies": cmd_strategies,
-                "bench": cmd_bench, "gui": cmd_gui,
-                "gui-bench": cmd_gui_bench}[args.command](args)
+                "bench": cmd_bench, "gui": cmd_gui, "gui-bench": cmd_gui_bench, "batch": cmd_batch,
+                "results": cmd_results, "report": cmd_report,
+                "bench-batch": cmd_bench_batch}[args.command](args)
     except UserError as exc:
         print(f"patrolsim: error: {exc}", file=sys.stderr)
         return 2
@@ -247,6 +295,89 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_benchmarks
 
     run_benchmarks(quick=args.quick, large=args.large)
+    return 0
+
+
+# ---------------------------------------------------------------------------- batch experiments
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch.executors import open_pool
+    from .batch.progress import Progress
+    from .batch.runner import describe_run, run_sweep
+    from .batch.store import ResultStore
+    from .batch.sweep import load_sweep
+
+    sweep = load_sweep(args.sweep)
+    if args.dry_run:
+        done = set()
+        if args.out and Path(args.out).is_file():
+            with ResultStore(args.out) as store:
+                done = store.completed(sweep.name)
+        for run in sweep.runs:
+            print(("done  " if run.key in done else "      ") + f"{run.key}  " + describe_run(run))
+        print(f"sweep {sweep.name}: {len(sweep.runs)} runs ({len(sweep.runs) // sweep.replications} "
+              f"configurations x {sweep.replications} replications), {len(done)} already done")
+        return 0
+    if not args.out:
+        raise UserError("--out DB is required (the results database to write)", key="--out")
+    if args.serial and args.executor not in (None, "serial"):
+        raise UserError("--serial contradicts --executor " + args.executor, key="--serial")
+    kind = "serial" if args.serial else (args.executor or "dask")
+    if args.scheduler and kind != "dask":
+        raise UserError("--scheduler needs the Dask executor", key="--scheduler")
+    with ResultStore(args.out) as store:
+        done = len(store.completed(sweep.name) & {r.key for r in sweep.runs})
+        if done == len(sweep.runs):
+            print(f"sweep {sweep.name}: all {done} runs already complete in {args.out}", file=sys.stderr)
+            return 0
+        with open_pool(kind, args.workers, args.scheduler) as pool:
+            print(f"sweep {sweep.name}: {len(sweep.runs) - done} of {len(sweep.runs)} runs to do on "
+                  f"{pool.description}", file=sys.stderr)
+            progress = Progress(len(sweep.runs), done, enabled=not args.quiet)
+            try:
+                outcome = run_sweep(sweep, store, pool, progress=progress)
+            except KeyboardInterrupt:
+                print(f"sweep {sweep.name}: interrupted after {progress.done} more runs; the finished runs are "
+                      f"in {args.out}: run the same command again to resume", file=sys.stderr)
+                raise
+    print(f"sweep {sweep.name}: {outcome.ok} runs finished, {outcome.skipped} already complete, "
+          f"{len(outcome.failed)} failed; results in {args.out}", file=sys.stderr)
+    for run, error in outcome.failed:
+        print(f"FAILED {describe_run(run)}: {error}", file=sys.stderr)
+    return 1 if outcome.failed else 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from .batch.store import open_existing
+    from .batch.summary import export, headline_metrics, summary_text, sweep_ids, tidy_rows
+
+    with open_existing(args.db) as store:
+        ids = sweep_ids(store, args.sweep)
+        metrics = headline_metrics(store, args.metric)
+        if args.csv or args.parquet:
+            rows = [r for sid in ids for r in store.runs(sid)] if args.per_run else tidy_rows(store, ids, metrics)
+            for path, kind in ((args.csv, "csv"), (args.parquet, "parquet")):
+                if path:
+                    export(rows, path, kind)
+                    print(f"wrote {len(rows)} rows to {path}", file=sys.stderr)
+        print(summary_text(store, ids, metrics))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .batch.store import open_existing
+    from .report import write_report
+
+    with open_existing(args.db) as store:
+        page = write_report(store, args.out, sweep=args.sweep, metric=args.metric)
+    print(f"wrote {page}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench_batch(args: argparse.Namespace) -> int:
+    from .batch.bench import run_batch_bench
+
+    run_batch_bench(runs=args.runs, run_seconds=args.run_seconds, workers=args.workers,
+                    overhead_runs=args.overhead_runs)
     return 0
 
 

@@ -47,3 +47,7 @@ def did_you_mean(name: str, choices: list[str]) -> str:
 
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class SweepError(UserError):
+    """A sweep file with an unknown axis key, an empty axis, a mistyped value or a bad include/exclude rule."""

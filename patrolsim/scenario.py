@@ -147,14 +147,19 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     """Read and validate a scenario file; ``overrides`` replace keys (``agents=8``, ``seed=3``,
     ``strategy="hcr"``, or dotted keys such as ``**{"strategy.w_idle": 2.0}``)."""
     p = Path(path)
-    if not p.is_file():
-        raise ScenarioError("no such scenario file", source=p)
-    text = p.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc}", source=p) from None
+    data, text = read_toml(p, ScenarioError, "scenario")
     return scenario_from_dict(data, source=p, text=text, overrides=overrides)
+
+
+def read_toml(path: Path, error: type[UserError], what: str) -> tuple[dict, str]:
+    """(parsed data, text) of a TOML file; ``error`` (naming the file) when it is missing or invalid."""
+    if not path.is_file():
+        raise error(f"no such {what} file", source=path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"not valid TOML: {exc}", source=path) from None
 
 
 def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: str = "",
