@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure agent-decisions per second and peak memory")
     bench.add_argument("--quick", action="store_true", help="a short run of each case (smoke test)")
     bench.add_argument("--large", action="store_true", help="also the 1000x1000 grid memory check")
+    bench.add_argument("--strategies", action="store_true",
+                       help="also the global and policing strategies on a 10,000-node grid")
     _batch_parsers(sub)
     return parser
 
@@ -295,6 +297,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_benchmarks
 
     run_benchmarks(quick=args.quick, large=args.large)
+    if args.strategies:
+        from .bench_policing import policing_benchmarks
+        from .bench_strategies import bench_global_strategies
+
+        bench_global_strategies()
+        policing_benchmarks(quick=args.quick)
     return 0
 
 
