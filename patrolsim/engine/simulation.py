@@ -112,6 +112,11 @@ class Simulation:
     def run(self, until: float | None = None) -> Result:
         """Advance to ``until`` (default: the scenario's duration) and return the result."""
         self.advance_to(self.scenario.duration if until is None else until)
+        rows = self.series.rows
+        if not self._warming and (not rows or rows[-1][0] < self.now):
+            # close the time series at the end even when it is not a whole number of intervals
+            self.series.sample(self.now, self.state.last_seen(self.now), self.state.m_flt, self.state.m_int,
+                               self.map.weights)
         return self.result()
 
     def _run_events(self, until: float) -> None:
