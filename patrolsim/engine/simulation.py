@@ -48,6 +48,7 @@ class Simulation:
                                  rng_seed=int(self.rng.integers(2 ** 63)))
         params = self.state.params
         params[K.P_WAIT] = sc.agents.wait
+        self.state.watching = sc.agents.wait > 0
         params[K.P_PASS_VISITS] = float(sc.agents.pass_through_visits)
         for slot, value in self.strategy.kernel_params().items():
             params[slot] = value
@@ -186,6 +187,7 @@ class Simulation:
         st.a_flt[agent, K.A_ARRIVE] = self.now + seconds
         st.node_busy[node] = max(st.node_busy[node], self.now + seconds)
         K.watch(node, self.now + seconds, st.sense_ptr, st.sense_idx, st.watched)
+        st.watching = True
         K.heapify(st.heap, st.a_flt)
 
     def take_control(self, agent: int, path: list[int],

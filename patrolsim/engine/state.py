@@ -40,6 +40,7 @@ class EngineState:
         self.node_busy = np.full(n, -np.inf)
         self.edge_busy = np.full(pmap.indices.size, -np.inf)
         self.watched = np.full(n, -np.inf)
+        self.watching = False  # set once any agent stands still (wait or hold): watched matters
         self.counters = np.zeros(5, dtype=np.int64)
         self.log_t = np.zeros(0)
         self.log_i = np.zeros((0, 2), dtype=np.int64)
@@ -71,6 +72,8 @@ class EngineState:
 
     def last_seen(self, t: float) -> np.ndarray:
         """Per node, the last time it was seen up to t, counting time in view of a standing agent."""
+        if not self.watching:
+            return self.m_flt[K.M_LAST]
         return np.maximum(self.m_flt[K.M_LAST], np.minimum(self.watched, t))
 
     def set_plan(self, agent: int, path) -> None:
