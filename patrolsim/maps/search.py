@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import heap
+
 
 @njit(cache=True)
 def tie_draw(rng, k):
@@ -25,40 +27,9 @@ def tie_draw(rng, k):
     return int(((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)) * (1.0 / 9007199254740992.0) * k)
 
 
-@njit(cache=True, inline="always")
-def _heap_push(hk, hv, size, key, val):
-    pos = size
-    while pos > 0:
-        parent = (pos - 1) >> 1
-        if hk[parent] <= key:
-            break
-        hk[pos] = hk[parent]
-        hv[pos] = hv[parent]
-        pos = parent
-    hk[pos] = key
-    hv[pos] = val
-
-
-@njit(cache=True, inline="always")
-def _heap_pop(hk, hv, size):
-    """Remove the top of a heap of ``size`` items (the caller has read it)."""
-    size -= 1
-    key, val = hk[size], hv[size]
-    pos = 0
-    while True:
-        child = 2 * pos + 1
-        if child >= size:
-            break
-        if child + 1 < size and hk[child + 1] < hk[child]:
-            child += 1
-        if hk[child] >= key:
-            break
-        hk[pos] = hk[child]
-        hv[pos] = hv[child]
-        pos = child
-    if size > 0:
-        hk[pos] = key
-        hv[pos] = val
+# the shared array heap, inlined into these always-compiled searches
+_heap_push = njit(inline="always")(getattr(heap.heap_push, "py_func", heap.heap_push))
+_heap_pop = njit(inline="always")(getattr(heap.heap_pop, "py_func", heap.heap_pop))
 
 
 @njit(cache=True, inline="always")
@@ -153,8 +124,7 @@ def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, l
             if int(d / width) != bucket:
                 continue
         else:
-            key, u = hk[0], hv[0]
-            _heap_pop(hk, hv, live)
+            key, u, _ = _heap_pop(hk, hv, live)
             live -= 1
             d = dist[u]
             if key > d:

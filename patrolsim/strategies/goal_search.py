@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import jit
 from ..jit import kernel_function
+from ..maps import heap
 
 
 def path_length_factors(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
@@ -82,42 +83,6 @@ class GoalIndex:
         return best_goal(source, m.indptr, m.indices, m.lengths, m.positions, self.factors, speed,
                          self.gain, idle, allowed, tau, extra, limit, self.order, self.ptr, self.box,
                          self.bucket_gain, self.bucket_of)
-
-
-@kernel_function
-def _push(heap_t, heap_v, size, t, v):
-    i = size
-    heap_t[i] = t
-    heap_v[i] = v
-    while i > 0:
-        parent = (i - 1) // 2
-        if heap_t[parent] <= heap_t[i]:
-            break
-        heap_t[i], heap_t[parent] = heap_t[parent], heap_t[i]
-        heap_v[i], heap_v[parent] = heap_v[parent], heap_v[i]
-        i = parent
-    return size + 1
-
-
-@kernel_function
-def _pop(heap_t, heap_v, size):
-    t, v = heap_t[0], heap_v[0]
-    size -= 1
-    heap_t[0] = heap_t[size]
-    heap_v[0] = heap_v[size]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= size:
-            break
-        if child + 1 < size and heap_t[child + 1] < heap_t[child]:
-            child += 1
-        if heap_t[i] <= heap_t[child]:
-            break
-        heap_t[i], heap_t[child] = heap_t[child], heap_t[i]
-        heap_v[i], heap_v[child] = heap_v[child], heap_v[i]
-        i = child
-    return t, v, size
 
 
 @kernel_function
@@ -181,10 +146,10 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
     live = np.empty(0, dtype=np.int64)
     n_live = 0
     time[source] = 0.0
-    size = _push(heap_t, heap_v, 0, 0.0, source)
+    size = heap.heap_push(heap_t, heap_v, 0, 0.0, source)
     best, goal = -1.0, -1
     while size > 0:
-        t, u, size = _pop(heap_t, heap_v, size)
+        t, u, size = heap.heap_pop(heap_t, heap_v, size)
         if done[u]:
             continue
         if t > limit:
@@ -223,7 +188,7 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
             if tv < time[v]:
                 time[v] = tv
                 pred[v] = u
-                size = _push(heap_t, heap_v, size, tv, v)
+                size = heap.heap_push(heap_t, heap_v, size, tv, v)
     if goal < 0:
         return -1, np.empty(0, dtype=np.int64)
     steps = 0
