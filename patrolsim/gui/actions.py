@@ -188,11 +188,9 @@ class Actions:
         node = None if k is None else self.views[k].node_at(*pos)
         if node is None:
             return
-        feed = self.sessions[0].incidents
-        if not feed.can_add:
-            why = "its incidents engine takes no new incidents" if feed.available else "it has no incidents"
+        if not self.sessions[0].incidents.available:
             self.say(f"node {self.sessions[0].sim.map.node_label(node)}: clicks cannot report incidents in this "
-                     f"run ({why}; open a scenario with an [incidents] table)")
+                     "run (it has no incidents; open a scenario with an [incidents] table)")
             return
         for s in self.sessions:
             s.incidents.add(node)

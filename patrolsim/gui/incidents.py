@@ -7,8 +7,7 @@ which the incidents engine (:mod:`patrolsim.incidents`, an ``IncidentManager``) 
 * ``log.detected_at``, ``log.arrived_at``, ``log.cleared_at`` (NaN = not yet), ``log.expired`` and
   ``log.agent`` (the agent sent, -1 = none);
 * ``dspec.targets_s`` (response-time targets, seconds; the first is the panel's target);
-* ``add(node, t)``, optional: report a new incident at ``node`` at time ``t`` (the user's click);
-  without it, clicks on the map only say that this run cannot take new incidents.
+* ``add(node, t)``: report a new call at ``node`` at time ``t`` (the user's click).
 
 Response time = arrival of the first agent - occurrence, over reported incidents (calls), as in
 :mod:`patrolsim.incidents.metrics`.
@@ -49,16 +48,12 @@ class IncidentFeed:
         return self.source is not None
 
     @property
-    def can_add(self) -> bool:
-        return callable(getattr(self.source, "add", None))
-
-    @property
     def target_s(self) -> float:
         targets = getattr(getattr(self.source, "dspec", None), "targets_s", None)
         return float(targets[0]) if targets else DEFAULT_TARGET_S
 
     def add(self, node: int) -> None:
-        """Report an incident at ``node`` now (see :attr:`can_add`)."""
+        """Report a priority-1 call at ``node`` now (only when :attr:`available`)."""
         self.source.add(int(node), self.sim.now)
 
     def marks(self) -> list[IncidentMark]:

@@ -93,6 +93,11 @@ class Dispatcher:
         self._queued_at = np.full(len(incidents), np.nan)
         self.router = Router(sim.map)
 
+    def insert(self, pos: int, service_s: float) -> None:
+        """Make room for a new incident before position ``pos`` (one that has not happened yet)."""
+        self.left = np.insert(self.left, pos, service_s)
+        self._queued_at = np.insert(self._queued_at, pos, np.nan)
+
     # ------------------------------------------------------------------ decisions
     def travel_times(self, node: int, agents: np.ndarray) -> np.ndarray:
         """Seconds each of ``agents`` needs to reach ``node`` from where it is now."""

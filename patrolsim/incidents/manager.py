@@ -72,19 +72,51 @@ class IncidentManager:
                                               spec.predictive_period_s, spec.predictive_prior, self.rng)
             on_free = self.predictive.direct
         self.dispatcher = Dispatcher(sim, dispatch.policy, self.inc, self.log, on_free)
-        self._next = 0
+        self._next = 0                                 # first incident that has not occurred yet
+        self._occur_token = 0                          # only the newest scheduled occurrence event runs
+        self._occur_due = np.inf
         self._pending: dict[int, list[int]] = {}      # node -> undetected discoverable incidents
         self._pending_count = np.zeros(sim.map.n_nodes, dtype=np.int64)
         self._found: list[tuple[int, int]] = []       # (incident, agent) detected since the last tick
         sim.on_visits(self._visits)
-        if n:
-            sim.schedule(float(self.inc.t_s[0]), self._occur)
+        self._schedule_occur()
         sim.schedule(0.0, self._tick)
         if self.predictive is not None:
             self.predictive.start(self.dispatcher)
 
     # ------------------------------------------------------------------ events
-    def _occur(self, sim: "Simulation") -> None:
+    def add(self, node: int, t: float, priority: int = 1, service_s: float | None = None) -> int:
+        """Report a call at ``node`` at time ``t`` (seconds, not before now), as a user does by clicking
+        the map; returns its incident index. On-scene time: ``service_s``, by default the scenario's
+        mean for ``priority``. It then runs like any call of the stream (delay, dispatch, metrics)."""
+        sim, inc = self.sim, self.inc
+        if not 0 <= node < sim.map.n_nodes:
+            raise ValueError(f"incident node {node} is not on the map (0..{sim.map.n_nodes - 1})")
+        if t < sim.now:
+            raise ValueError(f"cannot add an incident at {t} s: it is already {sim.now} s")
+        if priority not in (1, 2, 3):
+            raise ValueError(f"incident priority must be 1, 2 or 3, not {priority}")
+        if service_s is None:
+            service_s = self.spec.marks.service_mean_s[priority - 1]
+        pos = max(self._next, int(np.searchsorted(inc.t_s, t, side="right")))
+        x, y = sim.map.positions[node]
+        inc.insert(pos, t_s=t, node=node, x_m=x, y_m=y, priority=priority, service_s=service_s, reported=True)
+        self.log.insert(pos)
+        self.dispatcher.insert(pos, service_s)
+        self._schedule_occur()
+        return pos
+
+    def _schedule_occur(self) -> None:
+        """Make sure an occurrence event is due at the time of the next incident."""
+        if self._next < len(self.inc) and self.inc.t_s[self._next] < self._occur_due:
+            self._occur_token += 1
+            self._occur_due = float(self.inc.t_s[self._next])
+            self.sim.schedule(self._occur_due, lambda sim, token=self._occur_token: self._occur(sim, token))
+
+    def _occur(self, sim: "Simulation", token: int) -> None:
+        if token != self._occur_token:  # superseded by an earlier event scheduled by add()
+            return
+        self._occur_due = np.inf
         inc = self.inc
         while self._next < len(inc) and inc.t_s[self._next] <= sim.now:
             i = self._next
@@ -102,8 +134,7 @@ class IncidentManager:
                 self._pending.setdefault(node, []).append(i)
                 self._pending_count[node] += 1
                 self._standing_look(i)
-        if self._next < len(inc):
-            sim.schedule(float(inc.t_s[self._next]), self._occur)
+        self._schedule_occur()
         self._handle_found()
 
     def _standing_look(self, i: int) -> None:

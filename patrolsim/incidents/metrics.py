@@ -46,6 +46,17 @@ class IncidentLog:
         self.queue_s = np.zeros(n)
         self.expired = np.zeros(n, dtype=bool)
 
+    def insert(self, pos: int) -> None:
+        """Insert the record of a new incident (nothing happened to it yet) before position ``pos``."""
+        blank = IncidentLog(1)
+        for name in LOG_FIELDS:
+            setattr(self, name, np.insert(getattr(self, name), pos, getattr(blank, name)))
+        self.n += 1
+
+
+LOG_FIELDS = ("call_at", "detected_at", "detected_by", "dispatched_at", "arrived_at", "cleared_at", "agent",
+              "preemptions", "queued", "queue_s", "expired")
+
 
 def _stats(x: np.ndarray) -> tuple[float | None, ...]:
     if x.size == 0:

@@ -48,6 +48,11 @@ class Incidents:
     def sorted(self) -> "Incidents":
         return self.take(np.argsort(self.t_s, kind="stable"))
 
+    def insert(self, pos: int, **values) -> None:
+        """Insert one incident (a value for every field) before position ``pos``, in place."""
+        for name in FIELDS:
+            setattr(self, name, np.insert(getattr(self, name), pos, values[name]))
+
 
 FIELDS = ("t_s", "node", "x_m", "y_m", "priority", "service_s", "reported")
 

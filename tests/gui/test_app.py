@@ -1,5 +1,6 @@
 """The window driven by synthetic events (keys, mouse, panel widgets); asserts on the engine state."""
 import math
+from pathlib import Path
 
 import numpy as np
 import pygame
@@ -9,6 +10,9 @@ from PIL import Image
 
 from patrolsim.gui import recorder
 from patrolsim.gui.app import App
+from patrolsim.scenario import scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -94,19 +98,39 @@ def test_layer_toggles(app):
     assert app.layers.labels
 
 
-def test_click_on_a_node_reports_an_incident(app, fake_incidents):
-    view = app.views[0]
-    xy = tuple(int(v) for v in view.cam.to_screen(app.sessions[0].sim.map.positions[321]))
+def test_click_without_incidents_says_so(app):
+    xy = tuple(int(v) for v in app.views[0].cam.to_screen(app.sessions[0].sim.map.positions[321]))
     app.frame(0.01, events=click(xy))
-    assert "cannot report incidents" in app.status
-    app.sessions[0].sim.incidents = fake_incidents(app.sessions[0].sim)
+    assert "cannot report incidents" in app.status and not app.sessions[0].incidents.marks()
+
+
+@pytest.fixture
+def calls_app(tmp_path):
+    """The window on the open square with the incidents engine on (a stream with no calls in the hour)."""
+    sc = scenario_from_dict({"map": str(ROOT / "maps" / "open_square.txt"), "duration": 3600, "seed": 1,
+                             "agents": {"count": 4}, "strategy": {"name": "cr"},
+                             "incidents": {"stream": "poisson", "rate_per_hour": 1e-9}}, source="calls.toml")
+    a = App(sc, size=(1000, 640), captures=tmp_path / "captures")
+    a.frame(1 / 60, events=[])
+    yield a
+    a.close()
+
+
+def test_click_on_a_node_sends_the_nearest_robot(calls_app):
+    app = calls_app
+    sim, view = app.sessions[0].sim, app.views[0]
+    xy = tuple(int(v) for v in view.cam.to_screen(sim.map.positions[321]))
     app.frame(0.01, events=click(xy))
-    assert [m.node for m in app.sessions[0].incidents.marks()] == [view.node_at(*xy)] == [321]
     assert "incident reported" in app.status
-    log = app.sessions[0].sim.incidents.log
-    log.arrived_at[0] = app.sessions[0].sim.incidents.inc.t_s[0] + 42.0
+    assert [m.node for m in app.sessions[0].incidents.marks()] == [view.node_at(*xy)] == [321]
+    mgr = sim.incidents
+    sim.advance_to(sim.now + 0.01)
+    agent = int(mgr.log.agent[0])
+    assert agent >= 0 and mgr.log.dispatched_at[0] == mgr.inc.t_s[0]
+    sim.advance_to(sim.now + 200.0)
+    assert np.isfinite(mgr.log.arrived_at[0])
     stats = app.sessions[0].stats()
-    assert stats["resp_n"] == 1 and stats["resp_mean"] == pytest.approx(42.0) and stats["resp_within"] == 1.0
+    assert stats["resp_n"] == 1 and stats["resp_mean"] == pytest.approx(mgr.log.arrived_at[0] - mgr.inc.t_s[0])
     app.panel.sync()
     app.frame(0.01, events=[])  # draws the on-scene marker and the histogram
 
@@ -153,10 +177,9 @@ def test_compare_mode_runs_two_strategies_in_step(app):
     assert len(app.sessions) == 1 and len(app.views) == 1
 
 
-def test_compare_mode_reports_an_incident_to_both(app, fake_incidents):
+def test_compare_mode_reports_an_incident_to_both(calls_app):
+    app = calls_app
     app.frame(0.01, events=[key(pygame.K_c)])
-    for s in app.sessions:
-        s.sim.incidents = fake_incidents(s.sim)
     xy = tuple(int(v) for v in app.views[1].cam.to_screen(app.sessions[1].sim.map.positions[50]))
     app.frame(0.01, events=click(xy))
     assert [[m.node for m in s.incidents.marks()] for s in app.sessions] == [[50], [50]]

@@ -20,13 +20,13 @@ class Stand(Strategy):
 
 @pytest.fixture
 def world(tmp_path):
-    """world(incident_rows, starts=..., incidents={...}, dispatch={...}, strategy=Stand())
-    -> finished Simulation on a 5-node corridor (nodes 0..4, 10 m apart, speed 1 m/s)."""
+    """world(incident_rows, starts=..., incidents={...}, dispatch={...}, strategy=Stand(), run=True)
+    -> Simulation (finished unless run=False) on a 5-node corridor (nodes 0..4, 10 m apart, 1 m/s)."""
     corridor = tmp_path / "corridor.txt"
     corridor.write_text("cell_size: 10\n.....\n")
 
     def make(rows, *, starts=(0,), incidents=None, dispatch=None, strategy=None, duration=5000.0,
-             sensing_radius=0.0, map_text=None):
+             sensing_radius=0.0, map_text=None, run=True):
         if map_text is not None:
             corridor.write_text(map_text)
         replay = tmp_path / "calls.csv"
@@ -40,7 +40,8 @@ def world(tmp_path):
                 "dispatch": {"tick_s": 1.0, **(dispatch or {})}}
         sc = scenario_from_dict(data, source="test.toml")
         sim = Simulation(sc, strategy=strategy or Stand())
-        sim.run()
+        if run:
+            sim.run()
         return sim
 
     return make
