@@ -63,7 +63,7 @@ def build_result(sim: "Simulation") -> Result:
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
     visits = st.m_int[K.M_VISITS]
     metrics.update({
-        **coverage_metrics(last, st.m_flt, st.m_int, pmap.weights, t, t0, sc.coverage_windows),
+        **coverage_metrics(last, st.m_flt, st.m_int, t, t0, sc.coverage_windows),
         "visits_total": int(visits.sum()),
         "complete_cycles": int(visits.min()),
         "distance_total_m": float(distance.sum()),

@@ -104,8 +104,7 @@ class Simulation:
                 state.reset_metrics(target)
                 self.series.clear()
             elif not self._warming and target == self.next_sample_time:
-                self.series.sample(target, state.last_seen(target), state.m_flt, state.m_int,
-                                   self.map.weights)
+                self._sample()
                 self._samples_taken += 1
             if target >= t:
                 break
@@ -116,9 +115,13 @@ class Simulation:
         rows = self.series.rows
         if not self._warming and (not rows or rows[-1][0] < self.now):
             # close the time series at the end even when it is not a whole number of intervals
-            self.series.sample(self.now, self.state.last_seen(self.now), self.state.m_flt, self.state.m_int,
-                               self.map.weights)
+            self._sample()
         return self.result()
+
+    def _sample(self) -> None:
+        """Add the time-series row of now."""
+        st = self.state
+        self.series.sample(self.now, st.last_seen(self.now), st.m_int, self.map.sample_weights)
 
     def _run_events(self, until: float) -> None:
         state, strategy = self.state, self.strategy

@@ -173,8 +173,7 @@ class Session:
         sim = self.sim
         st = sim.state
         row = np.empty(4)
-        sample_row(sim.now, st.last_seen(sim.now), st.m_flt[K.M_FIRST], st.m_int[K.M_VISITS], sim.map.weights,
-                   np.zeros(0), row)
+        sample_row(sim.now, st.last_seen(sim.now), st.m_int[K.M_VISITS], None, np.zeros(0), row)
         out = {"t": sim.now, "agents": st.n_agents, "coverage": float(row[0]), "avg_idleness": float(row[1]),
                "worst_idleness": float(row[3]), "strategy": self.strategy_names,
                "events": int(st.counters[K.C_ARRIVALS])}

@@ -226,6 +226,12 @@ class PatrolMap:
         return int(np.argmin(d))
 
     @cached_property
+    def sample_weights(self) -> np.ndarray | None:
+        """The node weights, or None when they are all equal (weighted figures equal plain ones)."""
+        w = self.weights
+        return None if w.size == 0 or w.min() == w.max() else w
+
+    @cached_property
     def distances(self) -> "DistanceOracle":
         """Shortest-path distances in metres (full matrix when it fits the budget, else cached rows)."""
         from .distances import DistanceOracle

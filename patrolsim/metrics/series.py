@@ -6,21 +6,24 @@ import numpy as np
 from ..engine import kernel as K
 
 
-def sample_row(t: float, last: np.ndarray, first: np.ndarray, visits: np.ndarray, weights: np.ndarray,
+def sample_row(t: float, last: np.ndarray, visits: np.ndarray, weights: np.ndarray | None,
                windows: np.ndarray, out: np.ndarray) -> None:
-    """out = [coverage, mean idleness, weighted mean, max idleness, windowed coverage per window].
+    """out = [coverage, mean idleness, weighted mean, max idleness, windowed coverage per window] at the
+    current time t.
 
-    Idleness in seconds (t - last visit); coverages as fractions of nodes. O(N) numpy passes, run
-    only at sample times.
+    Idleness in seconds (t - last visit); coverages as fractions of nodes (seen at least once, or within
+    the last W seconds). ``weights`` None means all equal (:attr:`PatrolMap.sample_weights`). A few
+    O(N) numpy passes, run only at sample times.
     """
     n = last.size
-    out[0] = np.count_nonzero(first <= t) / n
+    seen = visits > 0
+    out[0] = np.count_nonzero(seen) / n
     out[1] = t - last.mean()
-    out[2] = t - (weights * last).sum() / weights.sum()  # not np.dot: BLAS threads stall under load
+    # not np.dot: BLAS threads stall under load
+    out[2] = out[1] if weights is None else t - (weights * last).sum() / weights.sum()
     out[3] = t - last.min()
-    seen_last = np.where(visits > 0, last, -np.inf)
     for i, window in enumerate(windows):
-        out[4 + i] = np.count_nonzero(seen_last >= t - window) / n
+        out[4 + i] = np.count_nonzero(seen & (last >= t - window)) / n
 
 
 class SeriesRecorder:
@@ -32,12 +35,12 @@ class SeriesRecorder:
             [window_key(w) for w in windows]
         self.rows: list[np.ndarray] = []
 
-    def sample(self, t: float, last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray,
-               weights: np.ndarray) -> None:
-        """Record the row at time t; ``last`` is each node's last-seen time (EngineState.last_seen)."""
+    def sample(self, t: float, last: np.ndarray, m_int: np.ndarray, weights: np.ndarray | None) -> None:
+        """Record the row at the current time t; ``last`` is each node's last-seen time
+        (EngineState.last_seen), ``weights`` as in :func:`sample_row`."""
         row = np.empty(len(self.columns))
         row[0] = t
-        sample_row(t, last, m_flt[K.M_FIRST], m_int[K.M_VISITS], weights, self.windows, row[1:])
+        sample_row(t, last, m_int[K.M_VISITS], weights, self.windows, row[1:])
         self.rows.append(row)
 
     def clear(self) -> None:
