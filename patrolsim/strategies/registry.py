@@ -3,7 +3,6 @@ group, and ``package.module:ClassName`` references (imported only when named).""
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
 
 from ..errors import StrategyError, did_you_mean
 from .base import Strategy
@@ -31,6 +30,8 @@ BUILTIN: dict[str, str] = {
 
 
 def _plugins() -> dict[str, str]:
+    from importlib.metadata import entry_points  # ~20 ms: only when a name is not built in
+
     return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
