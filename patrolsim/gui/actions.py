@@ -183,19 +183,15 @@ class Actions:
 
     # -------------------------------------------------------------- mouse actions
     def click_incident(self, pos: tuple[int, int]) -> None:
-        """Report an incident at the node under ``pos`` in every session (same stream in compare mode)."""
+        """Report a priority-1 call at the node under ``pos`` in every session (both in compare mode)."""
         k = self._view_at(*pos)
         node = None if k is None else self.views[k].node_at(*pos)
         if node is None:
             return
-        if not self.sessions[0].incidents.available:
-            self.say(f"node {self.sessions[0].sim.map.node_label(node)}: clicks cannot report incidents in this "
-                     "run (it has no incidents; open a scenario with an [incidents] table)")
-            return
         for s in self.sessions:
             s.incidents.add(node)
-        self.say(f"incident reported at node {self.sessions[0].sim.map.node_label(node)} "
-                 f"at {P.clock_label(self.sessions[0].sim.now)}")
+        self.say(f"call reported at node {self.sessions[0].sim.map.node_label(node)} "
+                 f"at {P.clock_label(self.sessions[0].sim.now)}: the nearest robot responds")
 
     def move_start(self, agent: int, pos: tuple[int, int]) -> None:
         """Drop ``agent``'s start on the node under ``pos`` and restart."""

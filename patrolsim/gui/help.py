@@ -27,7 +27,7 @@ CONTROLS: list[tuple[str, str]] = [
     ("F", "fit the map to the window"),
     ("Wheel", "zoom about the cursor"),
     ("Drag map", "pan (any mouse button)"),
-    ("Click a node", "report an incident there (when the run has incidents)"),
+    ("Click a node", "report an urgent call there: the nearest robot responds"),
     ("Drag an agent", "move its start to another node (restarts)"),
     ("? or F1", "this help; Esc closes it"),
     ("Q", "quit"),

@@ -7,7 +7,8 @@ which the incidents engine (:mod:`patrolsim.incidents`, an ``IncidentManager``) 
 * ``log.detected_at``, ``log.arrived_at``, ``log.cleared_at`` (NaN = not yet), ``log.expired`` and
   ``log.agent`` (the agent sent, -1 = none);
 * ``dspec.targets_s`` (response-time targets, seconds; the first is the panel's target);
-* ``add(node, t)``: report a new call at ``node`` at time ``t`` (the user's click).
+* ``add(node, t)``: report a new call at ``node`` at time ``t`` (the user's click). A run without
+  incidents gets an engine with the ``calls`` stream on the first click.
 
 Response time = arrival of the first agent - occurrence, over reported incidents (calls), as in
 :mod:`patrolsim.incidents.metrics`.
@@ -53,7 +54,12 @@ class IncidentFeed:
         return float(targets[0]) if targets else DEFAULT_TARGET_S
 
     def add(self, node: int) -> None:
-        """Report a priority-1 call at ``node`` now (only when :attr:`available`)."""
+        """Report a priority-1 call at ``node`` now (attaching a calls-only incidents engine if the run
+        has none)."""
+        if self.source is None:
+            from ..incidents import attach
+
+            self.sim.incidents = attach(self.sim, calls_only=True)
         self.source.add(int(node), self.sim.now)
 
     def marks(self) -> list[IncidentMark]:

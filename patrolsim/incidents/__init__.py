@@ -14,11 +14,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from .manager import IncidentManager
 
 
-def attach(sim: "Simulation") -> "IncidentManager | None":
-    """Attach the scenario's incidents to ``sim`` (None when the scenario has none)."""
-    sc = sim.scenario
-    if getattr(sc, "incidents", None) is None:
-        return None
+def attach(sim: "Simulation", *, calls_only: bool = False) -> "IncidentManager | None":
+    """Attach the scenario's incidents to ``sim`` (None when the scenario has none). With
+    ``calls_only``, a scenario without incidents gets an engine with the ``calls`` stream (no incidents
+    of its own; it serves calls added with ``IncidentManager.add``, as the window's clicks do)."""
+    spec, dispatch = getattr(sim.scenario, "incidents", None), getattr(sim.scenario, "dispatch", None)
+    if spec is None:
+        if not calls_only:
+            return None
+        from .spec import default_specs
+
+        spec, dispatch = default_specs("calls", sim.map)
     from .manager import IncidentManager
 
-    return IncidentManager(sim, sc.incidents, sc.dispatch)
+    return IncidentManager(sim, spec, dispatch)

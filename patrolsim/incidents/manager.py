@@ -38,6 +38,8 @@ def generate(spec: "IncidentSpec", pmap: "PatrolMap", rng: np.random.Generator, 
     if location == "auto":
         location = "weights" if spec.stream == "hotspot" else ("nodes" if pmap.grid is not None else "length")
     args = (pmap, rng, duration_s)
+    if spec.stream == "calls":
+        return Incidents.empty(), 0
     if spec.stream == "replay":
         inc, dropped = read_replay(Path(spec.replay_file), pmap, rng, spec.marks, snap=spec.snap,
                                    max_snap_m=spec.max_snap_m, off_map=spec.off_map)
@@ -80,7 +82,7 @@ class IncidentManager:
         self._found: list[tuple[int, int]] = []       # (incident, agent) detected since the last tick
         sim.on_visits(self._visits)
         self._schedule_occur()
-        sim.schedule(0.0, self._tick)
+        sim.schedule(sim.now, self._tick)  # (now: the window attaches one mid-run on the first click)
         if self.predictive is not None:
             self.predictive.start(self.dispatcher)
 

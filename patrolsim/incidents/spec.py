@@ -18,7 +18,7 @@ from .streams import Marks
 if TYPE_CHECKING:  # pragma: no cover
     from ..maps.model import PatrolMap
 
-STREAMS = ("none", "poisson", "hotspot", "profile", "hawkes", "self-exciting", "replay")
+STREAMS = ("none", "poisson", "hotspot", "profile", "hawkes", "self-exciting", "replay", "calls")
 POLICIES = ("nearest", "nearest-preempt", "none")
 PREDICTIVE = ("off", "naive", "corrected")
 
@@ -186,6 +186,13 @@ def incident_specs(tree: dict, pmap: "PatrolMap", where, base: Path
                                                                  lambda x: x >= 0),
                             targets_s=tuple(float(v) for v in targets), tick_s=float(dis["tick_s"]))
     return spec, dispatch
+
+
+def default_specs(stream: str, pmap: "PatrolMap") -> tuple[IncidentSpec, DispatchSpec]:
+    """The specs of an [incidents] table holding only ``stream`` (every other key at its default)."""
+    tree = {"incidents": {key: spec.default for key, spec in incident_keys().items()} | {"stream": stream},
+            "dispatch": {key: spec.default for key, spec in dispatch_keys().items()}}
+    return incident_specs(tree, pmap, None, Path.cwd())  # type: ignore[return-value]
 
 
 def _snap(snap: str, pmap: "PatrolMap") -> str:

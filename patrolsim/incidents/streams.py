@@ -6,6 +6,8 @@ given, so a seed fixes the stream. Times are seconds from the start of the run, 
 * ``poisson``: homogeneous rate; location uniform over nodes, or over street length on graph maps.
 * ``hotspot``: homogeneous rate; location in proportion to node weights (map priorities or a risk file).
 * ``profile``: rate ``rate * profile[hour of day]`` (24 multipliers), sampled by thinning.
+* ``calls``: none of its own; only calls added while the run goes on (``IncidentManager.add``,
+  e.g. by clicking the map in the window).
 * ``hawkes``: self-exciting process (Mohler et al. 2011): background rate mu plus, for every event,
   Poisson(theta) children after Exp(omega) delays, displaced by a Gaussian offset of sigma metres
   and snapped to the nearest node. Long-run rate mu / (1 - theta); theta must be below 1.
@@ -37,6 +39,12 @@ class Incidents:
     priority: np.ndarray
     service_s: np.ndarray
     reported: np.ndarray
+
+    @classmethod
+    def empty(cls) -> "Incidents":
+        """A batch with no incidents."""
+        return cls(t_s=np.zeros(0), node=np.zeros(0, dtype=np.int64), x_m=np.zeros(0), y_m=np.zeros(0),
+                   priority=np.zeros(0, dtype=np.int64), service_s=np.zeros(0), reported=np.zeros(0, dtype=bool))
 
     def __len__(self) -> int:
         return int(self.t_s.size)

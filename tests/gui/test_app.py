@@ -1,6 +1,5 @@
 """The window driven by synthetic events (keys, mouse, panel widgets); asserts on the engine state."""
 import math
-from pathlib import Path
 
 import numpy as np
 import pygame
@@ -10,9 +9,6 @@ from PIL import Image
 
 from patrolsim.gui import recorder
 from patrolsim.gui.app import App
-from patrolsim.scenario import scenario_from_dict
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -98,41 +94,27 @@ def test_layer_toggles(app):
     assert app.layers.labels
 
 
-def test_click_without_incidents_says_so(app):
-    xy = tuple(int(v) for v in app.views[0].cam.to_screen(app.sessions[0].sim.map.positions[321]))
-    app.frame(0.01, events=click(xy))
-    assert "cannot report incidents" in app.status and not app.sessions[0].incidents.marks()
-
-
-@pytest.fixture
-def calls_app(tmp_path):
-    """The window on the open square with the incidents engine on (a stream with no calls in the hour)."""
-    sc = scenario_from_dict({"map": str(ROOT / "maps" / "open_square.txt"), "duration": 3600, "seed": 1,
-                             "agents": {"count": 4}, "strategy": {"name": "cr"},
-                             "incidents": {"stream": "poisson", "rate_per_hour": 1e-9}}, source="calls.toml")
-    a = App(sc, size=(1000, 640), captures=tmp_path / "captures")
-    a.frame(1 / 60, events=[])
-    yield a
-    a.close()
-
-
-def test_click_on_a_node_sends_the_nearest_robot(calls_app):
-    app = calls_app
+def test_click_on_a_node_sends_the_nearest_robot(app):
     sim, view = app.sessions[0].sim, app.views[0]
+    assert sim.incidents is None  # the open square has no incidents: the click attaches a calls-only engine
     xy = tuple(int(v) for v in view.cam.to_screen(sim.map.positions[321]))
     app.frame(0.01, events=click(xy))
-    assert "incident reported" in app.status
+    assert "call reported at node 321" in app.status
     assert [m.node for m in app.sessions[0].incidents.marks()] == [view.node_at(*xy)] == [321]
     mgr = sim.incidents
-    sim.advance_to(sim.now + 0.01)
-    agent = int(mgr.log.agent[0])
-    assert agent >= 0 and mgr.log.dispatched_at[0] == mgr.inc.t_s[0]
+    assert mgr.spec.stream == "calls" and mgr.inc.priority.tolist() == [1]
+    # seconds to finish the current edge, then the shortest path from its end (speed 1 m/s)
+    st, now = sim.state, sim.now
+    travel = np.maximum(st.a_flt[:, 1] - now, 0) + mgr.dispatcher.router.distances_to(321)[st.a_int[:, 1]]
+    sim.advance_to(now + 0.01)
+    assert mgr.log.agent[0] == int(np.argmin(travel)) and mgr.log.dispatched_at[0] == mgr.inc.t_s[0]
     sim.advance_to(sim.now + 200.0)
     assert np.isfinite(mgr.log.arrived_at[0])
     stats = app.sessions[0].stats()
     assert stats["resp_n"] == 1 and stats["resp_mean"] == pytest.approx(mgr.log.arrived_at[0] - mgr.inc.t_s[0])
     app.panel.sync()
     app.frame(0.01, events=[])  # draws the on-scene marker and the histogram
+    assert sim.result().metrics["response_count"] == 1
 
 
 def test_drag_an_agent_moves_its_start(app):
@@ -177,8 +159,7 @@ def test_compare_mode_runs_two_strategies_in_step(app):
     assert len(app.sessions) == 1 and len(app.views) == 1
 
 
-def test_compare_mode_reports_an_incident_to_both(calls_app):
-    app = calls_app
+def test_compare_mode_reports_an_incident_to_both(app):
     app.frame(0.01, events=[key(pygame.K_c)])
     xy = tuple(int(v) for v in app.views[1].cam.to_screen(app.sessions[1].sim.map.positions[50]))
     app.frame(0.01, events=click(xy))

@@ -47,3 +47,35 @@ def test_bad_additions_are_refused(world, args, message):
     sim.advance_to(10.0)
     with pytest.raises(ValueError, match=message):
         sim.incidents.add(*args)
+
+
+def test_the_calls_stream_has_only_the_added_calls(world):
+    sim = world([], incidents={"stream": "calls"}, run=False)
+    assert len(sim.incidents.inc) == 0
+    sim.advance_to(100.0)
+    sim.incidents.add(3, 100.0, service_s=5)
+    m = sim.run().metrics
+    assert m["incidents_total"] == m["calls"] == m["response_count"] == 1 and m["response_mean_s"] == 30
+
+
+def test_a_run_without_incidents_takes_calls_once_attached(tmp_path):
+    from patrolsim.engine.simulation import Simulation
+    from patrolsim.incidents import attach
+    from patrolsim.scenario import scenario_from_dict
+    from patrolsim.strategies import Hold, Strategy
+
+    class Stand(Strategy):
+        def decide(self, agent, node, t, view):
+            return Hold(1e9)
+
+    (tmp_path / "corridor.txt").write_text("cell_size: 10\n.....\n")
+    sc = scenario_from_dict({"map": str(tmp_path / "corridor.txt"), "duration": 500, "seed": 1,
+                             "agents": {"count": 1, "starts": [0]}, "strategy": {"name": "random"}},
+                            source="plain.toml")
+    sim = Simulation(sc, strategy=Stand())
+    sim.advance_to(50.0)
+    assert sim.incidents is None
+    sim.incidents = attach(sim, calls_only=True)
+    sim.incidents.add(2, 50.0, service_s=5)
+    m = sim.run().metrics
+    assert sim.incidents.log.arrived_at.tolist() == [70.0] and m["response_mean_s"] == 20
