@@ -32,8 +32,12 @@ class CyclicWalk:
 
 
 def walk_lengths(pmap, nodes: np.ndarray) -> np.ndarray:
-    """Edge length (m) from each walk entry to the next (cyclically)."""
-    return np.array([pmap.edge_length(int(a), int(b)) for a, b in zip(nodes, np.roll(nodes, -1))])
+    """Edge length (m) from each walk entry to the next (cyclically); KeyError if one is not an edge."""
+    out = np.asarray(pmap.adjacency()[nodes, np.roll(nodes, -1)]).ravel()
+    if nodes.size > 1 and not out.all():
+        k = int(np.flatnonzero(out == 0)[0])
+        raise KeyError((int(nodes[k]), int(nodes[(k + 1) % nodes.size])))
+    return out
 
 
 class CyclicStrategy(Strategy):

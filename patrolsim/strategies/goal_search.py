@@ -69,6 +69,12 @@ class GoalIndex:
         self.box = np.column_stack([np.minimum.reduceat(p[:, 0], starts), np.maximum.reduceat(p[:, 0], starts),
                                     np.minimum.reduceat(p[:, 1], starts), np.maximum.reduceat(p[:, 1], starts)])
         self.bucket_gain = np.maximum.reduceat(self.gain[self.order], starts)
+        n, n_buckets = pmap.n_nodes, self.ptr.size - 1
+        # work arrays reused by every search; ``touched`` lists the nodes the last one labelled
+        self._work = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.bool_),
+                      np.empty(pmap.indices.size + 1), np.empty(pmap.indices.size + 1, dtype=np.int64),
+                      np.empty(n_buckets), np.empty(n_buckets, dtype=np.int64), np.zeros(n_buckets, dtype=np.bool_),
+                      np.zeros(n + 1, dtype=np.int64))
 
     @staticmethod
     def expect(decisions: float, n_nodes: int) -> None:
@@ -82,7 +88,7 @@ class GoalIndex:
         m = self.map
         return best_goal(source, m.indptr, m.indices, m.lengths, m.positions, self.factors, speed,
                          self.gain, idle, allowed, tau, extra, limit, self.order, self.ptr, self.box,
-                         self.bucket_gain, self.bucket_of)
+                         self.bucket_gain, self.bucket_of, *self._work)
 
 
 @kernel_function
@@ -114,23 +120,25 @@ def _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowe
 
 @kernel_function
 def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain, idle, allowed, tau,
-              extra, limit, order, ptr, box, bucket_gain, bucket_of):
+              extra, limit, order, ptr, box, bucket_gain, bucket_of, time, pred, done, heap_t, heap_v, bound,
+              left, refined, touched):
     """(goal, path) maximising ``gain * (idle + T) / (T + tau)`` over nodes v != source with
     ``allowed[v]`` and ``T(v) + extra[v] <= limit`` (seconds); goal -1 and an empty path if none.
 
     ``path`` runs from the first step after ``source`` to the goal (a shortest path). Ties go to the
-    node settled first (the nearer one). The last six arguments come from :class:`GoalIndex`.
+    node settled first (the nearer one). ``order`` .. ``bucket_of`` and the work arrays after them
+    (``time``, ``pred``, ``done`` as left by the previous search, whose labelled nodes ``touched``
+    lists, count in its last slot) come from :class:`GoalIndex`.
     """
     n = indptr.size - 1
     n_buckets = ptr.size - 1
-    time = np.full(n, np.inf)
-    pred = np.full(n, -1, dtype=np.int64)
-    done = np.zeros(n, dtype=np.bool_)
-    heap_t = np.empty(indices.size + 1)
-    heap_v = np.empty(indices.size + 1, dtype=np.int64)
-    bound = np.empty(n_buckets)
-    left = np.empty(n_buckets, dtype=np.int64)       # nodes of the bucket not settled yet
-    refined = np.zeros(n_buckets, dtype=np.bool_)
+    for i in range(touched[n]):
+        v = touched[i]
+        time[v] = np.inf
+        pred[v] = -1
+        done[v] = False
+    n_touched = 0
+    refined[:] = False
     x0, y0 = positions[source, 0], positions[source, 1]
     g_max, i_max = 0.0, 0.0
     for b in range(n_buckets):
@@ -146,6 +154,8 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
     live = np.empty(0, dtype=np.int64)
     n_live = 0
     time[source] = 0.0
+    touched[0] = source
+    n_touched = 1
     size = heap.heap_push(heap_t, heap_v, 0, 0.0, source)
     best, goal = -1.0, -1
     while size > 0:
@@ -186,9 +196,13 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
             v = indices[k]
             tv = t + lengths[k] / speed
             if tv < time[v]:
+                if time[v] == np.inf:
+                    touched[n_touched] = v
+                    n_touched += 1
                 time[v] = tv
                 pred[v] = u
                 size = heap.heap_push(heap_t, heap_v, size, tv, v)
+    touched[n] = n_touched
     if goal < 0:
         return -1, np.empty(0, dtype=np.int64)
     steps = 0

@@ -7,8 +7,8 @@ from scipy.optimize import linear_sum_assignment
 from ..maps.model import PatrolMap
 from ..maps.search import GraphSearch
 from .base import Strategy
-from .cyclic import CyclicWalk, walk_lengths
-from .tours import expand_walk, tsp_tour
+from .cyclic import CyclicWalk
+from .refine import refine_regions
 
 
 def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,8 +148,10 @@ class PartitionStrategy(Strategy):
     """``msp``: multilevel subgraph patrolling (Portugal & Rocha 2010), re-derived.
 
     Set-up: the map is split into one connected region per agent, balanced by patrol tour length
-    rather than node count (recursive bisection or simultaneous growth, whichever balances better;
-    see :func:`balanced_regions`); each region gets a short closed tour
+    rather than node count: first by spanning-tree length (recursive bisection or simultaneous growth,
+    whichever balances better; see :func:`balanced_regions`), then by the measured length of each
+    region's closed walk, moving boundary nodes from long regions to short ones
+    (:func:`patrolsim.strategies.refine.refine_regions`). Each region's walk is a short closed tour
     (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the walk never leaves it).
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
@@ -164,7 +166,7 @@ class PartitionStrategy(Strategy):
 
     def setup(self, view) -> None:
         pmap, r = view.map, view.n_agents
-        region = balanced_regions(pmap, r)
+        region, region_walks = refine_regions(pmap, balanced_regions(pmap, r), view.rng)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]
@@ -177,16 +179,12 @@ class PartitionStrategy(Strategy):
         self.approach: list[list[int]] = [[] for _ in range(r)]
         self.whole_lap = view.pass_through_visits
         for a, reg in zip(agents.tolist(), regions.tolist()):
-            members = np.flatnonzero(region == reg)
-            self.partition[members] = a
-            sub = pmap.subgraph(members)
-            nodes, stop = expand_walk(sub, tsp_tour(sub, 0, view.rng))
-            nodes = members[nodes]
-            lengths = walk_lengths(pmap, nodes) if nodes.size > 1 else np.zeros(1)
-            self.region_lengths[a] = float(lengths.sum())
-            self.walks[a] = CyclicWalk(nodes, stop, lengths, view.speed(a), view.wait)
-            self.index[a] = int(np.argmin(rows[a][nodes]))
-            self.approach[a] = gs.path(int(view.starts[a]), int(nodes[self.index[a]]))
+            walk = region_walks[reg]
+            self.partition[region == reg] = a
+            self.region_lengths[a] = walk.length
+            self.walks[a] = CyclicWalk(walk.nodes, walk.stop, walk.lengths, view.speed(a), view.wait)
+            self.index[a] = int(np.argmin(rows[a][walk.nodes]))
+            self.approach[a] = gs.path(int(view.starts[a]), int(walk.nodes[self.index[a]]))
 
     def decide(self, agent, node, t, view):
         if self.approach[agent]:

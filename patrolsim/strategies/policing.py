@@ -73,8 +73,8 @@ class RiskWeighted(Strategy):
                   extra: np.ndarray, limit: float) -> tuple[int, list[int]]:
         """Best goal (and path) for ``agent`` among ``allowed`` nodes that are not other agents' goals,
         with travel time + ``extra`` within ``limit`` seconds; records it as the agent's goal."""
-        others = self.goal[(self.goal >= 0) & (np.arange(self.goal.size) != agent)]
-        saved = allowed[others].copy()
+        others = [g for a, g in enumerate(self.goal.tolist()) if g >= 0 and a != agent]
+        saved = allowed[others]
         allowed[others] = False
         try:
             goal, path = self.index.best(node, view.speed(agent), idle, allowed, self.values["tau_s"], extra,
@@ -196,6 +196,7 @@ class HotspotDwell(RiskWeighted):
         self.dwells: list[tuple[int, int, float, float]] = []
         self._not_hot = np.ones(pmap.n_nodes, dtype=np.bool_)
         self._not_hot[self.hotspots] = False
+        self._times: dict[tuple[int, float], np.ndarray] = {}
 
     def decide(self, agent, node, t, view):
         phase = self.phase[agent]
@@ -215,7 +216,7 @@ class HotspotDwell(RiskWeighted):
             self.until[agent] = t + self.values["between_s"]
         if nxt < 0 or t < self.until[agent]:
             if nxt >= 0:
-                extra = self.hot_dist[nxt] / view.speed(agent)
+                extra = self._time_to(nxt, view.speed(agent))
                 limit = self.last_end[nxt] + self.values["max_revisit_s"] - t
             else:
                 extra, limit = self._no_extra, np.inf
@@ -228,12 +229,21 @@ class HotspotDwell(RiskWeighted):
 
     def _next_hotspot(self, agent: int, node: int) -> int:
         """Unclaimed hot spot with the earliest deadline (ties: nearest to ``node``), or -1."""
-        free = (self.claimed_by < 0) | (self.claimed_by == agent)
-        if not free.any():
-            return -1
-        last = np.where(free, self.last_end, np.inf)
-        earliest = np.flatnonzero(last == last.min())
-        return int(earliest[np.argmin(self.hot_dist[earliest, node])])
+        # a handful of hot spots: plain Python beats numpy's per-call overhead here
+        best, key = -1, (np.inf, np.inf)
+        for k, (owner, last) in enumerate(zip(self.claimed_by.tolist(), self.last_end.tolist())):
+            if owner < 0 or owner == agent:
+                here = (last, float(self.hot_dist[k, node]))
+                if best < 0 or here < key:
+                    best, key = k, here
+        return best
+
+    def _time_to(self, k: int, speed: float) -> np.ndarray:
+        """Seconds from every node to hot spot k at ``speed`` m/s (kept per hot spot and speed)."""
+        out = self._times.get((k, speed))
+        if out is None:
+            out = self._times[(k, speed)] = self.hot_dist[k] / speed
+        return out
 
     def _go_to(self, agent: int, k: int, node: int, t: float, view):
         self.goal[agent] = -1

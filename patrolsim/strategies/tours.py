@@ -325,9 +325,17 @@ def expand_walk(pmap: PatrolMap, order: np.ndarray) -> tuple[np.ndarray, np.ndar
     is order[0], consecutive nodes are adjacent, the walk returns to nodes[0] after its last entry, and
     ``stop[i]`` marks the entries that are tour stops (the rest are crossed on shortest paths)."""
     gs = GraphSearch.of(pmap)
+    nxt = np.roll(order, -1)
+    # a leg along one edge that is a shortest path (checked on the distance matrix, when there is one)
+    # needs no search
+    direct = np.asarray(pmap.adjacency()[order, nxt]).ravel()
+    if pmap.n_nodes <= MATRIX_MAX and pmap.distances.full:
+        direct[direct > pmap.distances.matrix[order, nxt]] = 0.0
+    else:
+        direct[:] = 0.0
     nodes, stop = [int(order[0])], [True]
-    for a, b in zip(order, np.roll(order, -1)):
-        leg = gs.path(int(a), int(b))
+    for a, b, edge in zip(order.tolist(), nxt.tolist(), direct.tolist()):
+        leg = [b] if edge > 0 else gs.path(a, b)
         nodes.extend(leg)
         stop.extend([False] * (len(leg) - 1) + [True])
     nodes.pop()

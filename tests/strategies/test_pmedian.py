@@ -4,7 +4,8 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from patrolsim.maps.model import PatrolMap
-from patrolsim.strategies.pmedian import exact_pmedian, greedy_sites, pmedian_cost, solve_pmedian, teitz_bart
+from patrolsim.strategies.pmedian import (exact_pmedian, greedy_sites, pmedian_cost, solve_pmedian, swap_costs,
+                                         teitz_bart)
 from policing_world import simulation
 
 
@@ -50,6 +51,22 @@ def test_teitz_bart_repairs_a_greedy_trap():
     assert pmedian_cost(d, w, teitz_bart(d, w, greedy_sites(d, w, 2))) == 51.0
     sites = heuristic(d, w, 2, restarts=0)
     assert pmedian_cost(d, w, sites) == exact_pmedian(d, w, 2)[1] == 51.0
+
+
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_swap_costs_match_direct_evaluation(p):
+    m = twelve_node_map()
+    d, w = m.distances.matrix, m.weights
+    sites = [11, 4, 2][:p]
+    cost, swapped = swap_costs(d, w, sites)
+    assert cost == pytest.approx(pmedian_cost(d, w, sites))
+    for c in range(12):
+        for j in range(p):
+            if c in sites:
+                assert swapped[c, j] == np.inf
+            else:
+                trial = sites[:j] + [c] + sites[j + 1:]
+                assert swapped[c, j] == pytest.approx(pmedian_cost(d, w, trial))
 
 
 @pytest.mark.parametrize("p", [1, 2, 3, 4])
