@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from . import heap
+from . import backtrack, heap
 
 
 @njit(cache=True)
@@ -27,9 +27,10 @@ def tie_draw(rng, k):
     return int(((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)) * (1.0 / 9007199254740992.0) * k)
 
 
-# the shared array heap, inlined into these always-compiled searches
+# the shared array heap (inlined) and path read-back, compiled for these always-compiled searches
 _heap_push = njit(inline="always")(getattr(heap.heap_push, "py_func", heap.heap_push))
 _heap_pop = njit(inline="always")(getattr(heap.heap_pop, "py_func", heap.heap_pop))
+walk_back = njit(cache=True)(getattr(backtrack.walk_back, "py_func", backtrack.walk_back))
 
 
 @njit(cache=True, inline="always")
@@ -162,22 +163,6 @@ def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, l
             if dist[touched[i]] > limit:
                 dist[touched[i]] = np.inf
     return best if scoring else settled
-
-
-@njit(cache=True)
-def walk_back(pred, source, target):
-    """Node ids of the path source -> target from a predecessor array, excluding source."""
-    n = 0
-    node = target
-    while node != source and node >= 0:
-        n += 1
-        node = pred[node]
-    out = np.empty(n, dtype=np.int64)
-    node = target
-    for i in range(n - 1, -1, -1):
-        out[i] = node
-        node = pred[node]
-    return out
 
 
 def bucket_width(cost: np.ndarray, n_nodes: int) -> tuple[float, int]:

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import jit
 from ..jit import kernel_function
-from ..maps import heap
+from ..maps import backtrack, heap
 
 
 def path_length_factors(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
@@ -205,14 +205,4 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
     touched[n] = n_touched
     if goal < 0:
         return -1, np.empty(0, dtype=np.int64)
-    steps = 0
-    v = goal
-    while v != source:
-        steps += 1
-        v = pred[v]
-    path = np.empty(steps, dtype=np.int64)
-    v = goal
-    for i in range(steps - 1, -1, -1):
-        path[i] = v
-        v = pred[v]
-    return goal, path
+    return goal, backtrack.walk_back(pred, source, goal)
