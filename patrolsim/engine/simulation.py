@@ -220,6 +220,13 @@ class Simulation:
         self.state.a_int[agent, K.A_MODE] = K.MODE_STRATEGY
         self._controllers.pop(agent, None)
 
+    def replan(self, agent: int) -> None:
+        """Make ``agent``'s strategy decide again at the next node the agent reaches (the rest of its
+        planned path is dropped); no effect on an agent under external control."""
+        st = self.state
+        if st.a_int[agent, K.A_MODE] == K.MODE_STRATEGY:
+            st.a_int[agent, K.A_PLAN_LEN] = st.a_int[agent, K.A_PLAN_POS]
+
     def heading_to(self, agent: int) -> int:
         """The node ``agent`` stands at or will reach next."""
         return int(self.state.a_int[agent, K.A_TO])

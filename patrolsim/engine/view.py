@@ -96,6 +96,15 @@ class TeamView:
         """Call ``listener(times, nodes, agents)`` with every visit (see Simulation.on_visits)."""
         self._sim.on_visits(listener)
 
+    def schedule(self, t: float, callback) -> None:
+        """Call ``callback()`` at simulated time t (seconds, not before now), after the arrivals at t."""
+        self._sim.schedule(t, lambda sim: callback())
+
+    def replan(self, agent: int) -> None:
+        """Make ``agent`` decide again at the next node it reaches, dropping the rest of its path
+        (e.g. when it learns that its goal is taken); no effect while it is dispatched."""
+        self._sim.replan(agent)
+
     def open_incidents(self) -> tuple[np.ndarray, np.ndarray]:
         """(nodes, priorities) of the incidents the team knows of (calls, or discovered by an agent)
         that no agent has reached yet; both empty when the scenario has no incidents."""

@@ -22,7 +22,9 @@ class GreedyTaskAssignment(Strategy):
     knows), maximising ``w_idle * I(v) - (w_path * d(u, v) + w_home * d(v, s_a)) / speed_a``
     (seconds: I the team-shared idleness, d shortest-path metres, s_a the agent's start), ties at
     random; it broadcasts the claim and follows a shortest path to v. A goal claimed by a team mate
-    is never picked: an agent whose preferred goal is taken picks again.
+    is never picked: an agent whose preferred goal is taken picks again. Under a communication delay
+    two agents may claim one goal before hearing each other: the one that hears an earlier claim
+    (equal times: the lower agent id's) picks again at the next node it reaches.
 
     Parameters: ``w_idle`` (1), ``w_path`` (1: a metre of travel costs its travel time),
     ``w_home`` (0: no pull towards the start).
@@ -62,7 +64,15 @@ class GreedyTaskAssignment(Strategy):
         if goal < 0:
             goal = int(view.map.neighbours(node)[0])
         self.comms.announce(t, agent, goal)
+        if self.comms.spec.delay > 0.0:
+            view.schedule(t + self.comms.spec.delay, lambda: self._claim_heard(view, agent, goal, t))
         return self.search.path_to(node, goal)
+
+    def _claim_heard(self, view, sender: int, goal: int, sent: float) -> None:
+        """``sender``'s claim on ``goal`` has reached its team mates: those heading there on a later
+        claim pick again at their next node."""
+        for rival in self.comms.outclaimed(sender, goal, sent, view.now):
+            view.replan(int(rival))
 
 
 class AuctionPartition(Strategy):

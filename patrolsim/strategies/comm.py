@@ -142,6 +142,15 @@ class TeamComms:
             else:
                 self._pending_intent.append((t + self.spec.delay, int(recv), sender, target, t))
 
+    def outclaimed(self, sender: int, target: int, sent: float, t: float) -> np.ndarray:
+        """Agents that by time t have heard ``sender``'s claim on ``target`` (made at time ``sent``) and
+        head for ``target`` on a later claim of their own (equal times: the higher agent id is later)."""
+        self._deliver(t)
+        own, since = np.diagonal(self.intent), np.diagonal(self.sent)
+        later = (since > sent) | ((since == sent) & (np.arange(own.size) > sender))
+        heard = (self.intent[:, sender] == target) & (self.sent[:, sender] == sent)
+        return np.flatnonzero((own == target) & later & heard)
+
     def intentions(self, agent: int, t: float) -> np.ndarray:
         """The targets ``agent`` believes its team mates are heading for at time t (-1: none known);
         its own entry is -1."""

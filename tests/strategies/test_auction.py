@@ -3,6 +3,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from patrolsim.maps.model import PatrolMap
+from patrolsim.strategies.comm import CommSpec
 
 
 def line(n=6, step=10.0):
@@ -69,3 +70,24 @@ def test_dtap_loses_a_task_to_a_cheaper_bidder(sim_of):
 def test_dtap_runs_and_covers(sim_of, open_grid):
     res = sim_of(open_grid(10), "dtap", 3, duration=1500.0).run()
     assert res.metrics["coverage"] == 1.0
+
+
+def test_dtag_under_delay_picks_again_once_it_hears_an_earlier_claim(sim_of):
+    sim = sim_of(line(11), "dtag", 2, starts=(0, 1), comm=CommSpec(delay=5.0), duration=100.0)
+    s = sim.strategy
+    s.comms.known[:, 10] = -100.0  # node 10 unseen for 100 s: both agents want it at t = 0
+    decisions, decide = [], s.decide
+
+    def record(agent, node, t, view):
+        path = decide(agent, node, t, view)
+        decisions.append((t, agent, node, path[-1]))
+        return path
+
+    s.decide = record
+    sim.run()
+    # t = 0: agent 0 claims node 10 (score 100 - 100 = 0); agent 1 has not heard of it and claims it
+    # too (100 - 90 = 10). At t = 5 agent 1 hears the earlier claim; reaching node 2 at t = 10 it picks
+    # again. Agent 0 keeps its goal and reaches node 10 at t = 100.
+    assert decisions[:2] == [(0.0, 0, 0, 10), (0.0, 1, 1, 10)]
+    assert decisions[2][:3] == (10.0, 1, 2) and decisions[2][3] != 10
+    assert [d for d in decisions if d[1] == 0][1][:3] == (100.0, 0, 10)
