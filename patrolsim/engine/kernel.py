@@ -56,24 +56,24 @@ def rand_below(rng, k):
 
 # ---------------------------------------------------------------------------- heap of agents
 @kernel_function
-def _before(a_flt, x, y):
-    tx, ty = a_flt[x, A_ARRIVE], a_flt[y, A_ARRIVE]
-    return tx < ty or (tx == ty and x < y)
-
-
-@kernel_function
 def sift_down(heap, a_flt, pos):
-    """Restore heap order below ``pos`` after its key grew."""
+    """Restore heap order (by arrival time, then agent id) below ``pos`` after its key grew."""
     n = heap.size
     item = heap[pos]
+    t_item = a_flt[item, A_ARRIVE]
     while True:
         child = 2 * pos + 1
         if child >= n:
             break
-        if child + 1 < n and _before(a_flt, heap[child + 1], heap[child]):
-            child += 1
-        if _before(a_flt, heap[child], item):
-            heap[pos] = heap[child]
+        c = heap[child]
+        t_c = a_flt[c, A_ARRIVE]
+        if child + 1 < n:
+            d = heap[child + 1]
+            t_d = a_flt[d, A_ARRIVE]
+            if t_d < t_c or (t_d == t_c and d < c):
+                child, c, t_c = child + 1, d, t_d
+        if t_c < t_item or (t_c == t_item and c < item):
+            heap[pos] = c
             pos = child
         else:
             break
@@ -182,10 +182,10 @@ def start_leg(agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_f
     ``edge_busy[k]`` is the latest arrival time of an agent that left along entry k, so an agent on
     the reverse entry now means a head-on meeting; ``node_busy[v]`` is the latest departure from v.
     """
-    k = indptr[node]
-    while k < indptr[node + 1] and indices[k] != nxt:
+    k, hi = indptr[node], indptr[node + 1]
+    while k < hi and indices[k] != nxt:
         k += 1
-    if k == indptr[node + 1]:
+    if k == hi:
         return False
     moves[k] += 1
     if edge_busy[reverse[k]] > t:
@@ -221,20 +221,20 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
     pass_visits = params[P_PASS_VISITS] > 0.0
     pending = resume
     while True:
+        # plain int / float copies: the same to numba, much faster to index with when run uncompiled
         if pending >= 0:
             agent = pending
             pending = -1
-            node = a_int[agent, A_TO]
-            t = a_flt[agent, A_ARRIVE]
+            node = int(a_int[agent, A_TO])
+            t = float(a_flt[agent, A_ARRIVE])
         else:
-            agent = heap[0]
-            t = a_flt[agent, A_ARRIVE]
+            agent = int(heap[0])
+            t = float(a_flt[agent, A_ARRIVE])
             if t > until:
                 return DONE, -1
-            if log_t.size and counters[C_LOG] + sense_ptr[a_int[agent, A_TO] + 1] \
-                    - sense_ptr[a_int[agent, A_TO]] > log_t.size:
+            node = int(a_int[agent, A_TO])
+            if log_t.size and counters[C_LOG] + sense_ptr[node + 1] - sense_ptr[node] > log_t.size:
                 return LOG_FULL, -1
-            node = a_int[agent, A_TO]
             counters[C_ARRIVALS] += 1
             plan_left = a_int[agent, A_PLAN_LEN] - a_int[agent, A_PLAN_POS]
             if pass_visits or plan_left <= 0:
