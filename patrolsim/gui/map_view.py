@@ -206,7 +206,7 @@ class MapView:
         else:
             late = mark.left_s < 0
             label = f"P{mark.priority} {'late ' if late else ''}{P.clock_label(abs(mark.left_s))[2:]}"
-        self.text.draw(surface, label, (x + s + 3, y), 16, P.INCIDENT, "midleft")
+        self.text.draw(surface, label, (x + s + 6, y), 16, (255, 255, 255), "midleft", box=P.INCIDENT)
 
     def _draw_agents(self, surface, screen: np.ndarray, heading: np.ndarray, colours: list, labels: bool) -> None:
         r = self.agent_radius

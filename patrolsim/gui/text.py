@@ -35,9 +35,12 @@ class Text:
         return s.rstrip() + "..."
 
     def draw(self, target: pygame.Surface, s: str, pos: tuple[float, float], size: int = 18,
-             colour=(232, 235, 240), anchor: str = "topleft") -> pygame.Rect:
-        """Blit ``s`` with its ``anchor`` point ('topleft', 'center', 'midleft', ...) at ``pos``."""
+             colour=(232, 235, 240), anchor: str = "topleft", box=None) -> pygame.Rect:
+        """Blit ``s`` with its ``anchor`` point ('topleft', 'center', 'midleft', ...) at ``pos``; ``box``:
+        a colour to fill behind it (a little wider than the text), for labels over busy map pixels."""
         surf = self.render(s, size, colour)
         rect = surf.get_rect(**{anchor: (int(pos[0]), int(pos[1]))})
+        if box is not None:
+            pygame.draw.rect(target, box, rect.inflate(6, 2), border_radius=3)
         target.blit(surf, rect)
         return rect
