@@ -8,7 +8,7 @@ from ..maps.model import PatrolMap
 from ..maps.search import GraphSearch
 from .base import Strategy
 from .cyclic import CyclicWalk
-from .refine import refine_regions
+from .refine import WalkBook, refine_regions
 
 
 def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +166,7 @@ class PartitionStrategy(Strategy):
 
     def setup(self, view) -> None:
         pmap, r = view.map, view.n_agents
-        region, region_walks = refine_regions(pmap, balanced_regions(pmap, r), view.rng)
+        region, region_walks = refine_regions(pmap, balanced_regions(pmap, r), WalkBook(pmap, view.rng))
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]

@@ -54,6 +54,29 @@ def region_walk(pmap: PatrolMap, members: np.ndarray, rng: np.random.Generator) 
     return RegionWalk(members[nodes], stop, walk_lengths(sub, nodes))
 
 
+class WalkBook:
+    """The walks of regions of one map, each distinct region (set of nodes) measured once by
+    :func:`region_walk`; walks draw from ``rng`` in the order first asked for, so a fixed order of
+    requests gives the same walks in any process. ``measured`` counts the walks computed."""
+
+    def __init__(self, pmap: PatrolMap, rng: np.random.Generator) -> None:
+        self.pmap, self.rng = pmap, rng
+        self.measured = 0
+        self._walks: dict[bytes, RegionWalk] = {}
+
+    def walk(self, members: np.ndarray) -> RegionWalk:
+        """The walk of the region ``members`` (sorted node ids)."""
+        key = members.tobytes()
+        if key not in self._walks:
+            self._walks[key] = region_walk(self.pmap, members, self.rng)
+            self.measured += 1
+        return self._walks[key]
+
+    def walks(self, region: np.ndarray, ids) -> list[RegionWalk]:
+        """The walks of regions ``ids`` of the partition ``region`` (region id per node)."""
+        return [self.walk(np.flatnonzero(region == k)) for k in ids]
+
+
 class _Boundary:
     """The nodes of region ``give`` in the order they would move to neighbouring region ``take``
     (nearest ``take`` first, by shortest paths inside the two regions), and how many nodes really move
@@ -185,8 +208,8 @@ def _hops(graph: list[list[int]], first: int, last: int) -> list[int]:
     return path[::-1]
 
 
-def refine_regions(pmap: PatrolMap, region: np.ndarray, rng: np.random.Generator,
-                   target: float = TARGET_SPREAD, budget: int | None = None) -> tuple[np.ndarray, list[RegionWalk]]:
+def refine_regions(pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: float = TARGET_SPREAD,
+                   budget: int | None = None) -> tuple[np.ndarray, list[RegionWalk]]:
     """(region id per node, walk per region): ``region`` (connected regions 0..r-1) rebalanced by
     measured walk length.
 
@@ -199,13 +222,13 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, rng: np.random.Generator
     ``MOVE_FRACTIONS`` of ``share``. The first move that makes the walks more balanced is kept: the
     lengths sorted from the longest drop (lexicographically) with the shortest not lower, or sorted
     from the shortest rise with the longest not higher, so the spread never grows. Stops at ``target``
-    spread, when no move helps, or after ``budget`` walk computations (default 30 per region + 60).
+    spread, when no move helps, or after ``budget`` walks measured by ``book`` (default 30 per region +
+    60; walks ``book`` already holds cost nothing).
     """
     r = int(region.max()) + 1
-    budget = 30 * r + 60 if budget is None else budget
-    walks = [region_walk(pmap, np.flatnonzero(region == k), rng) for k in range(r)]
-    spent = 0
-    while spent < budget:
+    budget = book.measured + (30 * r + 60 if budget is None else budget)
+    walks = book.walks(region, range(r))
+    while book.measured < budget:
         lengths = np.array([w.length for w in walks])
         if lengths.max() <= target * max(lengths.min(), 1e-9):
             break
@@ -218,13 +241,12 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, rng: np.random.Generator
         for chain in dict.fromkeys(map(tuple, chains)):
             share = (lengths[chain[0]] - lengths[chain[-1]]) / 2.0
             for fraction, whole in [(f, False) for f in MOVE_FRACTIONS] + [(1.0, True)]:
-                if spent + len(chain) > budget:
+                if book.measured + len(chain) > budget:
                     break
                 trial = _pass_along(pmap, region, lengths, chain, share * fraction, whole)
                 if trial is None:
                     continue
-                spent += len(chain)
-                new = [region_walk(pmap, np.flatnonzero(trial == k), rng) for k in chain]
+                new = book.walks(trial, chain)
                 after = lengths.copy()
                 after[list(chain)] = [w.length for w in new]
                 if _better(lengths, after):

@@ -4,6 +4,7 @@ import numpy as np
 
 from patrolsim.maps import load_map
 from patrolsim.maps.model import PatrolMap
+from patrolsim.strategies.refine import WalkBook
 
 
 def two_density_map():
@@ -70,3 +71,13 @@ def test_office_regions_balance_measured_walks(sim_of):
             assert np.all(part[walk.nodes] == a) and np.array_equal(np.unique(walk.nodes), np.flatnonzero(part == a))
         lengths = region_tour_lengths(sim)
         assert lengths.max() <= bound * lengths.min()
+
+
+def test_walk_book_measures_each_region_once(ring_map):
+    ring = ring_map([1.0, 2.0, 3.0, 4.0])
+    book = WalkBook(ring, np.random.default_rng(0))
+    first = book.walk(np.array([0, 1, 2, 3]))
+    assert first.length == 10.0 and book.measured == 1
+    assert book.walk(np.array([0, 1, 2, 3])) is first and book.measured == 1
+    halves = book.walks(np.array([0, 0, 1, 1]), [0, 1])
+    assert [w.length for w in halves] == [2.0, 6.0] and book.measured == 3  # a two-node region: there and back
