@@ -57,16 +57,18 @@ def region_walk(pmap: PatrolMap, members: np.ndarray, rng: np.random.Generator) 
 class WalkBook:
     """The walks of regions of one map, each distinct region (set of nodes) measured once by
     :func:`region_walk`; walks draw from ``rng`` in the order first asked for, so a fixed order of
-    requests gives the same walks in any process. ``measured`` counts the walks computed."""
+    requests gives the same walks in any process. ``asked`` counts the walks asked for, ``measured`` the
+    walks computed."""
 
     def __init__(self, pmap: PatrolMap, rng: np.random.Generator) -> None:
         self.pmap, self.rng = pmap, rng
-        self.measured = 0
+        self.asked = self.measured = 0
         self._walks: dict[bytes, RegionWalk] = {}
 
     def walk(self, members: np.ndarray) -> RegionWalk:
         """The walk of the region ``members`` (sorted node ids)."""
         key = members.tobytes()
+        self.asked += 1
         if key not in self._walks:
             self._walks[key] = region_walk(self.pmap, members, self.rng)
             self.measured += 1
@@ -181,7 +183,7 @@ def _joined(sub: PatrolMap, ends: np.ndarray, skip: int, inside: np.ndarray, rea
     return all(int(e) in seen for e in ends)
 
 
-def _region_graph(pmap: PatrolMap, region: np.ndarray) -> list[list[int]]:
+def region_graph(pmap: PatrolMap, region: np.ndarray) -> list[list[int]]:
     """For each region, the ids of the regions sharing an edge with it (ascending)."""
     r = int(region.max()) + 1
     a = np.repeat(region, np.diff(pmap.indptr))
@@ -222,17 +224,17 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: 
     ``MOVE_FRACTIONS`` of ``share``. The first move that makes the walks more balanced is kept: the
     lengths sorted from the longest drop (lexicographically) with the shortest not lower, or sorted
     from the shortest rise with the longest not higher, so the spread never grows. Stops at ``target``
-    spread, when no move helps, or after ``budget`` walks measured by ``book`` (default 30 per region +
-    60; walks ``book`` already holds cost nothing).
+    spread, when no move helps, or after ``budget`` walks of trial moves asked of ``book`` (default 30 per
+    region + 60; a bound on the steps too, as the two criteria could take turns for ever).
     """
     r = int(region.max()) + 1
-    budget = book.measured + (30 * r + 60 if budget is None else budget)
     walks = book.walks(region, range(r))
-    while book.measured < budget:
+    budget = book.asked + (30 * r + 60 if budget is None else budget)
+    while book.asked < budget:
         lengths = np.array([w.length for w in walks])
         if lengths.max() <= target * max(lengths.min(), 1e-9):
             break
-        graph = _region_graph(pmap, region)
+        graph = region_graph(pmap, region)
         longest, shortest = int(np.argmax(lengths)), int(np.argmin(lengths))
         chains = [_hops(graph, longest, shortest)]
         chains += [[longest, k] for k in sorted(graph[longest], key=lambda k: lengths[k])]
@@ -241,9 +243,9 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: 
         for chain in dict.fromkeys(map(tuple, chains)):
             share = (lengths[chain[0]] - lengths[chain[-1]]) / 2.0
             for fraction, whole in [(f, False) for f in MOVE_FRACTIONS] + [(1.0, True)]:
-                if book.measured + len(chain) > budget:
+                if book.asked + len(chain) > budget:
                     break
-                trial = _pass_along(pmap, region, lengths, chain, share * fraction, whole)
+                trial = pass_along(pmap, region, lengths, chain, share * fraction, whole)
                 if trial is None:
                     continue
                 new = book.walks(trial, chain)
@@ -262,7 +264,7 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: 
     return region, walks
 
 
-def _pass_along(pmap: PatrolMap, region: np.ndarray, lengths: np.ndarray, chain, share: float,
+def pass_along(pmap: PatrolMap, region: np.ndarray, lengths: np.ndarray, chain, share: float,
                 whole: bool) -> np.ndarray | None:
     """``region`` after each region of ``chain`` gives the next about ``share`` metres of walk, node by
     node (:meth:`_Boundary.peeled`) or, with ``whole``, with the pieces cut off
