@@ -55,7 +55,7 @@ def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.nda
 GOOD_SPREAD = 1.1
 
 #: walk measurements the set-up may spend balancing: this many per region, plus ``SEARCH_WALKS``
-SEARCH_WALKS_PER_REGION = 20
+SEARCH_WALKS_PER_REGION = 30
 SEARCH_WALKS = 60
 
 #: cut positions tried by :func:`bisected_regions`, as multiples of the target share

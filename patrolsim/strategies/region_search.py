@@ -4,9 +4,12 @@ are escaped by kicks: a long region hands a whole piece (a room behind its door,
 shorter neighbour, which makes the walks less balanced for a moment, and the result is refined again; a kick
 is kept when the refined partition beats the best so far.
 
-Partitions are compared by the ratio of their longest walk to their shortest, then by their longest
-walk (:func:`score`): the ratio is the balance the strategy promises; ranking by the longest walk first
-kept partitions with a short region left far behind (office, 6 agents: 416 m longest, ratio 1.64).
+A partition beats another when it is no worse in both the ratio of its longest walk to its shortest
+and its longest walk, and better in one (:func:`beats`). Either alone trades the other away: ranking
+by the longest walk kept a short region far behind (office, 6 agents: 416 m longest, ratio 1.64),
+ranking by the ratio lengthened every walk (ring_road, 2 agents: 3,824 m longest instead of 3,399 m).
+As the first start is the one the refinement alone would use, the result is never worse than that
+refinement's in either figure.
 """
 from __future__ import annotations
 
@@ -20,10 +23,14 @@ KICK_FRACTIONS = (0.5, 1.0)
 
 
 def score(walks: list[RegionWalk]) -> tuple[float, float]:
-    """(longest / shortest walk, longest walk), rounded so that rounding noise does not rank: lower is
-    better."""
+    """(longest / shortest walk, longest walk), rounded so that rounding noise does not count."""
     lengths = np.array([w.length for w in walks])
     return round(float(lengths.max() / max(lengths.min(), 1e-9)), 6), round(float(lengths.max()), 6)
+
+
+def beats(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether the score ``a`` is no worse than ``b`` in both figures and better in one."""
+    return a != b and a[0] <= b[0] and a[1] <= b[1]
 
 
 def kicks(pmap: PatrolMap, region: np.ndarray, walks: list[RegionWalk]) -> list[np.ndarray]:
@@ -57,14 +64,14 @@ def best_regions(pmap: PatrolMap, starts: list[np.ndarray], book: WalkBook, budg
     best = None
     for start in starts:
         found = refine_regions(pmap, start, book, target, max(stop - book.asked, 0))
-        if best is None or score(found[1]) < score(best[1]):
+        if best is None or beats(score(found[1]), score(best[1])):
             best = found
     improved = True
     while improved and book.asked < stop and score(best[1])[0] > target:
         improved = False
         for kicked in kicks(pmap, *best):
             found = refine_regions(pmap, kicked, book, target, max(stop - book.asked, 0))
-            if score(found[1]) < score(best[1]):
+            if beats(score(found[1]), score(best[1])):
                 best, improved = found, True
                 break
             if book.asked >= stop:
