@@ -8,7 +8,8 @@ from ..maps.model import PatrolMap
 from ..maps.search import GraphSearch
 from .base import Strategy
 from .cyclic import CyclicWalk
-from .refine import refine_regions
+from .refine import WalkBook
+from .region_search import best_regions
 
 
 def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -52,6 +53,10 @@ def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.nda
 
 #: a partition whose longest region is at most this many times its shortest needs no second method
 GOOD_SPREAD = 1.1
+
+#: walk measurements the set-up may spend balancing: this many per region, plus ``SEARCH_WALKS``
+SEARCH_WALKS_PER_REGION = 30
+SEARCH_WALKS = 60
 
 #: cut positions tried by :func:`bisected_regions`, as multiples of the target share
 CUT_SHARES = (1.0, 0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.4, 0.5, 1.5)
@@ -99,17 +104,19 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
     return region, length
 
 
-def balanced_regions(pmap: PatrolMap, r: int) -> np.ndarray:
-    """Region id per node: r connected regions of near-equal patrol length: :func:`bisected_regions`
-    when its longest region is within ``GOOD_SPREAD`` of its shortest (by spanning-tree length),
-    else the more balanced of it and :func:`grown_regions`."""
+def starting_regions(pmap: PatrolMap, r: int) -> list[np.ndarray]:
+    """Partitions (region id per node) into r connected regions of near-equal spanning-tree length to
+    start refining from: :func:`bisected_regions`, and :func:`grown_regions` too when the bisection's
+    longest region is more than ``GOOD_SPREAD`` times its shortest; the more balanced first."""
     r = min(r, pmap.n_nodes)
     options = [bisected_regions(pmap, r)]
-    spread = [options[0][1].max() / max(options[0][1].min(), 1e-9)]
-    if spread[0] > GOOD_SPREAD:
+    if _spread(options[0][1]) > GOOD_SPREAD:
         options.append(grown_regions(pmap, r))
-        spread.append(options[1][1].max() / max(options[1][1].min(), 1e-9))
-    return options[int(np.argmin(spread))][0]
+    return [region for region, _ in sorted(options, key=lambda o: _spread(o[1]))]
+
+
+def _spread(length: np.ndarray) -> float:
+    return float(length.max() / max(length.min(), 1e-9))
 
 
 def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -131,7 +138,7 @@ def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray,
     pos = pmap.positions
     for _ in range(rounds):
         region, length = grow_regions(pmap, seeds)
-        spread = length.max() / max(length.min(), 1e-9)
+        spread = _spread(length)
         if spread < best_spread - 1e-9:
             best, best_spread = (region, length), spread
         moved = seeds.copy()
@@ -148,10 +155,12 @@ class PartitionStrategy(Strategy):
     """``msp``: multilevel subgraph patrolling (Portugal & Rocha 2010), re-derived.
 
     Set-up: the map is split into one connected region per agent, balanced by patrol tour length
-    rather than node count: first by spanning-tree length (recursive bisection or simultaneous growth,
-    whichever balances better; see :func:`balanced_regions`), then by the measured length of each
-    region's closed walk, moving boundary nodes from long regions to short ones
-    (:func:`patrolsim.strategies.refine.refine_regions`). Each region's walk is a short closed tour
+    rather than node count: first by spanning-tree length (recursive bisection, and simultaneous growth
+    when bisection is unbalanced; see :func:`starting_regions`), then by the measured length of each
+    region's closed walk: each start is refined by moving boundary nodes from long regions to short
+    ones (:func:`patrolsim.strategies.refine.refine_regions`), the most balanced is kept and its local
+    optimum escaped by whole-piece kicks (:func:`patrolsim.strategies.region_search.best_regions`),
+    within ``SEARCH_WALKS_PER_REGION`` r + ``SEARCH_WALKS`` walks. Each region's walk is a short closed tour
     (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the walk never leaves it).
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
@@ -166,7 +175,8 @@ class PartitionStrategy(Strategy):
 
     def setup(self, view) -> None:
         pmap, r = view.map, view.n_agents
-        region, region_walks = refine_regions(pmap, balanced_regions(pmap, r), view.rng)
+        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng),
+                                           SEARCH_WALKS_PER_REGION * r + SEARCH_WALKS)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]

@@ -54,6 +54,31 @@ def region_walk(pmap: PatrolMap, members: np.ndarray, rng: np.random.Generator) 
     return RegionWalk(members[nodes], stop, walk_lengths(sub, nodes))
 
 
+class WalkBook:
+    """The walks of regions of one map, each distinct region (set of nodes) measured once by
+    :func:`region_walk`; walks draw from ``rng`` in the order first asked for, so a fixed order of
+    requests gives the same walks in any process. ``asked`` counts the walks asked for, ``measured`` the
+    walks computed."""
+
+    def __init__(self, pmap: PatrolMap, rng: np.random.Generator) -> None:
+        self.pmap, self.rng = pmap, rng
+        self.asked = self.measured = 0
+        self._walks: dict[bytes, RegionWalk] = {}
+
+    def walk(self, members: np.ndarray) -> RegionWalk:
+        """The walk of the region ``members`` (sorted node ids)."""
+        key = members.tobytes()
+        self.asked += 1
+        if key not in self._walks:
+            self._walks[key] = region_walk(self.pmap, members, self.rng)
+            self.measured += 1
+        return self._walks[key]
+
+    def walks(self, region: np.ndarray, ids) -> list[RegionWalk]:
+        """The walks of regions ``ids`` of the partition ``region`` (region id per node)."""
+        return [self.walk(np.flatnonzero(region == k)) for k in ids]
+
+
 class _Boundary:
     """The nodes of region ``give`` in the order they would move to neighbouring region ``take``
     (nearest ``take`` first, by shortest paths inside the two regions), and how many nodes really move
@@ -158,7 +183,7 @@ def _joined(sub: PatrolMap, ends: np.ndarray, skip: int, inside: np.ndarray, rea
     return all(int(e) in seen for e in ends)
 
 
-def _region_graph(pmap: PatrolMap, region: np.ndarray) -> list[list[int]]:
+def region_graph(pmap: PatrolMap, region: np.ndarray) -> list[list[int]]:
     """For each region, the ids of the regions sharing an edge with it (ascending)."""
     r = int(region.max()) + 1
     a = np.repeat(region, np.diff(pmap.indptr))
@@ -185,8 +210,8 @@ def _hops(graph: list[list[int]], first: int, last: int) -> list[int]:
     return path[::-1]
 
 
-def refine_regions(pmap: PatrolMap, region: np.ndarray, rng: np.random.Generator,
-                   target: float = TARGET_SPREAD, budget: int | None = None) -> tuple[np.ndarray, list[RegionWalk]]:
+def refine_regions(pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: float = TARGET_SPREAD,
+                   budget: int | None = None) -> tuple[np.ndarray, list[RegionWalk]]:
     """(region id per node, walk per region): ``region`` (connected regions 0..r-1) rebalanced by
     measured walk length.
 
@@ -199,17 +224,17 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, rng: np.random.Generator
     ``MOVE_FRACTIONS`` of ``share``. The first move that makes the walks more balanced is kept: the
     lengths sorted from the longest drop (lexicographically) with the shortest not lower, or sorted
     from the shortest rise with the longest not higher, so the spread never grows. Stops at ``target``
-    spread, when no move helps, or after ``budget`` walk computations (default 30 per region + 60).
+    spread, when no move helps, or after ``budget`` walks of trial moves asked of ``book`` (default 30 per
+    region + 60; a bound on the steps too, as the two criteria could take turns for ever).
     """
     r = int(region.max()) + 1
-    budget = 30 * r + 60 if budget is None else budget
-    walks = [region_walk(pmap, np.flatnonzero(region == k), rng) for k in range(r)]
-    spent = 0
-    while spent < budget:
+    walks = book.walks(region, range(r))
+    budget = book.asked + (30 * r + 60 if budget is None else budget)
+    while book.asked < budget:
         lengths = np.array([w.length for w in walks])
         if lengths.max() <= target * max(lengths.min(), 1e-9):
             break
-        graph = _region_graph(pmap, region)
+        graph = region_graph(pmap, region)
         longest, shortest = int(np.argmax(lengths)), int(np.argmin(lengths))
         chains = [_hops(graph, longest, shortest)]
         chains += [[longest, k] for k in sorted(graph[longest], key=lambda k: lengths[k])]
@@ -218,13 +243,12 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, rng: np.random.Generator
         for chain in dict.fromkeys(map(tuple, chains)):
             share = (lengths[chain[0]] - lengths[chain[-1]]) / 2.0
             for fraction, whole in [(f, False) for f in MOVE_FRACTIONS] + [(1.0, True)]:
-                if spent + len(chain) > budget:
+                if book.asked + len(chain) > budget:
                     break
-                trial = _pass_along(pmap, region, lengths, chain, share * fraction, whole)
+                trial = pass_along(pmap, region, lengths, chain, share * fraction, whole)
                 if trial is None:
                     continue
-                spent += len(chain)
-                new = [region_walk(pmap, np.flatnonzero(trial == k), rng) for k in chain]
+                new = book.walks(trial, chain)
                 after = lengths.copy()
                 after[list(chain)] = [w.length for w in new]
                 if _better(lengths, after):
@@ -240,7 +264,7 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, rng: np.random.Generator
     return region, walks
 
 
-def _pass_along(pmap: PatrolMap, region: np.ndarray, lengths: np.ndarray, chain, share: float,
+def pass_along(pmap: PatrolMap, region: np.ndarray, lengths: np.ndarray, chain, share: float,
                 whole: bool) -> np.ndarray | None:
     """``region`` after each region of ``chain`` gives the next about ``share`` metres of walk, node by
     node (:meth:`_Boundary.peeled`) or, with ``whole``, with the pieces cut off
