@@ -19,6 +19,7 @@ COMPILE_ABOVE = 40_000
 
 _registered: list[Callable] = []
 _compiled = False
+_expected = 0.0  # work announced to for_work so far in this process
 
 
 def _compile(fn: Callable) -> Callable:
@@ -47,7 +48,10 @@ def use_compiled() -> None:
 
 
 def for_work(events: float) -> None:
-    """Compile when ``events`` (an estimate of loop iterations ahead) exceeds COMPILE_ABOVE,
-    or always when PATROLSIM_JIT=1."""
-    if os.environ.get("PATROLSIM_JIT") == "1" or events > COMPILE_ABOVE:
+    """Announce ``events`` (an estimate of loop iterations ahead); compile once the work announced in
+    this process adds up to more than COMPILE_ABOVE (numba's start-up is paid once per process, so many
+    small pieces of work, e.g. the tours of a partition's regions, add up), or always when PATROLSIM_JIT=1."""
+    global _expected
+    _expected += events
+    if os.environ.get("PATROLSIM_JIT") == "1" or _expected > COMPILE_ABOVE:
         use_compiled()

@@ -1,4 +1,4 @@
-"""Compiled shortest-path searches on a map's CSR arrays (numba), for strategies that plan on large maps.
+"""Shortest-path searches on a map's CSR arrays, for strategies that plan on large maps.
 
 scipy's Dijkstra costs a Python round trip and fresh arrays per call; these searches reuse
 preallocated work arrays, use buckets instead of a heap when edge lengths allow it (Dial's
@@ -7,18 +7,29 @@ can stop early: at a target, beyond a distance limit, or as soon as no unsettled
 best goal found (:meth:`GraphSearch.best`). Distances are in the units of the edge costs (metres
 for map lengths); ``pred[v]`` is the node before v on a shortest path (-1 at sources and unreached
 nodes).
+
+The search functions are numba-compatible Python registered with :func:`patrolsim.jit.kernel_function`:
+compiled when a run is big enough (callers size their work with :meth:`GraphSearch.expect`), else
+plain Python with identical results.
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .. import jit
+from ..jit import kernel_function
 from . import backtrack, heap
 
+#: plain-Python cost of settling one node, in :func:`patrolsim.jit.for_work` events (about a quarter of
+#: an event-loop arrival: 5-9 us, measured on office with buckets and with the heap)
+SETTLE_COST = 0.25
 
-@njit(cache=True)
+
+@kernel_function
 def tie_draw(rng, k):
-    """Uniform integer in [0, k) from an xorshift64* state ``rng[0]`` (non-zero), for tie breaks."""
+    """Uniform integer in [0, k) from an xorshift64* state ``rng[0]`` (non-zero), for tie breaks.
+    The multiplication wraps around 2**64 on purpose: as plain Python, call under
+    ``np.errstate(over="ignore")``."""
     x = rng[0]
     x ^= x >> np.uint64(12)
     x ^= x << np.uint64(25)
@@ -27,13 +38,7 @@ def tie_draw(rng, k):
     return int(((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)) * (1.0 / 9007199254740992.0) * k)
 
 
-# the shared array heap (inlined) and path read-back, compiled for these always-compiled searches
-_heap_push = njit(inline="always")(getattr(heap.heap_push, "py_func", heap.heap_push))
-_heap_pop = njit(inline="always")(getattr(heap.heap_pop, "py_func", heap.heap_pop))
-walk_back = njit(cache=True)(getattr(backtrack.walk_back, "py_func", backtrack.walk_back))
-
-
-@njit(cache=True, inline="always")
+@kernel_function
 def _score(u, d, source, gain, g0, g1, w, allowed, rng, best, best_score, ties):
     """Fold settled node u (at distance d) into the running best goal; returns (best, score, ties)."""
     if allowed[u] and u != source:
@@ -47,7 +52,7 @@ def _score(u, d, source, gain, g0, g1, w, allowed, rng, best, best_score, ties):
     return best, best_score, ties
 
 
-@njit(cache=True)
+@kernel_function
 def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, limit, gain, g0, g1, top_gain,
            w, allowed, rng, dist, pred, owner, hk, hv, nxt, head, touched):
     """Multi-source Dijkstra into the work arrays (``dist``, ``pred``, ``owner``: length N).
@@ -107,7 +112,7 @@ def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, l
                 head[b] = used
                 used += 1
             else:
-                _heap_push(hk, hv, live, dist[s], s)
+                heap.heap_push(hk, hv, live, dist[s], s)
             live += 1
     bucket = int(first / width) if buckets else 0
     while live > 0:
@@ -125,7 +130,7 @@ def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, l
             if int(d / width) != bucket:
                 continue
         else:
-            key, u, _ = _heap_pop(hk, hv, live)
+            key, u, _ = heap.heap_pop(hk, hv, live)
             live -= 1
             d = dist[u]
             if key > d:
@@ -155,7 +160,7 @@ def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, l
                     head[b] = used
                     used += 1
                 else:
-                    _heap_push(hk, hv, live, nd, v)
+                    heap.heap_push(hk, hv, live, nd, v)
                 live += 1
     touched[n] = n_touched
     if limit < np.inf:
@@ -200,6 +205,14 @@ class GraphSearch:
         self._head = np.empty(count, dtype=np.int64)
         self._rng = np.zeros(1, dtype=np.uint64)
         self._touched = np.full(n + 1, -1, dtype=np.int64)
+
+    def expect(self, rows: float, decisions: float) -> None:
+        """Compile the searches if ``rows`` whole-map searches and ``decisions`` goal searches (:meth:`best`
+        with the path to the goal) are worth numba's start-up. A goal search settles most of a small map
+        but stops early on a large one, after a few times sqrt(N) nodes (measured with hpcc, dtag and dtap:
+        8-14 of 18 nodes, 50-240 of 2,000)."""
+        goal_nodes = min(float(self.n), 4.0 * np.sqrt(self.n))
+        jit.for_work((rows * self.n + decisions * goal_nodes) * SETTLE_COST)
 
     @property
     def work(self) -> tuple:
@@ -257,9 +270,10 @@ class GraphSearch:
         gain = np.asarray(gain, dtype=np.float64)
         if top is None:
             top = offset + slope * float(gain.max() if slope >= 0 else gain.min())
-        return int(search(self.indptr, self.indices, self.lengths, self._NO_GAIN, 0.0, 1.0, self.width,
-                          np.array([source]), np.zeros(1), -1, np.inf, gain, float(offset), float(slope), top,
-                          float(w), allowed, self._rng, *self.work))
+        with np.errstate(over="ignore"):  # tie_draw wraps uint64 on purpose
+            return int(search(self.indptr, self.indices, self.lengths, self._NO_GAIN, 0.0, 1.0, self.width,
+                              np.array([source]), np.zeros(1), -1, np.inf, gain, float(offset), float(slope),
+                              top, float(w), allowed, self._rng, *self.work))
 
     def row(self, source: int) -> np.ndarray:
         """Distances from ``source`` to every node (a fresh array); also leaves ``pred`` filled."""
@@ -283,4 +297,4 @@ class GraphSearch:
 
     def path_to(self, source: int, target: int) -> list[int]:
         """The path to ``target`` from the last search rooted at ``source`` (no new search)."""
-        return walk_back(self.pred, source, target).tolist()
+        return backtrack.walk_back(self.pred, source, target).tolist()

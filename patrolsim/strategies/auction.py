@@ -42,6 +42,7 @@ class GreedyTaskAssignment(Strategy):
         self.comms = TeamComms(view)
         self.search = GraphSearch.of(view.map)
         w_home = self.values["w_home"]
+        self.search.expect(rows=view.n_agents if w_home else 0, decisions=view.expected_arrivals)
         self.home_cost = [w_home * self.search.row(int(s)) / view.speed(a) if w_home else 0.0
                           for a, s in enumerate(view.starts)]
         self.allowed = np.ones(view.map.n_nodes, dtype=bool)
@@ -103,6 +104,7 @@ class AuctionPartition(Strategy):
         self.comms = TeamComms(view)
         self.search = GraphSearch.of(view.map)
         r, n = view.n_agents, view.map.n_nodes
+        self.search.expect(rows=2 * r, decisions=view.expected_arrivals)  # a row per centre, about as many for moves
         self.centre = np.asarray(view.starts, dtype=np.int64).copy()
         self.centre_dist = np.array([self.search.row(int(c)) for c in self.centre])
         self.owner = np.full(n, -1, dtype=np.int64)

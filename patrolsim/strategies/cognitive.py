@@ -31,6 +31,7 @@ class HeuristicPathfinderCC(Strategy):
 
     def setup(self, view) -> None:
         self.search = GraphSearch.of(view.map)
+        self.search.expect(rows=2, decisions=view.expected_arrivals)  # at most one decision per arrival
         far = int(np.argmax(self.search.row(0)))
         self.diameter = max(float(self.search.row(far).max()), 1e-9)
         self.allowed = np.ones(view.map.n_nodes, dtype=bool)

@@ -6,7 +6,7 @@ Tour construction, by map size:
 * up to ``CHRISTOFIDES_MAX`` nodes: Christofides (networkx) on the metric closure and nearest-neighbour,
   each improved by 2-opt and Or-opt with neighbour lists, the shorter kept;
 * up to ``MATRIX_MAX`` nodes (full distance matrix): nearest-neighbour + 2-opt + Or-opt;
-* larger maps: nearest-unvisited walk grown by compiled graph searches (each step searches only until
+* larger maps: nearest-unvisited walk grown by graph searches (each step searches only until
   the closest unvisited node), which is near-optimal on grid-like maps and runs in about a second on
   10,000 nodes, then the same 2-opt / Or-opt improvement with distances from bounded searches.
 
@@ -15,10 +15,12 @@ A tour is an order of node ids (a cycle); :func:`expand_walk` turns it into a wa
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .. import jit
+from ..jit import kernel_function
+from ..maps import search
 from ..maps.model import PatrolMap
-from ..maps.search import GraphSearch, search
+from ..maps.search import GraphSearch
 
 CHRISTOFIDES_MAX = 120
 MATRIX_MAX = 4000
@@ -26,8 +28,18 @@ NEIGHBOURS = 10
 EPS = 1e-9
 
 
+def tour_work(n_nodes: int, matrix: bool = True) -> float:
+    """Plain-Python work of :func:`tsp_tour` on ``n_nodes`` nodes, in :func:`patrolsim.jit.for_work` events
+    (measured on office, mall, campus and msp's regions of them): with the distance matrix, nearest
+    neighbour takes n^2 steps of about 1/100 event and the 2-opt / Or-opt sweeps about 5 events per node;
+    with graph searches instead (``matrix`` false) a node costs about 300 (40 s on 4,900 nodes)."""
+    if not matrix:
+        return 300.0 * n_nodes
+    return n_nodes * n_nodes / 100.0 + 5.0 * n_nodes
+
+
 # ---------------------------------------------------------------------------- distances for improvement
-@njit(cache=True)
+@kernel_function
 def _d(mat, nbr, nbr_d, a, b, g):
     """Distance a -> b: the matrix when given, else the neighbour list or a bounded search."""
     if mat.shape[0] > 0:
@@ -38,13 +50,13 @@ def _d(mat, nbr, nbr_d, a, b, g):
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
     src = np.empty(1, dtype=np.int64)
     src[0] = a
-    search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), b, np.inf, np.zeros(0),
-           0.0, 1.0, 0.0, 0.0,
-           np.zeros(0, dtype=np.bool_), rng, dist, pred, owner, hk, hv, nxt, head, touched)
+    search.search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), b, np.inf,
+                  np.zeros(0), 0.0, 1.0, 0.0, 0.0, np.zeros(0, dtype=np.bool_), rng, dist, pred, owner, hk, hv,
+                  nxt, head, touched)
     return dist[b]
 
 
-@njit(cache=True)
+@kernel_function
 def _reverse(tour, pos, i, j):
     """Reverse tour[i..j] (cyclic indices, i to j going forward)."""
     n = tour.size
@@ -56,7 +68,7 @@ def _reverse(tour, pos, i, j):
         pos[tour[y]] = y
 
 
-@njit(cache=True)
+@kernel_function
 def _positions(tour):
     """pos[v] = index of node v in the tour."""
     pos = np.empty(tour.size, dtype=np.int64)
@@ -64,7 +76,7 @@ def _positions(tour):
     return pos
 
 
-@njit(cache=True)
+@kernel_function
 def _two_opt(tour, pos, mat, nbr, nbr_d, g):
     """One 2-opt sweep with neighbour lists: replace (a, a+) (c, c+) by (a, c) (a+, c+) where that is
     shorter. Updates ``tour`` and ``pos`` in place; returns whether anything changed."""
@@ -95,7 +107,7 @@ def _two_opt(tour, pos, mat, nbr, nbr_d, g):
     return improved
 
 
-@njit(cache=True)
+@kernel_function
 def _or_opt(tour, pos, mat, nbr, nbr_d, g):
     """One Or-opt sweep: move runs of 1-3 consecutive nodes (either way round) next to a near
     neighbour where that is shorter. Updates ``tour`` and ``pos``; returns whether anything changed."""
@@ -167,7 +179,7 @@ def _or_opt(tour, pos, mat, nbr, nbr_d, g):
 
 
 # ---------------------------------------------------------------------------- construction
-@njit(cache=True)
+@kernel_function
 def _nearest_neighbour_matrix(mat, start):
     n = mat.shape[0]
     seen = np.zeros(n, dtype=np.bool_)
@@ -184,7 +196,7 @@ def _nearest_neighbour_matrix(mat, start):
     return tour
 
 
-@njit(cache=True)
+@kernel_function
 def _nearest_unvisited_graph(g, start):
     """Nearest-neighbour tour grown by searches that stop at the first unvisited node."""
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
@@ -201,13 +213,12 @@ def _nearest_unvisited_graph(g, start):
             break
         # the best goal among unvisited nodes with equal gain: the nearest one (ties at random)
         src[0] = cur
-        cur = search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1, np.inf, gain,
-                     0.0, 1.0, 0.0, 1.0, unseen,
-                     rng, dist, pred, owner, hk, hv, nxt, head, touched)
+        cur = search.search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1, np.inf,
+                            gain, 0.0, 1.0, 0.0, 1.0, unseen, rng, dist, pred, owner, hk, hv, nxt, head, touched)
     return tour
 
 
-@njit(cache=True)
+@kernel_function
 def _neighbour_lists_graph(g, k):
     """The k nearest nodes of every node (by shortest path) via searches that stop after k + 1 nodes."""
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
@@ -225,9 +236,9 @@ def _neighbour_lists_graph(g, k):
             if lengths[e] > limit:
                 limit = lengths[e]
         while True:
-            settled = search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1, limit,
-                             empty_gain, 0.0, 1.0, 0.0, 0.0, empty_mask, rng, dist, pred, owner, hk, hv, nxt,
-                             head, touched)
+            settled = search.search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1,
+                                    limit, empty_gain, 0.0, 1.0, 0.0, 0.0, empty_mask, rng, dist, pred, owner, hk,
+                                    hv, nxt, head, touched)
             if settled > k or settled >= n:
                 break
             limit *= 2.0
@@ -268,10 +279,12 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
     if n <= 2:
         return np.roll(np.arange(n, dtype=np.int64), -start)
     rng = rng if rng is not None else np.random.default_rng(0)
+    matrix = n <= MATRIX_MAX and pmap.distances.full
+    jit.for_work(tour_work(n, matrix))
     gs = GraphSearch.of(pmap)
     work = (gs.indptr, gs.indices, gs.lengths, gs.width, np.array([rng.integers(1, 2 ** 63)], dtype=np.uint64),
             *gs.work)
-    if n <= MATRIX_MAX and pmap.distances.full:
+    if matrix:
         mat = pmap.distances.matrix
         nbr, nbr_d = _neighbour_lists_matrix(mat, NEIGHBOURS)
         candidates = [_nearest_neighbour_matrix(mat, start)]
@@ -284,7 +297,8 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
                 best = tour
     else:
         mat = np.zeros((0, 0))
-        best = _nearest_unvisited_graph(work, start)
+        with np.errstate(over="ignore"):  # search.tie_draw wraps uint64 on purpose
+            best = _nearest_unvisited_graph(work, start)
         nbr, nbr_d = _neighbour_lists_graph(work, NEIGHBOURS)
         # one pass, Or-opt limited to 2 sweeps: each Or-opt move rewrites the tour (O(N))
         best = _improve(best, mat, nbr, nbr_d, work, passes=1, or_rounds=2)
@@ -357,6 +371,7 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
     deg = np.diff(pmap.indptr)
     odd = np.flatnonzero(deg % 2 == 1)
     gs = GraphSearch.of(pmap)
+    gs.expect(rows=odd.size, decisions=0)
     if odd.size:
         rows = {int(o): gs.row(int(o))[odd] for o in odd}
         if odd.size <= 60:
