@@ -4,12 +4,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .. import jit
 from ..maps.model import PatrolMap
 from ..maps.search import GraphSearch
 from .base import Strategy
 from .cyclic import CyclicWalk
 from .refine import WalkBook
 from .region_search import best_regions
+from .tours import tour_work
 
 
 def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -175,8 +177,9 @@ class PartitionStrategy(Strategy):
 
     def setup(self, view) -> None:
         pmap, r = view.map, view.n_agents
-        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng),
-                                           SEARCH_WALKS_PER_REGION * r + SEARCH_WALKS)
+        budget = SEARCH_WALKS_PER_REGION * r + SEARCH_WALKS
+        jit.for_work(budget * tour_work(max(pmap.n_nodes // r, 1)))  # at most this many region tours
+        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng), budget)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]
