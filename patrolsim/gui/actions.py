@@ -53,6 +53,7 @@ class Actions:
         self.set_speed(self.sessions[0].speed)
 
     def set_strategy(self, name: str) -> None:
+        self.announce(f"setting up {name} ...")
         try:
             self.sessions[0].restart(strategy=name)
         except UserError as exc:
@@ -71,6 +72,7 @@ class Actions:
         self.do_next_strategy(-1)
 
     def _restart_all(self, message: str, **changes) -> None:
+        self.announce("restarting ...")
         try:
             for s in self.sessions:
                 s.restart(**changes)
@@ -144,6 +146,7 @@ class Actions:
             self.say(str(exc))
             return
         self.current_label = label
+        self.announce(f"opening {label} ...")
         speed = self.sessions[0].speed
         self.sessions = [Session(scenario, speed=speed)] + \
             [Session(twin(scenario, self.compare_strategy), speed=speed) for _ in self.sessions[1:]]
@@ -169,6 +172,7 @@ class Actions:
             self.say("compare mode off")
         else:
             first = self.sessions[0]
+            self.announce(f"setting up {self.compare_strategy} beside {first.scenario.strategy_name} ...")
             first.restart()
             self.sessions.append(Session(twin(first.scenario, self.compare_strategy), speed=first.speed,
                                          paused=first.paused))

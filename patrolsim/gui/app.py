@@ -183,6 +183,13 @@ class App(Actions):
         """Show ``message`` on the status line."""
         self.status, self.status_t = message, time.perf_counter()
 
+    def announce(self, message: str) -> None:
+        """Show ``message`` on the status line at once, before work that holds the window up (a
+        strategy's set-up: tours, partitions, posts can take seconds on large maps)."""
+        self.say(message)
+        self._draw_status()
+        pygame.display.flip()
+
     # ------------------------------------------------------------------ events
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:

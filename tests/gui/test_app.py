@@ -212,3 +212,15 @@ def test_window_resize_relays_out(app):
     app.frame(0.01, events=[pygame.event.Event(pygame.VIDEORESIZE, size=(1200, 760), w=1200, h=760)])
     assert app.views[0].cam.rect[2] == 1200 - 360
     assert np.isfinite(app.views[0].cam.scale)
+
+
+def test_slow_set_up_is_announced_before_it_runs(app, monkeypatch):
+    seen, restart = [], app.sessions[0].restart
+
+    def recording(**changes):
+        seen.append(app.status)
+        restart(**changes)
+
+    monkeypatch.setattr(app.sessions[0], "restart", recording)
+    app.set_strategy("msp")
+    assert seen == ["setting up msp ..."] and app.status.startswith("strategy msp")
