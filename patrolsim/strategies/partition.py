@@ -59,6 +59,8 @@ GOOD_SPREAD = 1.1
 #: walk measurements the set-up may spend balancing: this many per region, plus ``SEARCH_WALKS``
 SEARCH_WALKS_PER_REGION = 30
 SEARCH_WALKS = 60
+#: region size (nodes) above which the search past the first refinement gets proportionally fewer walks
+SEARCH_REGION_NODES = 150
 
 #: cut positions tried by :func:`bisected_regions`, as multiples of the target share
 CUT_SHARES = (1.0, 0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.4, 0.5, 1.5)
@@ -162,8 +164,10 @@ class PartitionStrategy(Strategy):
     region's closed walk: each start is refined by moving boundary nodes from long regions to short
     ones (:func:`patrolsim.strategies.refine.refine_regions`), the most balanced is kept and its local
     optimum escaped by whole-piece kicks (:func:`patrolsim.strategies.region_search.best_regions`),
-    within ``SEARCH_WALKS_PER_REGION`` r + ``SEARCH_WALKS`` walks. Each region's walk is a short closed tour
-    (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the walk never leaves it).
+    within ``SEARCH_WALKS_PER_REGION`` r + ``SEARCH_WALKS`` walks for the first refinement and as many
+    again for the rest (fewer when regions exceed ``SEARCH_REGION_NODES`` nodes). Each region's walk
+    is a short closed tour (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the
+    walk never leaves it).
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
     cycles it for ever. ``partition`` (region id per node) and ``region_lengths`` (m) are exposed for
@@ -178,8 +182,12 @@ class PartitionStrategy(Strategy):
     def setup(self, view) -> None:
         pmap, r = view.map, view.n_agents
         budget = SEARCH_WALKS_PER_REGION * r + SEARCH_WALKS
-        jit.for_work(budget * tour_work(max(pmap.n_nodes // r, 1)))  # at most this many region tours
-        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng), budget)
+        per_region = max(pmap.n_nodes // r, 1)
+        jit.for_work(2 * budget * tour_work(per_region))  # at most this many region tours
+        # past the first refinement, fewer walks when regions are large (each walk costs more)
+        search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
+        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng), budget,
+                                            search)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]

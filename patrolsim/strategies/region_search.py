@@ -56,15 +56,19 @@ def kicks(pmap: PatrolMap, region: np.ndarray, walks: list[RegionWalk]) -> list[
 
 
 def best_regions(pmap: PatrolMap, starts: list[np.ndarray], book: WalkBook, budget: int,
-                 target: float = TARGET_SPREAD) -> tuple[np.ndarray, list[RegionWalk]]:
+                 search_budget: int | None = None, target: float = TARGET_SPREAD
+                 ) -> tuple[np.ndarray, list[RegionWalk]]:
     """(region id per node, walk per region): the best of ``starts`` (partitions into the same number of
     connected regions) after refinement, then improved by kicks (first improvement) until its spread is
-    within ``target``, no kick helps, or ``budget`` more walks have been asked of ``book``."""
+    within ``target``, no kick helps, or the walks asked of ``book`` run out: ``budget`` in all, or, when
+    ``search_budget`` is given, ``search_budget`` more after the first start's refinement."""
     stop = book.asked + budget
-    best = None
-    for start in starts:
+    best = refine_regions(pmap, starts[0], book, target, budget)
+    if search_budget is not None:
+        stop = book.asked + search_budget
+    for start in starts[1:]:
         found = refine_regions(pmap, start, book, target, max(stop - book.asked, 0))
-        if best is None or beats(score(found[1]), score(best[1])):
+        if beats(score(found[1]), score(best[1])):
             best = found
     improved = True
     while improved and book.asked < stop and score(best[1])[0] > target:
