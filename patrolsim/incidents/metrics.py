@@ -7,7 +7,7 @@ Only incidents that occur after the warm-up count.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -49,13 +49,10 @@ class IncidentLog:
     def insert(self, pos: int) -> None:
         """Insert the record of a new incident (nothing happened to it yet) before position ``pos``."""
         blank = IncidentLog(1)
-        for name in LOG_FIELDS:
-            setattr(self, name, np.insert(getattr(self, name), pos, getattr(blank, name)))
+        for f in fields(self):
+            if not f.init:  # the per-incident arrays
+                setattr(self, f.name, np.insert(getattr(self, f.name), pos, getattr(blank, f.name)))
         self.n += 1
-
-
-LOG_FIELDS = ("call_at", "detected_at", "detected_by", "dispatched_at", "arrived_at", "cleared_at", "agent",
-              "preemptions", "queued", "queue_s", "expired")
 
 
 def _stats(x: np.ndarray) -> tuple[float | None, ...]:
