@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..maps.model import PatrolMap
+from ..determinism import dot
 
 
 def area_of_nodes(pmap: PatrolMap, region_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +35,7 @@ def gini(values: np.ndarray) -> float:
     n, total = v.size, v.sum()
     if n == 0 or total <= 0:
         return 0.0
-    return float((2.0 * np.arange(1, n + 1) - n - 1) @ v / (n * total))
+    return dot(2.0 * np.arange(1, n + 1) - n - 1, v) / (n * total)
 
 
 class Ledgers:

@@ -14,11 +14,13 @@ given, so a seed fixes the stream. Times are seconds from the start of the run, 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..maps.model import PatrolMap
+from ..determinism import exp
 
 MODES = ("reported", "discoverable")
 
@@ -89,8 +91,8 @@ class Marks:
         if self.service_dist == "fixed":
             return mean.copy()
         if self.service_dist == "lognormal":
-            s2 = np.log1p(self.service_cv ** 2)
-            return mean * np.exp(rng.normal(-0.5 * s2, np.sqrt(s2), size=mean.size))
+            s2 = math.log1p(self.service_cv ** 2)
+            return mean * exp(rng.normal(-0.5 * s2, math.sqrt(s2), size=mean.size))
         return rng.exponential(1.0, size=mean.size) * mean
 
     def modes(self, rng: np.random.Generator, n: int) -> np.ndarray:

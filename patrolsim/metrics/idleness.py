@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import kernel as K
+from ..determinism import log2
 
 
 def node_table(last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, t0: float, t_end: float
@@ -70,5 +71,5 @@ def choice_entropy(indptr: np.ndarray, moves: np.ndarray) -> float:
     node_of = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
     out_of = np.bincount(node_of, weights=moves, minlength=indptr.size - 1)
     p = moves / np.maximum(out_of[node_of], 1)
-    terms = np.where(moves > 0, -moves * np.log2(np.where(p > 0, p, 1.0)), 0.0)
-    return float(terms.sum() / total)
+    used = moves > 0
+    return float((-moves[used] * log2(p[used])).sum() / total)

@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import StrategyError
 from .base import Param, Strategy
 from .comm import TeamComms
+from ..determinism import exp, log2
 
 
 def pick_max(scores: np.ndarray, rng: np.random.Generator) -> int:
@@ -52,7 +53,7 @@ class GreedyBayesian(Strategy):
     def probability(self, gain: np.ndarray) -> np.ndarray:
         """P(v) of each gain (see the class docstring)."""
         g1 = self.values["G1"]
-        return np.where(gain < self.g2, g1 * np.exp(math.log(1.0 / g1) * gain / self.g2), 1.0)
+        return np.where(gain < self.g2, g1 * exp(math.log(1.0 / g1) * np.minimum(gain, self.g2) / self.g2), 1.0)
 
     def decide(self, agent, node, t, view):
         pmap = view.map
@@ -140,7 +141,7 @@ class ConcurrentBayesianLearning(Strategy):
         pick = pick_max(post, view.rng)
         if cand.size > 1:
             nz = post[post > 0]
-            entropy = float(-(nz * np.log(nz)).sum() / math.log(cand.size))
+            entropy = float(-(nz * log2(nz)).sum() / math.log2(cand.size))
             step = 1.0 - entropy
             arcs = self.h[agent]
             cand_idle = idle[nbrs[cand]]

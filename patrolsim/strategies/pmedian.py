@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import jit
 from ..jit import kernel_function
+from ..determinism import dot, row_dots
 
 #: swap rounds a Teitz-Bart run usually takes, for the decision to compile (:func:`patrolsim.jit.for_work`)
 EXPECTED_ROUNDS = 10
@@ -33,7 +34,7 @@ EXPECTED_ROUNDS = 10
 
 def pmedian_cost(dist: np.ndarray, weights: np.ndarray, sites) -> float:
     """Weighted sum of distances (weight x metres) from every demand node to its nearest site."""
-    return float(weights @ dist[list(sites)].min(axis=0))
+    return dot(weights, dist[list(sites)].min(axis=0))
 
 
 def greedy_sites(dist: np.ndarray, weights: np.ndarray, p: int) -> list[int]:
@@ -41,7 +42,7 @@ def greedy_sites(dist: np.ndarray, weights: np.ndarray, p: int) -> list[int]:
     nearest = np.full(dist.shape[1], np.inf)
     sites: list[int] = []
     for _ in range(p):
-        costs = np.minimum(dist, nearest) @ weights
+        costs = row_dots(np.minimum(dist, nearest), weights)
         costs[sites] = np.inf
         best = int(np.argmin(costs))
         sites.append(best)
@@ -76,7 +77,7 @@ def swap_costs(dist: np.ndarray, weights: np.ndarray, sites: list[int]) -> tuple
     d1 = chosen[first, cols]
     # one site: no second-nearest, and every row counts (any bound >= all distances does)
     d2 = chosen[order[1], cols] if p > 1 else dist.max(axis=0)
-    cost = float(weights @ d1)
+    cost = dot(weights, d1)
     loss = np.bincount(first, weights=weights * (d2 - d1), minlength=p)
     out = np.empty((dist.shape[0], p))
     _swap_costs(np.ascontiguousarray(dist, dtype=np.float64), weights.astype(np.float64), d1, d2, first, cost,

@@ -13,6 +13,7 @@ import numpy as np
 from .base import Hold, Param, Strategy
 from .goal_search import GoalIndex
 from .pmedian import solve_pmedian
+from ..determinism import dot
 
 _TAU = Param(60.0, "seconds added to the travel time in the goal score, so a node next door does not win "
              "on nearness alone (larger = idleness counts more than distance)", low=1e-3)
@@ -316,7 +317,7 @@ class Posts(Strategy):
             dijkstra(pmap.adjacency(), directed=False, indices=cand)
         p = min(view.n_agents, cand.size)
         rows = solve_pmedian(dist, pmap.weights, p, view.rng, self.values["restarts"], self.values["exact_limit"])
-        self.cost = float(pmap.weights @ dist[rows].min(axis=0))
+        self.cost = dot(pmap.weights, dist[rows].min(axis=0))
         sites = cand[rows]
         travel = dist[rows][:, view.starts].T                     # (agents, posts) metres
         agents, posts = linear_sum_assignment(travel)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import jit
+from ..determinism import smallest_per_row
 from ..jit import kernel_function
 from ..maps import search
 from ..maps.model import PatrolMap
@@ -242,9 +243,10 @@ def _neighbour_lists_graph(g, k):
             if settled > k or settled >= n:
                 break
             limit *= 2.0
-        cand = touched[:touched[n]]
+        # ties by node id, identically compiled and not: sort the ids, then a stable sort by distance
+        cand = np.sort(touched[:touched[n]])
         cand = cand[np.isfinite(dist[cand])]
-        order = np.argsort(dist[cand])
+        order = np.argsort(dist[cand], kind="mergesort")
         m = 0
         for q in order:
             v = cand[q]
@@ -256,14 +258,11 @@ def _neighbour_lists_graph(g, k):
 
 
 def _neighbour_lists_matrix(mat: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest other nodes of every node and their distances, nearest first (ties by node id)."""
     n = mat.shape[0]
-    k = min(k, n - 1)
     masked = mat + np.diag(np.full(n, np.inf))
-    nbr = np.argpartition(masked, k - 1, axis=1)[:, :k] if k < n - 1 else \
-        np.argsort(masked, axis=1)[:, :k]
-    d = np.take_along_axis(masked, nbr, axis=1)
-    order = np.argsort(d, axis=1, kind="stable")
-    return np.take_along_axis(nbr, order, axis=1).astype(np.int64), np.take_along_axis(d, order, axis=1)
+    nbr = smallest_per_row(masked, min(k, n - 1))
+    return nbr, np.take_along_axis(masked, nbr, axis=1)
 
 
 def tour_length(order: np.ndarray, dist) -> float:
