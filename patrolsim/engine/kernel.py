@@ -31,6 +31,18 @@ P_WAIT, P_W_IDLE, P_W_DIST, P_PASS_VISITS = 0, 1, 2, 3
 # advance() return codes
 DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL = 0, 1, 2, 3, 4
 
+#: relative tolerance of "the same instant": arrival times are sums of edge times in floating point, so
+#: two arrivals that coincide in exact arithmetic (e.g. along sqrt(2) edges in different orders) can
+#: differ by a few units in the last place; times within TIME_EPS * max(t, 10 s) of each other (1e-9 s
+#: up to 10 s, 3.6e-7 s after an hour) are one instant for revisit intervals and interference
+TIME_EPS = 1e-10
+
+
+@kernel_function
+def instant(t):
+    """The tolerance (s) under which two times near ``t`` are the same instant (see TIME_EPS)."""
+    return TIME_EPS * max(t, 10.0)
+
 
 @kernel_function
 def rand_u64(rng):
@@ -93,13 +105,14 @@ def visit(node, t, agent, know, own, board, m_flt, m_int, watched):
     """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge.
 
     ``watched[node]`` is the time until which an agent standing nearby keeps the node in view; the
-    node was idle only since the later of its last visit and the end of that watch.
+    node was idle only since the later of its last visit and the end of that watch. A visit within
+    :func:`instant` of the last one (two agents at once) closes no interval.
     """
     last = m_flt[M_LAST, node]
     if watched[node] > last:
         last = min(watched[node], t)
     dt = t - last
-    if dt > 0.0:
+    if dt > instant(t):
         m_flt[M_AREA, node] += 0.5 * dt * dt
         m_flt[M_ISUM, node] += dt
         m_flt[M_ISQ, node] += dt * dt
@@ -180,7 +193,8 @@ def start_leg(agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_f
 
     ``moves[k]`` counts departures along CSR entry k (for the predictability of the patrol);
     ``edge_busy[k]`` is the latest arrival time of an agent that left along entry k, so an agent on
-    the reverse entry now means a head-on meeting; ``node_busy[v]`` is the latest departure from v.
+    the reverse entry now (arriving later than one :func:`instant` from t) means a head-on meeting;
+    ``node_busy[v]`` is the latest departure from v.
     """
     k, hi = indptr[node], indptr[node + 1]
     while k < hi and indices[k] != nxt:
@@ -188,7 +202,7 @@ def start_leg(agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_f
     if k == hi:
         return False
     moves[k] += 1
-    if edge_busy[reverse[k]] > t:
+    if edge_busy[reverse[k]] > t + instant(t):
         counters[C_EDGE_MEET] += 1
     arrive = t + lengths[k] / a_flt[agent, A_SPEED]
     if arrive > edge_busy[k]:
@@ -240,7 +254,8 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             if pass_visits or plan_left <= 0:
                 sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t,
                       log_i, counters)
-            if node_busy[node] >= t and a_int[agent, A_FROM] != node:  # another agent stands here now
+            # another agent stands here now (or left at this same instant)
+            if node_busy[node] >= t - instant(t) and a_int[agent, A_FROM] != node:
                 counters[C_NODE_MEET] += 1
             a_int[agent, A_FROM] = node
             a_flt[agent, A_DEPART] = t
