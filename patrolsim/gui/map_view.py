@@ -224,11 +224,15 @@ class MapView:
             if labels:
                 self.text.draw(surface, str(a), p, 14, (255, 255, 255), "center")
 
-    def _draw_legend(self, surface) -> None:
+    def legend_box(self) -> pygame.Rect:
+        """Where the colour legend is drawn (screen pixels)."""
         rx, ry, rw, rh = self.cam.rect
+        return pygame.Rect(rx + 4, ry + rh - 56, 196, 50)
+
+    def _draw_legend(self, surface) -> None:
+        box = self.legend_box()
         w, h = 180, 10
-        x, y = rx + 12, ry + rh - 34
-        box = pygame.Rect(x - 8, y - 22, w + 16, 50)
+        x, y = box.x + 8, box.y + 22
         pygame.draw.rect(surface, (20, 22, 28), box, border_radius=4)
         ramp = pygame.transform.scale(pygame.surfarray.make_surface(P.HEAT_LUT[:, None, :]), (w, h))
         surface.blit(ramp, (x, y))

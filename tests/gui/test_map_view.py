@@ -32,20 +32,40 @@ def _draw(session, layers, size=(600, 600)):
     return surface, view
 
 
+def _clear_of_markers(view, session, positions):
+    """Nodes whose pixel no agent marker and not the legend covers."""
+    agents = view.cam.to_screen(session.positions())
+    pos = view.cam.to_screen(positions)
+    far = np.min(np.hypot(*(pos[:, None, :] - agents[None, :, :]).transpose(2, 0, 1)), axis=1) > 25
+    box = view.legend_box()
+    outside = ~((pos[:, 0] >= box.left - 2) & (pos[:, 0] <= box.right + 2) & (pos[:, 1] >= box.top - 2)
+                & (pos[:, 1] <= box.bottom + 2))
+    return far & outside
+
+
+def _heat(view, idle, node):
+    return tuple(P.HEAT_LUT[P.heat_index(idle[node:node + 1], view.heat_max)][0])
+
+
 def test_a_visited_cell_turns_from_stale_to_fresh(square):
     s = Session(square, speed=1.0)
     s.sim.advance_to(120.0)
-    idle = s.sim.idleness()
-    fresh, stale = int(np.argmin(idle)), int(np.argmax(idle))
-    surface, view = _draw(s, Layers(paths=False, discs=False))
-    pos = view.cam.to_screen(square.map.positions)
-    # away from agent markers
-    agents = view.cam.to_screen(s.positions())
-    far = [n for n in np.argsort(idle) if np.min(np.hypot(*(agents - pos[n]).T)) > 25]
-    fresh = int(far[0])
-    assert _pixel(surface, pos[fresh]) == tuple(P.HEAT_LUT[P.heat_index(idle[fresh:fresh + 1], view.heat_max)][0])
-    assert _pixel(surface, pos[stale]) == tuple(P.HEAT_LUT[255])
-    assert _pixel(surface, pos[fresh]) != _pixel(surface, pos[stale])
+    before = s.sim.idleness().copy()
+    surface1, view1 = _draw(s, Layers(paths=False, discs=False))
+    clear1 = _clear_of_markers(view1, s, square.map.positions)
+    s.sim.advance_to(180.0)
+    after = s.sim.idleness()
+    surface2, view2 = _draw(s, Layers(paths=False, discs=False))
+    clear2 = _clear_of_markers(view2, s, square.map.positions)
+    # the node whose idleness dropped most between the two frames (ties: lowest id), visible in both
+    drop = np.where(clear1 & clear2, before - after, -np.inf)
+    node = int(np.argmax(drop))  # argmax: first (lowest) index of the maximum
+    assert drop[node] > 60.0  # it was stale at 120 s and was seen again since
+    pos = view1.cam.to_screen(square.map.positions[node])
+    stale, fresh = _pixel(surface1, pos), _pixel(surface2, pos)
+    assert stale == _heat(view1, before, node)
+    assert fresh == _heat(view2, after, node)
+    assert stale != fresh
 
 
 def test_heat_off_shows_plain_floor(square):

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from patrolsim.engine import kernel as K
+from patrolsim.gui import session as session_module
 from patrolsim.gui.session import SPEEDS, Session, speed_label, with_changes
 
 
@@ -33,15 +34,27 @@ def test_faster_and_slower_clamp_at_the_ends(square):
     assert s.speed == 0.25
 
 
-def test_max_speed_stays_within_the_frame_budget(square):
+STEP_S = 1 / 256  # simulated wall time of one simulation step (exact in binary)
+
+
+def test_max_speed_stays_within_the_frame_budget(square, monkeypatch):
+    # a clock that every simulation step advances by STEP_S: the test does not depend on the machine
+    clock = {"now": 0.0, "steps": 0}
+    monkeypatch.setattr(session_module.time, "perf_counter", lambda: clock["now"])
     s = Session(square, speed=math.inf)
-    s.tick(1 / 60, budget_s=0.01)  # warm-up (compiled code loads)
-    before = s.sim.now
-    import time
-    t0 = time.perf_counter()
+    advance = s.sim.advance_to
+
+    def slow_advance(t):
+        advance(t)
+        clock["now"] += STEP_S
+        clock["steps"] += 1
+
+    monkeypatch.setattr(s.sim, "advance_to", slow_advance)
     s.tick(1 / 60, budget_s=0.01)
-    assert time.perf_counter() - t0 < 0.2
-    assert s.sim.now > before
+    budget = 0.01 * session_module.MAX_SPEED_BUDGET
+    # it steps until the budget is spent and then stops (the step that crosses it is the last)
+    assert clock["steps"] == math.ceil(budget / STEP_S)
+    assert 0.0 < s.sim.now < square.duration and not s.reached_end
 
 
 def test_step_goes_to_the_next_arrival_and_pauses(square):
