@@ -11,14 +11,8 @@ from pathlib import Path
 
 from .errors import UserError
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCENARIO = "scenarios/office.toml"
-
-
-def shipped(folder: str) -> Path:
-    """The shipped maps/ or scenarios/ folder (next to the package, else the working directory)."""
-    here = ROOT / folder
-    return here if here.is_dir() else Path.cwd() / folder
+from .data import default_scenario, folder
+from .scenario import load_run_scenario
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,11 +132,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _default_app() -> int:
     """Open the window on the default scenario; without a display, say so in one line and run it headless."""
-    default = str(shipped("scenarios") / "office.toml")
+    default = str(default_scenario())
     problem = _open_window(default, None, None)
     if problem is None:
         return 0
-    print(f"patrolsim: {problem}; running {DEFAULT_SCENARIO} headless instead", file=sys.stderr)
+    print(f"patrolsim: {problem}; running the default scenario ({default_scenario().stem}) headless instead",
+          file=sys.stderr)
     return cmd_run(build_parser().parse_args(["run", default]))
 
 
@@ -176,14 +171,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
             shot = (_positive_float(seconds), Path(path))
         except argparse.ArgumentTypeError as exc:
             raise UserError(f"--screenshot-after SECONDS: {exc}") from None
-    problem = _open_window(args.scenario or str(shipped("scenarios") / "office.toml"), args.compare, shot)
+    problem = _open_window(args.scenario or str(default_scenario()), args.compare, shot)
     if problem:
         raise UserError(f"{problem}; 'patrolsim run SCENARIO' runs without a window")
     return 0
 
 
 def cmd_gui_bench(args: argparse.Namespace) -> int:
-    from .gui.bench import run_gui_bench
+    from .bench.gui import run_gui_bench
 
     run_gui_bench(seconds=args.seconds)
     return 0
@@ -210,21 +205,6 @@ def scenario_overrides(args: argparse.Namespace) -> dict:
     return out
 
 
-def load_run_scenario(path: str, overrides: dict):
-    """A scenario file, or a map file run with defaults (4 agents, cr, 1 h, seed 1)."""
-    from .maps import LOADERS
-    from .scenario import load_scenario, scenario_from_dict
-
-    p = Path(path)
-    if p.suffix.lower() == ".toml":
-        return load_scenario(p, **overrides)
-    if p.is_dir() or p.suffix.lower() in LOADERS:
-        data = {"map": str(p.resolve()), "duration": 3600, "seed": 1, "agents": {"count": 4},
-                "strategy": {"name": "cr"}, "name": p.stem}
-        return scenario_from_dict(data, source=f"{p} (default scenario)", overrides=overrides)
-    raise UserError("expected a scenario .toml file or a map file", source=p)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from .engine.simulation import Simulation
     from .output import summary_text, write_csv, write_json
@@ -246,7 +226,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
     from .maps import load_map, map_files
     from .output import format_table
 
-    paths = [Path(p) for p in args.paths] or map_files(shipped("maps"))
+    paths = [Path(p) for p in args.paths] or map_files(folder("maps"))
     if args.action == "list":
         for p in paths:
             m = load_map(p)
@@ -294,12 +274,12 @@ def cmd_strategies(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_benchmarks
+    from .bench.engine import run_benchmarks
 
     run_benchmarks(quick=args.quick, large=args.large)
     if args.strategies:
-        from .bench_policing import policing_benchmarks
-        from .bench_strategies import bench_global_strategies
+        from .bench.policing import policing_benchmarks
+        from .bench.strategies import bench_global_strategies
 
         bench_global_strategies()
         policing_benchmarks(quick=args.quick)
@@ -382,7 +362,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_bench_batch(args: argparse.Namespace) -> int:
-    from .batch.bench import run_batch_bench
+    from .bench.batch import run_batch_bench
 
     run_batch_bench(runs=args.runs, run_seconds=args.run_seconds, workers=args.workers,
                     overhead_runs=args.overhead_runs)

@@ -151,6 +151,25 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     return scenario_from_dict(data, source=p, text=text, overrides=overrides)
 
 
+def load_run_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
+    """What ``patrolsim run PATH`` runs: a scenario file, a map file (or street-table folder) run with the
+    defaults (4 agents, cr, 1 h, seed 1), or the bare name of a shipped scenario or map (``office``)."""
+    from .data import shipped_by_name
+    from .maps import LOADERS
+
+    p = Path(path)
+    if not p.exists():
+        p = shipped_by_name(str(path)) or p
+    if p.suffix.lower() == ".toml":
+        return load_scenario(p, **(overrides or {}))
+    if p.is_dir() or p.suffix.lower() in LOADERS:
+        data = {"map": str(p.resolve()), "duration": 3600, "seed": 1, "agents": {"count": 4},
+                "strategy": {"name": "cr"}, "name": p.stem}
+        return scenario_from_dict(data, source=f"{p} (default scenario)", overrides=overrides)
+    raise UserError("expected a scenario .toml file, a map file or the name of a shipped scenario or map "
+                    "('patrolsim maps' lists them)", source=p)
+
+
 def read_toml(path: Path, error: type[UserError], what: str) -> tuple[dict, str]:
     """(parsed data, text) of a TOML file; ``error`` (naming the file) when it is missing or invalid."""
     if not path.is_file():

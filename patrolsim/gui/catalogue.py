@@ -8,11 +8,11 @@ from ..scenario import Scenario
 
 def catalogue() -> dict[str, Path]:
     """'scenario: office' / 'map: mesa_az' -> path, scenarios first, each group sorted."""
-    from ..cli import shipped
+    from ..data import folder
     from ..maps import map_files
 
-    out = {f"scenario: {p.stem}": p for p in sorted(shipped("scenarios").glob("*.toml"))}
-    out.update({f"map: {p.stem if p.is_file() else p.name}": p for p in map_files(shipped("maps"))})
+    out = {f"scenario: {p.stem}": p for p in sorted(folder("scenarios").glob("*.toml"))}
+    out.update({f"map: {p.stem if p.is_file() else p.name}": p for p in map_files(folder("maps"))})
     return out
 
 
@@ -28,7 +28,7 @@ def label_for(scenario: Scenario, entries: dict[str, Path]) -> str:
 
 
 def load_entry(path: Path) -> Scenario:
-    """A scenario file, or a map run with the default settings (see cli.load_run_scenario)."""
-    from ..cli import load_run_scenario
+    """A scenario file, or a map run with the default settings (see scenario.load_run_scenario)."""
+    from ..scenario import load_run_scenario
 
-    return load_run_scenario(str(path), {})
+    return load_run_scenario(path)

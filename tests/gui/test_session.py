@@ -105,7 +105,7 @@ def test_partition_is_read_from_the_strategy_when_it_has_one(square):
 
 
 def test_gui_bench_reports_frames_and_events():
-    from patrolsim.gui.bench import run_gui_bench
+    from patrolsim.bench.gui import run_gui_bench
 
     rows = run_gui_bench(seconds=0.3)
     assert [r["speed"] for r in rows][:2] == [1.0, 1000.0] and math.isinf(rows[2]["speed"])

@@ -137,7 +137,7 @@ def test_posts_agent_returns_to_its_post_after_dispatch():
 
 
 def test_posts_on_a_large_map_samples_candidates():
-    from patrolsim.bench_policing import risk_grid
+    from patrolsim.bench.policing import risk_grid
 
     m = risk_grid(40)
     sim = simulation(m, "posts", agents=4, duration=60.0, max_candidates=200)

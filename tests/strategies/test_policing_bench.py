@@ -1,5 +1,5 @@
 """The policing benchmark runs and reports one row per policing strategy (small map: a smoke test)."""
-from patrolsim.bench_policing import STRATEGIES, policing_benchmarks, risk_grid
+from patrolsim.bench.policing import STRATEGIES, policing_benchmarks, risk_grid
 
 
 def test_risk_grid_has_hot_spots():

@@ -23,10 +23,10 @@ def measure(side: int, agents: int, duration: float, strategy: str) -> dict:
 
     import numpy as np
 
-    from . import jit
-    from .engine.simulation import Simulation
-    from .maps.occupancy import grid_map
-    from .scenario import Scenario, AgentSpec
+    from .. import jit
+    from ..engine.simulation import Simulation
+    from ..maps.occupancy import grid_map
+    from ..scenario import AgentSpec, Scenario
 
     def scenario(d: float, pmap) -> Scenario:
         agents_spec = AgentSpec(count=agents, speeds=(1.0,) * agents, starts="random", sensing_radius=0.0,
@@ -63,7 +63,7 @@ def run_benchmarks(quick: bool = False, large: bool = False) -> list[dict]:
           f"{'decisions/s':>12} {'map s':>6} {'setup s':>8} {'peak MB':>8}")
     for side, agents, duration in cases:
         for strategy in STRATEGIES:
-            code = (f"import json; from patrolsim.bench import measure; "
+            code = (f"import json; from patrolsim.bench.engine import measure; "
                     f"print(json.dumps(measure({side}, {agents}, {duration}, {strategy!r})))")
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             row = json.loads(out.stdout.strip().splitlines()[-1])

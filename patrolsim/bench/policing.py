@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 
-from .maps.model import PatrolMap
-from .maps.occupancy import grid_map
-from .scenario import scenario_from_dict
+from ..maps.model import PatrolMap
+from ..maps.occupancy import grid_map
+from ..scenario import scenario_from_dict
 
 STRATEGIES = ("risk", "hotspot-dwell", "proportional", "posts")
 
@@ -31,8 +31,8 @@ def policing_benchmarks(quick: bool = False, side: int = 100, agents: int = 8) -
     """One row per strategy over ``duration`` simulated seconds: nodes; setup_s, setup_cpu_s
     (Simulation construction incl. strategy set-up, wall and CPU seconds); decisions; run_s, cpu_s (wall
     and CPU seconds of the run; CPU time is steadier on a busy machine); decisions_per_s (per wall s)."""
-    from . import jit
-    from .engine.simulation import Simulation
+    from .. import jit
+    from ..engine.simulation import Simulation
 
     jit.use_compiled()  # measure the compiled search, whatever the run size
     pmap = risk_grid(side)
@@ -56,9 +56,9 @@ def policing_benchmarks(quick: bool = False, side: int = 100, agents: int = 8) -
 
 
 def _maps_dir():
-    from .cli import shipped
+    from ..data import folder
 
-    return shipped("maps")
+    return folder("maps")
 
 
 def main(argv: list[str] | None = None) -> int:

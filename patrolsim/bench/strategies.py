@@ -1,6 +1,6 @@
 """Set-up time and decision rate of the global strategies on a 10,000-node map.
 
-``python -c "from patrolsim.bench_strategies import bench_global_strategies; bench_global_strategies()"``
+``python -c "from patrolsim.bench.strategies import bench_global_strategies; bench_global_strategies()"``
 runs hpcc, dtag, dtap, cgg and msp on a 100 x 100 open grid (1 m cells, 1 m/s) with 10 agents and
 prints, per strategy, the set-up time (building the Simulation, i.e. the strategy's set-up: tours,
 partitions, distance rows) and the strategy decisions per wall-clock second. cgg and msp decide
@@ -17,7 +17,7 @@ GLOBAL_STRATEGIES = ("hpcc", "dtag", "dtap", "cgg", "msp")
 
 
 def _scenario(pmap, strategy: str, agents: int, duration: float):
-    from .scenario import AgentSpec, Scenario
+    from ..scenario import AgentSpec, Scenario
 
     spec = AgentSpec(count=agents, speeds=(1.0,) * agents, starts="random", sensing_radius=0.0, wait=0.0,
                      pass_through_visits=True)
@@ -28,9 +28,9 @@ def _scenario(pmap, strategy: str, agents: int, duration: float):
 
 def measure_strategy(strategy: str, side: int = 100, agents: int = 10, duration: float = 3000.0) -> dict:
     """Set-up seconds, decisions, arrivals and their rates for one strategy on a side x side grid."""
-    from .engine.simulation import Simulation
-    from .jit import use_compiled
-    from .maps.occupancy import grid_map
+    from ..engine.simulation import Simulation
+    from ..jit import use_compiled
+    from ..maps.occupancy import grid_map
 
     use_compiled()  # the event loop compiled, as for any large run
     Simulation(_scenario(grid_map("warm-up", np.ones((12, 12), dtype=bool)), strategy, 2, 200.0)).run()

@@ -19,18 +19,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..cli import shipped
-from .executors import default_workers, open_pool
-from .runner import run_sweep
-from .store import ResultStore
-from .sweep import Sweep, sweep_from_dict
+from ..batch.executors import default_workers, open_pool
+from ..batch.runner import run_sweep
+from ..batch.store import ResultStore
+from ..batch.sweep import Sweep, sweep_from_dict
+from ..data import folder
 
 
 def bench_sweep(folder: Path, name: str, replications: int, map_name: str, duration: float,
                 agents: int) -> Sweep:
     """A sweep of ``replications`` runs of one configuration (seeds differ)."""
     data = {"sweep": {"name": name, "replications": replications, "root_seed": 1},
-            "base": {"map": str(shipped("maps") / map_name), "duration": duration, "seed": 0,
+            "base": {"map": str(folder("maps") / map_name), "duration": duration, "seed": 0,
                      "agents": {"count": agents}, "strategy": {"name": "cr"}}}
     return sweep_from_dict(data, source=folder / f"{name}.toml")
 
@@ -53,7 +53,7 @@ def calibrate(run_seconds: float) -> float:
 
 
 def _bench_data(duration: float, seed: int = 0) -> dict:
-    return {"map": str(shipped("maps") / "office.txt"), "duration": duration, "seed": seed,
+    return {"map": str(folder("maps") / "office.txt"), "duration": duration, "seed": seed,
             "agents": {"count": 4}, "strategy": {"name": "cr"}}
 
 

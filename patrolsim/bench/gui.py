@@ -16,12 +16,12 @@ import numpy as np
 
 def bench_scenario(size: int = 100, agents: int = 50):
     """The benchmark scenario: an open size x size grid of 1 m cells, ``agents`` cr agents, 1 m sensing."""
-    from ..cli import shipped
+    from ..data import default_scenario
+    from ..gui.session import with_changes
     from ..maps.occupancy import grid_map
     from ..scenario import load_scenario
-    from .session import with_changes
 
-    base = load_scenario(shipped("scenarios") / "office.toml")
+    base = load_scenario(default_scenario())
     pmap = grid_map(f"open grid {size}x{size}", np.ones((size, size), dtype=bool))
     sc = dataclasses.replace(base, map=pmap, name=f"bench {size}x{size}", duration=1e9,
                              agents=dataclasses.replace(base.agents, sensing_radius=1.5))
@@ -51,7 +51,7 @@ def run_gui_bench(seconds: float = 5.0) -> list[dict]:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from .app import App
+    from ..gui.app import App
 
     app = App(bench_scenario(), size=(1280, 800))
     rows = [measure(app, speed, seconds) for speed in (1.0, 1000.0, math.inf)]
