@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import UserError
+from .errors import MissingExtra, UserError, require
 
 from .data import default_scenario, folder
 from .scenario import load_run_scenario
@@ -153,9 +153,10 @@ def _open_window(path: str, compare: str | None, screenshot_after) -> str | None
     if problem:
         return f"cannot open the window: {problem}"
     try:
-        import pygame_gui  # noqa: F401  (checked here so a missing install is one clear line)
-    except ImportError as exc:
-        return f"cannot open the window: {exc.name} is not installed (pip install pygame-ce pygame_gui)"
+        for module in ("pygame", "pygame_gui"):
+            require(module, "gui")
+    except MissingExtra as exc:
+        return str(exc)
     try:
         launch(scenario, compare=compare, screenshot_after=screenshot_after)
     except NoDisplay as exc:
@@ -178,6 +179,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_gui_bench(args: argparse.Namespace) -> int:
+    for module in ("pygame", "pygame_gui"):
+        require(module, "gui")
     from .bench.gui import run_gui_bench
 
     run_gui_bench(seconds=args.seconds)
@@ -352,6 +355,7 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    require("matplotlib", "report")
     from .batch.store import open_existing
     from .report import write_report
 

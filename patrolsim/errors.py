@@ -49,5 +49,25 @@ def did_you_mean(name: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+class MissingExtra(UserError):
+    """An optional part of patrolsim whose packages are not installed."""
+
+
+#: the optional parts (pyproject.toml extras) and what each one is for
+EXTRAS = {"gui": "the window", "batch": "the Dask batch executor", "report": "batch reports and plots"}
+
+
+def require(module: str, extra: str) -> None:
+    """Import ``module`` (a package of the ``extra`` optional part) or raise :class:`MissingExtra` saying
+    how to install it, in one line."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtra(f"{EXTRAS[extra]} needs {exc.name or module}, which is not installed: "
+                           f"pip install 'patrolsim[{extra}]'") from None
+
+
 class SweepError(UserError):
     """A sweep file with an unknown axis key, an empty axis, a mistyped value or a bad include/exclude rule."""

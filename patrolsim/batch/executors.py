@@ -16,7 +16,7 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..errors import UserError
+from ..errors import UserError, require
 
 KINDS = ("dask", "process", "serial")
 
@@ -80,11 +80,9 @@ def open_pool(kind: str = "dask", workers: int | None = None, scheduler: str | N
 
 @contextlib.contextmanager
 def _dask(workers: int, scheduler: str | None) -> Iterator[Pool]:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise UserError("the Dask executor needs dask[distributed] (pip install 'dask[distributed]'); "
-                        "or use --serial") from None
+    require("distributed", "batch")
+    from distributed import Client, LocalCluster
+
     scheduler = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     if scheduler:
         try:

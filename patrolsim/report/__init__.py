@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..batch.store import ResultStore
 from ..batch.summary import headline_metrics, summary_text, sweep_ids
-from ..errors import UserError
+from ..errors import UserError, require
 
 __all__ = ["write_report"]
 
@@ -20,6 +20,7 @@ __all__ = ["write_report"]
 def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = None,
                  metric: str | None = None) -> Path:
     """Write the figures and ``index.html`` into ``out``; returns the page's path."""
+    require("matplotlib", "report")
     from . import figures as F
     from .data import configs
     from .heatmap import best_worst_heatmaps

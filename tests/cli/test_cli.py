@@ -83,3 +83,18 @@ def test_console_script_and_run_py_agree():
     a = subprocess.run([sys.executable, str(ROOT / "run.py"), "strategies"], capture_output=True, text=True)
     b = subprocess.run([sys.executable, "-m", "patrolsim.cli", "strategies"], capture_output=True, text=True)
     assert a.returncode == b.returncode == 0 and a.stdout == b.stdout
+
+
+@pytest.mark.parametrize("argv, module, extra", [
+    (["gui", "office"], "pygame_gui", "gui"),
+    (["batch", "sweeps/office_team_size.toml", "--out", "{tmp}/r.db"], "distributed", "batch"),
+    (["report", "{tmp}/r.db", "--out", "{tmp}/rep"], "matplotlib", "report"),
+])
+def test_a_missing_optional_part_names_its_extra(capsys, monkeypatch, tmp_path, argv, module, extra):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setitem(sys.modules, module, None)  # importing it now raises ImportError
+    capsys.readouterr()
+    assert main([a.format(tmp=tmp_path) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert f"pip install 'patrolsim[{extra}]'" in err and err.count("\n") == 1, err
