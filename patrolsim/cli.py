@@ -209,11 +209,11 @@ def scenario_overrides(args: argparse.Namespace) -> dict:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .engine.simulation import Simulation
+    from .build import make
     from .output import summary_text, write_csv, write_json
 
     scenario = load_run_scenario(args.scenario, scenario_overrides(args))
-    result = Simulation(scenario).run()
+    result = make(scenario).run()
     if args.json:
         write_json(result, args.json)
     if args.csv:

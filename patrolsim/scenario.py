@@ -24,33 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ScenarioError, UserError, did_you_mean
+from .incidents.spec import DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
+from .schema import REQUIRED, Key
+from .schema import non_negative as _non_negative
+from .schema import positive as _positive
 from .strategies.comm import CommSpec
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .incidents.spec import DispatchSpec, IncidentSpec
 
-
-@dataclass(frozen=True)
-class Key:
-    """One scenario key: accepted types, default (None = required) and a range check."""
-
-    types: tuple
-    default: Any
-    help: str
-    check: Callable[[Any], bool] | None = None
-    expect: str = ""
-
-
-def _positive(x) -> bool:
-    return x > 0
-
-
-def _non_negative(x) -> bool:
-    return x >= 0
-
-
-REQUIRED = object()
 MAX_SAMPLES = 100_000
 
 #: table -> key -> Key. The top level is table "".
@@ -98,8 +79,6 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
 }
 
-from .incidents.spec import dispatch_keys, incident_keys, incident_specs  # noqa: E402  (uses Key above)
-
 SCHEMA["incidents"] = incident_keys()
 SCHEMA["dispatch"] = dispatch_keys()
 
@@ -138,8 +117,8 @@ class Scenario:
     strategy_params: dict
     data: dict = field(repr=False)
     source: str | None = None
-    incidents: "IncidentSpec | None" = None
-    dispatch: "DispatchSpec | None" = None
+    incidents: IncidentSpec | None = None
+    dispatch: DispatchSpec | None = None
     communication: CommSpec = field(default_factory=CommSpec)
 
 

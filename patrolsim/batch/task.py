@@ -30,10 +30,10 @@ def run_task(data: dict, key: str) -> dict[str, Any]:
                               "tables": {}, "worker": f"{socket.gethostname()}:{os.getpid()}",
                               "version": __version__}
     try:
-        from ..engine.simulation import Simulation
+        from ..build import make
         from ..scenario import scenario_from_dict
 
-        result = Simulation(scenario_from_dict(data, source=f"run {key}")).run()
+        result = make(scenario_from_dict(data, source=f"run {key}")).run()
         record["run"] = dict(result.run)
         record["metrics"] = dict(result.metrics)
         for attr, table in TABLES.items():

@@ -37,12 +37,12 @@ def bench_sweep(folder: Path, name: str, replications: int, map_name: str, durat
 
 def calibrate(run_seconds: float) -> float:
     """Simulated seconds of the benchmark scenario that take about ``run_seconds`` of wall time here."""
-    from ..engine.simulation import Simulation
+    from ..build import make
     from ..scenario import scenario_from_dict
 
     def wall(duration: float) -> float:
         started = time.perf_counter()
-        Simulation(scenario_from_dict(_bench_data(duration))).run()
+        make(scenario_from_dict(_bench_data(duration))).run()
         return time.perf_counter() - started
 
     wall(600.0)  # compile / load the kernel
@@ -59,13 +59,13 @@ def _bench_data(duration: float, seed: int = 0) -> dict:
 
 def _plain_runs(duration: float, seeds: list[int]) -> float:
     """Wall seconds of running the benchmark scenario once per seed in this process (after a warm-up)."""
-    from ..engine.simulation import Simulation
+    from ..build import make
     from ..scenario import scenario_from_dict
 
-    Simulation(scenario_from_dict(_bench_data(600.0))).run()
+    make(scenario_from_dict(_bench_data(600.0))).run()
     started = time.perf_counter()
     for seed in seeds:
-        Simulation(scenario_from_dict(_bench_data(duration, seed))).run()
+        make(scenario_from_dict(_bench_data(duration, seed))).run()
     return time.perf_counter() - started
 
 

@@ -24,7 +24,7 @@ def measure(side: int, agents: int, duration: float, strategy: str) -> dict:
     import numpy as np
 
     from .. import jit
-    from ..engine.simulation import Simulation
+    from ..build import make
     from ..maps.occupancy import grid_map
     from ..scenario import AgentSpec, Scenario
 
@@ -37,12 +37,12 @@ def measure(side: int, agents: int, duration: float, strategy: str) -> dict:
 
     jit.use_compiled()  # the benchmark measures the compiled loop, whatever the run size
     tiny = grid_map("tiny", np.ones((4, 4), dtype=bool))
-    Simulation(scenario(5.0, tiny)).run()  # compile / load the cached kernel outside the timing
+    make(scenario(5.0, tiny)).run()  # compile / load the cached kernel outside the timing
     t_load = time.perf_counter()
     pmap = grid_map(f"open {side}x{side}", np.ones((side, side), dtype=bool))
     load_s = time.perf_counter() - t_load
     t_setup = time.perf_counter()
-    sim = Simulation(scenario(duration, pmap))
+    sim = make(scenario(duration, pmap))
     setup_s = time.perf_counter() - t_setup
     result = sim.run()
     decisions = result.run["decisions"]

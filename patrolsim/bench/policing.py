@@ -32,7 +32,7 @@ def policing_benchmarks(quick: bool = False, side: int = 100, agents: int = 8) -
     (Simulation construction incl. strategy set-up, wall and CPU seconds); decisions; run_s, cpu_s (wall
     and CPU seconds of the run; CPU time is steadier on a busy machine); decisions_per_s (per wall s)."""
     from .. import jit
-    from ..engine.simulation import Simulation
+    from ..build import make
 
     jit.use_compiled()  # measure the compiled search, whatever the run size
     pmap = risk_grid(side)
@@ -43,7 +43,7 @@ def policing_benchmarks(quick: bool = False, side: int = 100, agents: int = 8) -
                                    "agents": {"count": agents, "starts": "random"}, "strategy": {"name": name}},
                                   base_dir=_maps_dir())
         wall, cpu = time.perf_counter(), time.process_time()
-        sim = Simulation(dataclasses.replace(base, map=pmap))
+        sim = make(dataclasses.replace(base, map=pmap))
         setup_s, setup_cpu_s = time.perf_counter() - wall, time.process_time() - cpu
         cpu = time.process_time()
         result = sim.run()

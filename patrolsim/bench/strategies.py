@@ -28,15 +28,15 @@ def _scenario(pmap, strategy: str, agents: int, duration: float):
 
 def measure_strategy(strategy: str, side: int = 100, agents: int = 10, duration: float = 3000.0) -> dict:
     """Set-up seconds, decisions, arrivals and their rates for one strategy on a side x side grid."""
-    from ..engine.simulation import Simulation
+    from ..build import make
     from ..jit import use_compiled
     from ..maps.occupancy import grid_map
 
     use_compiled()  # the event loop compiled, as for any large run
-    Simulation(_scenario(grid_map("warm-up", np.ones((12, 12), dtype=bool)), strategy, 2, 200.0)).run()
+    make(_scenario(grid_map("warm-up", np.ones((12, 12), dtype=bool)), strategy, 2, 200.0)).run()
     pmap = grid_map(f"open {side}x{side}", np.ones((side, side), dtype=bool))
     started = time.perf_counter()
-    sim = Simulation(_scenario(pmap, strategy, agents, duration))
+    sim = make(_scenario(pmap, strategy, agents, duration))
     setup_s = time.perf_counter() - started
     result = sim.run()
     decisions, arrivals = result.run["decisions"], result.run["arrivals"]

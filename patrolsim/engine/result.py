@@ -56,7 +56,7 @@ def _jsonable(col: np.ndarray) -> list:
 
 
 def build_result(sim: "Simulation") -> Result:
-    st, sc, pmap = sim.state, sim.scenario, sim.map
+    st, sc, pmap = sim.state, sim.spec, sim.map
     t, t0 = sim.now, sim.t0
     last = st.last_seen(t)
     metrics = idleness_metrics(last, st.m_flt, st.m_int, pmap.weights, t0, t)
@@ -78,7 +78,7 @@ def build_result(sim: "Simulation") -> Result:
         "agents": st.n_agents, "speed_mps": list(sc.agents.speeds), "seed": sc.seed,
         "duration": t, "warmup": t0, "sensing_radius": sc.agents.sensing_radius,
         "wait": sc.agents.wait, "pass_through_visits": sc.agents.pass_through_visits,
-        "communication": sc.communication.as_dict(),
+        **sim.run_info,
         "decisions": int(st.counters[K.C_DECISIONS]), "arrivals": int(st.counters[K.C_ARRIVALS]),
         "wall_s": sim.wall_s, "version": __version__,
     }

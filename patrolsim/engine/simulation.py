@@ -1,18 +1,24 @@
-"""Simulation: one run of one team on one map, stepped in continuous simulated time."""
+"""Simulation: one run of one team on one map, stepped in continuous simulated time.
+
+The engine knows the map, the team (:mod:`.spec`), a decision maker (:mod:`.decision`) and the
+attachments that plug in through its hooks (:meth:`Simulation.attach`, :meth:`~Simulation.schedule`,
+:meth:`~Simulation.on_visits`, :meth:`~Simulation.take_control`); nothing of strategies by name,
+incidents or scenario files. :func:`patrolsim.build.make` assembles one from a scenario.
+"""
 from __future__ import annotations
 
 import heapq
 import itertools
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 import numpy as np
 
 from .. import jit
 from ..errors import StrategyError
 from ..metrics.series import SeriesRecorder
-from ..strategies import Hold, Strategy, strategy_class
 from . import kernel as K
+from .decision import Decider, Hold
 from .result import Result, build_result
 from .sensing import sensing_sets
 from .starts import start_nodes
@@ -20,25 +26,35 @@ from .state import EngineState
 from .view import TeamView
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scenario import Scenario
+    from .spec import RunSpec
+
+
+class Attachment(Protocol):
+    """Something plugged into a run through the engine's hooks (incidents and dispatch, ...): it may
+    add its own figures and tables to the run's result."""
+
+    def add_to(self, result: Result) -> None: ...
 
 
 class Simulation:
-    """A run of ``scenario``: agents move along edges at their speed; at each arrival the node (and
-    every node sensed from it) is visited and the strategy picks where to go next.
+    """A run of ``spec`` decided by ``strategy``: agents move along edges at their speed; at each
+    arrival the node (and every node sensed from it) is visited and the strategy picks where to go next.
 
     Times are seconds of simulated time, distances metres. Events at equal times are processed in
-    agent-id order, and all randomness comes from the run's own generator seeded by
-    ``scenario.seed``, so the same scenario gives bit-identical results in any process.
+    agent-id order, and all randomness comes from the run's own generator seeded by ``spec.seed``,
+    so the same run gives bit-identical results in any process. ``run_info`` adds entries to the
+    result's ``run`` record (e.g. the communication model).
 
     Use :meth:`run` for a whole run, or :meth:`advance_to` to step (the GUI does), then :meth:`result`.
     """
 
-    def __init__(self, scenario: "Scenario", strategy: Strategy | None = None) -> None:
-        sc = self.scenario = scenario
+    def __init__(self, spec: RunSpec, strategy: Decider, *, run_info: dict[str, Any] | None = None) -> None:
+        sc = self.spec = spec
         self.map = sc.map
         self.rng = np.random.default_rng(sc.seed)
-        self.strategy = strategy or strategy_class(sc.strategy_name)(**sc.strategy_params)
+        self.strategy = strategy
+        self.run_info = dict(run_info or {})
+        self.attachments: list[Attachment] = []
         self.starts = start_nodes(self.map, sc.agents.count, sc.agents.starts, self.rng)
         sense_ptr, sense_idx = sensing_sets(self.map, sc.agents.sensing_radius)
         # an arrival costs about as much as eight sensed-node visits in plain Python
@@ -64,20 +80,17 @@ class Simulation:
         self._controllers: dict[int, Callable] = {}
         self.view = TeamView(self)
         self.strategy.setup(self.view)
-        from ..incidents import attach
-
-        self.incidents = attach(self)
 
     def expected_arrivals(self) -> float:
         """Rough number of arrival events in the whole run (decides whether to compile the loop)."""
-        sc = self.scenario
+        sc = self.spec
         mean_edge = float(self.map.lengths.mean()) if self.map.lengths.size else 1.0
         return sc.duration * sum(sc.agents.speeds) / mean_edge
 
     # ------------------------------------------------------------------ stepping
     @property
     def next_sample_time(self) -> float:
-        return self.t0 + self._samples_taken * self.scenario.sample_interval
+        return self.t0 + self._samples_taken * self.spec.sample_interval
 
     def advance_to(self, t: float) -> None:
         """Process every event up to and including time ``t`` (seconds); take due samples."""
@@ -91,14 +104,14 @@ class Simulation:
     def _advance(self, t: float) -> None:
         state = self.state
         while True:
-            target = min(t, self.scenario.warmup if self._warming else self.next_sample_time)
+            target = min(t, self.spec.warmup if self._warming else self.next_sample_time)
             if self._scheduled and self._scheduled[0][0] < target:
                 target = self._scheduled[0][0]
             self._run_events(target)
             self.now = target
             while self._scheduled and self._scheduled[0][0] <= target:
                 heapq.heappop(self._scheduled)[2](self)
-            if self._warming and target == self.scenario.warmup:
+            if self._warming and target == self.spec.warmup:
                 self._warming = False
                 self.t0 = target
                 state.reset_metrics(target)
@@ -110,8 +123,8 @@ class Simulation:
                 break
 
     def run(self, until: float | None = None) -> Result:
-        """Advance to ``until`` (default: the scenario's duration) and return the result."""
-        self.advance_to(self.scenario.duration if until is None else until)
+        """Advance to ``until`` (default: the run's duration) and return the result."""
+        self.advance_to(self.spec.duration if until is None else until)
         rows = self.series.rows
         if not self._warming and (not rows or rows[-1][0] < self.now):
             # close the time series at the end even when it is not a whole number of intervals
@@ -167,7 +180,11 @@ class Simulation:
             for listener in self._visit_listeners:
                 listener(times, nodes, agents)
 
-    # ------------------------------------------------------------------ hooks for incidents, GUI, plugins
+    # ------------------------------------------------------------------ hooks for attachments, GUI, plugins
+    def attach(self, attachment: Attachment) -> None:
+        """Plug ``attachment`` into the run: :meth:`result` lets it add its figures (``add_to``)."""
+        self.attachments.append(attachment)
+
     def schedule(self, t: float, callback: Callable[["Simulation"], None]) -> None:
         """Call ``callback(sim)`` at simulated time t (after the arrivals at t; ties in call order)."""
         if t < self.now:
@@ -250,9 +267,9 @@ class Simulation:
         return self.now - self.state.last_seen(self.now)
 
     def result(self) -> Result:
-        """Metrics, per-node table, agent table and time series at the current time (plus incident
-        metrics and tables when the scenario has incidents)."""
+        """Metrics, per-node table, agent table and time series at the current time, plus what every
+        attachment adds (e.g. incident metrics and tables)."""
         result = build_result(self)
-        if self.incidents is not None:
-            self.incidents.add_to(result)
+        for attachment in self.attachments:
+            attachment.add_to(result)
         return result

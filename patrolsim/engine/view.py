@@ -78,11 +78,6 @@ class TeamView:
         return self._state.positions(t)
 
     @property
-    def communication(self):
-        """The scenario's communication model (a :class:`patrolsim.strategies.comm.CommSpec`)."""
-        return self._sim.scenario.communication
-
-    @property
     def wait(self) -> float:
         """Seconds every agent waits at each node it arrives at before leaving."""
         return float(self._state.params[K.P_WAIT])
@@ -100,15 +95,17 @@ class TeamView:
         """Call ``callback()`` at simulated time t (seconds, not before now), after the arrivals at t."""
         self._sim.schedule(t, lambda sim: callback())
 
+    def open_tasks(self) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes, priorities) of the places attachments say need an agent and no agent has reached yet
+        (e.g. known incidents: calls, or incidents an agent discovered); both empty when there are none.
+        Priority 1 is the most urgent."""
+        found = [a.open_tasks() for a in self._sim.attachments if hasattr(a, "open_tasks")]
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return (np.concatenate([f[0] for f in found]).astype(np.int64),
+                np.concatenate([f[1] for f in found]).astype(np.int64))
+
     def replan(self, agent: int) -> None:
         """Make ``agent`` decide again at the next node it reaches, dropping the rest of its path
         (e.g. when it learns that its goal is taken); no effect while it is dispatched."""
         self._sim.replan(agent)
-
-    def open_incidents(self) -> tuple[np.ndarray, np.ndarray]:
-        """(nodes, priorities) of the incidents the team knows of (calls, or discovered by an agent)
-        that no agent has reached yet; both empty when the scenario has no incidents."""
-        manager = self._sim.incidents
-        if manager is None:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return manager.open_incidents()

@@ -1,7 +1,7 @@
 """IncidentFeed: what the window reads from (and asks of) the run's incidents engine, if it has one.
 
-The window works with or without incidents. It reads ``sim.incidents`` (None or absent: no incidents),
-which the incidents engine (:mod:`patrolsim.incidents`, an ``IncidentManager``) sets. It uses only:
+The window works with or without incidents. It reads the incidents engine attached to the run (an
+``IncidentManager`` of :mod:`patrolsim.incidents`; none: no incidents) through these fields only:
 
 * ``inc.t_s``, ``inc.node``, ``inc.priority``, ``inc.reported``: every incident of the run (arrays);
 * ``log.detected_at``, ``log.arrived_at``, ``log.cleared_at`` (NaN = not yet), ``log.expired`` and
@@ -35,14 +35,14 @@ class IncidentMark:
 
 
 class IncidentFeed:
-    """Reads ``sim.incidents`` through the fields listed in the module docstring; empty when absent."""
+    """Reads the run's incidents engine (``source``) through the fields listed in the module docstring;
+    empty when the run has none."""
 
     def __init__(self, sim) -> None:
-        self.sim = sim
+        from ..incidents import manager_of
 
-    @property
-    def source(self):
-        return getattr(self.sim, "incidents", None)
+        self.sim = sim
+        self.source = manager_of(sim)
 
     @property
     def available(self) -> bool:
@@ -59,7 +59,7 @@ class IncidentFeed:
         if self.source is None:
             from ..incidents import attach
 
-            self.sim.incidents = attach(self.sim, calls_only=True)
+            self.source = attach(self.sim, None, None, calls_only=True)
         self.source.add(int(node), self.sim.now)
 
     def marks(self) -> list[IncidentMark]:

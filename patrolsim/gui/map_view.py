@@ -103,7 +103,7 @@ class MapView:
             self._draw_streets(surface, node_rgb, layers.labels)
         pos = session.positions()
         screen = self.cam.to_screen(pos)
-        radius_m = sim.scenario.agents.sensing_radius
+        radius_m = session.scenario.agents.sensing_radius
         if layers.discs and radius_m > 0:
             self._draw_discs(surface, screen, radius_m * self.cam.scale, colours)
         marks = session.incidents.marks()

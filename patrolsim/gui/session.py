@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from ..engine import kernel as K
-from ..engine.simulation import Simulation
+from ..build import make
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from .incidents import IncidentFeed
@@ -74,7 +74,7 @@ class Session:
     def load(self, scenario: Scenario) -> None:
         """Start a fresh run of ``scenario`` (time 0, paused state kept)."""
         self.scenario = scenario
-        self.sim = Simulation(scenario)
+        self.sim = make(scenario)
         self.incidents = IncidentFeed(self.sim)
         self.reached_end = False
         self._last_heading = np.zeros((self.sim.state.n_agents, 2))

@@ -57,7 +57,7 @@ class IncidentManager:
 
     def __init__(self, sim: "Simulation", spec: "IncidentSpec", dispatch: "DispatchSpec") -> None:
         self.sim, self.spec, self.dspec = sim, spec, dispatch
-        sc = sim.scenario
+        sc = sim.spec
         # one generator draws the incidents, another the run's detections and predictive choices, so a
         # replay of a run's own incidents repeats the run exactly
         streams, draws = np.random.SeedSequence(sc.seed, spawn_key=(STREAM_SEED_KEY,)).spawn(2)
@@ -194,7 +194,7 @@ class IncidentManager:
             for i in [i for i in self._pending[node] if self.inc.t_s[i] <= horizon]:
                 self.log.expired[i] = True
                 self._unpend(i)
-        if sim.now > sim.scenario.warmup:
+        if sim.now > sim.spec.warmup:
             self.ledgers.add_presence(self._nearest_nodes(), dt)
 
     def _nearest_nodes(self) -> np.ndarray:
@@ -205,7 +205,7 @@ class IncidentManager:
         early = 2.0 * now < dep + arr
         return np.where(early, st.a_int[:, K.A_FROM], st.a_int[:, K.A_TO])
 
-    def open_incidents(self) -> tuple[np.ndarray, np.ndarray]:
+    def open_tasks(self) -> tuple[np.ndarray, np.ndarray]:
         """(nodes, priorities) of known incidents (reported so far, or discovered) not yet reached."""
         inc, log = self.inc, self.log
         seen = inc.reported[:self._next] | np.isfinite(log.detected_at[:self._next])

@@ -1,6 +1,6 @@
 """The validated [incidents] and [dispatch] tables of a scenario, and the scenario keys they add.
 
-:data:`INCIDENT_KEYS` and :data:`DISPATCH_KEYS` are merged into :data:`patrolsim.scenario.SCHEMA`;
+:func:`incident_keys` and :func:`dispatch_keys` are merged into :data:`patrolsim.scenario.SCHEMA`;
 :func:`incident_specs` checks what per-key checks cannot (lists, files, cross-key rules) and loads a
 replay file, so every mistake surfaces when the scenario is loaded, naming the key and line.
 """
@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import ScenarioError
+from ..schema import Key as _key
+from ..schema import non_negative as _nonneg
+from ..schema import one_of as _in
+from ..schema import positive as _pos
 from .streams import Marks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,14 +27,8 @@ POLICIES = ("nearest", "nearest-preempt", "none")
 PREDICTIVE = ("off", "naive", "corrected")
 
 
-def _in(*choices):
-    return lambda x: x in choices
-
-
 def incident_keys() -> dict:
     """Keys of the [incidents] table."""
-    from ..scenario import Key as _key, _non_negative as _nonneg, _positive as _pos
-
     num = (int, float)
     return {
         "stream": _key((str,), "none", "incident stream: " + ", ".join(STREAMS), _in(*STREAMS),
@@ -72,8 +70,6 @@ def incident_keys() -> dict:
 
 def dispatch_keys() -> dict:
     """Keys of the [dispatch] table."""
-    from ..scenario import Key as _key, _non_negative as _nonneg, _positive as _pos
-
     return {
         "policy": _key((str,), "nearest", "'nearest' (by network travel time), 'nearest-preempt' or 'none'",
                        _in(*POLICIES), "'nearest', 'nearest-preempt' or 'none'"),

@@ -39,7 +39,7 @@ class GreedyTaskAssignment(Strategy):
     }
 
     def setup(self, view) -> None:
-        self.comms = TeamComms(view)
+        self.comms = TeamComms(view, self.communication)
         self.search = GraphSearch.of(view.map)
         w_home = self.values["w_home"]
         self.search.expect(rows=view.n_agents if w_home else 0, decisions=view.expected_arrivals)
@@ -101,7 +101,7 @@ class AuctionPartition(Strategy):
                                 "moves", low=0.0, high=1.0)}
 
     def setup(self, view) -> None:
-        self.comms = TeamComms(view)
+        self.comms = TeamComms(view, self.communication)
         self.search = GraphSearch.of(view.map)
         r, n = view.n_agents, view.map.n_nodes
         self.search.expect(rows=2 * r, decisions=view.expected_arrivals)  # a row per centre, about as many for moves

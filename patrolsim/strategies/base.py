@@ -21,17 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Sequence
 
+from ..engine.decision import Hold
 from ..errors import StrategyError
+from .comm import CommSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.view import TeamView
-
-
-@dataclass(frozen=True)
-class Hold:
-    """A decision to stay at the current node for ``seconds`` (then the strategy is asked again)."""
-
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -55,6 +50,8 @@ class Strategy:
     #: whether agents keep their own idleness memory (conscientious) instead of the shared board
     own_knowledge: ClassVar[bool] = False
     params: ClassVar[dict[str, Param]] = {}
+    #: how the team shares what it sees (set from the scenario's [communication] table; perfect by default)
+    communication: CommSpec = CommSpec()
 
     def __init__(self, **values: Any) -> None:
         self.values = self.validate_params(values)

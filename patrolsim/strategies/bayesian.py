@@ -46,7 +46,7 @@ class GreedyBayesian(Strategy):
     }
 
     def setup(self, view) -> None:
-        self.comms = TeamComms(view)
+        self.comms = TeamComms(view, self.communication)
         speeds = np.array([view.speed(a) for a in range(view.n_agents)])
         self.g2 = self.values["G2"] or view.map.n_edges / (view.n_agents * float(speeds.mean()))
 
@@ -115,7 +115,7 @@ class ConcurrentBayesianLearning(Strategy):
         if self.values["h_min"] > self.values["h_max"]:
             raise StrategyError(f"h_min ({self.values['h_min']}) must not exceed h_max ({self.values['h_max']})",
                                 key="strategy.h_min")
-        self.comms = TeamComms(view)
+        self.comms = TeamComms(view, self.communication)
         self.h = np.ones((view.n_agents, view.map.indices.size))
 
     def decide(self, agent, node, t, view):

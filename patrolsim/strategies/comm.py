@@ -46,9 +46,9 @@ class TeamComms:
     :meth:`announce`. Randomness (losses) comes from the run's generator in event order.
     """
 
-    def __init__(self, view: "TeamView", spec: CommSpec | None = None) -> None:
+    def __init__(self, view: "TeamView", spec: CommSpec) -> None:
         self.view = view
-        self.spec = spec if spec is not None else view.communication
+        self.spec = spec
         a, n = view.n_agents, view.map.n_nodes
         # intent[b, c]: the target agent b believes agent c is heading for (-1 none), sent at sent[b, c]
         self.intent = np.full((a, a), -1, dtype=np.int64)

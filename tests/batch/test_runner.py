@@ -8,7 +8,7 @@ from patrolsim.batch.executors import open_pool
 from patrolsim.batch.runner import run_sweep
 from patrolsim.batch.store import ResultStore
 from patrolsim.batch.sweep import load_sweep
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.scenario import scenario_from_dict
 from patrolsim.errors import SweepError
 from sweep_helpers import ROOT, TINY, stable_runs, stable_tables, write
@@ -31,7 +31,7 @@ def test_database_holds_runs_parameters_metrics_and_tables(tmp_path):
         assert first["strategy.name"] == "cr" and first["agents.count"] == 1 and first["agents"] == 1
         assert first["seed"] == sweep.runs[0].seed and first["duration_s"] > 0
         # the stored metrics are exactly those of the same scenario run directly
-        direct = Simulation(scenario_from_dict(sweep.runs[0].scenario)).run()
+        direct = make(scenario_from_dict(sweep.runs[0].scenario)).run()
         for name, value in direct.metrics.items():
             assert first[name] == pytest.approx(value, nan_ok=True) if value is not None else first[name] is None
         nodes = store.table("nodes", [first["run_id"]])[first["run_id"]]
@@ -155,7 +155,7 @@ duration = 1800
     assert _run(sweep, tmp_path / "i.db").ok == 1
     with ResultStore(tmp_path / "i.db") as store:
         row = store.runs()[0]
-        direct = Simulation(scenario_from_dict(sweep.runs[0].scenario)).run()
+        direct = make(scenario_from_dict(sweep.runs[0].scenario)).run()
         assert row["incidents_total"] == direct.metrics["incidents_total"] > 0
         assert row["response_mean_s"] == pytest.approx(direct.metrics["response_mean_s"])
         incidents = store.table("incidents", [row["run_id"]])[row["run_id"]]

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.strategies.base import Strategy
 
 
@@ -32,7 +32,7 @@ def corridor(ascii_map):
 
 def run_route(make_scenario, path, route, **kw):
     sc = make_scenario(path, agent_keys={"starts": [0]}, **kw)
-    sim = Simulation(sc, strategy=Route(route))
+    sim = make(sc, strategy=Route(route))
     return sim.run()
 
 
@@ -80,7 +80,7 @@ def test_open_interval_counts_in_worst_idleness(make_scenario, ascii_map):
 
 def test_mid_edge_positions_are_interpolated(make_scenario, corridor):
     sc = make_scenario(corridor, agent_keys={"starts": [0], "speed": 0.5})
-    sim = Simulation(sc, strategy=Route([1, 2, 1, 0]))
+    sim = make(sc, strategy=Route([1, 2, 1, 0]))
     sim.advance_to(1.0)  # halfway along the 2-second first edge
     assert sim.agent_positions().tolist() == [[1.0, 0.5]]
 
@@ -92,7 +92,7 @@ def test_sensing_radius_refreshes_nodes_in_sight(make_scenario, ascii_map):
         #..
     """)
     sc = make_scenario(path, duration=0.5, agent_keys={"starts": [0], "sensing_radius": 1.5})
-    r = Simulation(sc, strategy=Route([1])).run()
+    r = make(sc, strategy=Route([1])).run()
     # from (0,0) within 1.5 m: (0,1) and (1,1) (diagonal 1.41 m, clear line); (0,2) is 2 m away
     assert r.nodes["visits"].tolist() == [1, 1, 0, 1, 0]
 
@@ -101,7 +101,7 @@ def test_a_waiting_agent_keeps_its_node_watched(make_scenario, corridor):
     # wait 2 s at every node, route 0 -> 1 -> 0 -> ...: at node0 over [0, 2], node1 [3, 5],
     # node0 [6, 8], node1 [9, 11], node0 from 12; node2 is never seen
     sc = make_scenario(corridor, duration=12, agent_keys={"starts": [0], "wait": 2.0})
-    r = Simulation(sc, strategy=Route([1, 0])).run()
+    r = make(sc, strategy=Route([1, 0])).run()
     # node0 idle over (2, 6) and (8, 12): intervals 4, 4; node1 idle over (0, 3), (5, 9), (11, 12]
     assert r.nodes["max_interval"].tolist() == [4.0, 4.0, 12.0]
     assert r.nodes["mean_interval"][:2].tolist() == [4.0, 3.5]
@@ -119,7 +119,7 @@ def test_hold_watches_the_node_and_its_surroundings(make_scenario, corridor):
             return Hold(5.0)
 
     sc = make_scenario(corridor, duration=20, agent_keys={"starts": [1], "sensing_radius": 1.0})
-    r = Simulation(sc, strategy=Post()).run()
+    r = make(sc, strategy=Post()).run()
     # the agent stands on node 1 and sees 0, 1, 2 the whole time: nothing is ever idle
     assert r.metrics["worst_idleness"] == 0.0 and r.metrics["time_avg_idleness"] == 0.0
     assert r.metrics["node_interference"] == 0  # waking up at its own post meets nobody

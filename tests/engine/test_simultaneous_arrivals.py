@@ -18,7 +18,7 @@ import math
 import pytest
 
 from patrolsim.engine import kernel as K
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.strategies.base import Strategy
 
 A, B, C = math.sqrt(2), math.sqrt(5), math.sqrt(8)
@@ -64,7 +64,7 @@ def test_the_round_off_really_splits_the_meetings():
 
 def test_simultaneous_arrivals_along_irrational_edges(make_scenario, hexagon):
     sc = make_scenario(hexagon, agents=2, duration=2 * L + 1.0, agent_keys={"starts": [0, 0]})
-    r = Simulation(sc, strategy=Walks([[1, 2, 3, 4, 5, 0], [5, 4, 3, 2, 1, 0]])).run()
+    r = make(sc, strategy=Walks([[1, 2, 3, 4, 5, 0], [5, 4, 3, 2, 1, 0]])).run()
     m = r.metrics
     assert m["intervals_total"] == 10
     assert r.nodes["visits"].tolist() == [4, 2, 2, 2, 2, 2]  # both at the start, both at the end
@@ -79,5 +79,5 @@ def test_simultaneous_arrivals_along_irrational_edges(make_scenario, hexagon):
 def test_agents_that_really_pass_on_an_edge_still_count(make_scenario, hexagon):
     # A goes 0 -> 1, B goes 1 -> 0 at the same time: a head-on meeting on edge (0, 1)
     sc = make_scenario(hexagon, agents=2, duration=A / 2, agent_keys={"starts": [0, 1]})
-    r = Simulation(sc, strategy=Walks([[1, 0], [0, 1]])).run()
+    r = make(sc, strategy=Walks([[1, 0], [0, 1]])).run()
     assert r.metrics["edge_interference"] == 1

@@ -56,7 +56,7 @@ def record(data: dict) -> dict:
     from patrolsim.output import _default
 
     try:
-        result = patrolsim.Simulation(patrolsim.scenario_from_dict(data, base_dir=ROOT)).run()
+        result = patrolsim.make(patrolsim.scenario_from_dict(data, base_dir=ROOT)).run()
     except UserError as exc:
         return {"error": str(exc).replace(str(ROOT) + "/", "")}
     out = result.to_dict()

@@ -9,6 +9,7 @@ from PIL import Image
 
 from patrolsim.gui import recorder
 from patrolsim.gui.app import App
+from patrolsim.incidents import manager_of
 
 
 @pytest.fixture
@@ -96,12 +97,12 @@ def test_layer_toggles(app):
 
 def test_click_on_a_node_sends_the_nearest_robot(app):
     sim, view = app.sessions[0].sim, app.views[0]
-    assert sim.incidents is None  # the open square has no incidents: the click attaches a calls-only engine
+    assert manager_of(sim) is None  # the open square has no incidents: the click attaches a calls-only engine
     xy = tuple(int(v) for v in view.cam.to_screen(sim.map.positions[321]))
     app.frame(0.01, events=click(xy))
     assert "call reported at node 321" in app.status
     assert [m.node for m in app.sessions[0].incidents.marks()] == [view.node_at(*xy)] == [321]
-    mgr = sim.incidents
+    mgr = manager_of(sim)
     assert mgr.spec.stream == "calls" and mgr.inc.priority.tolist() == [1]
     # seconds to finish the current edge, then the shortest path from its end (speed 1 m/s)
     st, now = sim.state, sim.now

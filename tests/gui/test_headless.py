@@ -17,9 +17,9 @@ def _env(**extra):
 def test_engine_runs_without_pygame():
     code = ("import sys\n"
             "from patrolsim.scenario import load_scenario\n"
-            "from patrolsim.engine.simulation import Simulation\n"
+            "from patrolsim.build import make\n"
             "import patrolsim.gui, patrolsim.gui.session\n"
-            "r = Simulation(load_scenario(sys.argv[1], duration=120)).run()\n"
+            "r = make(load_scenario(sys.argv[1], duration=120)).run()\n"
             "assert r.metrics['visits_total'] > 0\n"
             "print('pygame' in sys.modules, 'pygame_gui' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code, str(ROOT / "scenarios" / "office.toml")], env=_env(),

@@ -7,6 +7,7 @@ import pytest
 from patrolsim import jit
 from patrolsim.gui.session import Session
 from patrolsim.scenario import load_scenario
+from patrolsim.incidents import manager_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,7 @@ def test_open_markers_are_the_engines_open_incidents(mall):
     seen_open = 0
     for t in np.arange(300.0, 3601.0, 300.0):
         mall.sim.advance_to(float(t))
-        nodes, _ = mall.sim.incidents.open_incidents()
+        nodes, _ = manager_of(mall.sim).open_tasks()
         marks = [m for m in mall.incidents.marks() if not m.on_scene]
         assert sorted(m.node for m in marks) == sorted(nodes.tolist())
         seen_open += len(marks)

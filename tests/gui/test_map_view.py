@@ -108,7 +108,7 @@ def test_sensing_discs_tint_the_cells_around_an_agent(square):
 
 def test_incident_marker_and_legend(square, fake_incidents):
     s = Session(square)
-    s.sim.incidents = fake_incidents(s.sim)
+    s.incidents.source = fake_incidents(s.sim)
     s.incidents.add(100)
     assert s.incidents.marks()[0].agent == 0 and s.incidents.marks()[0].left_s == 60.0
     surface, view = _draw(s, Layers(paths=False, discs=False))

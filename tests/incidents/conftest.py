@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.scenario import scenario_from_dict
 from patrolsim.strategies import Hold, Strategy
 
@@ -25,7 +25,7 @@ def world(tmp_path):
     corridor = tmp_path / "corridor.txt"
     corridor.write_text("cell_size: 10\n.....\n")
 
-    def make(rows, *, starts=(0,), incidents=None, dispatch=None, strategy=None, duration=5000.0,
+    def build(rows, *, starts=(0,), incidents=None, dispatch=None, strategy=None, duration=5000.0,
              sensing_radius=0.0, map_text=None, run=True):
         if map_text is not None:
             corridor.write_text(map_text)
@@ -39,9 +39,9 @@ def world(tmp_path):
                 "incidents": {"stream": "replay", "file": str(replay), "snap": "node", **(incidents or {})},
                 "dispatch": {"tick_s": 1.0, **(dispatch or {})}}
         sc = scenario_from_dict(data, source="test.toml")
-        sim = Simulation(sc, strategy=strategy or Stand())
+        sim = make(sc, strategy=strategy or Stand())
         if run:
             sim.run()
         return sim
 
-    return make
+    return build

@@ -3,6 +3,7 @@ import numpy as np
 
 from patrolsim.incidents.dispatch import travel_seconds
 from patrolsim.strategies import Strategy
+from patrolsim.incidents import manager_of
 
 
 class Sweep(Strategy):
@@ -15,7 +16,7 @@ class Sweep(Strategy):
 
 
 def log_of(sim):
-    return sim.incidents.log
+    return manager_of(sim).log
 
 
 def test_nearest_agent_goes_and_serves(world):
@@ -121,7 +122,7 @@ def test_nearest_of_n_scales_as_sqrt_area_over_n():
 
 def test_strategies_see_open_incidents(world):
     sim = world([(0, 2, 2, 50, "reported"), (10, 4, 1, 50, "reported")], duration=15.0)
-    nodes, priorities = sim.view.open_incidents()     # the first was reached at 20, so both open at 15
+    nodes, priorities = sim.view.open_tasks()     # the first was reached at 20, so both open at 15
     assert nodes.tolist() == [2, 4] and priorities.tolist() == [2, 1]
     sim.advance_to(25.0)
-    assert sim.view.open_incidents()[0].tolist() == [4]
+    assert sim.view.open_tasks()[0].tolist() == [4]

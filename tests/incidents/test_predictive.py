@@ -1,8 +1,9 @@
 """The predictive risk layer: Ensign et al. (2018) correction weights, steering, and the feedback loop."""
 import numpy as np
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.scenario import scenario_from_dict
+from patrolsim.incidents import manager_of
 
 
 def run(tmp_path, mode, days=12.0, seed=1):
@@ -14,13 +15,13 @@ def run(tmp_path, mode, days=12.0, seed=1):
                           "lifetime_s": 1800, "service_mean_s": 60, "ledger_region_m": 250, "predictive": mode,
                           "predictive_period_s": 3600},
             "dispatch": {"tick_s": 3600}}
-    sim = Simulation(scenario_from_dict(data, source="p.toml"))
+    sim = make(scenario_from_dict(data, source="p.toml"))
     return sim, sim.run()
 
 
 def test_correction_weights_by_hand(tmp_path):
     sim, _ = run(tmp_path, "corrected", days=0.1)
-    layer = sim.incidents.predictive
+    layer = manager_of(sim).predictive
     layer.alloc = np.array([0.2, 0.8])
     layer._pending[:] = 0
     layer.record(0, discovered=True)      # 1 / (K p) = 1 / (2 * 0.2)
@@ -28,7 +29,7 @@ def test_correction_weights_by_hand(tmp_path):
     layer.record(1, discovered=False)     # reported: 1
     assert np.allclose(layer._pending, [2.5 + 1.0, 0.625])
     sim, _ = run(tmp_path, "naive", days=0.1)
-    layer = sim.incidents.predictive
+    layer = manager_of(sim).predictive
     layer._pending[:] = 0
     layer.record(0, discovered=True)
     assert layer._pending.tolist() == [1.0, 0.0]
@@ -36,7 +37,7 @@ def test_correction_weights_by_hand(tmp_path):
 
 def test_agents_patrol_their_area(tmp_path):
     sim, result = run(tmp_path, "naive", days=0.5)
-    layer = sim.incidents.predictive
+    layer = manager_of(sim).predictive
     goals = sim.agent_goals()
     for agent in range(2):
         assert set(goals[agent][1:]) <= set(np.flatnonzero(layer.area == layer.region[agent]).tolist())

@@ -2,7 +2,7 @@
 the share of calls that wait for an agent matches Erlang C."""
 from math import factorial
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.scenario import scenario_from_dict
 
 
@@ -20,7 +20,7 @@ def run_mmc(tmp_path, c, rate_per_hour, service_s, hours, seed):
             "incidents": {"stream": "poisson", "rate_per_hour": rate_per_hour, "service_mean_s": service_s,
                           "service_dist": "exponential"},
             "dispatch": {"tick_s": 3600.0}}
-    return Simulation(scenario_from_dict(data, source="mmc.toml")).run().metrics
+    return make(scenario_from_dict(data, source="mmc.toml")).run().metrics
 
 
 def test_erlang_c_waiting_share(tmp_path):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from patrolsim.cli import main
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.output import summary_text
 from patrolsim.scenario import load_scenario
 
@@ -45,14 +45,14 @@ def test_plain_scenarios_keep_their_output(tmp_path, capsys):
 
 def test_a_runs_incident_table_replays_to_the_same_incidents(tmp_path):
     sc = load_scenario(ROOT / "scenarios" / "mall_security.toml", duration=3600)
-    first = Simulation(sc).run()
+    first = make(sc).run()
     main(["run", str(ROOT / "scenarios" / "mall_security.toml"), "--duration", "3600", "-q", "--csv",
           str(tmp_path / "a")])
     rows = list(csv.DictReader((tmp_path / "a_incidents.csv").open()))
     assert len(rows) == len(first.incidents["time_s"])
     again = load_scenario(ROOT / "scenarios" / "mall_security.toml", duration=3600, **{
         "incidents.stream": "replay", "incidents.file": str(tmp_path / "a_incidents.csv")})
-    second = Simulation(again).run()
+    second = make(again).run()
     for col in ("time_s", "node", "priority", "service_s", "mode", "arrived_s"):
         a, b = first.incidents[col], second.incidents[col]
         assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), col
@@ -61,7 +61,7 @@ def test_a_runs_incident_table_replays_to_the_same_incidents(tmp_path):
 
 def test_same_seed_same_incident_results():
     sc = load_scenario(ROOT / "scenarios" / "mall_security.toml", duration=1800)
-    a, b = Simulation(sc).run(), Simulation(sc).run()
+    a, b = make(sc).run(), make(sc).run()
     assert a.metrics == b.metrics
     for col in a.incidents:
         x, y = a.incidents[col], b.incidents[col]
@@ -72,7 +72,7 @@ def test_incidents_leave_the_patrol_alone_until_the_first_dispatch():
     base = load_scenario(ROOT / "scenarios" / "office.toml", duration=600)
     with_calls = load_scenario(ROOT / "scenarios" / "office.toml", duration=600, **{
         "incidents.stream": "poisson", "incidents.rate_per_hour": 0.001})
-    a, b = Simulation(base).run(), Simulation(with_calls).run()
+    a, b = make(base).run(), make(with_calls).run()
     assert b.metrics["incidents_total"] == 0
     assert np.array_equal(a.nodes["visits"], b.nodes["visits"])
     assert "response mean / median   n/a / n/a" in summary_text(b)    # nothing to report, no crash

@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.maps.occupancy import grid_map
 from patrolsim.scenario import scenario_from_dict
 
@@ -26,7 +26,7 @@ def runs(draw):
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(runs())
 def test_metric_invariants(sc):
-    r = Simulation(sc).run()
+    r = make(sc).run()
     m, nodes, T = r.metrics, r.nodes, sc.duration
     assert 0 <= m["time_avg_idleness"] <= T / 2 + 1e-9
     assert m["time_avg_idleness"] <= m["worst_idleness"] + 1e-9 <= T + 1e-9

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.maps.model import PatrolMap
 from patrolsim.maps.occupancy import grid_map
 from patrolsim.scenario import AgentSpec, Scenario
@@ -24,7 +24,7 @@ def make_scenario(pmap, strategy, agents=1, *, duration=1000.0, warmup=0.0, seed
 def sim_of():
     """sim_of(pmap, strategy, agents, **options) -> a Simulation."""
     def build(pmap, strategy, agents=1, **options):
-        return Simulation(make_scenario(pmap, strategy, agents, **options))
+        return make(make_scenario(pmap, strategy, agents, **options))
     return build
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
+from patrolsim.build import make
 from patrolsim.engine.simulation import Simulation
 from patrolsim.maps.model import PatrolMap
 from patrolsim.scenario import scenario_from_dict
@@ -28,4 +29,4 @@ def simulation(pmap: PatrolMap, strategy: str, *, agents: int = 1, starts=None, 
                               base_dir=MAPS)
     team = dataclasses.replace(base.agents, speeds=(float(speed),) * agents,
                                starts=tuple(range(agents)) if starts is None else tuple(starts))
-    return Simulation(dataclasses.replace(base, map=pmap, agents=team, warmup=warmup))
+    return make(dataclasses.replace(base, map=pmap, agents=team, warmup=warmup))

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.errors import StrategyError
 from patrolsim.strategies import available, strategy_class
 
@@ -16,28 +16,28 @@ RING = """
 def test_cr_cycles_a_ring(make_scenario, ascii_map):
     # after its first step cr never turns back (the node behind it is the least idle), so on a
     # ring of 8 every node is revisited exactly every 8 s
-    r = Simulation(make_scenario(ascii_map(RING), strategy="cr", duration=40)).run()
+    r = make(make_scenario(ascii_map(RING), strategy="cr", duration=40)).run()
     assert r.nodes["max_interval"].tolist() == [8.0] * 8
     assert r.metrics["worst_idleness"] == 8.0
     assert r.metrics["choice_entropy_bits"] == 0.0  # after a node is known, the next is certain
 
 
 def test_random_walk_is_a_fair_coin_on_a_ring(make_scenario, ascii_map):
-    r = Simulation(make_scenario(ascii_map(RING), strategy="random", duration=20000)).run()
+    r = make(make_scenario(ascii_map(RING), strategy="random", duration=20000)).run()
     assert r.metrics["choice_entropy_bits"] == pytest.approx(1.0, abs=0.01)
 
 
 def test_hcr_without_idleness_prefers_short_edges(make_scenario, ascii_map):
     path = ascii_map("connectivity: 8\n....\n....\n....")
     sc = make_scenario(path, strategy="hcr", duration=30, strategy_keys={"w_idle": 0.0})
-    r = Simulation(sc).run()
+    r = make(sc).run()
     assert r.metrics["distance_total_m"] == 30.0  # only 1 m orthogonal moves, never 1.41 m diagonals
 
 
 def test_hcr_without_distance_term_is_cr(make_scenario, ascii_map):
     path = ascii_map("connectivity: 8\n.....\n..#..\n.....")
-    cr = Simulation(make_scenario(path, strategy="cr", duration=200, agents=2)).run()
-    hcr = Simulation(make_scenario(path, strategy="hcr", duration=200, agents=2,
+    cr = make(make_scenario(path, strategy="cr", duration=200, agents=2)).run()
+    hcr = make(make_scenario(path, strategy="hcr", duration=200, agents=2,
                                    strategy_keys={"w_dist": 0.0})).run()
     assert hcr.metrics == cr.metrics
 
@@ -47,7 +47,7 @@ def test_hpcc_goes_for_the_idlest_node(make_scenario, ascii_map):
     # that is the far end, so after the first sweep every node is seen at least every 8 s
     sc = make_scenario(ascii_map("....."), strategy="hpcc", duration=100, warmup=20,
                        strategy_keys={"w_dist": 0.0, "path_bias": 0.0}, agent_keys={"starts": [0]})
-    r = Simulation(sc).run()
+    r = make(sc).run()
     assert r.metrics["worst_idleness"] == 8.0
     assert r.run["decisions"] < r.run["arrivals"] / 3  # one decision per 4-node sweep
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from patrolsim.engine.simulation import Simulation
+from patrolsim.build import make
 from patrolsim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -15,7 +15,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
                                             ("mesa_proportional_patrol", "proportional")])
 def test_policing_scenario_runs(name, strategy):
     sc = load_scenario(SCENARIOS / f"{name}.toml", duration=1800)
-    sim = Simulation(sc)
+    sim = make(sc)
     r = sim.run()
     assert r.run["strategy"] == strategy and r.metrics["visits_total"] > 0
     if strategy == "posts":  # guards answer every call and are back at their posts once it is served

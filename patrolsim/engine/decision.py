@@ -1,0 +1,33 @@
+"""What a strategy may answer when the engine asks where an agent goes next, and what the engine needs
+of the object that answers (the strategy layer implements it; the engine knows nothing more of it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .view import TeamView
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A decision to stay at the current node for ``seconds`` (then the strategy is asked again)."""
+
+    seconds: float
+
+
+class Decider(Protocol):
+    """The team's decision maker as the engine sees it (:class:`patrolsim.strategies.Strategy`)."""
+
+    name: str
+    #: a built-in compiled rule (:mod:`patrolsim.engine.rules`); RULE_PYTHON: :meth:`decide` is called
+    kernel_rule: int
+    #: whether agents keep their own idleness memory (conscientious) instead of the shared board
+    own_knowledge: bool
+    values: dict[str, Any]
+
+    def kernel_params(self) -> dict[int, float]: ...
+
+    def setup(self, view: TeamView) -> None: ...
+
+    def decide(self, agent: int, node: int, t: float, view: TeamView) -> int | Sequence[int] | Hold: ...
