@@ -6,7 +6,7 @@ import numpy as np
 from ..maps.backtrack import walk_back
 from ..maps.search import GraphSearch
 from .base import Hold, Param, Strategy
-from .tours import edge_walk, expand_walk, tsp_tour
+from .tours import best_tour, edge_walk, expand_walk
 
 
 #: seconds within which two times count as equal when choosing where to rejoin a walk
@@ -148,10 +148,12 @@ class CyclicStrategy(WalkFollower):
     """``cgg``: every agent cycles one closed walk through all nodes (Chevaleyre 2004, "cyclic";
     the graph-based cyclic strategy of patrolling_sim).
 
-    Walk: by default a short TSP tour on the shortest-path metric (Christofides and nearest-neighbour
-    with 2-opt / Or-opt on small maps, a nearest-unvisited walk with 2-opt / Or-opt on large ones; see
-    :mod:`patrolsim.strategies.tours`), expanded along shortest paths; ``walk = "edges"`` uses an
-    edge-covering closed walk (Chinese postman) instead.
+    Walk: by default a short TSP tour on the shortest-path metric (nearest neighbour from several
+    starts and, on small maps, Christofides, each with 2-opt / Or-opt, the shortest kept; a
+    nearest-unvisited walk with 2-opt / Or-opt on large maps; see
+    :func:`patrolsim.strategies.tours.best_tour`), expanded along shortest paths; ``walk = "edges"``
+    uses an edge-covering closed walk (Chinese postman) instead. Either walk is the same for every
+    seed (it starts at node 0); the seed only places the agents.
 
     Spacing: ``spacing = "even"`` sends agent i to the walk position i T / r (T = the lap time
     L / v plus the waits, r agents, agents kept in their order along the walk) and holds it there
@@ -179,12 +181,11 @@ class CyclicStrategy(WalkFollower):
 
     def setup(self, view) -> None:
         pmap = view.map
-        start = int(view.starts[0])
         if self.values["walk"] == "edges":
-            nodes = edge_walk(pmap, start)
+            nodes = edge_walk(pmap, 0)
             stop = np.ones(nodes.size, dtype=bool)
         else:
-            nodes, stop = expand_walk(pmap, tsp_tour(pmap, start, view.rng))
+            nodes, stop = expand_walk(pmap, best_tour(pmap))
         self.nodes, self.stops = nodes, stop
         lengths = walk_lengths(pmap, nodes)
         self.length_m = float(lengths.sum())
