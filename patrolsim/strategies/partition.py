@@ -8,7 +8,7 @@ from .. import jit
 from ..maps.model import PatrolMap
 from ..maps.search import GraphSearch
 from .cyclic import CyclicWalk, WalkFollower
-from .refine import WalkBook
+from .refine import WalkBook, polished_walk
 from .region_search import best_regions
 from .tours import tour_work
 
@@ -166,7 +166,9 @@ class PartitionStrategy(WalkFollower):
     within ``SEARCH_WALKS_PER_REGION`` r + ``SEARCH_WALKS`` walks for the first refinement and as many
     again for the rest (fewer when regions exceed ``SEARCH_REGION_NODES`` nodes). Each region's walk
     is a short closed tour (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the
-    walk never leaves it).
+    walk never leaves it; the kept regions' walks are then rebuilt with
+    :func:`patrolsim.strategies.refine.polished_walk` where that is shorter). A one-node region is
+    walked, and costed, out and back along its shortest edge.
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
     cycles it for ever; a dispatched agent rejoins its walk where the region's worst idleness
@@ -201,7 +203,7 @@ class PartitionStrategy(WalkFollower):
         self.approach: list[list[int]] = [[] for _ in range(r)]
         self.depart_at = np.zeros(r)
         for a, reg in zip(agents.tolist(), regions.tolist()):
-            walk = region_walks[reg]
+            walk = polished_walk(pmap, region_walks[reg])
             self.partition[region == reg] = a
             self.region_lengths[a] = walk.length
             self.walks[a] = CyclicWalk(walk.nodes, walk.stop, walk.lengths, view.speed(a), view.wait)
@@ -210,7 +212,6 @@ class PartitionStrategy(WalkFollower):
         self._follow(r, view.pass_through_visits)
 
     def decide(self, agent, node, t, view):
-        walk = self.walks[agent]
-        if walk is None or (walk.nodes.size == 1 and not self.off_walk[agent] and not self.approach[agent]):
-            return [int(view.map.neighbours(node)[0]), node]  # a one-node region: step out and back
+        if self.walks[agent] is None:  # more agents than nodes: step out and back
+            return [int(view.map.neighbours(node)[0]), node]
         return super().decide(agent, node, t, view)

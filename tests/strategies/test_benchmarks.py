@@ -45,3 +45,28 @@ def test_cgg_edge_walk_on_grid_matches_patrolling_sim(sim_of):
         sim, worst = steady_worst(sim_of, benchmark("grid"), "cgg", 1, seed, 273.6, params={"walk": "edges"})
         assert sim.strategy.length_m == pytest.approx(273.6)
         assert worst == pytest.approx(273.6, rel=0.005)
+
+
+# optimal worst idleness of a partition of grid into one region per agent (s)
+GRID_PARTITION_OPTIMUM = {2: 79.8, 4: 45.6, 6: 34.2, 8: 22.8}
+
+
+@pytest.mark.parametrize("agents", [
+    pytest.param(2, marks=pytest.mark.xfail(strict=True, reason="msp balances two 91.2 m walks; the optimum "
+                                            "is 79.8 m (13 and 12 nodes), which its search does not find")),
+    4, 6, 8])
+def test_msp_on_grid_is_within_two_percent_of_the_optimal_partition(sim_of, agents):
+    optimum = GRID_PARTITION_OPTIMUM[agents]
+    for seed in SEEDS:
+        _, worst = steady_worst(sim_of, benchmark("grid"), "msp", agents, seed, 148.2)
+        assert worst <= 1.02 * optimum, seed
+
+
+@pytest.mark.parametrize("agents", range(1, 9))
+def test_msp_is_no_worse_than_cgg_by_more_than_ten_percent_on_diag_labs(sim_of, agents):
+    # on a tree one region per agent loses little: every region's walk covers its edges twice, as the
+    # shared tour does. (On grid and example it cannot hold: grid's optimal partitions of 4, 6, 8 agents
+    # give 45.6, 34.2, 22.8 s against cgg's 37.05, 24.7, 18.5 s.)
+    for seed in SEEDS:
+        _, worst = steady_worst(sim_of, benchmark("DIAG_labs"), "msp", agents, seed, 154.9)
+        assert worst <= 1.1 * TOUR_M["DIAG_labs"] / agents, seed
