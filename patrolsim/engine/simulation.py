@@ -233,9 +233,11 @@ class Simulation:
         self.state.set_plan(agent, path)
 
     def release(self, agent: int) -> None:
-        """Hand ``agent`` back to its strategy (it decides at the node the agent reaches next)."""
+        """Hand ``agent`` back to its strategy (it decides at the node the agent reaches next; the
+        strategy hears of it through ``Strategy.released``)."""
         self.state.a_int[agent, K.A_MODE] = K.MODE_STRATEGY
         self._controllers.pop(agent, None)
+        self.strategy.released(agent, self.now, self.view)
 
     def replan(self, agent: int) -> None:
         """Make ``agent``'s strategy decide again at the next node the agent reaches (the rest of its

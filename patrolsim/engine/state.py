@@ -8,6 +8,12 @@ from . import kernel as K
 
 N_PARAMS = 8
 
+#: the last-visit time strategies believe for a node nobody has seen yet: a little before the start,
+#: so such a node always counts as idler than one seen at t0 (a start node), as in patrolling_sim,
+#: which gives the start vertex last_visit 0.1 s and every other vertex 0. Only the strategies'
+#: knowledge starts here; the metrics count every node as seen at t0.
+NEVER_SEEN = -0.1
+
 
 class EngineState:
     """Agents, knowledge, node metrics and counters of one run, as numpy arrays.
@@ -29,10 +35,10 @@ class EngineState:
         self.a_flt[:, K.A_SPEED] = speeds
         self.plan = np.zeros((a, plan_capacity), dtype=np.int64)
         self.heap = np.arange(a, dtype=np.int64)
-        self.board = np.zeros(n, dtype=np.float64)
+        self.board = np.full(n, NEVER_SEEN)
         self.own = bool(own_knowledge)
         # np.full writes every page now, so first-touch page faults are paid at set-up, not mid-run
-        self.know = np.full((a, n), 0.0) if self.own else self.board.reshape(1, n)
+        self.know = np.full((a, n), NEVER_SEEN) if self.own else self.board.reshape(1, n)
         self.m_flt = np.zeros((6, n), dtype=np.float64)
         self.m_int = np.zeros((2, n), dtype=np.int64)
         self.moves = np.zeros(pmap.indices.size, dtype=np.int64)

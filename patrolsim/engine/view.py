@@ -54,7 +54,8 @@ class TeamView:
         return float(self._state.a_flt[agent, K.A_SPEED])
 
     def last_seen(self, agent: int | None = None) -> np.ndarray:
-        """Last time each node was seen: by ``agent`` itself (own-knowledge strategies), else by the team."""
+        """Last time each node was seen: by ``agent`` itself (own-knowledge strategies), else by the team;
+        ``patrolsim.engine.state.NEVER_SEEN`` (just before the start) for a node not seen yet."""
         st = self._state
         arr = st.know[agent] if (agent is not None and st.own) else st.board
         out = arr.view()

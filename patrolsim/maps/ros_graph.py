@@ -4,7 +4,9 @@ Whitespace-separated tokens: the number of vertices N, the map image width and h
 resolution (metres/pixel) and, in newer files, the offset x and y (metres); then N vertex blocks in id
 order: id, x, y (pixels, y up from the bottom of the image), k, and k triples (neighbour id, compass
 label N/NE/E/SE/S/SW/W/NW, cost in pixels). Positions in metres are ``pixel * resolution + offset``;
-edge lengths are ``cost * resolution``. Every edge must be listed at both of its ends.
+edge lengths are ``cost * resolution``. Every edge must be listed at both of its ends, with the same
+cost: the engine's edges are undirected, so a cost that differs by direction (a one-way or uphill
+edge) is rejected rather than altered.
 
 The format has no place for names or credits: an optional sidecar ``<stem>.toml`` next to the file may
 give ``name``, ``attribution`` and ``description`` (the same keys as a street folder's ``map.toml``).
@@ -125,8 +127,15 @@ def _parse(tokens: _Tokens, header: int):
             raise MapError(f"vertex {i} lists neighbour {j} but vertex {j} does not list {i}; "
                            "expected every edge at both ends", source=tokens.path, line=line)
     once = [(i, j) for (i, j) in listed if i < j]
+    for i, j in once:
+        (cost, line), (back, back_line) = listed[(i, j)], listed[(j, i)]
+        if cost != back:
+            raise MapError(f"edge {i}-{j} costs {cost:g} pixels ({cost * resolution:g} m) from vertex {i} but "
+                           f"{back:g} pixels ({back * resolution:g} m) from vertex {j} (line {back_line}); "
+                           "edges are undirected: give both directions the same cost",
+                           source=tokens.path, line=line)
     edges = np.array(once, dtype=np.int64).reshape(-1, 2)
-    costs = np.array([min(listed[e][0], listed[e[::-1]][0]) for e in once])
+    costs = np.array([listed[e][0] for e in once])
     return pixels * resolution + np.asarray(offset), edges, costs, resolution
 
 

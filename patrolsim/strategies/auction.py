@@ -86,7 +86,11 @@ class AuctionPartition(Strategy):
     team mate that hears the auction (communication loss and range apply; bids are immediate) and a
     itself bid ``d(centre_b, v) * (tasks owned by b, v excluded, + 1)``; the lowest bid wins (a keeps
     ties). If a team mate wins, the task changes hands and a auctions its next candidate, up to
-    ``rounds`` auctions; a then heads for the best task it still owns. Once a region has gained or
+    ``rounds`` auctions; a then heads for the best task it still owns. A task changes hands at most
+    once between two visits: one won in an auction since it was last seen (as far as its owner
+    knows) is not auctioned again, its owner heads for it. (Without this rule a task can flip
+    between two owners for ever: each trade changes the counts and centres the next bids depend on,
+    so whichever agent sets out for the task loses it, and nobody goes.) Once a region has gained or
     lost ``recentre`` (a fraction) of its tasks since its centre last moved, the centre moves to the
     owned node nearest the centroid of its owned tasks (a cheap stand-in for the node minimising the
     distance to them; each move costs one search over the map).
@@ -115,6 +119,7 @@ class AuctionPartition(Strategy):
             self.owner[v] = winner
             self.count[winner] += 1
         self.owns = self.owner[None, :] == np.arange(r)[:, None]  # owns[a, v]: a owns task v
+        self.traded_at = np.full(n, -np.inf)  # when each task last changed hands in an auction
         self.changes = np.zeros(r, dtype=np.int64)
         for a in range(r):
             self._move_centre(view, a)
@@ -153,6 +158,8 @@ class AuctionPartition(Strategy):
             # the idlest owned task bounds how far the search must look
             goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0,
                                     top=t - float(last[mine].min()))
+            if self.traded_at[goal] > last[goal]:
+                break  # won since its last visit: not auctioned again before its owner gets there
             bidders = np.flatnonzero(self.comms.receivers(t, agent))
             if bidders.size == 0:
                 break
@@ -162,6 +169,7 @@ class AuctionPartition(Strategy):
                 break
             winner = int(bidders[np.argmin(bids)])
             self.owner[goal] = winner
+            self.traded_at[goal] = t
             self.owns[agent, goal] = False
             self.owns[winner, goal] = True
             self.count[winner] += 1

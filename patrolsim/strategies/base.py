@@ -96,6 +96,11 @@ class Strategy:
         or ``Hold(seconds)`` to stay put."""
         raise NotImplementedError
 
+    def released(self, agent: int, t: float, view: "TeamView") -> None:
+        """``agent`` comes back from external control (a dispatch) at time ``t``; its next :meth:`decide`
+        is wherever it then stands. Strategies that follow a timetable re-plan there; the default
+        does nothing (a rule that decides from the current node needs nothing)."""
+
     def describe(self) -> str:
         """'name (key=value, ...)' for tables and the GUI."""
         inner = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.values.items())

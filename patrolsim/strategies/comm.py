@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..engine.state import NEVER_SEEN
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.view import TeamView
 
@@ -58,7 +60,7 @@ class TeamComms:
         if self.spec.perfect:
             self.known = None
         else:
-            self.known = np.zeros((a, n))
+            self.known = np.full((a, n), NEVER_SEEN)
             self._pending: list[np.ndarray] = []  # rows: arrive time, receiver, node, visit time
             view.on_visits(self._on_visits)
 

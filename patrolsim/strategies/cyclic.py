@@ -3,9 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..maps.backtrack import walk_back
 from ..maps.search import GraphSearch
 from .base import Hold, Param, Strategy
-from .tours import edge_walk, expand_walk, tsp_tour
+from .tours import best_tour, edge_walk, expand_walk
+
+
+#: seconds within which two times count as equal when choosing where to rejoin a walk
+TIME_EPS = 1e-9
 
 
 class CyclicWalk:
@@ -30,6 +35,105 @@ class CyclicWalk:
             j += 1
         return [int(self.nodes[i % n]) for i in range(k + 1, j + 1)], j % n
 
+    def slot_entry(self, seconds: np.ndarray, t: float, lap_zero: float) -> tuple[int, float]:
+        """(entry, time) where an agent that needs ``seconds[v]`` from now (time t) to reach node v meets
+        its slot soonest: the slot is the agent's own timetable, at entry 0 at time ``lap_zero`` plus
+        whole laps. Ties: the nearer entry, then the earlier one."""
+        reach = t + seconds[self.nodes]
+        slot = lap_zero + self.tau
+        meet = slot + self.period * np.ceil((reach - slot) / self.period - TIME_EPS)
+        k = _first_best(meet, reach)
+        return k, float(meet[k])
+
+    def resume_entry(self, seconds: np.ndarray, t: float, last_seen: np.ndarray) -> int:
+        """The entry an agent walking this walk alone should rejoin it at, from a node ``seconds[v]``
+        from every node v at time t, given when each node was last seen: the one that makes the worst
+        idleness least when the agent then walks on from it (each node counted at its first stop on
+        the walk). For an agent that was called away this is where it left, unless another entry is
+        sooner by more than it saves. Ties: the nearer entry, then the earlier one."""
+        stops = np.flatnonzero(self.stop)
+        first = stops[np.unique(self.nodes[stops], return_index=True)[1]]
+        # u_j = tau_j - last_seen: the node of entry j is next seen at reach_k - tau_k + tau_j (+ a lap
+        # when j comes before k), so its idleness then is reach_k - tau_k + u_j (+ the lap)
+        u = np.full(self.nodes.size, -np.inf)
+        u[first] = self.tau[first] - last_seen[self.nodes[first]]
+        after = np.maximum.accumulate(u[::-1])[::-1]
+        before = np.concatenate([[-np.inf], np.maximum.accumulate(u)[:-1]])
+        reach = t + seconds[self.nodes]
+        return _first_best(reach - self.tau + np.maximum(after, before + self.period), reach)
+
+
+def _first_best(primary: np.ndarray, secondary: np.ndarray) -> int:
+    """Index of the least ``primary`` (within TIME_EPS); ties: least ``secondary``, then lowest index."""
+    near = np.flatnonzero(primary <= primary.min() + TIME_EPS)
+    return int(near[np.argmin(secondary[near])])
+
+
+def travel_seconds_from(pmap, source: int, speed: float, wait: float) -> tuple[np.ndarray, np.ndarray]:
+    """(seconds, pred): how long an agent deciding at ``source`` now takes to reach each node at ``speed``
+    m/s when it waits ``wait`` s at every node it leaves (the engine's timing), and each node's
+    predecessor on such a quickest path."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    n = pmap.n_nodes
+    cost = csr_matrix((pmap.lengths / speed + wait, pmap.indices, pmap.indptr), shape=(n, n))
+    seconds, pred = dijkstra(cost, directed=True, indices=source, return_predecessors=True)
+    return seconds, pred.astype(np.int64)
+
+
+class WalkFollower(Strategy):
+    """Agents that cycle closed walks (cgg, msp). ``setup`` of a subclass sets, per agent, ``walks``
+    (a :class:`CyclicWalk`, or None for an agent with no walk), ``index`` (the walk entry it is at
+    when it next decides), ``approach`` (a path to walk first) and ``depart_at`` (hold there until
+    this time), then calls :meth:`_follow`.
+
+    Rejoining after a dispatch (:meth:`released`): from where it is handed back the agent takes a
+    quickest path to the best entry of its walk and walks on from there. On a shared walk that is
+    the entry where it meets its own slot soonest (it holds there for the slot if early), so the
+    team's spacing is restored (:meth:`CyclicWalk.slot_entry`); alone on a walk it is the entry after
+    which the walk's worst idleness is least (:meth:`CyclicWalk.resume_entry`), which is where it
+    left unless another entry is much nearer.
+    """
+
+    def _follow(self, n_agents: int, whole_lap: bool, lap_zero: np.ndarray | None = None) -> None:
+        """Finish ``setup``: ``whole_lap`` (plan a lap at a time, else stop to stop) and ``lap_zero``, the
+        time each agent's timetable is at entry 0 of its walk when a team shares one walk (None when
+        each agent walks alone)."""
+        self.whole_lap = whole_lap
+        self.lap_zero = lap_zero
+        self.off_walk = np.zeros(n_agents, dtype=bool)
+
+    def released(self, agent, t, view) -> None:
+        self.off_walk[agent] = True
+
+    def decide(self, agent, node, t, view):
+        if self.off_walk[agent]:
+            self._rejoin(agent, node, t, view)
+        if self.approach[agent]:
+            path, self.approach[agent] = self.approach[agent], []
+            return path
+        if self.depart_at[agent] > t + TIME_EPS:
+            wait, self.depart_at[agent] = self.depart_at[agent] - t, 0.0
+            return Hold(wait)
+        path, self.index[agent] = self.walks[agent].leg_after(int(self.index[agent]), self.whole_lap)
+        return path
+
+    def _rejoin(self, agent: int, node: int, t: float, view) -> None:
+        """Plan ``agent``'s way from ``node`` (time t) back onto its walk (see the class docstring)."""
+        self.off_walk[agent] = False
+        walk = self.walks[agent]
+        if walk is None:
+            return
+        seconds, pred = travel_seconds_from(view.map, node, view.speed(agent), view.wait)
+        if self.lap_zero is None or walk.nodes.size == 1:
+            k, meet = walk.resume_entry(seconds, t, view.last_seen(agent)), 0.0
+        else:
+            k, meet = walk.slot_entry(seconds, t, float(self.lap_zero[agent]))
+        self.index[agent] = k
+        self.approach[agent] = walk_back(pred, node, int(walk.nodes[k])).tolist()
+        self.depart_at[agent] = meet
+
 
 def walk_lengths(pmap, nodes: np.ndarray) -> np.ndarray:
     """Edge length (m) from each walk entry to the next (cyclically); KeyError if one is not an edge."""
@@ -40,14 +144,16 @@ def walk_lengths(pmap, nodes: np.ndarray) -> np.ndarray:
     return out
 
 
-class CyclicStrategy(Strategy):
+class CyclicStrategy(WalkFollower):
     """``cgg``: every agent cycles one closed walk through all nodes (Chevaleyre 2004, "cyclic";
     the graph-based cyclic strategy of patrolling_sim).
 
-    Walk: by default a short TSP tour on the shortest-path metric (Christofides and nearest-neighbour
-    with 2-opt / Or-opt on small maps, a nearest-unvisited walk with 2-opt / Or-opt on large ones; see
-    :mod:`patrolsim.strategies.tours`), expanded along shortest paths; ``walk = "edges"`` uses an
-    edge-covering closed walk (Chinese postman) instead.
+    Walk: by default a short TSP tour on the shortest-path metric (nearest neighbour from several
+    starts and, on small maps, Christofides, each with 2-opt / Or-opt, the shortest kept; a
+    nearest-unvisited walk with 2-opt / Or-opt on large maps; see
+    :func:`patrolsim.strategies.tours.best_tour`), expanded along shortest paths; ``walk = "edges"``
+    uses an edge-covering closed walk (Chinese postman) instead. Either walk is the same for every
+    seed (it starts at node 0); the seed only places the agents.
 
     Spacing: ``spacing = "even"`` sends agent i to the walk position i T / r (T = the lap time
     L / v plus the waits, r agents, agents kept in their order along the walk) and holds it there
@@ -58,6 +164,10 @@ class CyclicStrategy(Strategy):
 
     With ``agents.pass_through_visits = false`` each agent's plan runs from tour stop to tour stop,
     so every stop counts as a visit and shortcut nodes do not.
+
+    A dispatched agent rejoins the walk where it meets its own slot soonest, so the spacing is
+    restored once it is back (one agent alone: where the walk's worst idleness is least; see
+    :class:`WalkFollower`). The others keep their slots meanwhile.
     """
 
     name = "cgg"
@@ -71,17 +181,15 @@ class CyclicStrategy(Strategy):
 
     def setup(self, view) -> None:
         pmap = view.map
-        start = int(view.starts[0])
         if self.values["walk"] == "edges":
-            nodes = edge_walk(pmap, start)
+            nodes = edge_walk(pmap, 0)
             stop = np.ones(nodes.size, dtype=bool)
         else:
-            nodes, stop = expand_walk(pmap, tsp_tour(pmap, start, view.rng))
+            nodes, stop = expand_walk(pmap, best_tour(pmap))
         self.nodes, self.stops = nodes, stop
         lengths = walk_lengths(pmap, nodes)
         self.length_m = float(lengths.sum())
         self.walks = [CyclicWalk(nodes, stop, lengths, view.speed(a), view.wait) for a in range(view.n_agents)]
-        self.whole_lap = view.pass_through_visits
         first_at = {}
         for i, v in enumerate(nodes.tolist()):
             first_at.setdefault(v, i)
@@ -90,6 +198,10 @@ class CyclicStrategy(Strategy):
         self.depart_at = np.zeros(view.n_agents)
         if self.values["spacing"] == "even" and view.n_agents > 1:
             self._spread(view)
+        tau = np.array([w.tau[k] for w, k in zip(self.walks, self.index)])
+        # each agent's timetable: at its entry when it first departs (after any approach and hold)
+        lap_zero = self.depart_at - tau if view.n_agents > 1 else None
+        self._follow(view.n_agents, view.pass_through_visits, lap_zero)
 
     def _spread(self, view) -> None:
         """Choose each agent's slot on the walk and the common start of the cycling."""
@@ -115,13 +227,3 @@ class CyclicStrategy(Strategy):
             self.approach[a] = path
         t0 = float(np.max(arrive - late))
         self.depart_at = t0 + late
-
-    def decide(self, agent, node, t, view):
-        if self.approach[agent]:
-            path, self.approach[agent] = self.approach[agent], []
-            return path
-        if self.depart_at[agent] > t + 1e-9:
-            wait, self.depart_at[agent] = self.depart_at[agent] - t, 0.0
-            return Hold(wait)
-        path, self.index[agent] = self.walks[agent].leg_after(int(self.index[agent]), self.whole_lap)
-        return path

@@ -7,9 +7,8 @@ from scipy.optimize import linear_sum_assignment
 from .. import jit
 from ..maps.model import PatrolMap
 from ..maps.search import GraphSearch
-from .base import Strategy
-from .cyclic import CyclicWalk
-from .refine import WalkBook
+from .cyclic import CyclicWalk, WalkFollower
+from .refine import WalkBook, polished_walk
 from .region_search import best_regions
 from .tours import tour_work
 
@@ -155,7 +154,7 @@ def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray,
     return best
 
 
-class PartitionStrategy(Strategy):
+class PartitionStrategy(WalkFollower):
     """``msp``: multilevel subgraph patrolling (Portugal & Rocha 2010), re-derived.
 
     Set-up: the map is split into one connected region per agent, balanced by patrol tour length
@@ -167,10 +166,14 @@ class PartitionStrategy(Strategy):
     within ``SEARCH_WALKS_PER_REGION`` r + ``SEARCH_WALKS`` walks for the first refinement and as many
     again for the rest (fewer when regions exceed ``SEARCH_REGION_NODES`` nodes). Each region's walk
     is a short closed tour (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the
-    walk never leaves it).
+    walk never leaves it; the kept regions' walks are then rebuilt with
+    :func:`patrolsim.strategies.refine.polished_walk` where that is shorter). A one-node region is
+    walked, and costed, out and back along its shortest edge.
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
-    cycles it for ever. ``partition`` (region id per node) and ``region_lengths`` (m) are exposed for
+    cycles it for ever; a dispatched agent rejoins its walk where the region's worst idleness
+    is least, which is where it left unless another entry is much nearer (see
+    :class:`patrolsim.strategies.cyclic.WalkFollower`). ``partition`` (region id per node) and ``region_lengths`` (m) are exposed for
     drawing and reports. With ``agents.pass_through_visits = false`` plans run stop to stop.
 
     No parameters.
@@ -198,21 +201,17 @@ class PartitionStrategy(Strategy):
         self.walks: list[CyclicWalk | None] = [None] * r
         self.index = np.zeros(r, dtype=np.int64)
         self.approach: list[list[int]] = [[] for _ in range(r)]
-        self.whole_lap = view.pass_through_visits
+        self.depart_at = np.zeros(r)
         for a, reg in zip(agents.tolist(), regions.tolist()):
-            walk = region_walks[reg]
+            walk = polished_walk(pmap, region_walks[reg])
             self.partition[region == reg] = a
             self.region_lengths[a] = walk.length
             self.walks[a] = CyclicWalk(walk.nodes, walk.stop, walk.lengths, view.speed(a), view.wait)
             self.index[a] = int(np.argmin(rows[a][walk.nodes]))
             self.approach[a] = gs.path(int(view.starts[a]), int(walk.nodes[self.index[a]]))
+        self._follow(r, view.pass_through_visits)
 
     def decide(self, agent, node, t, view):
-        if self.approach[agent]:
-            path, self.approach[agent] = self.approach[agent], []
-            return path
-        walk = self.walks[agent]
-        if walk is None or walk.nodes.size == 1:
-            return [int(view.map.neighbours(node)[0]), node]  # a one-node region: step out and back
-        path, self.index[agent] = walk.leg_after(int(self.index[agent]), self.whole_lap)
-        return path
+        if self.walks[agent] is None:  # more agents than nodes: step out and back
+            return [int(view.map.neighbours(node)[0]), node]
+        return super().decide(agent, node, t, view)

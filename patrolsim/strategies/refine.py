@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ..maps.model import PatrolMap
 from .cyclic import walk_lengths
-from .tours import expand_walk, tsp_tour
+from .tours import best_tour, expand_walk, tsp_tour
 
 #: refinement stops once the longest region walk is at most this many times the shortest
 TARGET_SPREAD = 1.1
@@ -46,12 +46,33 @@ class RegionWalk:
 
 def region_walk(pmap: PatrolMap, members: np.ndarray, rng: np.random.Generator) -> RegionWalk:
     """The short closed walk through the region ``members`` (sorted node ids) that never leaves it:
-    :func:`tsp_tour` on the region alone, expanded along edges; a one-node region has length 0."""
+    :func:`tsp_tour` on the region alone, expanded along edges. A one-node region's agent cannot stand
+    still, so its walk goes out and back along the node's shortest edge (ties: the lower neighbour
+    id), which is its length; the other end is crossed, not a stop."""
     if members.size == 1:
-        return RegionWalk(members.copy(), np.ones(1, dtype=bool), np.zeros(1))
+        v = int(members[0])
+        lo, hi = pmap.indptr[v], pmap.indptr[v + 1]
+        if lo == hi:  # an isolated node: nowhere to go
+            return RegionWalk(members.copy(), np.ones(1, dtype=bool), np.zeros(1))
+        k = lo + int(np.lexsort((pmap.indices[lo:hi], pmap.lengths[lo:hi]))[0])
+        edge = float(pmap.lengths[k])
+        return RegionWalk(np.array([v, int(pmap.indices[k])]), np.array([True, False]), np.array([edge, edge]))
     sub = pmap.subgraph(members)
     nodes, stop = expand_walk(sub, tsp_tour(sub, 0, rng))
     return RegionWalk(members[nodes], stop, walk_lengths(sub, nodes))
+
+
+def polished_walk(pmap: PatrolMap, walk: RegionWalk) -> RegionWalk:
+    """``walk``, or the walk of the same region on :func:`best_tour` (several constructions, no seed)
+    when that is shorter: for the regions a partition keeps, after the search measured them with a
+    single construction each."""
+    members = np.unique(walk.nodes[walk.stop])
+    if members.size < 3:
+        return walk
+    sub = pmap.subgraph(members)
+    nodes, stop = expand_walk(sub, best_tour(sub))
+    lengths = walk_lengths(sub, nodes)
+    return RegionWalk(members[nodes], stop, lengths) if lengths.sum() < walk.length - 1e-9 else walk
 
 
 class WalkBook:

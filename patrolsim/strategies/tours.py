@@ -4,7 +4,8 @@ edge-covering walk (Chinese postman), for the cyclic and partition strategies.
 Tour construction, by map size:
 
 * up to ``CHRISTOFIDES_MAX`` nodes: Christofides (networkx) on the metric closure and nearest-neighbour,
-  each improved by 2-opt and Or-opt with neighbour lists, the shorter kept;
+  each improved by 2-opt and Or-opt with neighbour lists, the shorter kept (:func:`best_tour`, for
+  cgg, takes nearest-neighbour from several starts and no seed);
 * up to ``MATRIX_MAX`` nodes (full distance matrix): nearest-neighbour + 2-opt + Or-opt;
 * larger maps: nearest-unvisited walk grown by graph searches (each step searches only until
   the closest unvisited node), which is near-optimal on grid-like maps and runs in about a second on
@@ -278,22 +279,11 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
     if n <= 2:
         return np.roll(np.arange(n, dtype=np.int64), -start)
     rng = rng if rng is not None else np.random.default_rng(0)
-    matrix = n <= MATRIX_MAX and pmap.distances.full
+    matrix = _matrix_fits(pmap)
     jit.for_work(tour_work(n, matrix))
-    gs = GraphSearch.of(pmap)
-    work = (gs.indptr, gs.indices, gs.lengths, gs.width, np.array([rng.integers(1, 2 ** 63)], dtype=np.uint64),
-            *gs.work)
+    work = _search_work(pmap, rng)
     if matrix:
-        mat = pmap.distances.matrix
-        nbr, nbr_d = _neighbour_lists_matrix(mat, NEIGHBOURS)
-        candidates = [_nearest_neighbour_matrix(mat, start)]
-        if n <= CHRISTOFIDES_MAX:
-            candidates.append(_christofides(mat))
-        best = None
-        for tour in candidates:
-            tour = _improve(tour.copy(), mat, nbr, nbr_d, work)
-            if best is None or tour_length(tour, mat) < tour_length(best, mat) - EPS:
-                best = tour
+        best = _shortest_matrix_tour(pmap, [start], work)
     else:
         mat = np.zeros((0, 0))
         with np.errstate(over="ignore"):  # search.tie_draw wraps uint64 on purpose
@@ -302,6 +292,64 @@ def tsp_tour(pmap: PatrolMap, start: int = 0, rng: np.random.Generator | None = 
         # one pass, Or-opt limited to 2 sweeps: each Or-opt move rewrites the tour (O(N))
         best = _improve(best, mat, nbr, nbr_d, work, passes=1, or_rounds=2)
     return np.roll(best, -int(np.flatnonzero(best == start)[0]))
+
+
+#: nearest-neighbour constructions of :func:`best_tour`: from this many nodes spread evenly over the ids
+TOUR_STARTS = 8
+
+
+def best_tour(pmap: PatrolMap) -> np.ndarray:
+    """The shortest closed tour through every node that several constructions find, the same for any
+    seed: nearest neighbour from ``TOUR_STARTS`` nodes spread evenly over the node ids (and
+    Christofides up to ``CHRISTOFIDES_MAX`` nodes), each improved by 2-opt and Or-opt; the shortest
+    is kept, ties going to the one first in node-id order (:func:`canonical_tour`). Maps too large for
+    the distance matrix get :func:`tsp_tour`'s nearest-unvisited construction from node 0, its tie
+    draws from a fixed generator. The tour starts at node 0."""
+    n = pmap.n_nodes
+    if n <= 2 or not _matrix_fits(pmap):
+        return canonical_tour(tsp_tour(pmap, 0, np.random.default_rng(0)))
+    starts = np.unique(np.linspace(0, n - 1, min(TOUR_STARTS, n)).round().astype(np.int64))
+    jit.for_work(starts.size * tour_work(n))
+    return _shortest_matrix_tour(pmap, starts.tolist(), _search_work(pmap, np.random.default_rng(0)))
+
+
+def canonical_tour(order: np.ndarray) -> np.ndarray:
+    """The cycle ``order`` written from its lowest node id, towards the lower of that node's two
+    neighbours on the cycle (so one cycle has one spelling)."""
+    tour = np.roll(order, -int(np.argmin(order)))
+    if tour.size > 2 and tour[-1] < tour[1]:
+        tour = np.concatenate([tour[:1], tour[:0:-1]])
+    return tour
+
+
+def _matrix_fits(pmap: PatrolMap) -> bool:
+    """Whether tours of ``pmap`` are built on its full distance matrix (else by graph searches)."""
+    return pmap.n_nodes <= MATRIX_MAX and pmap.distances.full
+
+
+def _search_work(pmap: PatrolMap, rng: np.random.Generator) -> tuple:
+    """The graph-search arrays the tour kernels take, with a search generator seeded from ``rng``."""
+    gs = GraphSearch.of(pmap)
+    return (gs.indptr, gs.indices, gs.lengths, gs.width, np.array([rng.integers(1, 2 ** 63)], dtype=np.uint64),
+            *gs.work)
+
+
+def _shortest_matrix_tour(pmap: PatrolMap, starts: list[int], work: tuple) -> np.ndarray:
+    """Nearest neighbour from each of ``starts`` (and Christofides on small maps), each improved by
+    2-opt and Or-opt on the distance matrix; the shortest (:func:`canonical_tour`), ties to the first
+    in node-id order."""
+    mat = pmap.distances.matrix
+    nbr, nbr_d = _neighbour_lists_matrix(mat, NEIGHBOURS)
+    candidates = [_nearest_neighbour_matrix(mat, s) for s in starts]
+    if pmap.n_nodes <= CHRISTOFIDES_MAX:
+        candidates.append(_christofides(mat))
+    best, best_len = None, np.inf
+    for tour in candidates:
+        tour = canonical_tour(_improve(tour.copy(), mat, nbr, nbr_d, work))
+        length = tour_length(tour, mat)
+        if length < best_len - EPS or (length <= best_len + EPS and tour.tolist() < best.tolist()):
+            best, best_len = tour, min(length, best_len)
+    return best
 
 
 def _improve(tour, mat, nbr, nbr_d, work, passes: int = 4, rounds: int = 50, or_rounds: int = 50):

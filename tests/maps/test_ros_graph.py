@@ -152,6 +152,14 @@ def test_edge_listed_at_one_end_only(tmp_path):
     assert "vertex 1 lists neighbour 2 but vertex 2 does not list 1" in str(e) and e.line == 3
 
 
+def test_cost_that_differs_by_direction_is_rejected(tmp_path):
+    # 83 pixels at 0.05 m/pixel one way (4.15 m), 49 back (2.45 m): never collapsed to either
+    e = err(tmp_path, "2 50 50 0.05 0 0\n0 4 6 1 1 E 83\n1 12 6 1 0 W 49\n")
+    assert str(e).startswith(str(tmp_path / "g.graph") + ":2: ") and "\n" not in str(e)
+    assert "edge 0-1 costs 83 pixels (4.15 m) from vertex 0 but 49 pixels (2.45 m) from vertex 1 (line 3)" in str(e)
+    assert "undirected" in str(e) and e.line == 2
+
+
 def test_bad_header_and_empty_file(tmp_path):
     e = err(tmp_path, "three 50 50 0.5\n")
     assert "number of vertices" in str(e) and e.line == 1

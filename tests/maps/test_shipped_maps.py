@@ -61,3 +61,21 @@ def test_hospital_default_cells_are_one_metre():
     m = load_map(MAPS / "hospital_floor.yaml")
     assert m.grid.cell_size == 1.0 and m.grid.origin == (-2.0, -1.5)
     assert load_map(MAPS / "hospital_floor.yaml", cell_size=0.5, largest_component=True).n_nodes > m.n_nodes
+
+
+BENCHMARKS = MAPS / "benchmarks"
+
+
+@pytest.mark.parametrize("stem, nodes, edges, edge_0, total_m", [
+    ("grid", 25, 40, 5.7, 228.0),          # 76 px at 0.075 m/px
+    ("example", 29, 34, 3.0, 264.0),       # 20 px at 0.15 m/px
+    ("DIAG_labs", 27, 26, 0.95, 77.45),    # 19 px at 0.05 m/px
+])
+def test_patrolling_sim_benchmark_graphs(stem, nodes, edges, edge_0, total_m):
+    m = load_map(BENCHMARKS / f"{stem}.graph")
+    assert (m.n_nodes, m.n_edges) == (nodes, edges)
+    assert int(m.component_labels().max()) == 0
+    assert m.edge_length(0, int(m.neighbours(0)[0])) == pytest.approx(edge_0)  # pixels x resolution
+    assert m.total_length() == pytest.approx(total_m)
+    assert m.name == f"patrolling_sim {stem} (benchmark)"
+    assert "D. Portugal, L. Iocchi" in m.attribution and "BSD" in m.attribution

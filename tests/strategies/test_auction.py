@@ -67,6 +67,40 @@ def test_dtap_loses_a_task_to_a_cheaper_bidder(sim_of):
     assert path[-1] != 5 and s.owner[path[-1]] == 0
 
 
+def test_dtap_a_task_changes_hands_at_most_once_between_visits(sim_of):
+    pmap = line(8)
+    sim = sim_of(pmap, "dtap", 2, starts=(0, 7), params={"rounds": 1}, duration=10.0)
+    s = sim.strategy
+    s.owner[:] = [0, 0, 0, 0, 0, 0, 1, 1]
+    s.owns = s.owner[None, :] == np.arange(2)[:, None]
+    s.count[:] = [6, 2]
+    s.centre[:] = [2, 7]
+    s.centre_dist = dijkstra(pmap.adjacency(), directed=False, indices=[2, 7])
+    s.values["recentre"] = 1.0  # centres stay put
+    sim.state.board[:] = [100, 100, 100, 100, 100, 0, 100, 100]
+    s.decide(0, 0, 100.0, sim.view)  # agent 0 loses node 5 to agent 1 (bids 180 against 60)
+    assert s.owner[5] == 1 and s.count.tolist() == [5, 3]
+    # now agent 0 would win it back: its bid d(2, 5) * (1 + 1) = 60 is below agent 1's own 20 * 7 = 140;
+    # but node 5 has not been seen since it changed hands, so agent 1 keeps it and goes
+    s.count[:] = [1, 7]
+    assert s.decide(1, 7, 101.0, sim.view) == [6, 5] and s.owner[5] == 1
+    # once node 5 has been seen after the trade (at 110), its next auction is open: agent 0 wins it
+    sim.state.board[:] = [200, 200, 200, 200, 200, 110, 200, 200]
+    assert s.decide(1, 7, 200.0, sim.view) == [6] and s.owner[5] == 0
+
+
+def test_dtap_leaves_no_node_starved(sim_of):
+    # plaza, 4 agents: before a task could change hands only once between visits, seed 18 left node 3
+    # unvisited for 2,934 s of 3,000 (ownership flipped between agents 1 and 2 at every decision of
+    # either); every seed's worst idleness is now 92-202 s
+    from patrolsim.maps import load_map
+
+    pmap = load_map("maps/plaza.json")
+    worst = {seed: sim_of(pmap, "dtap", 4, duration=3000.0, seed=seed).run().metrics["worst_idleness"]
+             for seed in range(1, 21)}
+    assert {seed: w for seed, w in worst.items() if w > 300.0} == {}
+
+
 def test_dtap_runs_and_covers(sim_of, open_grid):
     res = sim_of(open_grid(10), "dtap", 3, duration=1500.0).run()
     assert res.metrics["coverage"] == 1.0

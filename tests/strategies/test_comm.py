@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from patrolsim.engine.state import NEVER_SEEN
 from patrolsim.errors import ScenarioError
 from patrolsim.scenario import load_scenario
 from patrolsim.strategies.comm import CommSpec
@@ -19,7 +20,7 @@ def test_delay_holds_visits_back(sim_of, open_grid):
     comms = sim.strategy.comms
     comms._on_visits(np.array([2.0]), np.array([6]), np.array([0]))
     assert comms.last_seen(0, 2.0)[6] == 2.0  # the sender knows at once
-    assert comms.last_seen(1, 6.9)[6] == 0.0
+    assert comms.last_seen(1, 6.9)[6] == NEVER_SEEN  # not heard of yet
     assert comms.last_seen(1, 7.0)[6] == 2.0
 
 

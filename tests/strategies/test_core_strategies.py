@@ -22,6 +22,23 @@ def test_cr_cycles_a_ring(make_scenario, ascii_map):
     assert r.metrics["choice_entropy_bits"] == 0.0  # after a node is known, the next is certain
 
 
+@pytest.mark.parametrize("strategy", ["cr", "hcr"])
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_a_never_seen_node_is_idler_than_the_start(make_scenario, ascii_map, strategy, seed):
+    # a corridor 0 - 1 - 2 of 1 m cells, starting at 0: at node 1 (t = 1) the start, seen at t = 0, and
+    # node 2, never seen, must not tie (as they would if the unseen node counted as seen at t0): every
+    # seed goes on to 2, then back through 1 to 0
+    sc = make_scenario(ascii_map("..."), strategy=strategy, duration=4, seed=seed, agent_keys={"starts": [0]})
+    sim = Simulation(sc)
+    seen = []
+    sim.on_visits(lambda t, nodes, agents: seen.extend(zip(t.tolist(), nodes.tolist())))
+    sim.advance_to(0.5)
+    assert sim.idleness().tolist() == [0.5, 0.5, 0.5]  # the metrics still count every node as seen at t0
+    r = sim.run()
+    assert seen == [(0.0, 0), (1.0, 1), (2.0, 2), (3.0, 1), (4.0, 0)]
+    assert r.nodes["max_interval"].tolist() == [4.0, 2.0, 2.0]
+
+
 def test_random_walk_is_a_fair_coin_on_a_ring(make_scenario, ascii_map):
     r = make(make_scenario(ascii_map(RING), strategy="random", duration=20000)).run()
     assert r.metrics["choice_entropy_bits"] == pytest.approx(1.0, abs=0.01)

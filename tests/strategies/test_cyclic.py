@@ -69,3 +69,39 @@ def test_edge_walk_option_covers_every_edge(sim_of, open_grid):
     steps = {tuple(sorted(p)) for p in zip(sim.strategy.nodes, np.roll(sim.strategy.nodes, -1))}
     assert len(steps) == sim.map.n_edges
     assert sim.result().metrics["coverage"] == 1.0
+
+
+def six_entry_walk():
+    """A ring walk 0 1 2 3 4 5 with 10 s legs (10 m at 1 m/s): entry k is node k at tau = 10 k, lap 60 s."""
+    from patrolsim.strategies.cyclic import CyclicWalk
+
+    return CyclicWalk(np.arange(6), np.ones(6, dtype=bool), np.full(6, 10.0), 1.0, 0.0)
+
+
+# an agent released at t = 100 standing at node 5: seconds to nodes 0..5 around the ring
+RING_SECONDS = np.array([10.0, 20.0, 30.0, 20.0, 10.0, 0.0])
+
+
+def test_alone_on_its_walk_an_agent_resumes_where_it_left():
+    # it saw nodes 0, 1, 2 at 0, 10, 20 and was called away before node 3 (nodes 3, 4, 5 last seen at
+    # -30, -20, -10). Worst idleness after rejoining at entry k: k = 3 gives 150 (node 3 at 120, node 5
+    # at 140); k = 5 (where it stands) 170 (node 3 only at 170); k = 0, 1, 2 give 170, k = 4 gives 190
+    last_seen = np.array([0.0, 10.0, 20.0, -30.0, -20.0, -10.0])
+    assert six_entry_walk().resume_entry(RING_SECONDS, 100.0, last_seen) == 3
+
+
+def test_alone_on_its_walk_ties_go_to_the_nearer_entry():
+    # everything seen at t = 100: any entry leaves every node 60 s idle at worst; node 5 is 0 s away
+    assert six_entry_walk().resume_entry(RING_SECONDS, 100.0, np.full(6, 100.0)) == 5
+
+
+@pytest.mark.parametrize("lap_zero, entry, meet", [
+    # the slot is at entry k at lap_zero + 10 k + 60 m; the agent reaches entries 0..5 at 110, 120, 130,
+    # 120, 110, 100. lap_zero 0: entry 5 at 110 (reached at 100: it holds 10 s); the next best is
+    # entry 0 at 120
+    (0.0, 5, 110.0),
+    # lap_zero -50: entry 4 at 110, just when the agent gets there; entry 5 only at 120
+    (-50.0, 4, 110.0),
+])
+def test_on_a_shared_walk_an_agent_meets_its_slot_soonest(lap_zero, entry, meet):
+    assert six_entry_walk().slot_entry(RING_SECONDS, 100.0, lap_zero) == (entry, meet)

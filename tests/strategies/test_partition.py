@@ -1,6 +1,7 @@
 """msp: regions are connected, cover the map, are balanced by tour length (not node count), and each
 agent patrols only its own region."""
 import numpy as np
+import pytest
 
 from patrolsim.maps import load_map
 from patrolsim.maps.model import PatrolMap
@@ -137,3 +138,29 @@ def test_kicks_balance_small_street_maps(sim_of):
     for path, bound, longest in (("maps/plaza.json", 1.3, 110.0), ("maps/ring_road.gml", 1.25, 2250.0)):
         lengths = region_tour_lengths(sim_of(load_map(path), "msp", 4, duration=10.0))
         assert lengths.max() <= bound * lengths.min() and lengths.max() <= longest
+
+
+def comb():
+    """A spine 0-1-2-3 of 10 m edges; spine node s has two 5 m leaves, 4 + 2 s and 5 + 2 s."""
+    edges = [(0, 1), (1, 2), (2, 3)] + [(s, 4 + 2 * s + k) for s in range(4) for k in range(2)]
+    pos = np.array([(10.0 * i, 0.0) for i in range(4)] +
+                   [(10.0 * s + 6 * k - 3, 5.0) for s in range(4) for k in range(2)])
+    return PatrolMap.from_edges("comb", pos, np.array(edges), np.array([10.0] * 3 + [5.0] * 8))
+
+
+def test_a_one_node_region_walks_out_and_back_along_its_shortest_edge():
+    from patrolsim.strategies.refine import region_walk
+
+    walk = region_walk(comb(), np.array([1]), np.random.default_rng(0))  # edges 10, 10, 5, 5 m
+    assert walk.nodes.tolist() == [1, 6] and walk.stop.tolist() == [True, False]  # 6: the lower of 6, 7
+    assert walk.length == 10.0
+
+
+def test_one_node_regions_are_costed_as_walked(sim_of):
+    # 8 agents on the 12-node comb: every region's walk is 10 m, whether two nodes joined by a 5 m
+    # edge or one node walking out and back along a 5 m edge (counted as 0 m before), and so is the
+    # worst idleness at 1 m/s
+    sim = sim_of(comb(), "msp", 8, duration=600.0, warmup=300.0)
+    res = sim.run()
+    assert region_tour_lengths(sim).tolist() == [10.0] * 8
+    assert res.metrics["worst_idleness"] == pytest.approx(10.0)
