@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from patrolsim.incidents import manager_of
 from patrolsim.strategies.cyclic import CyclicStrategy
 from patrolsim.strategies.partition import PartitionStrategy
 
@@ -44,7 +45,7 @@ def test_cgg_agent_goes_to_the_call_and_meets_its_slot(world, service, back):
     # (heading 6 -> 5, 10 m behind the call at node 6) turns back and arrives at 30 (agent 0 would need 50)
     sim = recording(world, [(15, 6, 2, service, "reported")], starts=(0, 7), strategy=CyclicStrategy(),
                     map_text=RING, duration=400.0)
-    log = sim.incidents.log
+    log = manager_of(sim).log
     assert log.agent[0] == 1 and log.arrived_at[0] == 30 and log.cleared_at[0] == 30 + service
     assert visits_of(sim, 1, 30 + service)[:len(back)] == back
     # agent 0 never left its slot; once agent 1 is back the two are half a lap apart again
@@ -64,7 +65,7 @@ def test_msp_agent_goes_to_the_call_and_resumes_its_region_walk(world):
     sim = recording(world, [(12, 6, 2, 10, "reported")], starts=(0, 7), strategy=strategy,
                     map_text=RING, duration=300.0)
     assert strategy.partition.tolist() == [0, 0, 1, 0, 1, 0, 1, 1]
-    log = sim.incidents.log
+    log = manager_of(sim).log
     assert log.agent[0] == 1 and log.arrived_at[0] == 30 and log.cleared_at[0] == 40
     assert visits_of(sim, 1, 40.0)[:5] == [(50.0, 7), (60.0, 4), (70.0, 2), (80.0, 4), (90.0, 7)]
     assert {n for t, n, a in sim.recorded if a == 0} == {0, 1, 3, 5}
@@ -72,12 +73,12 @@ def test_msp_agent_goes_to_the_call_and_resumes_its_region_walk(world):
 
 @pytest.mark.parametrize("strategy", ["cgg", "msp"])
 def test_mall_security_answers_calls(strategy):
-    from patrolsim.engine.simulation import Simulation
+    from patrolsim.build import make
     from patrolsim.scenario import load_scenario
 
     sc = load_scenario(ROOT / "scenarios" / "mall_security.toml", duration=3600, **{"strategy.name": strategy})
-    sim = Simulation(sc)
+    sim = make(sc)
     res = sim.run()
-    served = sim.incidents.dispatcher.served
+    served = manager_of(sim).dispatcher.served
     assert served.sum() >= 3 and res.metrics["response_count"] >= 3
     assert res.metrics["coverage"] == 1.0

@@ -29,7 +29,7 @@ def test_a_never_seen_node_is_idler_than_the_start(make_scenario, ascii_map, str
     # node 2, never seen, must not tie (as they would if the unseen node counted as seen at t0): every
     # seed goes on to 2, then back through 1 to 0
     sc = make_scenario(ascii_map("..."), strategy=strategy, duration=4, seed=seed, agent_keys={"starts": [0]})
-    sim = Simulation(sc)
+    sim = make(sc)
     seen = []
     sim.on_visits(lambda t, nodes, agents: seen.extend(zip(t.tolist(), nodes.tolist())))
     sim.advance_to(0.5)
