@@ -4,13 +4,13 @@ broadcast claims (DTAG) or by auctioning tasks between dynamic regions (DTAP).
 
 Idleness is team-shared through the scenario's communication model (:mod:`patrolsim.strategies.comm`);
 goals are found with compiled searches that stop as soon as no farther node can score better
-(:meth:`patrolsim.maps.search.GraphSearch.best`), so decisions stay fast on 10,000-node maps.
+(:meth:`patrolsim.algorithms.search.GraphSearch.best`), so decisions stay fast on 10,000-node maps.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..maps.search import GraphSearch
+from ..algorithms.search import GraphSearch
 from .base import Param, Strategy
 from .comm import TeamComms
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..maps.search import GraphSearch
+from ..algorithms.search import GraphSearch
 from .base import Param, Strategy
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..maps.backtrack import walk_back
-from ..maps.search import GraphSearch
+from ..algorithms.backtrack import walk_back
+from ..algorithms.search import GraphSearch
 from .base import Hold, Param, Strategy
-from .tours import best_tour, edge_walk, expand_walk
+from ..algorithms.tours import best_tour, edge_walk, expand_walk, walk_lengths
 
 
 #: seconds within which two times count as equal when choosing where to rejoin a walk
@@ -135,15 +135,6 @@ class WalkFollower(Strategy):
         self.depart_at[agent] = meet
 
 
-def walk_lengths(pmap, nodes: np.ndarray) -> np.ndarray:
-    """Edge length (m) from each walk entry to the next (cyclically); KeyError if one is not an edge."""
-    out = np.asarray(pmap.adjacency()[nodes, np.roll(nodes, -1)]).ravel()
-    if nodes.size > 1 and not out.all():
-        k = int(np.flatnonzero(out == 0)[0])
-        raise KeyError((int(nodes[k]), int(nodes[(k + 1) % nodes.size])))
-    return out
-
-
 class CyclicStrategy(WalkFollower):
     """``cgg``: every agent cycles one closed walk through all nodes (Chevaleyre 2004, "cyclic";
     the graph-based cyclic strategy of patrolling_sim).
@@ -151,7 +142,7 @@ class CyclicStrategy(WalkFollower):
     Walk: by default a short TSP tour on the shortest-path metric (nearest neighbour from several
     starts and, on small maps, Christofides, each with 2-opt / Or-opt, the shortest kept; a
     nearest-unvisited walk with 2-opt / Or-opt on large maps; see
-    :func:`patrolsim.strategies.tours.best_tour`), expanded along shortest paths; ``walk = "edges"``
+    :func:`patrolsim.algorithms.tours.best_tour`), expanded along shortest paths; ``walk = "edges"``
     uses an edge-covering closed walk (Chinese postman) instead. Either walk is the same for every
     seed (it starts at node 0); the seed only places the agents.
 

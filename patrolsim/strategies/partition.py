@@ -6,11 +6,11 @@ from scipy.optimize import linear_sum_assignment
 
 from .. import jit
 from ..maps.model import PatrolMap
-from ..maps.search import GraphSearch
+from ..algorithms.search import GraphSearch
 from .cyclic import CyclicWalk, WalkFollower
-from .refine import WalkBook, polished_walk
-from .region_search import best_regions
-from .tours import tour_work
+from ..algorithms.refine import WalkBook, polished_walk
+from ..algorithms.region_search import best_regions
+from ..algorithms.tours import tour_work
 
 
 def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,13 +161,13 @@ class PartitionStrategy(WalkFollower):
     rather than node count: first by spanning-tree length (recursive bisection, and simultaneous growth
     when bisection is unbalanced; see :func:`starting_regions`), then by the measured length of each
     region's closed walk: each start is refined by moving boundary nodes from long regions to short
-    ones (:func:`patrolsim.strategies.refine.refine_regions`), the most balanced is kept and its local
-    optimum escaped by whole-piece kicks (:func:`patrolsim.strategies.region_search.best_regions`),
+    ones (:func:`patrolsim.algorithms.refine.refine_regions`), the most balanced is kept and its local
+    optimum escaped by whole-piece kicks (:func:`patrolsim.algorithms.region_search.best_regions`),
     within ``SEARCH_WALKS_PER_REGION`` r + ``SEARCH_WALKS`` walks for the first refinement and as many
     again for the rest (fewer when regions exceed ``SEARCH_REGION_NODES`` nodes). Each region's walk
-    is a short closed tour (:func:`patrolsim.strategies.tours.tsp_tour` on the region alone, so the
+    is a short closed tour (:func:`patrolsim.algorithms.tours.tsp_tour` on the region alone, so the
     walk never leaves it; the kept regions' walks are then rebuilt with
-    :func:`patrolsim.strategies.refine.polished_walk` where that is shorter). A one-node region is
+    :func:`patrolsim.algorithms.refine.polished_walk` where that is shorter). A one-node region is
     walked, and costed, out and back along its shortest edge.
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and

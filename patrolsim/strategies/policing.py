@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Hold, Param, Strategy
-from .goal_search import GoalIndex
-from .pmedian import solve_pmedian
+from ..algorithms.goal_search import GoalIndex
+from ..algorithms.pmedian import solve_pmedian
 from ..determinism import dot
 
 _TAU = Param(60.0, "seconds added to the travel time in the goal score, so a node next door does not win "
@@ -41,7 +41,7 @@ class RiskWeighted(Strategy):
     (``tau_s`` regularises short trips). The agent follows a shortest path to the goal; nodes on the way
     count as visits. ``exponent`` slides from uniform coverage (0) through risk-proportional effort (1)
     to hot-spot focus (large). Ties go to the nearer node. The search is a best-first Dijkstra that stops
-    when no farther node can beat the best found (:mod:`patrolsim.strategies.goal_search`), so it stays
+    when no farther node can beat the best found (:mod:`patrolsim.algorithms.goal_search`), so it stays
     fast on 10,000-node maps.
 
     Source: the goal-choosing "cognitive" agents of Almeida et al. (2004), with idleness weighted by
@@ -280,7 +280,7 @@ class Posts(Strategy):
     that many drawn from the run's generator with probability proportional to weight. Solved exactly
     by enumeration when there are at most ``exact_limit`` sets of posts (4 posts among 25 nodes make
     12,650 sets), else by greedy addition plus Teitz-Bart swaps from the greedy and ``restarts`` random
-    starts (:mod:`patrolsim.strategies.pmedian` states the measured gap to exact: mean <= 0.06 %, worst
+    starts (:mod:`patrolsim.algorithms.pmedian` states the measured gap to exact: mean <= 0.06 %, worst
     7.4 % on random 12-node maps). Agents are assigned to posts minimising the total distance from their starts (Hungarian method).
 
     Rule: an agent away from its post takes a shortest path to it; at its post it holds, watching the

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from patrolsim import determinism as D
-from patrolsim.strategies.tours import _neighbour_lists_matrix
+from patrolsim.algorithms.tours import _neighbour_lists_matrix
 
 
 def test_smallest_per_row_breaks_ties_by_column():

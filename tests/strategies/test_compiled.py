@@ -39,6 +39,6 @@ def test_compiled_and_interpreted_graph_searches_and_tours_agree(strategy):
 
 def test_compiled_and_interpreted_tours_by_graph_searches_agree():
     code = ("import numpy as np; from patrolsim.maps.occupancy import grid_map; "
-            "from patrolsim.strategies import tours; tours.MATRIX_MAX = 10; "
+            "from patrolsim.algorithms import tours; tours.MATRIX_MAX = 10; "
             "print(tours.tsp_tour(grid_map('g', np.ones((8, 9), bool)), 5).tolist())")
     assert run_python(["-c", code], "0") == run_python(["-c", code], "1")

@@ -6,8 +6,8 @@ import pytest
 from patrolsim.maps import load_map
 from patrolsim.maps.model import PatrolMap
 from patrolsim.strategies.partition import starting_regions
-from patrolsim.strategies.refine import RegionWalk, WalkBook
-from patrolsim.strategies.region_search import beats, best_regions, kicks, score
+from patrolsim.algorithms.refine import RegionWalk, WalkBook
+from patrolsim.algorithms.region_search import beats, best_regions, kicks, score
 
 
 def two_density_map():
@@ -150,7 +150,7 @@ def comb():
 
 
 def test_a_one_node_region_walks_out_and_back_along_its_shortest_edge():
-    from patrolsim.strategies.refine import region_walk
+    from patrolsim.algorithms.refine import region_walk
 
     walk = region_walk(comb(), np.array([1]), np.random.default_rng(0))  # edges 10, 10, 5, 5 m
     assert walk.nodes.tolist() == [1, 6] and walk.stop.tolist() == [True, False]  # 6: the lower of 6, 7

@@ -4,7 +4,7 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from patrolsim.maps.model import PatrolMap
-from patrolsim.strategies.pmedian import (exact_pmedian, greedy_sites, pmedian_cost, solve_pmedian, swap_costs,
+from patrolsim.algorithms.pmedian import (exact_pmedian, greedy_sites, pmedian_cost, solve_pmedian, swap_costs,
                                          teitz_bart)
 from policing_world import simulation
 
@@ -79,7 +79,7 @@ def test_heuristic_matches_brute_force_on_twelve_node_map(p):
 
 
 def test_heuristic_gap_to_exact_on_random_twelve_node_maps():
-    # the figures stated in patrolsim.strategies.pmedian, on a smaller sample
+    # the figures stated in patrolsim.algorithms.pmedian, on a smaller sample
     rng = np.random.default_rng(7)
     gaps = []
     for _ in range(40):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from patrolsim.maps.model import PatrolMap
-from patrolsim.strategies.goal_search import GoalIndex, path_length_factors
+from patrolsim.algorithms.goal_search import GoalIndex, path_length_factors
 from policing_world import ring, simulation
 
 

@@ -4,7 +4,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from patrolsim.maps.model import PatrolMap
 from patrolsim.maps.occupancy import grid_map
-from patrolsim.maps.search import GraphSearch
+from patrolsim.algorithms.search import GraphSearch
 
 
 def random_planar(n=120, seed=0):

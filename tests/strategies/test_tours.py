@@ -4,8 +4,8 @@ import numpy as np
 
 from patrolsim.maps import load_map
 from patrolsim.maps.occupancy import grid_map
-from patrolsim.strategies.cyclic import walk_lengths
-from patrolsim.strategies.tours import edge_walk, expand_walk, tour_length, tsp_tour
+from patrolsim.algorithms.tours import walk_lengths
+from patrolsim.algorithms.tours import edge_walk, expand_walk, tour_length, tsp_tour
 
 
 def test_grid_tour_is_within_ten_percent_of_the_hamiltonian_cycle(ring_map):
@@ -29,7 +29,7 @@ def test_expanded_walk_follows_edges_and_marks_every_node_as_a_stop_once():
 
 
 def test_large_map_tour_uses_graph_searches(monkeypatch):
-    import patrolsim.strategies.tours as tours
+    import patrolsim.algorithms.tours as tours
 
     monkeypatch.setattr(tours, "MATRIX_MAX", 10)
     pmap = grid_map("g", np.ones((8, 8), bool))

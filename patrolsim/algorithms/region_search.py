@@ -1,5 +1,5 @@
 """The most balanced partition within a budget of walk measurements: several starting partitions are
-refined (:func:`patrolsim.strategies.refine.refine_regions`) and the best is kept, then local optima
+refined (:func:`patrolsim.algorithms.refine.refine_regions`) and the best is kept, then local optima
 are escaped by kicks: a long region hands a whole piece (a room behind its door, a dead end) to a
 shorter neighbour, which makes the walks less balanced for a moment, and the result is refined again; a kick
 is kept when the refined partition beats the best so far.

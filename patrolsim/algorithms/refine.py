@@ -16,8 +16,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ..maps.model import PatrolMap
-from .cyclic import walk_lengths
-from .tours import best_tour, expand_walk, tsp_tour
+from .tours import best_tour, expand_walk, tsp_tour, walk_lengths
 
 #: refinement stops once the longest region walk is at most this many times the shortest
 TARGET_SPREAD = 1.1

@@ -1,7 +1,7 @@
 """Reading back the path a shortest-path search found, from its predecessor array.
 
 Numba-compatible Python registered with :func:`patrolsim.jit.kernel_function`, shared by the searches
-of :mod:`patrolsim.maps.search` and :mod:`patrolsim.strategies.goal_search`.
+of :mod:`patrolsim.algorithms.search` and :mod:`patrolsim.algorithms.goal_search`.
 """
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import jit
 from ..jit import kernel_function
-from ..maps import backtrack, heap
+from . import backtrack, heap
 
 
 def path_length_factors(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,

@@ -20,9 +20,9 @@ import numpy as np
 from .. import jit
 from ..determinism import smallest_per_row
 from ..jit import kernel_function
-from ..maps import search
+from . import search
 from ..maps.model import PatrolMap
-from ..maps.search import GraphSearch
+from .search import GraphSearch
 
 CHRISTOFIDES_MAX = 120
 MATRIX_MAX = 4000
@@ -443,3 +443,12 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
                 g.add_edge(prev, x)
                 prev = x
     return np.asarray([int(a) for a, _ in nx.eulerian_circuit(g, source=start)], dtype=np.int64)
+
+
+def walk_lengths(pmap, nodes: np.ndarray) -> np.ndarray:
+    """Edge length (m) from each walk entry to the next (cyclically); KeyError if one is not an edge."""
+    out = np.asarray(pmap.adjacency()[nodes, np.roll(nodes, -1)]).ravel()
+    if nodes.size > 1 and not out.all():
+        k = int(np.flatnonzero(out == 0)[0])
+        raise KeyError((int(nodes[k]), int(nodes[(k + 1) % nodes.size])))
+    return out
