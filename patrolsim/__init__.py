@@ -9,6 +9,7 @@ Public API::
     result = sim.run()                    # or sim.advance_to(t) step by step
     result.metrics["time_avg_idleness"]   # seconds
 """
+
 from __future__ import annotations
 
 import importlib
@@ -18,8 +19,13 @@ __version__ = "0.1.0"
 __all__ = ["Simulation", "__version__", "load_map", "load_scenario", "make", "scenario_from_dict", "strategies"]
 
 #: public name -> the module that holds it (imported on first use: importing patrolsim stays cheap)
-_LAZY = {"load_map": ".maps", "load_scenario": ".scenario", "scenario_from_dict": ".scenario",
-         "make": ".build", "Simulation": ".engine.simulation"}
+_LAZY = {
+    "load_map": ".maps",
+    "load_scenario": ".scenario",
+    "scenario_from_dict": ".scenario",
+    "make": ".build",
+    "Simulation": ".engine.simulation",
+}
 
 
 def __getattr__(name: str) -> Any:

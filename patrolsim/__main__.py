@@ -1,4 +1,5 @@
 """``python -m patrolsim ...`` is the same as ``patrolsim ...``."""
+
 import sys
 
 from .cli import main

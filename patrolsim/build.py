@@ -4,6 +4,7 @@
 builds the engine's Simulation and plugs in the scenario's incidents and dispatch. Apps (the CLI, the
 window, the batch runner) call this; the engine below knows nothing of scenarios or incidents.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -3,22 +3,24 @@
 Exit codes: 0 success, 1 a run failed for a reason that is not the user's input, 2 bad input
 (a map, a scenario, a flag), 130 interrupted.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .errors import MissingExtra, UserError, require
-
 from .data import default_scenario, folder
+from .errors import MissingExtra, UserError, require
 from .scenario import load_run_scenario
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="patrolsim", description="Simulate patrol robots on a map; report coverage and idleness.",
-        epilog="With no command: open the window on the default scenario (headless summary without a display).")
+        prog="patrolsim",
+        description="Simulate patrol robots on a map; report coverage and idleness.",
+        epilog="With no command: open the window on the default scenario (headless summary without a display).",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="run a scenario headless and print its summary")
@@ -30,10 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warmup", type=_non_negative_float, help="seconds excluded from the metrics")
     run.add_argument("--speed", type=_positive_float, help="agent speed in m/s")
     run.add_argument("--sensing-radius", type=_non_negative_float, help="sensing radius in metres")
-    run.add_argument("--largest-component", action="store_true", default=None,
-                     help="keep only the largest connected part of a disconnected map")
-    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                     help="override any scenario key, e.g. --set strategy.w_idle=2 (value in TOML syntax)")
+    run.add_argument(
+        "--largest-component",
+        action="store_true",
+        default=None,
+        help="keep only the largest connected part of a disconnected map",
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any scenario key, e.g. --set strategy.w_idle=2 (value in TOML syntax)",
+    )
     run.add_argument("--json", metavar="PATH", help="write run, metrics and tables as JSON ('-' = stdout)")
     run.add_argument("--csv", metavar="PREFIX", help="write PREFIX_nodes.csv, PREFIX_agents.csv, PREFIX_series.csv")
     run.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
@@ -47,67 +58,105 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the window on a scenario or map (default: the office scenario)")
     gui.add_argument("scenario", nargs="?", help="scenario .toml file or map file")
     gui.add_argument("--compare", metavar="STRATEGY", help="start in compare mode against this strategy")
-    gui.add_argument("--screenshot-after", nargs=2, metavar=("SECONDS", "PATH"),
-                     help="save a PNG screenshot after SECONDS of wall time, then close (for scripts)")
+    gui.add_argument(
+        "--screenshot-after",
+        nargs=2,
+        metavar=("SECONDS", "PATH"),
+        help="save a PNG screenshot after SECONDS of wall time, then close (for scripts)",
+    )
 
-    gui_bench = sub.add_parser("gui-bench", help="measure the window's frame rate and events per second "
-                               "(off-screen: 1280x800, 100x100 grid, 50 agents, heat map on)")
-    gui_bench.add_argument("--seconds", type=_positive_float, default=5.0,
-                           help="wall seconds per measured case (default 5)")
+    gui_bench = sub.add_parser(
+        "gui-bench",
+        help="measure the window's frame rate and events per second "
+        "(off-screen: 1280x800, 100x100 grid, 50 agents, heat map on)",
+    )
+    gui_bench.add_argument(
+        "--seconds", type=_positive_float, default=5.0, help="wall seconds per measured case (default 5)"
+    )
 
     bench = sub.add_parser("bench", help="measure agent-decisions per second and peak memory")
     bench.add_argument("--quick", action="store_true", help="a short run of each case (smoke test)")
     bench.add_argument("--large", action="store_true", help="also the 1000x1000 grid memory check")
-    bench.add_argument("--strategies", action="store_true",
-                       help="also the global and policing strategies on a 10,000-node grid")
+    bench.add_argument(
+        "--strategies", action="store_true", help="also the global and policing strategies on a 10,000-node grid"
+    )
     _batch_parsers(sub)
     return parser
 
 
 def _batch_parsers(sub) -> None:
     """Subcommands of batch experiments: batch, results, report, bench-batch."""
-    batch = sub.add_parser("batch", help="run a sweep (strategies x team sizes x ... x seeds) into a results "
-                           "database", description="Run every run of a sweep file not yet complete in --out "
-                           "(rerunning resumes), on all cores (Dask LocalCluster), an existing Dask cluster, "
-                           "or in this process.")
+    batch = sub.add_parser(
+        "batch",
+        help="run a sweep (strategies x team sizes x ... x seeds) into a results database",
+        description="Run every run of a sweep file not yet complete in --out "
+        "(rerunning resumes), on all cores (Dask LocalCluster), an existing Dask cluster, "
+        "or in this process.",
+    )
     batch.add_argument("sweep", help="sweep .toml file (see sweeps/)")
     batch.add_argument("--out", metavar="DB", help="results database (SQLite file; created if absent)")
     batch.add_argument("--workers", type=_positive_int, help="worker processes (default: one per core)")
-    batch.add_argument("--scheduler", metavar="ADDRESS",
-                       help="use the Dask cluster at ADDRESS, e.g. tcp://host:8786 (default: "
-                       "$DASK_SCHEDULER_ADDRESS, else start a LocalCluster)")
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="use the Dask cluster at ADDRESS, e.g. tcp://host:8786 (default: "
+        "$DASK_SCHEDULER_ADDRESS, else start a LocalCluster)",
+    )
     batch.add_argument("--serial", action="store_true", help="run in this process, one run after the other")
-    batch.add_argument("--executor", choices=["dask", "process", "serial"], default=None,
-                       help="dask (default), process (a plain process pool) or serial")
+    batch.add_argument(
+        "--executor",
+        choices=["dask", "process", "serial"],
+        default=None,
+        help="dask (default), process (a plain process pool) or serial",
+    )
     batch.add_argument("--dry-run", action="store_true", help="list the runs (and which are done) and stop")
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress line")
 
     results = sub.add_parser("results", help="summarise a results database: mean and 95%% CI per configuration")
     results.add_argument("db", help="results database written by 'patrolsim batch'")
     results.add_argument("--sweep", help="only this sweep (default: every sweep in the database)")
-    results.add_argument("--metric", action="append", default=[], metavar="NAME",
-                         help="metric to summarise (repeatable; default: the headline metrics present)")
-    results.add_argument("--csv", metavar="PATH", help="write the tidy summary (one row per configuration "
-                         "and metric) as CSV")
+    results.add_argument(
+        "--metric",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="metric to summarise (repeatable; default: the headline metrics present)",
+    )
+    results.add_argument(
+        "--csv", metavar="PATH", help="write the tidy summary (one row per configuration and metric) as CSV"
+    )
     results.add_argument("--parquet", metavar="PATH", help="the same as Parquet (needs pyarrow or pandas)")
-    results.add_argument("--per-run", action="store_true", help="export one row per run (every column of "
-                         "the runs table) instead of the summary")
+    results.add_argument(
+        "--per-run",
+        action="store_true",
+        help="export one row per run (every column of the runs table) instead of the summary",
+    )
 
     report = sub.add_parser("report", help="plots (PNG and SVG) and an HTML page from a results database")
     report.add_argument("db", help="results database written by 'patrolsim batch'")
     report.add_argument("--out", metavar="DIR", default="report", help="output folder (default: report/)")
     report.add_argument("--sweep", help="only this sweep (default: every sweep in the database)")
-    report.add_argument("--metric", default=None, metavar="NAME",
-                        help="headline metric of the team-size figure (default: time_avg_idleness)")
+    report.add_argument(
+        "--metric",
+        default=None,
+        metavar="NAME",
+        help="headline metric of the team-size figure (default: time_avg_idleness)",
+    )
 
     bench = sub.add_parser("bench-batch", help="measure sweep scaling (1 vs N workers) and per-task overhead")
     bench.add_argument("--runs", type=_positive_int, default=200, help="runs per sweep (default 200)")
-    bench.add_argument("--run-seconds", type=_positive_float, default=1.0,
-                       help="target wall seconds of one run (default 1.0)")
-    bench.add_argument("--workers", type=_positive_int, default=None,
-                       help="workers of the parallel case (default: one per core)")
-    bench.add_argument("--overhead-runs", type=_positive_int, default=200,
-                       help="near-empty runs for the overhead measurement (default 200)")
+    bench.add_argument(
+        "--run-seconds", type=_positive_float, default=1.0, help="target wall seconds of one run (default 1.0)"
+    )
+    bench.add_argument(
+        "--workers", type=_positive_int, default=None, help="workers of the parallel case (default: one per core)"
+    )
+    bench.add_argument(
+        "--overhead-runs",
+        type=_positive_int,
+        default=200,
+        help="near-empty runs for the overhead measurement (default 200)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,10 +165,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _default_app()
-        return {"run": cmd_run, "maps": cmd_maps, "strategies": cmd_strategies,
-                "bench": cmd_bench, "gui": cmd_gui, "gui-bench": cmd_gui_bench, "batch": cmd_batch,
-                "results": cmd_results, "report": cmd_report,
-                "bench-batch": cmd_bench_batch}[args.command](args)
+        return {
+            "run": cmd_run,
+            "maps": cmd_maps,
+            "strategies": cmd_strategies,
+            "bench": cmd_bench,
+            "gui": cmd_gui,
+            "gui-bench": cmd_gui_bench,
+            "batch": cmd_batch,
+            "results": cmd_results,
+            "report": cmd_report,
+            "bench-batch": cmd_bench_batch,
+        }[args.command](args)
     except UserError as exc:
         print(f"patrolsim: error: {exc}", file=sys.stderr)
         return 2
@@ -136,8 +193,10 @@ def _default_app() -> int:
     problem = _open_window(default, None, None)
     if problem is None:
         return 0
-    print(f"patrolsim: {problem}; running the default scenario ({default_scenario().stem}) headless instead",
-          file=sys.stderr)
+    print(
+        f"patrolsim: {problem}; running the default scenario ({default_scenario().stem}) headless instead",
+        file=sys.stderr,
+    )
     return cmd_run(build_parser().parse_args(["run", default]))
 
 
@@ -192,10 +251,20 @@ def scenario_overrides(args: argparse.Namespace) -> dict:
     """Overrides from the run flags: --strategy, --agents, ... and every --set KEY=VALUE."""
     import tomllib
 
-    out = {k: v for k, v in {"strategy": args.strategy, "agents": args.agents, "seed": args.seed,
-                             "duration": args.duration, "warmup": args.warmup, "speed": args.speed,
-                             "sensing_radius": args.sensing_radius,
-                             "largest_component": args.largest_component}.items() if v is not None}
+    out = {
+        k: v
+        for k, v in {
+            "strategy": args.strategy,
+            "agents": args.agents,
+            "seed": args.seed,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "speed": args.speed,
+            "sensing_radius": args.sensing_radius,
+            "largest_component": args.largest_component,
+        }.items()
+        if v is not None
+    }
     for item in args.set:
         key, eq, raw = item.partition("=")
         if not eq or not key.strip():
@@ -261,9 +330,8 @@ def _shown(p: Path) -> str:
 
 
 def cmd_strategies(args: argparse.Namespace) -> int:
-    from .strategies import available, strategy_class
-
     from .errors import StrategyError
+    from .strategies import available, strategy_class
 
     for name, summary, source in available():
         print(f"{name:16s} {summary}" + ("" if source == "built-in" else f"  [{source}]"))
@@ -305,8 +373,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 done = store.completed(sweep.name)
         for run in sweep.runs:
             print(("done  " if run.key in done else "      ") + f"{run.key}  " + describe_run(run))
-        print(f"sweep {sweep.name}: {len(sweep.runs)} runs ({len(sweep.runs) // sweep.replications} "
-              f"configurations x {sweep.replications} replications), {len(done)} already done")
+        print(
+            f"sweep {sweep.name}: {len(sweep.runs)} runs ({len(sweep.runs) // sweep.replications} "
+            f"configurations x {sweep.replications} replications), {len(done)} already done"
+        )
         return 0
     if not args.out:
         raise UserError("--out DB is required (the results database to write)", key="--out")
@@ -321,17 +391,25 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"sweep {sweep.name}: all {done} runs already complete in {args.out}", file=sys.stderr)
             return 0
         with open_pool(kind, args.workers, args.scheduler) as pool:
-            print(f"sweep {sweep.name}: {len(sweep.runs) - done} of {len(sweep.runs)} runs to do on "
-                  f"{pool.description}", file=sys.stderr)
+            print(
+                f"sweep {sweep.name}: {len(sweep.runs) - done} of {len(sweep.runs)} runs to do on {pool.description}",
+                file=sys.stderr,
+            )
             progress = Progress(len(sweep.runs), done, enabled=not args.quiet)
             try:
                 outcome = run_sweep(sweep, store, pool, progress=progress)
             except KeyboardInterrupt:
-                print(f"sweep {sweep.name}: interrupted after {progress.done} more runs; the finished runs are "
-                      f"in {args.out}: run the same command again to resume", file=sys.stderr)
+                print(
+                    f"sweep {sweep.name}: interrupted after {progress.done} more runs; the finished runs are "
+                    f"in {args.out}: run the same command again to resume",
+                    file=sys.stderr,
+                )
                 raise
-    print(f"sweep {sweep.name}: {outcome.ok} runs finished, {outcome.skipped} already complete, "
-          f"{len(outcome.failed)} failed; results in {args.out}", file=sys.stderr)
+    print(
+        f"sweep {sweep.name}: {outcome.ok} runs finished, {outcome.skipped} already complete, "
+        f"{len(outcome.failed)} failed; results in {args.out}",
+        file=sys.stderr,
+    )
     for run, error in outcome.failed:
         print(f"FAILED {describe_run(run)}: {error}", file=sys.stderr)
     return 1 if outcome.failed else 0
@@ -368,8 +446,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_bench_batch(args: argparse.Namespace) -> int:
     from .bench.batch import run_batch_bench
 
-    run_batch_bench(runs=args.runs, run_seconds=args.run_seconds, workers=args.workers,
-                    overhead_runs=args.overhead_runs)
+    run_batch_bench(
+        runs=args.runs, run_seconds=args.run_seconds, workers=args.workers, overhead_runs=args.overhead_runs
+    )
     return 0
 
 
@@ -383,6 +462,7 @@ def _number(kind, test, expect):
         if not test(value):
             raise argparse.ArgumentTypeError(f"expected {expect}, got {text!r}")
         return value
+
     return parse
 
 

@@ -25,6 +25,7 @@ Simultaneous events are the engine's business: arrivals are ordered by (time, ag
 times within :data:`patrolsim.engine.kernel.TIME_EPS` (relative) of each other are one instant for
 revisit intervals and interference (see :mod:`patrolsim.engine.kernel`).
 """
+
 from __future__ import annotations
 
 import math
@@ -49,7 +50,7 @@ def smallest_per_row(matrix: np.ndarray, k: int) -> np.ndarray:
     k = min(k, n_cols)
     if k <= 0:
         return np.zeros((n_rows, 0), dtype=np.int64)
-    kth = np.partition(matrix, k - 1, axis=1)[:, k - 1:k]
+    kth = np.partition(matrix, k - 1, axis=1)[:, k - 1 : k]
     below = matrix < kth
     tied = matrix == kth
     room = k - below.sum(axis=1, keepdims=True)
@@ -68,7 +69,7 @@ def row_dots(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """``matrix @ weights`` (one weighted sum per row) with a fixed order of additions (no BLAS)."""
     out = np.empty(matrix.shape[0])
     for lo in range(0, matrix.shape[0], ROW_CHUNK):
-        out[lo:lo + ROW_CHUNK] = (matrix[lo:lo + ROW_CHUNK] * weights).sum(axis=1)
+        out[lo : lo + ROW_CHUNK] = (matrix[lo : lo + ROW_CHUNK] * weights).sum(axis=1)
     return out
 
 

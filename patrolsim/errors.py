@@ -4,6 +4,7 @@ Every mistake a user can make in a map, a scenario, a sweep file or on the comma
 :class:`UserError`. Its message is one line that names the file, the line or key, and what was
 expected; the CLI prints it and exits with status 2 instead of showing a traceback.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,9 @@ from pathlib import Path
 class UserError(Exception):
     """A problem in something the user supplied (file, key, flag), with a one-line message."""
 
-    def __init__(self, message: str, *, source: str | Path | None = None,
-                 line: int | None = None, key: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | Path | None = None, line: int | None = None, key: str | None = None
+    ) -> None:
         self.source = str(source) if source is not None else None
         self.line = line
         self.key = key
@@ -65,8 +67,9 @@ def require(module: str, extra: str) -> None:
     try:
         importlib.import_module(module)
     except ImportError as exc:
-        raise MissingExtra(f"{EXTRAS[extra]} needs {exc.name or module}, which is not installed: "
-                           f"pip install 'patrolsim[{extra}]'") from None
+        raise MissingExtra(
+            f"{EXTRAS[extra]} needs {exc.name or module}, which is not installed: pip install 'patrolsim[{extra}]'"
+        ) from None
 
 
 class SweepError(UserError):

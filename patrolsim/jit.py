@@ -8,11 +8,12 @@ registered with :func:`kernel_function`, and swapped for ``numba.njit(cache=True
 source with the same IEEE arithmetic, so results are identical either way (a test checks this).
 ``PATROLSIM_JIT=0`` never compiles (for debugging with pdb).
 """
+
 from __future__ import annotations
 
 import os
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 #: estimated events (arrivals, node visits of a BFS, ...) above which compiling pays off
 COMPILE_ABOVE = 40_000

@@ -1,4 +1,5 @@
 """Writing results: JSON (one object), CSV (per-node table and time series), and text tables."""
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,7 @@ def write_csv(result: Result, prefix: str) -> list[Path]:
         table = getattr(result, name)
         path = base.with_name(f"{base.name}_{name}.csv")
         rows = zip(*(col.tolist() for col in table.values()))
-        lines = [list(table)] + [["" if isinstance(x, float) and not math.isfinite(x) else x for x in r]
-                                 for r in rows]
+        lines = [list(table)] + [["" if isinstance(x, float) and not math.isfinite(x) else x for x in r] for r in rows]
         _write(path, lines)
         paths.append(path)
     return paths
@@ -79,26 +79,36 @@ def _fmt_s(x) -> str:
 def summary_text(result: Result) -> str:
     """The readable summary `patrolsim run` prints: what ran, then coverage and idleness."""
     r, m = result.run, result.metrics
-    what = [("scenario", r["scenario"]), ("map", f"{r['map']} ({r['nodes']} nodes)"),
-            ("strategy", r["strategy"] + (" " + ", ".join(f"{k}={v}" for k, v in r["strategy_params"].items())
-                                          if r["strategy_params"] else "")),
-            ("agents", f"{r['agents']} at {', '.join(f'{s:g}' for s in sorted(set(r['speed_mps'])))} m/s"),
-            ("simulated", f"{_fmt_s(r['duration'] - r['warmup'])} measured after {_fmt_s(r['warmup'])} warm-up"),
-            ("seed", str(r["seed"])),
-            ("decisions", f"{r['decisions']:,} in {r['wall_s']:.3f} s wall clock")]
-    cov = [("coverage", f"{m['coverage']:.1%}"),
-           ("time to full coverage", _fmt_s(m["time_to_full_coverage"]))]
-    cov += [(f"seen within last {k[len('coverage_within_'):]}", f"{v:.1%}") for k, v in m.items()
-            if k.startswith("coverage_within_")]
-    idle = [("time-averaged idleness", _fmt_s(m["time_avg_idleness"])),
-            ("  priority-weighted", _fmt_s(m["weighted_time_avg_idleness"])),
-            ("worst idleness", _fmt_s(m["worst_idleness"])),
-            ("mean revisit interval", _fmt_s(m["mean_interval"])),
-            ("  quadratic mean / std", f"{_fmt_s(m['interval_qmean'])} / {_fmt_s(m['interval_std'])}"),
-            ("visits", f"{m['visits_total']:,} ({m['complete_cycles']} complete cycles)"),
-            ("distance travelled", f"{m['distance_total_m']:,.0f} m"),
-            ("interference", f"{m['node_interference']} at nodes, {m['edge_interference']} on edges"),
-            ("next-node entropy", f"{m['choice_entropy_bits']:.2f} bits (0 = fully predictable)")]
+    what = [
+        ("scenario", r["scenario"]),
+        ("map", f"{r['map']} ({r['nodes']} nodes)"),
+        (
+            "strategy",
+            r["strategy"]
+            + (" " + ", ".join(f"{k}={v}" for k, v in r["strategy_params"].items()) if r["strategy_params"] else ""),
+        ),
+        ("agents", f"{r['agents']} at {', '.join(f'{s:g}' for s in sorted(set(r['speed_mps'])))} m/s"),
+        ("simulated", f"{_fmt_s(r['duration'] - r['warmup'])} measured after {_fmt_s(r['warmup'])} warm-up"),
+        ("seed", str(r["seed"])),
+        ("decisions", f"{r['decisions']:,} in {r['wall_s']:.3f} s wall clock"),
+    ]
+    cov = [("coverage", f"{m['coverage']:.1%}"), ("time to full coverage", _fmt_s(m["time_to_full_coverage"]))]
+    cov += [
+        (f"seen within last {k[len('coverage_within_') :]}", f"{v:.1%}")
+        for k, v in m.items()
+        if k.startswith("coverage_within_")
+    ]
+    idle = [
+        ("time-averaged idleness", _fmt_s(m["time_avg_idleness"])),
+        ("  priority-weighted", _fmt_s(m["weighted_time_avg_idleness"])),
+        ("worst idleness", _fmt_s(m["worst_idleness"])),
+        ("mean revisit interval", _fmt_s(m["mean_interval"])),
+        ("  quadratic mean / std", f"{_fmt_s(m['interval_qmean'])} / {_fmt_s(m['interval_std'])}"),
+        ("visits", f"{m['visits_total']:,} ({m['complete_cycles']} complete cycles)"),
+        ("distance travelled", f"{m['distance_total_m']:,.0f} m"),
+        ("interference", f"{m['node_interference']} at nodes, {m['edge_interference']} on edges"),
+        ("next-node entropy", f"{m['choice_entropy_bits']:.2f} bits (0 = fully predictable)"),
+    ]
     tables = [format_table(what, "Run"), format_table(cov, "Coverage")]
     if result.incidents:
         tables += incident_tables(result)
@@ -112,41 +122,62 @@ def _fmt_share(x) -> str:
 def incident_tables(result: Result) -> list[str]:
     """The response table (overall and per priority) and the fairness and privacy table."""
     r, m = result.run, result.metrics
-    targets = [k[len("response_within_"):] for k in m if k.startswith("response_within_")]
-    resp = [("incidents", f"{m['incidents_total']:,} ({m['incidents_reported']:,} calls, "
-                          f"{m['incidents_discoverable']:,} discoverable)"),
-            ("dispatch", r["dispatch_policy"])]
+    targets = [k[len("response_within_") :] for k in m if k.startswith("response_within_")]
+    resp = [
+        (
+            "incidents",
+            f"{m['incidents_total']:,} ({m['incidents_reported']:,} calls, "
+            f"{m['incidents_discoverable']:,} discoverable)",
+        ),
+        ("dispatch", r["dispatch_policy"]),
+    ]
     if m["incidents_dropped_off_map"]:
         resp.append(("dropped off the map", str(m["incidents_dropped_off_map"])))
-    resp += [("calls reached", f"{m['response_count']:,} of {m['calls']:,}"),
-             ("response mean / median", f"{_fmt_s(m['response_mean_s'])} / {_fmt_s(m['response_median_s'])}"),
-             ("response 90th pct / max", f"{_fmt_s(m['response_p90_s'])} / {_fmt_s(m['response_max_s'])}")]
+    resp += [
+        ("calls reached", f"{m['response_count']:,} of {m['calls']:,}"),
+        ("response mean / median", f"{_fmt_s(m['response_mean_s'])} / {_fmt_s(m['response_median_s'])}"),
+        ("response 90th pct / max", f"{_fmt_s(m['response_p90_s'])} / {_fmt_s(m['response_max_s'])}"),
+    ]
     resp += [(f"  within {t}", _fmt_share(m[f"response_within_{t}"])) for t in targets]
     for p in (1, 2, 3):
         if m[f"calls_p{p}"]:
-            resp.append((f"priority {p} ({m[f'calls_p{p}']} calls)",
-                         f"mean {_fmt_s(m[f'response_p{p}_mean_s'])}, 90th pct {_fmt_s(m[f'response_p{p}_p90_s'])}, "
-                         f"within {targets[0]} {_fmt_share(m[f'response_p{p}_within_{targets[0]}'])}"))
+            resp.append(
+                (
+                    f"priority {p} ({m[f'calls_p{p}']} calls)",
+                    f"mean {_fmt_s(m[f'response_p{p}_mean_s'])}, 90th pct {_fmt_s(m[f'response_p{p}_p90_s'])}, "
+                    f"within {targets[0]} {_fmt_share(m[f'response_p{p}_within_{targets[0]}'])}",
+                )
+            )
     if m["incidents_discoverable"]:
-        resp += [("detected", f"{m['detected']:,} ({_fmt_share(m['detection_rate'])}), "
-                              f"{m['incidents_expired']:,} expired unseen"),
-                 ("time to detection mean", _fmt_s(m["time_to_detection_mean_s"]))]
-    resp += [("missed (never reached)", f"{m['incidents_missed']:,}"),
-             ("queued / mean wait", f"{_fmt_share(m['queued_share'])} / {_fmt_s(m['queue_wait_mean_s'])}"),
-             ("pre-emptions", str(m["preemptions"])),
-             ("agent utilisation", _fmt_share(m["utilisation"]))]
+        resp += [
+            (
+                "detected",
+                f"{m['detected']:,} ({_fmt_share(m['detection_rate'])}), {m['incidents_expired']:,} expired unseen",
+            ),
+            ("time to detection mean", _fmt_s(m["time_to_detection_mean_s"])),
+        ]
+    resp += [
+        ("missed (never reached)", f"{m['incidents_missed']:,}"),
+        ("queued / mean wait", f"{_fmt_share(m['queued_share'])} / {_fmt_s(m['queue_wait_mean_s'])}"),
+        ("pre-emptions", str(m["preemptions"])),
+        ("agent utilisation", _fmt_share(m["utilisation"])),
+    ]
 
     def ratio(x):
         return "n/a" if x is None else f"{x:.2f}"
 
-    fair = [("areas", f"{len(result.areas['area']):,}"),
-            ("patrol-time Gini", ratio(m["patrol_gini"])),
-            ("exposure ratio min / max", f"{ratio(m['exposure_ratio_min'])} / {ratio(m['exposure_ratio_max'])}"),
-            ("detection disparity", ratio(m["detection_disparity"])),
-            ("observation (privacy) total", _fmt_s(m["observation_total_s"])),
-            ("observation Gini", ratio(m["observation_gini"]))]
+    fair = [
+        ("areas", f"{len(result.areas['area']):,}"),
+        ("patrol-time Gini", ratio(m["patrol_gini"])),
+        ("exposure ratio min / max", f"{ratio(m['exposure_ratio_min'])} / {ratio(m['exposure_ratio_max'])}"),
+        ("detection disparity", ratio(m["detection_disparity"])),
+        ("observation (privacy) total", _fmt_s(m["observation_total_s"])),
+        ("observation Gini", ratio(m["observation_gini"])),
+    ]
     if r.get("predictive", "off") != "off":
-        fair += [("predictive layer", r["predictive"]),
-                 ("  top area's share", _fmt_share(m["predictive_top_share"])),
-                 ("  distance to true shares", ratio(m["predictive_tv_distance"]))]
+        fair += [
+            ("predictive layer", r["predictive"]),
+            ("  top area's share", _fmt_share(m["predictive_top_share"])),
+            ("  distance to true shares", ratio(m["predictive_tv_distance"])),
+        ]
     return [format_table(resp, "Response"), format_table(fair, "Fairness and privacy")]

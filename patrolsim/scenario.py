@@ -14,6 +14,7 @@ The smallest scenario::
 Every other key is optional; :data:`SCHEMA` lists them with their defaults. Unknown keys, wrong
 types and out-of-range values raise :class:`ScenarioError` naming the file, the line and the key.
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,7 +22,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
 from .errors import ScenarioError, UserError, did_you_mean
 from .incidents.spec import DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
@@ -30,7 +31,6 @@ from .schema import REQUIRED, Key
 from .schema import non_negative as _non_negative
 from .schema import positive as _positive
 from .strategies.comm import CommSpec
-
 
 MAX_SAMPLES = 100_000
 
@@ -42,40 +42,49 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "duration": Key((int, float), REQUIRED, "seconds of simulated time", _positive, "> 0"),
         "seed": Key((int,), REQUIRED, "root seed of the run's random generator", _non_negative, ">= 0"),
         "warmup": Key((int, float), 0.0, "seconds excluded from steady-state metrics", _non_negative, ">= 0"),
-        "sample_interval": Key((int, float), 0.0,
-                               "seconds between time-series samples (0 = duration / 200)", _non_negative,
-                               ">= 0"),
-        "coverage_windows": Key((list,), [60.0, 300.0, 900.0],
-                                "windows W (seconds) for 'fraction seen within the last W'"),
+        "sample_interval": Key(
+            (int, float), 0.0, "seconds between time-series samples (0 = duration / 200)", _non_negative, ">= 0"
+        ),
+        "coverage_windows": Key(
+            (list,), [60.0, 300.0, 900.0], "windows W (seconds) for 'fraction seen within the last W'"
+        ),
     },
     "map": {
         "path": Key((str,), REQUIRED, "map file or folder"),
         "largest_component": Key((bool,), False, "keep only the largest connected component"),
-        "cell_size": Key((int, float), 0.0, "patrol-grid cell size for image maps, metres (0 = default)",
-                         _non_negative, ">= 0"),
+        "cell_size": Key(
+            (int, float), 0.0, "patrol-grid cell size for image maps, metres (0 = default)", _non_negative, ">= 0"
+        ),
     },
     "agents": {
         "count": Key((int,), REQUIRED, "number of agents", _positive, ">= 1"),
         "speed": Key((int, float, list), 1.0, "m/s, one number or one per agent"),
-        "starts": Key((str, list), "auto",
-                      "'auto' (map's S cells, then random), 'map', 'random', node ids, or [x, y] metres"),
-        "sensing_radius": Key((int, float), 0.0, "metres; nodes this close (in sight) are seen on arrival",
-                              _non_negative, ">= 0"),
-        "wait": Key((int, float), 0.0, "seconds each agent stays at every node it arrives at",
-                    _non_negative, ">= 0"),
-        "pass_through_visits": Key((bool,), True,
-                                   "nodes crossed on the way to a goal count as visits"),
+        "starts": Key(
+            (str, list), "auto", "'auto' (map's S cells, then random), 'map', 'random', node ids, or [x, y] metres"
+        ),
+        "sensing_radius": Key(
+            (int, float), 0.0, "metres; nodes this close (in sight) are seen on arrival", _non_negative, ">= 0"
+        ),
+        "wait": Key((int, float), 0.0, "seconds each agent stays at every node it arrives at", _non_negative, ">= 0"),
+        "pass_through_visits": Key((bool,), True, "nodes crossed on the way to a goal count as visits"),
     },
     "strategy": {
         "name": Key((str,), REQUIRED, "strategy name (patrolsim strategies), or package.module:Class"),
     },
     "communication": {
-        "delay": Key((int, float), 0.0, "seconds between a broadcast (visit, intention) and its receipt",
-                     _non_negative, ">= 0"),
-        "loss": Key((int, float), 0.0, "probability that a message to one team mate is lost",
-                    lambda x: 0 <= x < 1, "in [0, 1)"),
-        "range": Key((int, float), float("inf"), "metres; only team mates this close to the sender hear it "
-                     "(inf = everywhere)", _positive, "> 0"),
+        "delay": Key(
+            (int, float), 0.0, "seconds between a broadcast (visit, intention) and its receipt", _non_negative, ">= 0"
+        ),
+        "loss": Key(
+            (int, float), 0.0, "probability that a message to one team mate is lost", lambda x: 0 <= x < 1, "in [0, 1)"
+        ),
+        "range": Key(
+            (int, float),
+            float("inf"),
+            "metres; only team mates this close to the sender hear it (inf = everywhere)",
+            _positive,
+            "> 0",
+        ),
     },
 }
 
@@ -83,9 +92,14 @@ SCHEMA["incidents"] = incident_keys()
 SCHEMA["dispatch"] = dispatch_keys()
 
 #: short override names (CLI flags, API keywords) -> dotted scenario keys
-SHORTHANDS = {"agents": "agents.count", "speed": "agents.speed", "strategy": "strategy.name",
-              "sensing_radius": "agents.sensing_radius", "starts": "agents.starts",
-              "largest_component": "map.largest_component"}
+SHORTHANDS = {
+    "agents": "agents.count",
+    "speed": "agents.speed",
+    "strategy": "strategy.name",
+    "sensing_radius": "agents.sensing_radius",
+    "starts": "agents.starts",
+    "largest_component": "map.largest_component",
+}
 
 
 @dataclass(frozen=True)
@@ -142,11 +156,20 @@ def load_run_scenario(path: str | Path, overrides: dict | None = None) -> Scenar
     if p.suffix.lower() == ".toml":
         return load_scenario(p, **(overrides or {}))
     if p.is_dir() or p.suffix.lower() in LOADERS:
-        data = {"map": str(p.resolve()), "duration": 3600, "seed": 1, "agents": {"count": 4},
-                "strategy": {"name": "cr"}, "name": p.stem}
+        data = {
+            "map": str(p.resolve()),
+            "duration": 3600,
+            "seed": 1,
+            "agents": {"count": 4},
+            "strategy": {"name": "cr"},
+            "name": p.stem,
+        }
         return scenario_from_dict(data, source=f"{p} (default scenario)", overrides=overrides)
-    raise UserError("expected a scenario .toml file, a map file or the name of a shipped scenario or map "
-                    "('patrolsim maps' lists them)", source=p)
+    raise UserError(
+        "expected a scenario .toml file, a map file or the name of a shipped scenario or map "
+        "('patrolsim maps' lists them)",
+        source=p,
+    )
 
 
 def read_toml(path: Path, error: type[UserError], what: str) -> tuple[dict, str]:
@@ -160,9 +183,15 @@ def read_toml(path: Path, error: type[UserError], what: str) -> tuple[dict, str]
         raise error(f"not valid TOML: {exc}", source=path) from None
 
 
-def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: str = "",
-                       overrides: dict | None = None, base_dir: str | Path | None = None,
-                       pmap: PatrolMap | None = None) -> Scenario:
+def scenario_from_dict(
+    data: dict,
+    *,
+    source: str | Path | None = None,
+    text: str = "",
+    overrides: dict | None = None,
+    base_dir: str | Path | None = None,
+    pmap: PatrolMap | None = None,
+) -> Scenario:
     """Validate a scenario given as a dict (as parsed from TOML); see :func:`load_scenario`.
 
     ``pmap`` supplies an already loaded map (then the ``map`` key may be omitted)."""
@@ -183,20 +212,35 @@ def scenario_from_dict(data: dict, *, source: str | Path | None = None, text: st
             options = {"cell_size": m["cell_size"]} if m["cell_size"] else {}
             pmap = load_map(map_path, largest_component=m["largest_component"], **options)
         except TypeError:
-            raise ScenarioError("cell_size applies only to image maps", source=where.source,
-                                line=where.line("map", "cell_size"), key="map.cell_size") from None
+            raise ScenarioError(
+                "cell_size applies only to image maps",
+                source=where.source,
+                line=where.line("map", "cell_size"),
+                key="map.cell_size",
+            ) from None
     agents = _agent_spec(tree["agents"], pmap, where)
     strat = dict(tree["strategy"])
     name = strat.pop("name")
     _check_strategy(name, strat, where)
     incidents, dispatch = incident_specs(tree, pmap, where, base)
-    return Scenario(name=tree["name"] or Path(where.source).stem, map=pmap, map_path=str(map_path),
-                    duration=float(tree["duration"]), warmup=float(tree["warmup"]), seed=tree["seed"],
-                    sample_interval=float(tree["sample_interval"]) or tree["duration"] / 200.0,
-                    coverage_windows=tuple(float(w) for w in tree["coverage_windows"]), agents=agents,
-                    strategy_name=name, strategy_params=strat, data=tree,
-                    source=str(source) if source else None, incidents=incidents, dispatch=dispatch,
-                    communication=CommSpec(**{k: float(v) for k, v in tree["communication"].items()}))
+    return Scenario(
+        name=tree["name"] or Path(where.source).stem,
+        map=pmap,
+        map_path=str(map_path),
+        duration=float(tree["duration"]),
+        warmup=float(tree["warmup"]),
+        seed=tree["seed"],
+        sample_interval=float(tree["sample_interval"]) or tree["duration"] / 200.0,
+        coverage_windows=tuple(float(w) for w in tree["coverage_windows"]),
+        agents=agents,
+        strategy_name=name,
+        strategy_params=strat,
+        data=tree,
+        source=str(source) if source else None,
+        incidents=incidents,
+        dispatch=dispatch,
+        communication=CommSpec(**{k: float(v) for k, v in tree["communication"].items()}),
+    )
 
 
 # ---------------------------------------------------------------------------- validation
@@ -210,8 +254,11 @@ class _Locator:
     def line(self, table: str, key: str) -> int | None:
         current = ""
         header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
-        assign = re.compile(rf"^\s*(?:{re.escape(table)}\s*\.\s*)?{re.escape(key)}\s*=") if table else \
-            re.compile(rf"^\s*{re.escape(key)}\s*=")
+        assign = (
+            re.compile(rf"^\s*(?:{re.escape(table)}\s*\.\s*)?{re.escape(key)}\s*=")
+            if table
+            else re.compile(rf"^\s*{re.escape(key)}\s*=")
+        )
         for i, raw in enumerate(self.lines, start=1):
             h = header.match(raw)
             if h:
@@ -239,8 +286,7 @@ def _set_dotted(data: dict, dotted: str, value: Any) -> None:
 
 
 def _type_name(types: tuple) -> str:
-    names = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list",
-             dict: "table"}
+    names = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "table"}
     out = [names[t] for t in types if not (t is int and float in types)]
     return " or ".join(out)
 
@@ -261,8 +307,7 @@ def _validate(data: dict, where: _Locator) -> dict:
     for key in data:
         if key not in SCHEMA[""] and key not in SCHEMA:
             known = sorted(set(SCHEMA[""]) | set(SCHEMA) - {""})
-            raise where.error("", key, f"unknown key{did_you_mean(key, known)}; expected one of "
-                              f"{', '.join(known)}")
+            raise where.error("", key, f"unknown key{did_you_mean(key, known)}; expected one of {', '.join(known)}")
     for table, keys in SCHEMA.items():
         section = data if table == "" else data.get(table, {})
         if table and not isinstance(section, dict):
@@ -275,15 +320,19 @@ def _validate(data: dict, where: _Locator) -> dict:
                 if table == "strategy":
                     out[key] = value  # checked against the strategy's own parameters
                     continue
-                raise where.error(table, key, f"unknown key{did_you_mean(key, list(keys))}; expected one of "
-                                  f"{', '.join(keys)}")
+                raise where.error(
+                    table, key, f"unknown key{did_you_mean(key, list(keys))}; expected one of {', '.join(keys)}"
+                )
             out[key] = _check_value(table, key, keys[key], value, where)
         for key, spec in keys.items():
             if key not in out:
                 if spec.default is REQUIRED:
                     missing = f"[{table}] " if table else ""
-                    raise ScenarioError(f"missing required key '{key}' {missing}({spec.help})".replace("  ", " "),
-                                        source=where.source, key=f"{table}.{key}" if table else key)
+                    raise ScenarioError(
+                        f"missing required key '{key}' {missing}({spec.help})".replace("  ", " "),
+                        source=where.source,
+                        key=f"{table}.{key}" if table else key,
+                    )
                 out[key] = copy.deepcopy(spec.default)
         if table == "":
             tree.update(out)
@@ -293,11 +342,14 @@ def _validate(data: dict, where: _Locator) -> dict:
         if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
             raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {w!r}")
     if tree["sample_interval"] and tree["duration"] / tree["sample_interval"] > MAX_SAMPLES:
-        raise where.error("", "sample_interval", f"{tree['sample_interval']} s would take more than "
-                          f"{MAX_SAMPLES:,} samples; expected at least duration / {MAX_SAMPLES:,}")
+        raise where.error(
+            "",
+            "sample_interval",
+            f"{tree['sample_interval']} s would take more than "
+            f"{MAX_SAMPLES:,} samples; expected at least duration / {MAX_SAMPLES:,}",
+        )
     if tree["warmup"] >= tree["duration"]:
-        raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration "
-                          f"({tree['duration']})")
+        raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration ({tree['duration']})")
     return tree
 
 
@@ -308,31 +360,47 @@ def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
         if c.exists():
             return c
     tried = ", ".join(str(c) for c in candidates)
-    raise ScenarioError(f"map '{name}' not found (looked in: {tried})", source=where.source,
-                        line=where.line("", "map") or where.line("map", "path"), key="map")
+    raise ScenarioError(
+        f"map '{name}' not found (looked in: {tried})",
+        source=where.source,
+        line=where.line("", "map") or where.line("map", "path"),
+        key="map",
+    )
 
 
 def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
     count = a["count"]
     speeds = a["speed"] if isinstance(a["speed"], list) else [a["speed"]] * count
-    if len(speeds) != count or not all(isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0
-                                       for s in speeds):
-        raise where.error("agents", "speed", f"expected a positive number or a list of {count} positive "
-                          f"numbers (m/s), got {a['speed']!r}")
+    if len(speeds) != count or not all(
+        isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in speeds
+    ):
+        raise where.error(
+            "agents",
+            "speed",
+            f"expected a positive number or a list of {count} positive numbers (m/s), got {a['speed']!r}",
+        )
     starts = a["starts"]
     if isinstance(starts, str):
         if starts not in ("auto", "map", "random"):
             raise where.error("agents", "starts", f"expected 'auto', 'map', 'random' or a list, got {starts!r}")
         if starts == "map" and len(pmap.starts) < count:
-            raise where.error("agents", "starts", f"the map marks {len(pmap.starts)} start cells but "
-                              f"count = {count}; use 'auto' or list the starts")
+            raise where.error(
+                "agents",
+                "starts",
+                f"the map marks {len(pmap.starts)} start cells but count = {count}; use 'auto' or list the starts",
+            )
     else:
         starts = tuple(_start_node(s, pmap, where) for s in starts)
         if len(starts) != count:
             raise where.error("agents", "starts", f"expected {count} starts (one per agent), got {len(starts)}")
-    return AgentSpec(count=count, speeds=tuple(float(s) for s in speeds), starts=starts,
-                     sensing_radius=float(a["sensing_radius"]), wait=float(a["wait"]),
-                     pass_through_visits=a["pass_through_visits"])
+    return AgentSpec(
+        count=count,
+        speeds=tuple(float(s) for s in speeds),
+        starts=starts,
+        sensing_radius=float(a["sensing_radius"]),
+        wait=float(a["wait"]),
+        pass_through_visits=a["pass_through_visits"],
+    )
 
 
 def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
@@ -347,8 +415,9 @@ def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
             col = int((s[0] - g.origin[0]) // g.cell_size)
             row = g.shape[0] - 1 - int((s[1] - g.origin[1]) // g.cell_size)
             if not (0 <= row < g.shape[0] and 0 <= col < g.shape[1]) or g.cell_node[row, col] < 0:
-                raise where.error("agents", "starts", f"start {s} (metres) is on a wall or outside the map; "
-                                  "expected a free cell")
+                raise where.error(
+                    "agents", "starts", f"start {s} (metres) is on a wall or outside the map; expected a free cell"
+                )
             return int(g.cell_node[row, col])
         return pmap.nearest_node(s)
     raise where.error("agents", "starts", f"expected a node id or [x, y] in metres, got {s!r}")
@@ -361,5 +430,6 @@ def _check_strategy(name: str, params: dict, where: _Locator) -> None:
         strategy_class(name).validate_params(params, source=where.source)
     except UserError as exc:
         key = (exc.key or "strategy.name").partition(".")[2]
-        raise ScenarioError(exc.detail, source=where.source, line=where.line("strategy", key or "name"),
-                            key=exc.key or "strategy.name") from None
+        raise ScenarioError(
+            exc.detail, source=where.source, line=where.line("strategy", key or "name"), key=exc.key or "strategy.name"
+        ) from None

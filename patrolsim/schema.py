@@ -3,10 +3,12 @@
 A :class:`Key` states the types a key accepts, its default (:data:`REQUIRED` when it has none), a
 one-line help text and a range check with the words the error message uses ("> 0", "in [0, 1)").
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 #: the default of a key that has none: the user must give it
 REQUIRED = object()

@@ -3,6 +3,7 @@
 Numba-compatible Python registered with :func:`patrolsim.jit.kernel_function`, shared by the searches
 of :mod:`patrolsim.algorithms.search` and :mod:`patrolsim.algorithms.goal_search`.
 """
+
 from __future__ import annotations
 
 import numpy as np

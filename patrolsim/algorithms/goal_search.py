@@ -21,6 +21,7 @@ exact. The search functions are compiled with numba when a run is big enough (:m
 :meth:`GoalIndex.expect`), else they run as plain Python with identical results. The goal is usually close, so a decision on a 10,000-node map costs one pass over the idleness
 (a maximum per bucket) plus a handful of settled nodes.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,8 +31,9 @@ from ..jit import kernel_function
 from . import backtrack, heap
 
 
-def path_length_factors(positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
-                        lengths: np.ndarray) -> tuple[float, float]:
+def path_length_factors(
+    positions: np.ndarray, indptr: np.ndarray, indices: np.ndarray, lengths: np.ndarray
+) -> tuple[float, float]:
     """(s2, s1): the largest factors <= 1 with every edge length >= s2 x its straight-line (Euclidean)
     length and >= s1 x its Manhattan (|dx| + |dy|) length. Summed along any path, every path from u to v
     is at least max(s2 |p_u - p_v|_2, s1 |p_u - p_v|_1) metres long. On a 4-connected grid s1 = 1 (the
@@ -66,15 +68,28 @@ class GoalIndex:
         self.ptr = np.concatenate([[0], np.cumsum(np.bincount(bucket))]).astype(np.int64)
         starts = self.ptr[:-1]
         p = pos[self.order]
-        self.box = np.column_stack([np.minimum.reduceat(p[:, 0], starts), np.maximum.reduceat(p[:, 0], starts),
-                                    np.minimum.reduceat(p[:, 1], starts), np.maximum.reduceat(p[:, 1], starts)])
+        self.box = np.column_stack(
+            [
+                np.minimum.reduceat(p[:, 0], starts),
+                np.maximum.reduceat(p[:, 0], starts),
+                np.minimum.reduceat(p[:, 1], starts),
+                np.maximum.reduceat(p[:, 1], starts),
+            ]
+        )
         self.bucket_gain = np.maximum.reduceat(self.gain[self.order], starts)
         n, n_buckets = pmap.n_nodes, self.ptr.size - 1
         # work arrays reused by every search; ``touched`` lists the nodes the last one labelled
-        self._work = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.bool_),
-                      np.empty(pmap.indices.size + 1), np.empty(pmap.indices.size + 1, dtype=np.int64),
-                      np.empty(n_buckets), np.empty(n_buckets, dtype=np.int64), np.zeros(n_buckets, dtype=np.bool_),
-                      np.zeros(n + 1, dtype=np.int64))
+        self._work = (
+            np.full(n, np.inf),
+            np.full(n, -1, dtype=np.int64),
+            np.zeros(n, dtype=np.bool_),
+            np.empty(pmap.indices.size + 1),
+            np.empty(pmap.indices.size + 1, dtype=np.int64),
+            np.empty(n_buckets),
+            np.empty(n_buckets, dtype=np.int64),
+            np.zeros(n_buckets, dtype=np.bool_),
+            np.zeros(n + 1, dtype=np.int64),
+        )
 
     @staticmethod
     def expect(decisions: float, n_nodes: int) -> None:
@@ -82,13 +97,39 @@ class GoalIndex:
         passes over every node once, about an eighth of an arrival's cost in plain Python)."""
         jit.for_work(decisions * n_nodes / 8.0)
 
-    def best(self, source: int, speed: float, idle: np.ndarray, allowed: np.ndarray, tau: float,
-             extra: np.ndarray, limit: float) -> tuple[int, np.ndarray]:
+    def best(
+        self,
+        source: int,
+        speed: float,
+        idle: np.ndarray,
+        allowed: np.ndarray,
+        tau: float,
+        extra: np.ndarray,
+        limit: float,
+    ) -> tuple[int, np.ndarray]:
         """:func:`best_goal` from ``source`` at ``speed`` m/s; see there."""
         m = self.map
-        return best_goal(source, m.indptr, m.indices, m.lengths, m.positions, self.factors, speed,
-                         self.gain, idle, allowed, tau, extra, limit, self.order, self.ptr, self.box,
-                         self.bucket_gain, self.bucket_of, *self._work)
+        return best_goal(
+            source,
+            m.indptr,
+            m.indices,
+            m.lengths,
+            m.positions,
+            self.factors,
+            speed,
+            self.gain,
+            idle,
+            allowed,
+            tau,
+            extra,
+            limit,
+            self.order,
+            self.ptr,
+            self.box,
+            self.bucket_gain,
+            self.bucket_of,
+            *self._work,
+        )
 
 
 @kernel_function
@@ -119,9 +160,35 @@ def _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowe
 
 
 @kernel_function
-def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain, idle, allowed, tau,
-              extra, limit, order, ptr, box, bucket_gain, bucket_of, time, pred, done, heap_t, heap_v, bound,
-              left, refined, touched):
+def best_goal(
+    source,
+    indptr,
+    indices,
+    lengths,
+    positions,
+    factors,
+    speed,
+    gain,
+    idle,
+    allowed,
+    tau,
+    extra,
+    limit,
+    order,
+    ptr,
+    box,
+    bucket_gain,
+    bucket_of,
+    time,
+    pred,
+    done,
+    heap_t,
+    heap_v,
+    bound,
+    left,
+    refined,
+    touched,
+):
     """(goal, path) maximising ``gain * (idle + T) / (T + tau)`` over nodes v != source with
     ``allowed[v]`` and ``T(v) + extra[v] <= limit`` (seconds); goal -1 and an empty path if none.
 
@@ -173,8 +240,9 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
                 if left[b] > 0 and bound[b] > best:
                     if refined[b]:
                         break
-                    bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed,
-                                       done, tau, extra, limit)
+                    bound[b] = _refine(
+                        b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau, extra, limit
+                    )
                     refined[b] = True
                     continue
                 n_live -= 1
@@ -184,8 +252,9 @@ def best_goal(source, indptr, indices, lengths, positions, factors, speed, gain,
         b = bucket_of[u]
         left[b] -= 1
         if refined[b]:
-            bound[b] = _refine(b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done,
-                               tau, extra, limit)
+            bound[b] = _refine(
+                b, source, order, ptr, positions, factors, speed, gain, idle, allowed, done, tau, extra, limit
+            )
         if u != source and allowed[u] and t + extra[u] <= limit:
             score = gain[u] * (idle[u] + t) / (t + tau)
             if score > best:

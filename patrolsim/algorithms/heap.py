@@ -3,6 +3,7 @@
 Written as numba-compatible Python and registered with :func:`patrolsim.jit.kernel_function`, so
 it runs compiled or not like the event loop. Equal keys leave in an order fixed by the pushes.
 """
+
 from __future__ import annotations
 
 from ..jit import kernel_function

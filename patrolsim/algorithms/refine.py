@@ -7,8 +7,10 @@ its spanning-tree length predicts poorly: a dead-end corridor is walked twice, a
 a target factor of the shortest, no move helps, or a budget of walk computations is spent. Every
 region stays connected.
 """
+
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -109,8 +111,7 @@ class _Boundary:
         self.both = np.flatnonzero((region == give) | (region == take))
         self.sub = pmap.subgraph(self.both)
         inside = region[self.both]
-        dist = dijkstra(self.sub.adjacency(), directed=False, indices=np.flatnonzero(inside == take),
-                        min_only=True)
+        dist = dijkstra(self.sub.adjacency(), directed=False, indices=np.flatnonzero(inside == take), min_only=True)
         mine = np.flatnonzero(inside == give)
         self.order = mine[np.argsort(dist[mine], kind="stable")]
 
@@ -134,7 +135,7 @@ class _Boundary:
         largest = 0
         for k in range(order.size - 1, -1, -1):
             x = int(order[k])
-            for y in sub.indices[sub.indptr[x]:sub.indptr[x + 1]].tolist():
+            for y in sub.indices[sub.indptr[x] : sub.indptr[x + 1]].tolist():
                 if rank[y] > k:
                     a, b = root(x), root(y)
                     if a != b:
@@ -172,7 +173,7 @@ class _Boundary:
         for v in self.order.tolist():
             if len(moved) >= min(amount, n_give - 1):
                 break
-            nbrs = sub.indices[sub.indptr[v]:sub.indptr[v + 1]]
+            nbrs = sub.indices[sub.indptr[v] : sub.indptr[v + 1]]
             if left[nbrs].all() or not _joined(sub, nbrs[left[nbrs]], v, left, reach):
                 continue
             left[v] = False
@@ -195,7 +196,7 @@ def _joined(sub: PatrolMap, ends: np.ndarray, skip: int, inside: np.ndarray, rea
     for _ in range(reach):
         nxt = []
         for u in layer:
-            for w in sub.indices[sub.indptr[u]:sub.indptr[u + 1]].tolist():
+            for w in sub.indices[sub.indptr[u] : sub.indptr[u + 1]].tolist():
                 if w != skip and inside[w] and w not in seen:
                     seen.add(w)
                     nxt.append(w)
@@ -230,8 +231,9 @@ def _hops(graph: list[list[int]], first: int, last: int) -> list[int]:
     return path[::-1]
 
 
-def refine_regions(pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: float = TARGET_SPREAD,
-                   budget: int | None = None) -> tuple[np.ndarray, list[RegionWalk]]:
+def refine_regions(
+    pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: float = TARGET_SPREAD, budget: int | None = None
+) -> tuple[np.ndarray, list[RegionWalk]]:
     """(region id per node, walk per region): ``region`` (connected regions 0..r-1) rebalanced by
     measured walk length.
 
@@ -284,12 +286,13 @@ def refine_regions(pmap: PatrolMap, region: np.ndarray, book: WalkBook, target: 
     return region, walks
 
 
-def pass_along(pmap: PatrolMap, region: np.ndarray, lengths: np.ndarray, chain, share: float,
-                whole: bool) -> np.ndarray | None:
+def pass_along(
+    pmap: PatrolMap, region: np.ndarray, lengths: np.ndarray, chain, share: float, whole: bool
+) -> np.ndarray | None:
     """``region`` after each region of ``chain`` gives the next about ``share`` metres of walk, node by
     node (:meth:`_Boundary.peeled`) or, with ``whole``, with the pieces cut off
     (:meth:`_Boundary.shifted`); None when some giver has nothing to give."""
-    for give, take in zip(chain[:-1], chain[1:]):
+    for give, take in itertools.pairwise(chain):
         amount = share * np.count_nonzero(region == give) / max(lengths[give], 1e-9)
         boundary = _Boundary(pmap, region, give, take)
         if whole:

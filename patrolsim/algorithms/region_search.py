@@ -11,6 +11,7 @@ ranking by the ratio lengthened every walk (ring_road, 2 agents: 3,824 m longest
 As the first start is the one the refinement alone would use, the result is never worse than that
 refinement's in either figure.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -55,9 +56,14 @@ def kicks(pmap: PatrolMap, region: np.ndarray, walks: list[RegionWalk]) -> list[
     return out
 
 
-def best_regions(pmap: PatrolMap, starts: list[np.ndarray], book: WalkBook, budget: int,
-                 search_budget: int | None = None, target: float = TARGET_SPREAD
-                 ) -> tuple[np.ndarray, list[RegionWalk]]:
+def best_regions(
+    pmap: PatrolMap,
+    starts: list[np.ndarray],
+    book: WalkBook,
+    budget: int,
+    search_budget: int | None = None,
+    target: float = TARGET_SPREAD,
+) -> tuple[np.ndarray, list[RegionWalk]]:
     """(region id per node, walk per region): the best of ``starts`` (partitions into the same number of
     connected regions) after refinement, then improved by kicks (first improvement) until its spread is
     within ``target``, no kick helps, or the walks asked of ``book`` run out: ``budget`` in all, or, when

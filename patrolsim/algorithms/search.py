@@ -12,6 +12,7 @@ The search functions are numba-compatible Python registered with :func:`patrolsi
 compiled when a run is big enough (callers size their work with :meth:`GraphSearch.expect`), else
 plain Python with identical results.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -53,8 +54,34 @@ def _score(u, d, source, gain, g0, g1, w, allowed, rng, best, best_score, ties):
 
 
 @kernel_function
-def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, limit, gain, g0, g1, top_gain,
-           w, allowed, rng, dist, pred, owner, hk, hv, nxt, head, touched):
+def search(
+    indptr,
+    indices,
+    cost,
+    scale,
+    s0,
+    s1,
+    width,
+    sources,
+    init,
+    target,
+    limit,
+    gain,
+    g0,
+    g1,
+    top_gain,
+    w,
+    allowed,
+    rng,
+    dist,
+    pred,
+    owner,
+    hk,
+    hv,
+    nxt,
+    head,
+    touched,
+):
     """Multi-source Dijkstra into the work arrays (``dist``, ``pred``, ``owner``: length N).
 
     Edge k into node v costs ``cost[k] * (s0 + s1 * scale[v])`` (``scale`` empty: ``cost[k]``). Source
@@ -139,8 +166,7 @@ def search(indptr, indices, cost, scale, s0, s1, width, sources, init, target, l
             break
         settled += 1
         if scoring:
-            best, best_score, ties = _score(u, d, sources[0], gain, g0, g1, w, allowed, rng, best, best_score,
-                                            ties)
+            best, best_score, ties = _score(u, d, sources[0], gain, g0, g1, w, allowed, rng, best, best_score, ties)
         if u == target:
             break
         for k in range(indptr[u], indptr[u + 1]):
@@ -221,10 +247,10 @@ class GraphSearch:
 
     def reached(self) -> np.ndarray:
         """Node ids labelled by the last search (those with a finite ``dist``, plus any cut by a limit)."""
-        return self._touched[:self._touched[-1]]
+        return self._touched[: self._touched[-1]]
 
     @classmethod
-    def of(cls, pmap) -> "GraphSearch":
+    def of(cls, pmap) -> GraphSearch:
         """A search object on ``pmap``'s edges (lengths in metres)."""
         return cls(pmap.indptr, pmap.indices, pmap.lengths)
 
@@ -239,41 +265,96 @@ class GraphSearch:
             self._head = np.empty(count, dtype=np.int64)
         return self.width * low, self._head[:count]
 
-    def run(self, sources, init=None, target: int = -1, limit: float = np.inf,
-            node_scale: np.ndarray | None = None, scale_offset: float = 0.0, scale_slope: float = 1.0) -> int:
+    def run(
+        self,
+        sources,
+        init=None,
+        target: int = -1,
+        limit: float = np.inf,
+        node_scale: np.ndarray | None = None,
+        scale_offset: float = 0.0,
+        scale_slope: float = 1.0,
+    ) -> int:
         """One search from ``sources`` (initial distances ``init``). With ``node_scale``, entering node v
         multiplies the edge length by ``scale_offset + scale_slope * node_scale[v]`` (must be > 0).
         Returns the number of settled nodes."""
         sources = np.asarray(sources, dtype=np.int64).reshape(-1)
         init = np.zeros(sources.size) if init is None else np.asarray(init, dtype=np.float64).reshape(-1)
         if node_scale is None:
-            scale, width, head = self._NO_GAIN, self.width, self._head
+            scale, width = self._NO_GAIN, self.width
         else:
             scale = np.asarray(node_scale, dtype=np.float64)
             ends = scale_offset + scale_slope * np.array([scale.min(), scale.max()])
-            width, head = self._buckets(float(ends.min()), float(ends.max()))
+            width, _ = self._buckets(float(ends.min()), float(ends.max()))
         if init.size and init.max() > init.min():
             width = 0.0  # circular buckets only span one longest edge: unequal starts need the heap
-        return search(self.indptr, self.indices, self.lengths, scale, float(scale_offset), float(scale_slope),
-                      width, sources, init, int(target), float(limit), self._NO_GAIN, 0.0, 1.0, 0.0, 0.0,
-                      self._NO_MASK, self._rng, *self.work)
+        return search(
+            self.indptr,
+            self.indices,
+            self.lengths,
+            scale,
+            float(scale_offset),
+            float(scale_slope),
+            width,
+            sources,
+            init,
+            int(target),
+            float(limit),
+            self._NO_GAIN,
+            0.0,
+            1.0,
+            0.0,
+            0.0,
+            self._NO_MASK,
+            self._rng,
+            *self.work,
+        )
 
-    def best(self, source: int, gain: np.ndarray, w: float, allowed: np.ndarray,
-             rng: np.random.Generator, offset: float = 0.0, slope: float = 1.0, top: float | None = None) -> int:
+    def best(
+        self,
+        source: int,
+        gain: np.ndarray,
+        w: float,
+        allowed: np.ndarray,
+        rng: np.random.Generator,
+        offset: float = 0.0,
+        slope: float = 1.0,
+        top: float | None = None,
+    ) -> int:
         """The allowed node v != source maximising ``offset + slope * gain[v] - w * d(source, v)`` (ties
         at random, drawn from ``rng``), searching only as far as a better node could lie; -1 if none is
         allowed. Afterwards ``dist[v]`` and :meth:`path_to` are valid for the returned node.
         (``offset``/``slope`` let callers pass e.g. last-visit times instead of building an idleness
         array; ``top``, an upper bound of the allowed nodes' gains, defaults to the bound over all nodes.)"""
         if not self._rng[0]:  # seeded once from the run's generator, then advanced by the searches
-            self._rng[0] = np.uint64(rng.integers(1, 2 ** 63))
+            self._rng[0] = np.uint64(rng.integers(1, 2**63))
         gain = np.asarray(gain, dtype=np.float64)
         if top is None:
             top = offset + slope * float(gain.max() if slope >= 0 else gain.min())
         with np.errstate(over="ignore"):  # tie_draw wraps uint64 on purpose
-            return int(search(self.indptr, self.indices, self.lengths, self._NO_GAIN, 0.0, 1.0, self.width,
-                              np.array([source]), np.zeros(1), -1, np.inf, gain, float(offset), float(slope),
-                              top, float(w), allowed, self._rng, *self.work))
+            return int(
+                search(
+                    self.indptr,
+                    self.indices,
+                    self.lengths,
+                    self._NO_GAIN,
+                    0.0,
+                    1.0,
+                    self.width,
+                    np.array([source]),
+                    np.zeros(1),
+                    -1,
+                    np.inf,
+                    gain,
+                    float(offset),
+                    float(slope),
+                    top,
+                    float(w),
+                    allowed,
+                    self._rng,
+                    *self.work,
+                )
+            )
 
     def row(self, source: int) -> np.ndarray:
         """Distances from ``source`` to every node (a fresh array); also leaves ``pred`` filled."""
@@ -285,14 +366,21 @@ class GraphSearch:
         self.run(np.array([source]), target=target)
         return float(self.dist[target])
 
-    def path(self, source: int, target: int, node_scale: np.ndarray | None = None, scale_offset: float = 0.0,
-             scale_slope: float = 1.0) -> list[int]:
+    def path(
+        self,
+        source: int,
+        target: int,
+        node_scale: np.ndarray | None = None,
+        scale_offset: float = 0.0,
+        scale_slope: float = 1.0,
+    ) -> list[int]:
         """A shortest path source -> target (excluding source; edge lengths scaled as in :meth:`run`);
         the search stops at the target."""
         if source == target:
             return []
-        self.run(np.array([source]), target=target, node_scale=node_scale, scale_offset=scale_offset,
-                 scale_slope=scale_slope)
+        self.run(
+            np.array([source]), target=target, node_scale=node_scale, scale_offset=scale_offset, scale_slope=scale_slope
+        )
         return self.path_to(source, target)
 
     def path_to(self, source: int, target: int) -> list[int]:

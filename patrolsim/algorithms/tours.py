@@ -13,6 +13,7 @@ Tour construction, by map size:
 
 A tour is an order of node ids (a cycle); :func:`expand_walk` turns it into a walk that follows edges.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,8 @@ import numpy as np
 from .. import jit
 from ..determinism import smallest_per_row
 from ..jit import kernel_function
-from . import search
 from ..maps.model import PatrolMap
+from . import search
 from .search import GraphSearch
 
 CHRISTOFIDES_MAX = 120
@@ -52,9 +53,34 @@ def _d(mat, nbr, nbr_d, a, b, g):
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
     src = np.empty(1, dtype=np.int64)
     src[0] = a
-    search.search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), b, np.inf,
-                  np.zeros(0), 0.0, 1.0, 0.0, 0.0, np.zeros(0, dtype=np.bool_), rng, dist, pred, owner, hk, hv,
-                  nxt, head, touched)
+    search.search(
+        indptr,
+        indices,
+        lengths,
+        np.zeros(0),
+        0.0,
+        1.0,
+        width,
+        src,
+        np.zeros(1),
+        b,
+        np.inf,
+        np.zeros(0),
+        0.0,
+        1.0,
+        0.0,
+        0.0,
+        np.zeros(0, dtype=np.bool_),
+        rng,
+        dist,
+        pred,
+        owner,
+        hk,
+        hv,
+        nxt,
+        head,
+        touched,
+    )
     return dist[b]
 
 
@@ -124,8 +150,7 @@ def _or_opt(tour, pos, mat, nbr, nbr_d, g):
             se = tour[(i + seg - 1) % n]
             p = tour[(i - 1) % n]
             nx_ = tour[(i + seg) % n]
-            gain = _d(mat, nbr, nbr_d, p, s1, g) + _d(mat, nbr, nbr_d, se, nx_, g) \
-                - _d(mat, nbr, nbr_d, p, nx_, g)
+            gain = _d(mat, nbr, nbr_d, p, s1, g) + _d(mat, nbr, nbr_d, se, nx_, g) - _d(mat, nbr, nbr_d, p, nx_, g)
             best, best_at, best_rev = -EPS, -1, False
             for end in range(2):
                 x = s1 if end == 0 else se
@@ -215,8 +240,34 @@ def _nearest_unvisited_graph(g, start):
             break
         # the best goal among unvisited nodes with equal gain: the nearest one (ties at random)
         src[0] = cur
-        cur = search.search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1, np.inf,
-                            gain, 0.0, 1.0, 0.0, 1.0, unseen, rng, dist, pred, owner, hk, hv, nxt, head, touched)
+        cur = search.search(
+            indptr,
+            indices,
+            lengths,
+            np.zeros(0),
+            0.0,
+            1.0,
+            width,
+            src,
+            np.zeros(1),
+            -1,
+            np.inf,
+            gain,
+            0.0,
+            1.0,
+            0.0,
+            1.0,
+            unseen,
+            rng,
+            dist,
+            pred,
+            owner,
+            hk,
+            hv,
+            nxt,
+            head,
+            touched,
+        )
     return tour
 
 
@@ -238,14 +289,39 @@ def _neighbour_lists_graph(g, k):
             if lengths[e] > limit:
                 limit = lengths[e]
         while True:
-            settled = search.search(indptr, indices, lengths, np.zeros(0), 0.0, 1.0, width, src, np.zeros(1), -1,
-                                    limit, empty_gain, 0.0, 1.0, 0.0, 0.0, empty_mask, rng, dist, pred, owner, hk,
-                                    hv, nxt, head, touched)
+            settled = search.search(
+                indptr,
+                indices,
+                lengths,
+                np.zeros(0),
+                0.0,
+                1.0,
+                width,
+                src,
+                np.zeros(1),
+                -1,
+                limit,
+                empty_gain,
+                0.0,
+                1.0,
+                0.0,
+                0.0,
+                empty_mask,
+                rng,
+                dist,
+                pred,
+                owner,
+                hk,
+                hv,
+                nxt,
+                head,
+                touched,
+            )
             if settled > k or settled >= n:
                 break
             limit *= 2.0
         # ties by node id, identically compiled and not: sort the ids, then a stable sort by distance
-        cand = np.sort(touched[:touched[n]])
+        cand = np.sort(touched[: touched[n]])
         cand = cand[np.isfinite(dist[cand])]
         order = np.argsort(dist[cand], kind="mergesort")
         m = 0
@@ -330,8 +406,7 @@ def _matrix_fits(pmap: PatrolMap) -> bool:
 def _search_work(pmap: PatrolMap, rng: np.random.Generator) -> tuple:
     """The graph-search arrays the tour kernels take, with a search generator seeded from ``rng``."""
     gs = GraphSearch.of(pmap)
-    return (gs.indptr, gs.indices, gs.lengths, gs.width, np.array([rng.integers(1, 2 ** 63)], dtype=np.uint64),
-            *gs.work)
+    return (gs.indptr, gs.indices, gs.lengths, gs.width, np.array([rng.integers(1, 2**63)], dtype=np.uint64), *gs.work)
 
 
 def _shortest_matrix_tour(pmap: PatrolMap, starts: list[int], work: tuple) -> np.ndarray:
@@ -429,7 +504,7 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
             pairs = nx.min_weight_matching(k)
         else:
             pairs, free = [], set(odd.tolist())
-            for i, a in enumerate(odd.tolist()):
+            for a in odd.tolist():
                 if a not in free:
                     continue
                 free.discard(a)

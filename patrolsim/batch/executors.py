@@ -7,14 +7,15 @@
   in flight are recorded as failed.
 - ``serial``: in this process, one after the other (debugging, profiling, ``pdb``).
 """
+
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..errors import UserError, require
 
@@ -91,10 +92,24 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Pool]:
             raise UserError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
         with client:
             slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-            yield Pool(client.get_executor(pure=False), slots, f"Dask cluster at {scheduler}, {slots} threads",
-                       scheduler)
+            yield Pool(
+                client.get_executor(pure=False), slots, f"Dask cluster at {scheduler}, {slots} threads", scheduler
+            )
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield Pool(client.get_executor(pure=False), workers, f"Dask LocalCluster, {workers} worker processes",
-                   cluster.scheduler_address)
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield Pool(
+            client.get_executor(pure=False),
+            workers,
+            f"Dask LocalCluster, {workers} worker processes",
+            cluster.scheduler_address,
+        )

@@ -1,4 +1,5 @@
 """A one-line progress display for sweeps: runs done / total, failures, elapsed time and ETA."""
+
 from __future__ import annotations
 
 import sys
@@ -15,8 +16,9 @@ class Progress:
     """Counts finished runs and redraws a line on ``stream`` (in place on a terminal; otherwise a new line
     at most every ``every`` seconds and at the end). ``skipped`` runs were already complete."""
 
-    def __init__(self, total: int, skipped: int = 0, stream: TextIO | None = None, enabled: bool = True,
-                 every: float = 10.0) -> None:
+    def __init__(
+        self, total: int, skipped: int = 0, stream: TextIO | None = None, enabled: bool = True, every: float = 10.0
+    ) -> None:
         self.total, self.skipped = total, skipped
         self.done = self.failed = 0
         self.stream = stream or sys.stderr
@@ -54,7 +56,9 @@ class Progress:
         now, text = time.monotonic(), self.line()
         if self.tty:
             self.stream.write("\r" + text + ("\n" if final else ""))
-        elif (final and text.split(",")[:2] != self._shown.split(",")[:2]) or (not final and now - self._last >= self.every):
+        elif (final and text.split(",")[:2] != self._shown.split(",")[:2]) or (
+            not final and now - self._last >= self.every
+        ):
             self.stream.write(text + "\n")
             self._last, self._shown = now, text
         self.stream.flush()

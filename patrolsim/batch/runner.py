@@ -1,9 +1,10 @@
 """Driving a sweep: submit the runs not yet complete, write each result as it arrives, report failures."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import __version__
 from .executors import Pool
@@ -22,8 +23,15 @@ class Outcome:
     failed: list[tuple[Run, str]] = field(default_factory=list)
 
 
-def run_sweep(sweep: Sweep, store: ResultStore, pool: Pool, *, progress: Progress | None = None,
-              on_result: Callable[[Run, dict], None] | None = None, in_flight: int | None = None) -> Outcome:
+def run_sweep(
+    sweep: Sweep,
+    store: ResultStore,
+    pool: Pool,
+    *,
+    progress: Progress | None = None,
+    on_result: Callable[[Run, dict], None] | None = None,
+    in_flight: int | None = None,
+) -> Outcome:
     """Run every run of ``sweep`` not yet complete in ``store`` on ``pool``.
 
     At most ``in_flight`` runs (default: ``pool.in_flight``) are submitted at once, so results
@@ -74,9 +82,16 @@ def _record(future: Future, run: Run) -> dict:
     try:
         record = future.result()
     except Exception as exc:
-        record = {"key": run.key, "status": "failed", "run": {}, "metrics": {}, "tables": {},
-                  "error": f"{type(exc).__name__}: {exc}".replace("\n", " "), "duration_s": None,
-                  "worker": None}
+        record = {
+            "key": run.key,
+            "status": "failed",
+            "run": {},
+            "metrics": {},
+            "tables": {},
+            "error": f"{type(exc).__name__}: {exc}".replace("\n", " "),
+            "duration_s": None,
+            "worker": None,
+        }
     record.setdefault("version", __version__)
     return record
 

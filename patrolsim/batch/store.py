@@ -16,6 +16,7 @@ Tables:
 Each finished run is written in one transaction (its row and all its table rows), so an interrupted sweep
 loses at most the runs in flight. A rerun replaces the failed runs' rows.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -23,8 +24,9 @@ import itertools
 import json
 import math
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -38,8 +40,12 @@ CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, sweep_id TEXT NOT NULL
     replication INTEGER, seed INTEGER, status TEXT NOT NULL, error TEXT, duration_s REAL, cpu_s REAL,
     version TEXT, worker TEXT, finished TEXT);
 CREATE INDEX IF NOT EXISTS runs_sweep ON runs (sweep_id, status);
-{''.join(f"CREATE TABLE IF NOT EXISTS {t} (run_id TEXT NOT NULL); "
-         f"CREATE INDEX IF NOT EXISTS {t}_run ON {t} (run_id);" for t in PER_RUN_TABLES)}
+{
+    "".join(
+        f"CREATE TABLE IF NOT EXISTS {t} (run_id TEXT NOT NULL); CREATE INDEX IF NOT EXISTS {t}_run ON {t} (run_id);"
+        for t in PER_RUN_TABLES
+    )
+}
 """
 
 
@@ -88,7 +94,7 @@ class ResultStore:
             raise UserError(f"not a usable results database ({exc})", source=self.path) from None
         self._columns = {t: self._table_columns(t) for t in ("runs", *PER_RUN_TABLES)}
 
-    def __enter__(self) -> "ResultStore":
+    def __enter__(self) -> ResultStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -98,21 +104,32 @@ class ResultStore:
         self.db.close()
 
     # ------------------------------------------------------------------ writing
-    def write_sweep(self, name: str, source: str, text: str, root_seed: int, replications: int,
-                    axes: dict) -> None:
+    def write_sweep(self, name: str, source: str, text: str, root_seed: int, replications: int, axes: dict) -> None:
         """Record (or update) the sweep's definition."""
         with self._transaction():
-            self.db.execute("INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sweep_id) DO UPDATE SET "
-                            "source=excluded.source, text=excluded.text, root_seed=excluded.root_seed, "
-                            "replications=excluded.replications, axes=excluded.axes",
-                            (name, source, text, root_seed, replications, json.dumps(axes), _now()))
+            self.db.execute(
+                "INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sweep_id) DO UPDATE SET "
+                "source=excluded.source, text=excluded.text, root_seed=excluded.root_seed, "
+                "replications=excluded.replications, axes=excluded.axes",
+                (name, source, text, root_seed, replications, json.dumps(axes), _now()),
+            )
 
     def write_run(self, sweep_id: str, run, record: dict) -> None:
         """Write one finished run (a :class:`~patrolsim.batch.sweep.Run` and its task record) atomically."""
-        row = {"run_id": run.key, "sweep_id": sweep_id, "run_index": run.index, "replication": run.replication,
-               "seed": run.seed, "status": record["status"], "error": record.get("error"),
-               "duration_s": record.get("duration_s"), "cpu_s": record.get("cpu_s"), "version": record.get("version") or
-               record.get("run", {}).get("version"), "worker": record.get("worker"), "finished": _now()}
+        row = {
+            "run_id": run.key,
+            "sweep_id": sweep_id,
+            "run_index": run.index,
+            "replication": run.replication,
+            "seed": run.seed,
+            "status": record["status"],
+            "error": record.get("error"),
+            "duration_s": record.get("duration_s"),
+            "cpu_s": record.get("cpu_s"),
+            "version": record.get("version") or record.get("run", {}).get("version"),
+            "worker": record.get("worker"),
+            "finished": _now(),
+        }
         row.update(run.params)
         facts = {k: v for k, v in record.get("run", {}).items() if k not in ("seed", "version")}
         for key, value in {**facts, **record.get("metrics", {})}.items():
@@ -160,6 +177,7 @@ class ResultStore:
                 else:
                     store.db.execute("ROLLBACK")
                     store._columns = {t: store._table_columns(t) for t in store._columns}
+
         return _Tx()
 
     # ------------------------------------------------------------------ reading
@@ -179,10 +197,11 @@ class ResultStore:
 
     def sweeps(self) -> list[dict]:
         """Every recorded sweep: sweep_id, source, root_seed, replications, axes (dict)."""
-        rows = self.db.execute("SELECT sweep_id, source, root_seed, replications, axes FROM sweeps "
-                               "ORDER BY created")
-        return [{"sweep_id": s, "source": src, "root_seed": seed, "replications": n, "axes": json.loads(a)}
-                for s, src, seed, n, a in rows]
+        rows = self.db.execute("SELECT sweep_id, source, root_seed, replications, axes FROM sweeps ORDER BY created")
+        return [
+            {"sweep_id": s, "source": src, "root_seed": seed, "replications": n, "axes": json.loads(a)}
+            for s, src, seed, n, a in rows
+        ]
 
     def runs(self, sweep_id: str | None = None, status: str | None = None) -> list[dict]:
         """Rows of the runs table as dicts (ordered by sweep and run index)."""
@@ -193,8 +212,9 @@ class ResultStore:
         if status is not None:
             where.append("status = ?")
             args.append(status)
-        sql = "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "") + \
-            " ORDER BY sweep_id, run_index"
+        sql = (
+            "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY sweep_id, run_index"
+        )
         cur = self.db.execute(sql, args)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur]
@@ -209,8 +229,9 @@ class ResultStore:
         if not cols:
             return out
         for run_id in run_ids:
-            rows = self.db.execute(f"SELECT {', '.join(map(quote, cols))} FROM {table} WHERE run_id = ? "
-                                   "ORDER BY rowid", (run_id,)).fetchall()
+            rows = self.db.execute(
+                f"SELECT {', '.join(map(quote, cols))} FROM {table} WHERE run_id = ? ORDER BY rowid", (run_id,)
+            ).fetchall()
             if rows:
                 out[run_id] = {c: _column([r[i] for r in rows]) for i, c in enumerate(cols)}
         return out
@@ -223,7 +244,7 @@ def _column(values: list) -> np.ndarray:
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def open_existing(path: str | Path) -> ResultStore:

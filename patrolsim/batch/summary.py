@@ -1,5 +1,6 @@
 """Reducing a results database: per configuration (one value of every sweep axis) the mean and 95%
 confidence interval of each headline metric over its replications; tidy tables for export."""
+
 from __future__ import annotations
 
 import math
@@ -11,8 +12,15 @@ from ..errors import UserError
 from .store import ResultStore
 
 #: metrics summarised by default, when the database has them (seconds, fractions)
-HEADLINE = ("time_avg_idleness", "weighted_time_avg_idleness", "worst_idleness", "coverage",
-            "mean_interval", "response_mean_s", "response_p90_s")
+HEADLINE = (
+    "time_avg_idleness",
+    "weighted_time_avg_idleness",
+    "worst_idleness",
+    "coverage",
+    "mean_interval",
+    "response_mean_s",
+    "response_p90_s",
+)
 
 
 @dataclass
@@ -25,7 +33,7 @@ class Stat:
     half_width: float | None
 
     @classmethod
-    def of(cls, values) -> "Stat":
+    def of(cls, values) -> Stat:
         x = np.asarray([v for v in values if v is not None], dtype=np.float64)
         x = x[np.isfinite(x)]
         if x.size == 0:
@@ -68,8 +76,11 @@ def headline_metrics(store: ResultStore, wanted: list[str] | None = None) -> lis
         return list(wanted)
     from .store import quote
 
-    return [m for m in HEADLINE if m in columns and
-            store.db.execute(f"SELECT 1 FROM runs WHERE {quote(m)} IS NOT NULL LIMIT 1").fetchone()]
+    return [
+        m
+        for m in HEADLINE
+        if m in columns and store.db.execute(f"SELECT 1 FROM runs WHERE {quote(m)} IS NOT NULL LIMIT 1").fetchone()
+    ]
 
 
 def axes_of(store: ResultStore, sweep_id: str) -> list[str]:
@@ -86,8 +97,14 @@ def groups(store: ResultStore, sweep_id: str, metrics: list[str]) -> list[Group]
     out = []
     for rows in by.values():
         ok = [r for r in rows if r["status"] == "ok"]
-        out.append(Group(params={a: rows[0].get(a) for a in axes}, runs=rows, failed=len(rows) - len(ok),
-                         stats={m: Stat.of(r.get(m) for r in ok) for m in metrics}))
+        out.append(
+            Group(
+                params={a: rows[0].get(a) for a in axes},
+                runs=rows,
+                failed=len(rows) - len(ok),
+                stats={m: Stat.of(r.get(m) for r in ok) for m in metrics},
+            )
+        )
     return out
 
 
@@ -100,8 +117,19 @@ def tidy_rows(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) -> 
                 lo = hi = None
                 if s.half_width is not None:
                     lo, hi = s.mean - s.half_width, s.mean + s.half_width
-                rows.append({"sweep_id": sid, **g.params, "metric": m, "n": s.n, "failed": g.failed,
-                             "mean": s.mean, "std": s.std, "ci95_low": lo, "ci95_high": hi})
+                rows.append(
+                    {
+                        "sweep_id": sid,
+                        **g.params,
+                        "metric": m,
+                        "n": s.n,
+                        "failed": g.failed,
+                        "mean": s.mean,
+                        "std": s.std,
+                        "ci95_low": lo,
+                        "ci95_high": hi,
+                    }
+                )
     return rows
 
 
@@ -122,15 +150,20 @@ def summary_text(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) 
         gs = groups(store, sid, metrics)
         axes = axes_of(store, sid)
         header = axes + ["runs"] + metrics
-        body = [[str(g.params[a]) for a in axes] +
-                [f"{len(g.runs) - g.failed}" + (f" ({g.failed} failed)" if g.failed else "")] +
-                [_fmt(g.stats[m]) for m in metrics] for g in gs]
+        body = [
+            [str(g.params[a]) for a in axes]
+            + [f"{len(g.runs) - g.failed}" + (f" ({g.failed} failed)" if g.failed else "")]
+            + [_fmt(g.stats[m]) for m in metrics]
+            for g in gs
+        ]
         widths = [max(len(r[i]) for r in [header] + body) for i in range(len(header))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + body]
         lines.insert(1, "  ".join("-" * w for w in widths))
         n_runs = sum(len(g.runs) for g in gs)
-        blocks.append(f"sweep {sid}: {len(gs)} configurations, {n_runs} runs; mean ± 95% confidence "
-                      f"half-width (Student t) over replications; times in seconds\n" + "\n".join(lines))
+        blocks.append(
+            f"sweep {sid}: {len(gs)} configurations, {n_runs} runs; mean ± 95% confidence "
+            f"half-width (Student t) over replications; times in seconds\n" + "\n".join(lines)
+        )
     return "\n\n".join(blocks)
 
 
@@ -158,8 +191,11 @@ def export(rows: list[dict], path: str, kind: str) -> None:
             try:
                 import pandas as pd
             except ImportError:
-                raise UserError("--parquet needs pyarrow (pip install pyarrow) or pandas with a Parquet "
-                                "engine; --csv needs nothing", key="--parquet") from None
+                raise UserError(
+                    "--parquet needs pyarrow (pip install pyarrow) or pandas with a Parquet "
+                    "engine; --csv needs nothing",
+                    key="--parquet",
+                ) from None
             pd.DataFrame(columns).to_parquet(p)
             return
         pq.write_table(pa.table({k: _arrow_column(v) for k, v in columns.items()}), p)

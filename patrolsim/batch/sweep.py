@@ -39,6 +39,7 @@ to an axis (or an include rule) never changes the seed of an existing run; addin
 Relative paths in the sweep (``scenario``, maps in ``[base]`` or on an axis) are relative to the sweep file's
 folder; a map named in the base scenario file is relative to that file, as when it is run alone.
 """
+
 from __future__ import annotations
 
 import copy
@@ -56,8 +57,7 @@ import numpy as np
 
 from ..errors import SweepError, UserError, did_you_mean
 
-SWEEP_KEYS = {"name": (str,), "scenario": (str,), "replications": (int,), "root_seed": (int,),
-              "description": (str,)}
+SWEEP_KEYS = {"name": (str,), "scenario": (str,), "replications": (int,), "root_seed": (int,), "description": (str,)}
 TABLES = ("sweep", "base", "axes", "include", "exclude")
 
 
@@ -99,8 +99,9 @@ def canonical_json(value: Any) -> str:
 def run_seed(root_seed: int, params: dict, replication: int) -> int:
     """The scenario seed of the run with axis values ``params`` and replication index (see module doc)."""
     digest = hashlib.sha256(canonical_json(params).encode()).digest()
-    words = np.random.SeedSequence(root_seed, spawn_key=(int.from_bytes(digest[:16], "big"), replication)
-                                   ).generate_state(2, np.uint32)
+    words = np.random.SeedSequence(
+        root_seed, spawn_key=(int.from_bytes(digest[:16], "big"), replication)
+    ).generate_state(2, np.uint32)
     return (int(words[0]) << 31) | (int(words[1]) >> 1)
 
 
@@ -118,8 +119,9 @@ def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:
     base_dir = Path(source).resolve().parent
     for table in data:
         if table not in TABLES:
-            raise where.error("", table, f"unknown table{did_you_mean(table, list(TABLES))}; expected "
-                              f"{', '.join(TABLES)}")
+            raise where.error(
+                "", table, f"unknown table{did_you_mean(table, list(TABLES))}; expected {', '.join(TABLES)}"
+            )
     head = _sweep_table(data.get("sweep", {}), where)
     base = _base_scenario(head, data.get("base", {}), base_dir, where)
     axes = _axes(data.get("axes", {}), where)
@@ -131,8 +133,15 @@ def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:
         for r in range(head["replications"]):
             seed = run_seed(head["root_seed"], params, r)
             runs.append(_make_run(len(runs), base, params, r, seed, base_dir, maps, name))
-    return Sweep(name=name, source=str(source), text=text,
-                 root_seed=head["root_seed"], replications=head["replications"], axes=axes, runs=runs)
+    return Sweep(
+        name=name,
+        source=str(source),
+        text=text,
+        root_seed=head["root_seed"],
+        replications=head["replications"],
+        axes=axes,
+        runs=runs,
+    )
 
 
 # ---------------------------------------------------------------------------- the parts
@@ -177,11 +186,15 @@ def _sweep_table(head: Any, where: _SweepLocator) -> dict:
         raise where.error("", "sweep", "expected a [sweep] table")
     for key, value in head.items():
         if key not in SWEEP_KEYS:
-            raise where.error("sweep", key, f"unknown key{did_you_mean(key, list(SWEEP_KEYS))}; expected one "
-                              f"of {', '.join(SWEEP_KEYS)}")
+            raise where.error(
+                "sweep",
+                key,
+                f"unknown key{did_you_mean(key, list(SWEEP_KEYS))}; expected one of {', '.join(SWEEP_KEYS)}",
+            )
         if not isinstance(value, SWEEP_KEYS[key]) or isinstance(value, bool):
-            raise where.error("sweep", key, f"expected {'a string' if SWEEP_KEYS[key] == (str,) else 'an integer'}"
-                              f", got {value!r}")
+            raise where.error(
+                "sweep", key, f"expected {'a string' if SWEEP_KEYS[key] == (str,) else 'an integer'}, got {value!r}"
+            )
     out = {"replications": 1, "root_seed": 0, **head}
     if out["replications"] < 1:
         raise where.error("sweep", "replications", f"expected an integer >= 1, got {out['replications']}")
@@ -200,8 +213,7 @@ def _base_scenario(head: dict, extra: Any, base_dir: Path, where: _SweepLocator)
     if "scenario" in head:
         path = base_dir / head["scenario"]
         if not path.is_file():
-            raise where.error("sweep", "scenario", f"scenario file '{head['scenario']}' not found (looked in "
-                              f"{path})")
+            raise where.error("sweep", "scenario", f"scenario file '{head['scenario']}' not found (looked in {path})")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         if "map" in data:
             # resolve it as a standalone run would (relative to the scenario file), then pin it absolute
@@ -232,8 +244,11 @@ def _axes(table: Any, where: _SweepLocator, prefix: str = "") -> dict[str, list]
             out.update(_axes(value, where, dotted + "."))
             continue
         if dotted == "seed":
-            raise where.error("axes", dotted, "seeds are derived per run from [sweep] root_seed; set "
-                              "[sweep] replications instead of a seed axis")
+            raise where.error(
+                "axes",
+                dotted,
+                "seeds are derived per run from [sweep] root_seed; set [sweep] replications instead of a seed axis",
+            )
         if not isinstance(value, list):
             raise where.error("axes", dotted, f"expected a list of values, got {value!r}")
         if not value:
@@ -264,9 +279,12 @@ def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _Sw
     except UserError as exc:
         if first_map and exc.key == "map":
             raise where.error("axes", "map", f"value {axes['map'][0]!r}: {exc.detail}") from None
-        raise SweepError(f"base scenario: {exc.detail}", source=where.source,
-                         line=where.line("base", (exc.key or "").rpartition(".")[2]),
-                         key=f"base.{exc.key}" if exc.key else "base") from None
+        raise SweepError(
+            f"base scenario: {exc.detail}",
+            source=where.source,
+            line=where.line("base", (exc.key or "").rpartition(".")[2]),
+            key=f"base.{exc.key}" if exc.key else "base",
+        ) from None
     if not first_map:
         maps[canonical_json(_map_value(base))] = sc.map_path
     strategies = [{}] + [{"strategy.name": s} for s in axes.get("strategy.name", [])]
@@ -277,8 +295,17 @@ def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _Sw
     return maps
 
 
-def _check_value(base: dict, key: str, value: Any, contexts: list[dict], base_dir: Path, axes: dict,
-                 where: _SweepLocator, table: str = "axes", entry: int | None = None) -> dict[str, str]:
+def _check_value(
+    base: dict,
+    key: str,
+    value: Any,
+    contexts: list[dict],
+    base_dir: Path,
+    axes: dict,
+    where: _SweepLocator,
+    table: str = "axes",
+    entry: int | None = None,
+) -> dict[str, str]:
     """Build the base scenario with ``key = value`` (in each context until one works). An error about this
     key (unknown, mistyped, out of range, map not found) is the sweep's; an error about another key is a
     combination that may fail at run time, where it is recorded (e.g. starts that suit another team size)."""
@@ -294,8 +321,7 @@ def _check_value(base: dict, key: str, value: Any, contexts: list[dict], base_di
         try:
             sc = _try_scenario(base, overrides, base_dir)
         except UserError as exc:
-            if exc.key in own or (key.startswith("map") and (exc.key or "map").startswith("map")) or \
-                    exc.key is None:
+            if exc.key in own or (key.startswith("map") and (exc.key or "map").startswith("map")) or exc.key is None:
                 first = first or exc
                 continue
             return {}
@@ -328,8 +354,12 @@ def _rules(rules: Any, kind: str, axes: dict, where: _SweepLocator) -> list[dict
             raise where.error(kind, "", "empty rule; expected axis key = value pairs", i)
         for key in flat:
             if key not in axes:
-                raise where.error(kind, key, f"'{key}' is not an axis{did_you_mean(key, list(axes))}; "
-                                  f"axes: {', '.join(axes) or 'none'}", i)
+                raise where.error(
+                    kind,
+                    key,
+                    f"'{key}' is not an axis{did_you_mean(key, list(axes))}; axes: {', '.join(axes) or 'none'}",
+                    i,
+                )
         out.append(flat)
     return out
 
@@ -344,14 +374,23 @@ def _axes_like(rule: dict, prefix: str = "") -> dict:
     return out
 
 
-def _points(axes: dict[str, list], exclude: Any, include: Any, base: dict, base_dir: Path,
-            maps: dict[str, str], where: _SweepLocator) -> list[dict]:
+def _points(
+    axes: dict[str, list],
+    exclude: Any,
+    include: Any,
+    base: dict,
+    base_dir: Path,
+    maps: dict[str, str],
+    where: _SweepLocator,
+) -> list[dict]:
     keys = list(axes)
     product = [dict(zip(keys, combo)) for combo in itertools.product(*axes.values())]
     points = product
     for i, rule in enumerate(_rules(exclude, "exclude", axes, where)):
+
         def matches(point: dict) -> bool:
             return all(point[k] in v if isinstance(v, list) else point[k] == v for k, v in rule.items())
+
         if not any(matches(p) for p in product):
             raise where.error("exclude", "", "this rule matches no run; check its values against the axes", i)
         points = [p for p in points if not matches(p)]
@@ -361,8 +400,11 @@ def _points(axes: dict[str, list], exclude: Any, include: Any, base: dict, base_
             values = value if isinstance(value, list) and not isinstance(axes[key][0], list) else [value]
             for v in values:
                 if v not in axes[key]:
-                    context = [{"strategy.name": rule["strategy.name"]}] if isinstance(
-                        rule.get("strategy.name"), str) else [{}]
+                    context = (
+                        [{"strategy.name": rule["strategy.name"]}]
+                        if isinstance(rule.get("strategy.name"), str)
+                        else [{}]
+                    )
                     maps.update(_check_value(base, key, v, context, base_dir, axes, where, "include", i))
             choices[key] = values
         for key in keys:
@@ -378,8 +420,16 @@ def _points(axes: dict[str, list], exclude: Any, include: Any, base: dict, base_
     return unique
 
 
-def _make_run(index: int, base: dict, params: dict, replication: int, seed: int, base_dir: Path,
-              maps: dict[str, str], sweep_name: str) -> Run:
+def _make_run(
+    index: int,
+    base: dict,
+    params: dict,
+    replication: int,
+    seed: int,
+    base_dir: Path,
+    maps: dict[str, str],
+    sweep_name: str,
+) -> Run:
     from ..scenario import SHORTHANDS, _set_dotted
 
     data = copy.deepcopy(base)

@@ -1,4 +1,5 @@
 """One batch task: (scenario data, run key) in, a small picklable record out. Runs in any process."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,7 @@ import numpy as np
 #: Result attributes stored as tables keyed by run id (``series`` goes to the ``timeseries`` table);
 #: ``incidents`` (one row per incident) and ``areas`` (fairness ledgers per area) are read when the result
 #: has them (incident runs), whatever their columns.
-TABLES = {"series": "timeseries", "nodes": "nodes", "agents": "agents", "incidents": "incidents",
-          "areas": "areas"}
+TABLES = {"series": "timeseries", "nodes": "nodes", "agents": "agents", "incidents": "incidents", "areas": "areas"}
 
 
 def run_task(data: dict, key: str) -> dict[str, Any]:
@@ -26,9 +26,16 @@ def run_task(data: dict, key: str) -> dict[str, Any]:
     started, cpu = time.perf_counter(), time.thread_time()
     from .. import __version__
 
-    record: dict[str, Any] = {"key": key, "status": "ok", "error": None, "run": {}, "metrics": {},
-                              "tables": {}, "worker": f"{socket.gethostname()}:{os.getpid()}",
-                              "version": __version__}
+    record: dict[str, Any] = {
+        "key": key,
+        "status": "ok",
+        "error": None,
+        "run": {},
+        "metrics": {},
+        "tables": {},
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+        "version": __version__,
+    }
     try:
         from ..build import make
         from ..scenario import scenario_from_dict
@@ -44,10 +51,18 @@ def run_task(data: dict, key: str) -> dict[str, Any]:
         from ..errors import UserError
 
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        origin = f" (at {os.path.basename(where.filename)}:{where.lineno})" \
-            if where and not isinstance(exc, UserError) else ""
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}{origin}".replace("\n", " "),
-                      run={}, metrics={}, tables={})
+        origin = (
+            f" (at {os.path.basename(where.filename)}:{where.lineno})"
+            if where and not isinstance(exc, UserError)
+            else ""
+        )
+        record.update(
+            status="failed",
+            error=f"{type(exc).__name__}: {exc}{origin}".replace("\n", " "),
+            run={},
+            metrics={},
+            tables={},
+        )
     record["duration_s"] = time.perf_counter() - started
     record["cpu_s"] = time.thread_time() - cpu
     return record
@@ -64,8 +79,11 @@ def as_columns(table: Any) -> dict[str, np.ndarray] | None:
             table = fn()
             break
     if isinstance(table, dict):
-        return {str(k): np.asarray(v) for k, v in table.items()
-                if np.ndim(v) == 1 or (isinstance(v, (list, tuple)) and not v)}
+        return {
+            str(k): np.asarray(v)
+            for k, v in table.items()
+            if np.ndim(v) == 1 or (isinstance(v, (list, tuple)) and not v)
+        }
     if isinstance(table, (list, tuple)) and all(isinstance(r, dict) for r in table):
         names = list(dict.fromkeys(k for r in table for k in r))
         return {str(k): np.asarray([r.get(k) for r in table]) for k in names} if names else None

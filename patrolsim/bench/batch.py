@@ -13,6 +13,7 @@ per-task overhead of the batch machinery.
   overhead per task = (wall time - sum of the tasks' own durations) / runs: scheduling, transfer, the
   driver's SQLite transaction and the progress bookkeeping.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -26,12 +27,18 @@ from ..batch.sweep import Sweep, sweep_from_dict
 from ..data import folder
 
 
-def bench_sweep(folder: Path, name: str, replications: int, map_name: str, duration: float,
-                agents: int) -> Sweep:
+def bench_sweep(folder: Path, name: str, replications: int, map_name: str, duration: float, agents: int) -> Sweep:
     """A sweep of ``replications`` runs of one configuration (seeds differ)."""
-    data = {"sweep": {"name": name, "replications": replications, "root_seed": 1},
-            "base": {"map": str(folder("maps") / map_name), "duration": duration, "seed": 0,
-                     "agents": {"count": agents}, "strategy": {"name": "cr"}}}
+    data = {
+        "sweep": {"name": name, "replications": replications, "root_seed": 1},
+        "base": {
+            "map": str(folder("maps") / map_name),
+            "duration": duration,
+            "seed": 0,
+            "agents": {"count": agents},
+            "strategy": {"name": "cr"},
+        },
+    }
     return sweep_from_dict(data, source=folder / f"{name}.toml")
 
 
@@ -53,8 +60,13 @@ def calibrate(run_seconds: float) -> float:
 
 
 def _bench_data(duration: float, seed: int = 0) -> dict:
-    return {"map": str(folder("maps") / "office.txt"), "duration": duration, "seed": seed,
-            "agents": {"count": 4}, "strategy": {"name": "cr"}}
+    return {
+        "map": str(folder("maps") / "office.txt"),
+        "duration": duration,
+        "seed": seed,
+        "agents": {"count": 4},
+        "strategy": {"name": "cr"},
+    }
 
 
 def _plain_runs(duration: float, seeds: list[int]) -> float:
@@ -100,13 +112,16 @@ def timed_sweep(sweep: Sweep, db: Path, workers: int) -> tuple[float, float, flo
     return up, wall, sum(r["duration_s"] for r in rows), sum(r["cpu_s"] for r in rows)
 
 
-def run_batch_bench(runs: int = 200, run_seconds: float = 1.0, workers: int | None = None,
-                    overhead_runs: int = 200, out=print) -> dict:
+def run_batch_bench(
+    runs: int = 200, run_seconds: float = 1.0, workers: int | None = None, overhead_runs: int = 200, out=print
+) -> dict:
     """Measure and print scaling (1 vs ``workers`` workers) and per-task overhead; returns the figures."""
     workers = workers or default_workers()
     duration = calibrate(run_seconds)
-    out(f"benchmark run: office floor, 4 agents, cr, {duration:,.0f} simulated s (~{run_seconds:g} s wall "
-        f"in this process); {runs} runs per sweep")
+    out(
+        f"benchmark run: office floor, 4 agents, cr, {duration:,.0f} simulated s (~{run_seconds:g} s wall "
+        f"in this process); {runs} runs per sweep"
+    )
     figures: dict = {"duration_sim_s": duration}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -115,9 +130,11 @@ def run_batch_bench(runs: int = 200, run_seconds: float = 1.0, workers: int | No
             sweep = bench_sweep(folder, f"scale{w}", runs, "office.txt", duration, 4)
             up, wall, busy, cpu = timed_sweep(sweep, folder / f"scale{w}.db", w)
             walls[w] = wall
-            out(f"  {w} worker{'s' if w > 1 else ' '}: {wall:7.1f} s wall ({runs / wall:5.2f} runs/s; mean task "
+            out(
+                f"  {w} worker{'s' if w > 1 else ' '}: {wall:7.1f} s wall ({runs / wall:5.2f} runs/s; mean task "
                 f"{busy / runs:.3f} s wall, {cpu / runs:.3f} s CPU = {cpu / busy:.0%} of a core; cluster start "
-                f"{up:.1f} s)")
+                f"{up:.1f} s)"
+            )
             figures[f"wall_{w}_workers_s"] = wall
         if workers > 1:
             ratio = walls[workers] / walls[1]
@@ -125,12 +142,16 @@ def run_batch_bench(runs: int = 200, run_seconds: float = 1.0, workers: int | No
             out(f"  {workers} workers / 1 worker = {ratio:.3f} (target <= 0.6)")
             ceiling = machine_ceiling(duration, min(runs, 4 * workers), workers)
             figures["machine_ratio"] = ceiling
-            out(f"  the same runs in {workers} plain processes / 1 process (no Dask, no database): "
-                f"{ceiling:.3f}, what the machine allows right now")
+            out(
+                f"  the same runs in {workers} plain processes / 1 process (no Dask, no database): "
+                f"{ceiling:.3f}, what the machine allows right now"
+            )
         sweep = bench_sweep(folder, "overhead", overhead_runs, "open_square.txt", 1.0, 1)
         _, wall, busy, _ = timed_sweep(sweep, folder / "overhead.db", 1)
         per_task = (wall - busy) / overhead_runs
         figures["overhead_ms"] = 1000.0 * per_task
-        out(f"per-task overhead (1 worker, {overhead_runs} near-empty runs): {1000 * per_task:.1f} ms "
-            f"(wall {wall:.2f} s, tasks' own time {busy:.2f} s; target < 20 ms)")
+        out(
+            f"per-task overhead (1 worker, {overhead_runs} near-empty runs): {1000 * per_task:.1f} ms "
+            f"(wall {wall:.2f} s, tasks' own time {busy:.2f} s; target < 20 ms)"
+        )
     return figures

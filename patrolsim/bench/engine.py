@@ -5,6 +5,7 @@ agents for 2,000 s and 200x200 with 100 agents for 500 s, for the strategies ran
 ``--large`` adds the 1,000 x 1,000 grid with 100 agents (memory check). Each case runs in a fresh
 process so its peak memory (ru_maxrss) is its own; compile time is excluded by a warm-up run.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,11 +30,28 @@ def measure(side: int, agents: int, duration: float, strategy: str) -> dict:
     from ..scenario import AgentSpec, Scenario
 
     def scenario(d: float, pmap) -> Scenario:
-        agents_spec = AgentSpec(count=agents, speeds=(1.0,) * agents, starts="random", sensing_radius=0.0,
-                                wait=0.0, pass_through_visits=True)
-        return Scenario(name="bench", map=pmap, map_path="<generated>", duration=d, warmup=0.0, seed=1,
-                        sample_interval=d / 200.0, coverage_windows=(60.0, 300.0), agents=agents_spec,
-                        strategy_name=strategy, strategy_params={}, data={})
+        agents_spec = AgentSpec(
+            count=agents,
+            speeds=(1.0,) * agents,
+            starts="random",
+            sensing_radius=0.0,
+            wait=0.0,
+            pass_through_visits=True,
+        )
+        return Scenario(
+            name="bench",
+            map=pmap,
+            map_path="<generated>",
+            duration=d,
+            warmup=0.0,
+            seed=1,
+            sample_interval=d / 200.0,
+            coverage_windows=(60.0, 300.0),
+            agents=agents_spec,
+            strategy_name=strategy,
+            strategy_params={},
+            data={},
+        )
 
     jit.use_compiled()  # the benchmark measures the compiled loop, whatever the run size
     tiny = grid_map("tiny", np.ones((4, 4), dtype=bool))
@@ -47,10 +65,18 @@ def measure(side: int, agents: int, duration: float, strategy: str) -> dict:
     result = sim.run()
     decisions = result.run["decisions"]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return {"grid": f"{side}x{side}", "agents": agents, "duration_s": duration, "strategy": strategy,
-            "decisions": decisions, "wall_s": round(sim.wall_s, 3),
-            "decisions_per_s": round(decisions / sim.wall_s), "map_build_s": round(load_s, 3), "setup_s": round(setup_s, 3),
-            "peak_mb": round(peak_mb, 1)}
+    return {
+        "grid": f"{side}x{side}",
+        "agents": agents,
+        "duration_s": duration,
+        "strategy": strategy,
+        "decisions": decisions,
+        "wall_s": round(sim.wall_s, 3),
+        "decisions_per_s": round(decisions / sim.wall_s),
+        "map_build_s": round(load_s, 3),
+        "setup_s": round(setup_s, 3),
+        "peak_mb": round(peak_mb, 1),
+    }
 
 
 def run_benchmarks(quick: bool = False, large: bool = False) -> list[dict]:
@@ -59,16 +85,22 @@ def run_benchmarks(quick: bool = False, large: bool = False) -> list[dict]:
     if large:
         cases.append(LARGE)
     rows = []
-    print(f"{'grid':>10} {'agents':>6} {'sim s':>7} {'strategy':>8} {'decisions':>11} {'wall s':>8} "
-          f"{'decisions/s':>12} {'map s':>6} {'setup s':>8} {'peak MB':>8}")
+    print(
+        f"{'grid':>10} {'agents':>6} {'sim s':>7} {'strategy':>8} {'decisions':>11} {'wall s':>8} "
+        f"{'decisions/s':>12} {'map s':>6} {'setup s':>8} {'peak MB':>8}"
+    )
     for side, agents, duration in cases:
         for strategy in STRATEGIES:
-            code = (f"import json; from patrolsim.bench.engine import measure; "
-                    f"print(json.dumps(measure({side}, {agents}, {duration}, {strategy!r})))")
+            code = (
+                f"import json; from patrolsim.bench.engine import measure; "
+                f"print(json.dumps(measure({side}, {agents}, {duration}, {strategy!r})))"
+            )
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             row = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append(row)
-            print(f"{row['grid']:>10} {agents:>6} {duration:>7g} {strategy:>8} {row['decisions']:>11,} "
-                  f"{row['wall_s']:>8.3f} {row['decisions_per_s']:>12,} {row['map_build_s']:>6.2f} {row['setup_s']:>8.3f} {row['peak_mb']:>8.0f}",
-                  flush=True)
+            print(
+                f"{row['grid']:>10} {agents:>6} {duration:>7g} {strategy:>8} {row['decisions']:>11,} "
+                f"{row['wall_s']:>8.3f} {row['decisions_per_s']:>12,} {row['map_build_s']:>6.2f} {row['setup_s']:>8.3f} {row['peak_mb']:>8.0f}",
+                flush=True,
+            )
     return rows

@@ -4,6 +4,7 @@ Case: 1280x800 window, 100x100 open grid (1 m cells), 50 agents (cr), heat map, 
 Reported per speed: frames per second with the 60 fps cap lifted, how much simulated time passed per
 wall second (x1000 must keep pace: >= 1000), and arrivals (events) processed per wall second.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,8 +24,13 @@ def bench_scenario(size: int = 100, agents: int = 50):
 
     base = load_scenario(default_scenario())
     pmap = grid_map(f"open grid {size}x{size}", np.ones((size, size), dtype=bool))
-    sc = dataclasses.replace(base, map=pmap, name=f"bench {size}x{size}", duration=1e9,
-                             agents=dataclasses.replace(base.agents, sensing_radius=1.5))
+    sc = dataclasses.replace(
+        base,
+        map=pmap,
+        name=f"bench {size}x{size}",
+        duration=1e9,
+        agents=dataclasses.replace(base.agents, sensing_radius=1.5),
+    )
     return with_changes(sc, count=agents, starts="random")
 
 
@@ -42,8 +48,13 @@ def measure(app, speed: float, seconds: float) -> dict:
         frames += 1
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu0
-    return {"speed": speed, "fps": frames / wall, "cpu_ms_per_frame": 1000 * cpu / frames, "sim_s_per_s": (s.sim.now - t_sim0) / wall,
-            "events_per_s": (s.events - ev0) / wall}
+    return {
+        "speed": speed,
+        "fps": frames / wall,
+        "cpu_ms_per_frame": 1000 * cpu / frames,
+        "sim_s_per_s": (s.sim.now - t_sim0) / wall,
+        "events_per_s": (s.events - ev0) / wall,
+    }
 
 
 def run_gui_bench(seconds: float = 5.0) -> list[dict]:
@@ -60,7 +71,9 @@ def run_gui_bench(seconds: float = 5.0) -> list[dict]:
     print(f"{'speed':>8} {'frames/s':>9} {'CPU ms/frame':>13} {'sim s / wall s':>15} {'events/s':>10}")
     for r in rows:
         label = "max" if math.isinf(r["speed"]) else f"x{r['speed']:g}"
-        print(f"{label:>8} {r['fps']:9.0f} {r['cpu_ms_per_frame']:13.1f} {r['sim_s_per_s']:15.0f} "
-              f"{r['events_per_s']:10.0f}")
+        print(
+            f"{label:>8} {r['fps']:9.0f} {r['cpu_ms_per_frame']:13.1f} {r['sim_s_per_s']:15.0f} "
+            f"{r['events_per_s']:10.0f}"
+        )
     print("(frames/s is wall-clock and drops when other processes share the CPU; CPU ms/frame does not)")
     return rows

@@ -7,6 +7,7 @@ partitions, distance rows) and the strategy decisions per wall-clock second. cgg
 once per lap, so their arrivals per second are shown too. Targets: set-up < 10 s, >= 5,000
 decisions/s. Compile time is excluded by a short warm-up run on a small grid.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,11 +20,23 @@ GLOBAL_STRATEGIES = ("hpcc", "dtag", "dtap", "cgg", "msp")
 def _scenario(pmap, strategy: str, agents: int, duration: float):
     from ..scenario import AgentSpec, Scenario
 
-    spec = AgentSpec(count=agents, speeds=(1.0,) * agents, starts="random", sensing_radius=0.0, wait=0.0,
-                     pass_through_visits=True)
-    return Scenario(name="bench", map=pmap, map_path="<generated>", duration=duration, warmup=0.0, seed=1,
-                    sample_interval=duration / 50.0, coverage_windows=(60.0,), agents=spec,
-                    strategy_name=strategy, strategy_params={}, data={})
+    spec = AgentSpec(
+        count=agents, speeds=(1.0,) * agents, starts="random", sensing_radius=0.0, wait=0.0, pass_through_visits=True
+    )
+    return Scenario(
+        name="bench",
+        map=pmap,
+        map_path="<generated>",
+        duration=duration,
+        warmup=0.0,
+        seed=1,
+        sample_interval=duration / 50.0,
+        coverage_windows=(60.0,),
+        agents=spec,
+        strategy_name=strategy,
+        strategy_params={},
+        data={},
+    )
 
 
 def measure_strategy(strategy: str, side: int = 100, agents: int = 10, duration: float = 3000.0) -> dict:
@@ -40,22 +53,35 @@ def measure_strategy(strategy: str, side: int = 100, agents: int = 10, duration:
     setup_s = time.perf_counter() - started
     result = sim.run()
     decisions, arrivals = result.run["decisions"], result.run["arrivals"]
-    return {"strategy": strategy, "nodes": pmap.n_nodes, "agents": agents, "setup_s": setup_s,
-            "decisions": decisions, "decisions_per_s": decisions / sim.wall_s,
-            "arrivals_per_s": arrivals / sim.wall_s, "wall_s": sim.wall_s}
+    return {
+        "strategy": strategy,
+        "nodes": pmap.n_nodes,
+        "agents": agents,
+        "setup_s": setup_s,
+        "decisions": decisions,
+        "decisions_per_s": decisions / sim.wall_s,
+        "arrivals_per_s": arrivals / sim.wall_s,
+        "wall_s": sim.wall_s,
+    }
 
 
-def bench_global_strategies(strategies=GLOBAL_STRATEGIES, side: int = 100, agents: int = 10,
-                            duration: float = 3000.0) -> list[dict]:
+def bench_global_strategies(
+    strategies=GLOBAL_STRATEGIES, side: int = 100, agents: int = 10, duration: float = 3000.0
+) -> list[dict]:
     """Print and return set-up time and decisions/s of each global strategy on a 100 x 100 grid."""
     rows = []
-    print(f"{'strategy':>8} {'nodes':>6} {'agents':>6} {'setup s':>8} {'decisions':>9} {'decisions/s':>11} "
-          f"{'arrivals/s':>10}")
+    print(
+        f"{'strategy':>8} {'nodes':>6} {'agents':>6} {'setup s':>8} {'decisions':>9} {'decisions/s':>11} "
+        f"{'arrivals/s':>10}"
+    )
     for name in strategies:
         row = measure_strategy(name, side, agents, duration)
         rows.append(row)
-        print(f"{name:>8} {row['nodes']:>6} {agents:>6} {row['setup_s']:>8.2f} {row['decisions']:>9} "
-              f"{row['decisions_per_s']:>11,.0f} {row['arrivals_per_s']:>10,.0f}", flush=True)
+        print(
+            f"{name:>8} {row['nodes']:>6} {agents:>6} {row['setup_s']:>8.2f} {row['decisions']:>9} "
+            f"{row['decisions_per_s']:>11,.0f} {row['arrivals_per_s']:>10,.0f}",
+            flush=True,
+        )
     return rows
 
 

@@ -6,6 +6,7 @@ as package data of ``patrolsim.data`` (``pyproject.toml`` maps the folders in), 
 install. Scenarios name their maps relative to their own folder's parent (``map = "maps/office.txt"``),
 which holds in both layouts.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,9 +1,11 @@
 """What a strategy may answer when the engine asks where an agent goes next, and what the engine needs
 of the object that answers (the strategy layer implements it; the engine knows nothing more of it)."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     from .view import TeamView

@@ -8,9 +8,11 @@ arrival, kept in a binary heap ordered by (time, agent id), so simultaneous even
 fixed order. Built-in rules decide inside the loop; for any other strategy the loop returns to Python
 with the agent that needs a decision (status ``NEED_DECISION``).
 """
+
 from __future__ import annotations
 
 import numpy as np
+
 from ..jit import kernel_function
 
 # agent integer columns (A_MODE: who decides when the plan runs out)
@@ -138,8 +140,7 @@ def watch(node, until, sense_ptr, sense_idx, watched):
 
 
 @kernel_function
-def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t, log_i,
-          counters):
+def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t, log_i, counters):
     """Visit every node the agent senses from ``node`` (itself included); log them if logging is on."""
     for k in range(sense_ptr[node], sense_ptr[node + 1]):
         seen = sense_idx[k]
@@ -187,8 +188,9 @@ def choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, para
 
 # ---------------------------------------------------------------------------- movement
 @kernel_function
-def start_leg(agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_flt, counters, moves,
-              node_busy, edge_busy):
+def start_leg(
+    agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_flt, counters, moves, node_busy, edge_busy
+):
     """Send ``agent`` from ``node`` towards neighbour ``nxt`` leaving at time t; False if not adjacent.
 
     ``moves[k]`` counts departures along CSR entry k (for the predictability of the patrol);
@@ -218,9 +220,35 @@ def start_leg(agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_f
 
 
 @kernel_function
-def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
-            a_int, a_flt, plan, heap, know, own, board, m_flt, m_int, counters, params, rng,
-            log_t, log_i, moves, reverse, node_busy, edge_busy, watched):
+def advance(
+    until,
+    resume,
+    rule,
+    indptr,
+    indices,
+    lengths,
+    sense_ptr,
+    sense_idx,
+    a_int,
+    a_flt,
+    plan,
+    heap,
+    know,
+    own,
+    board,
+    m_flt,
+    m_int,
+    counters,
+    params,
+    rng,
+    log_t,
+    log_i,
+    moves,
+    reverse,
+    node_busy,
+    edge_busy,
+    watched,
+):
     """Process arrivals with time <= ``until``.
 
     ``resume`` is an agent whose decision Python has just written into its plan (or -1).
@@ -252,8 +280,22 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             counters[C_ARRIVALS] += 1
             plan_left = a_int[agent, A_PLAN_LEN] - a_int[agent, A_PLAN_POS]
             if pass_visits or plan_left <= 0:
-                sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t,
-                      log_i, counters)
+                sense(
+                    node,
+                    t,
+                    agent,
+                    sense_ptr,
+                    sense_idx,
+                    know,
+                    own,
+                    board,
+                    m_flt,
+                    m_int,
+                    watched,
+                    log_t,
+                    log_i,
+                    counters,
+                )
             # another agent stands here now (or left at this same instant)
             if node_busy[node] >= t - instant(t) and a_int[agent, A_FROM] != node:
                 counters[C_NODE_MEET] += 1
@@ -273,8 +315,22 @@ def advance(until, resume, rule, indptr, indices, lengths, sense_ptr, sense_idx,
             counters[C_DECISIONS] += 1
         else:
             return NEED_DECISION, agent
-        if not start_leg(agent, node, nxt, t + wait, indptr, indices, lengths, reverse, a_int, a_flt, counters,
-                         moves, node_busy, edge_busy):
+        if not start_leg(
+            agent,
+            node,
+            nxt,
+            t + wait,
+            indptr,
+            indices,
+            lengths,
+            reverse,
+            a_int,
+            a_flt,
+            counters,
+            moves,
+            node_busy,
+            edge_busy,
+        ):
             return BAD_PLAN, agent
         if wait > 0.0:
             watch(node, t + wait, sense_ptr, sense_idx, watched)

@@ -1,4 +1,5 @@
 """Result: what a run reports, with the stable metric names scripts rely on."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,37 +56,62 @@ def _jsonable(col: np.ndarray) -> list:
     return col.tolist()
 
 
-def build_result(sim: "Simulation") -> Result:
+def build_result(sim: Simulation) -> Result:
     st, sc, pmap = sim.state, sim.spec, sim.map
     t, t0 = sim.now, sim.t0
     last = st.last_seen(t)
     metrics = idleness_metrics(last, st.m_flt, st.m_int, pmap.weights, t0, t)
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
     visits = st.m_int[K.M_VISITS]
-    metrics.update({
-        **coverage_metrics(last, st.m_flt, st.m_int, t, t0, sc.coverage_windows),
-        "visits_total": int(visits.sum()),
-        "complete_cycles": int(visits.min()),
-        "distance_total_m": float(distance.sum()),
-        "node_interference": int(st.counters[K.C_NODE_MEET]),
-        "edge_interference": int(st.counters[K.C_EDGE_MEET]),
-        "choice_entropy_bits": choice_entropy(pmap.indptr, st.moves),
-    })
+    metrics.update(
+        {
+            **coverage_metrics(last, st.m_flt, st.m_int, t, t0, sc.coverage_windows),
+            "visits_total": int(visits.sum()),
+            "complete_cycles": int(visits.min()),
+            "distance_total_m": float(distance.sum()),
+            "node_interference": int(st.counters[K.C_NODE_MEET]),
+            "edge_interference": int(st.counters[K.C_EDGE_MEET]),
+            "choice_entropy_bits": choice_entropy(pmap.indptr, st.moves),
+        }
+    )
     metrics = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in metrics.items()}
     run = {
-        "scenario": sc.name, "map": pmap.name, "map_path": sc.map_path, "nodes": pmap.n_nodes,
-        "strategy": sim.strategy.name, "strategy_params": dict(sim.strategy.values),
-        "agents": st.n_agents, "speed_mps": list(sc.agents.speeds), "seed": sc.seed,
-        "duration": t, "warmup": t0, "sensing_radius": sc.agents.sensing_radius,
-        "wait": sc.agents.wait, "pass_through_visits": sc.agents.pass_through_visits,
+        "scenario": sc.name,
+        "map": pmap.name,
+        "map_path": sc.map_path,
+        "nodes": pmap.n_nodes,
+        "strategy": sim.strategy.name,
+        "strategy_params": dict(sim.strategy.values),
+        "agents": st.n_agents,
+        "speed_mps": list(sc.agents.speeds),
+        "seed": sc.seed,
+        "duration": t,
+        "warmup": t0,
+        "sensing_radius": sc.agents.sensing_radius,
+        "wait": sc.agents.wait,
+        "pass_through_visits": sc.agents.pass_through_visits,
         **sim.run_info,
-        "decisions": int(st.counters[K.C_DECISIONS]), "arrivals": int(st.counters[K.C_ARRIVALS]),
-        "wall_s": sim.wall_s, "version": __version__,
+        "decisions": int(st.counters[K.C_DECISIONS]),
+        "arrivals": int(st.counters[K.C_ARRIVALS]),
+        "wall_s": sim.wall_s,
+        "version": __version__,
     }
-    labels = np.array([pmap.node_label(i) for i in range(pmap.n_nodes)]) if pmap.labels is not None \
+    labels = (
+        np.array([pmap.node_label(i) for i in range(pmap.n_nodes)])
+        if pmap.labels is not None
         else np.arange(pmap.n_nodes)
-    nodes = {"id": labels, "x_m": pmap.positions[:, 0], "y_m": pmap.positions[:, 1],
-             "weight": pmap.weights, **node_table(last, st.m_flt, st.m_int, t0, t)}
-    agents = {"agent": np.arange(st.n_agents), "start": sim.starts.copy(), "distance_m": distance,
-              "speed_mps": st.a_flt[:, K.A_SPEED].copy()}
+    )
+    nodes = {
+        "id": labels,
+        "x_m": pmap.positions[:, 0],
+        "y_m": pmap.positions[:, 1],
+        "weight": pmap.weights,
+        **node_table(last, st.m_flt, st.m_int, t0, t),
+    }
+    agents = {
+        "agent": np.arange(st.n_agents),
+        "start": sim.starts.copy(),
+        "distance_m": distance,
+        "speed_mps": st.a_flt[:, K.A_SPEED].copy(),
+    }
     return Result(run=run, metrics=metrics, nodes=nodes, agents=agents, series=sim.series.as_arrays())

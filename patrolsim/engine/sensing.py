@@ -1,5 +1,6 @@
 """What an agent sees from a node: the node itself plus every node within the sensing radius
 (with line of sight through free cells on grid maps), as CSR arrays for the event loop."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,13 @@ def sensing_sets(pmap: PatrolMap, radius_m: float) -> tuple[np.ndarray, np.ndarr
         return np.arange(n + 1, dtype=np.int64), np.arange(n, dtype=np.int64)
     if pmap.grid is not None:
         pairs = _grid_pairs(pmap, radius_m)
-        pairs = np.concatenate([pairs[i:i + PAIR_CHUNK][_line_of_sight(pmap, pairs[i:i + PAIR_CHUNK])]
-                                for i in range(0, len(pairs), PAIR_CHUNK)] or [pairs])
+        pairs = np.concatenate(
+            [
+                pairs[i : i + PAIR_CHUNK][_line_of_sight(pmap, pairs[i : i + PAIR_CHUNK])]
+                for i in range(0, len(pairs), PAIR_CHUNK)
+            ]
+            or [pairs]
+        )
     else:
         pairs = _graph_pairs(pmap.positions, radius_m)
     selfs = np.arange(n, dtype=np.int64)
@@ -37,12 +43,12 @@ def _grid_pairs(pmap: PatrolMap, radius_m: float) -> np.ndarray:
     rows, cols = cells.shape
     reach = int(radius_m // grid.cell_size)
     out = [np.zeros((0, 2), dtype=np.int64)]
-    for dr in range(0, reach + 1):
+    for dr in range(reach + 1):
         for dc in range(-reach, reach + 1):
-            if (dr == 0 and dc <= 0) or (dr * dr + dc * dc) * grid.cell_size ** 2 > radius_m ** 2:
+            if (dr == 0 and dc <= 0) or (dr * dr + dc * dc) * grid.cell_size**2 > radius_m**2:
                 continue
-            a = cells[:rows - dr, max(0, -dc):cols - max(0, dc)]
-            b = cells[dr:, max(0, dc):cols - max(0, -dc)]
+            a = cells[: rows - dr, max(0, -dc) : cols - max(0, dc)]
+            b = cells[dr:, max(0, dc) : cols - max(0, -dc)]
             both = (a >= 0) & (b >= 0)
             out.append(np.column_stack([a[both], b[both]]))
     return np.concatenate(out)
@@ -52,9 +58,9 @@ def _graph_pairs(positions: np.ndarray, radius_m: float, chunk: int = 2048) -> n
     """(P, 2) node pairs (u < v) within ``radius_m`` of each other (Euclidean), by chunked brute force."""
     out = [np.zeros((0, 2), dtype=np.int64)]
     for start in range(0, len(positions), chunk):
-        block = positions[start:start + chunk]
+        block = positions[start : start + chunk]
         d2 = ((block[:, None, :] - positions[None, :, :]) ** 2).sum(axis=2)
-        u, v = np.nonzero(d2 <= radius_m ** 2)
+        u, v = np.nonzero(d2 <= radius_m**2)
         u = u + start
         keep = u < v
         out.append(np.column_stack([u[keep], v[keep]]))

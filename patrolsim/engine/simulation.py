@@ -5,12 +5,14 @@ attachments that plug in through its hooks (:meth:`Simulation.attach`, :meth:`~S
 :meth:`~Simulation.on_visits`, :meth:`~Simulation.take_control`); nothing of strategies by name,
 incidents or scenario files. :func:`patrolsim.build.make` assembles one from a scenario.
 """
+
 from __future__ import annotations
 
 import heapq
 import itertools
 import time
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -59,9 +61,15 @@ class Simulation:
         sense_ptr, sense_idx = sensing_sets(self.map, sc.agents.sensing_radius)
         # an arrival costs about as much as eight sensed-node visits in plain Python
         jit.for_work(self.expected_arrivals() * (1.0 + sense_idx.size / self.map.n_nodes / 8.0))
-        self.state = EngineState(self.map, self.starts, np.asarray(sc.agents.speeds), sense_ptr, sense_idx,
-                                 own_knowledge=self.strategy.own_knowledge,
-                                 rng_seed=int(self.rng.integers(2 ** 63)))
+        self.state = EngineState(
+            self.map,
+            self.starts,
+            np.asarray(sc.agents.speeds),
+            sense_ptr,
+            sense_idx,
+            own_knowledge=self.strategy.own_knowledge,
+            rng_seed=int(self.rng.integers(2**63)),
+        )
         params = self.state.params
         params[K.P_WAIT] = sc.agents.wait
         self.state.watching = sc.agents.wait > 0
@@ -150,16 +158,20 @@ class Simulation:
             node = int(state.a_int[agent, K.A_TO])
             if status == K.BAD_PLAN:
                 bad = state.plan[agent, state.a_int[agent, K.A_PLAN_POS] - 1]
-                raise StrategyError(f"strategy '{strategy.name}' sent agent {agent} from node {node} to "
-                                    f"node {bad}, which is not adjacent; a plan must follow edges")
+                raise StrategyError(
+                    f"strategy '{strategy.name}' sent agent {agent} from node {node} to "
+                    f"node {bad}, which is not adjacent; a plan must follow edges"
+                )
             self.now = float(state.a_flt[agent, K.A_ARRIVE])
             self._drain_visits()
             if status == K.EXTERNAL:
                 self._controllers[agent](self, agent, node, self.now)
                 if state.a_flt[agent, K.A_ARRIVE] > self.now:
                     continue  # the controller made the agent hold
-                if state.a_int[agent, K.A_MODE] == K.MODE_EXTERNAL and \
-                        state.a_int[agent, K.A_PLAN_POS] >= state.a_int[agent, K.A_PLAN_LEN]:
+                if (
+                    state.a_int[agent, K.A_MODE] == K.MODE_EXTERNAL
+                    and state.a_int[agent, K.A_PLAN_POS] >= state.a_int[agent, K.A_PLAN_LEN]
+                ):
                     raise RuntimeError(f"the controller of agent {agent} gave it nothing to do at node {node}")
                 resume = agent
                 continue
@@ -185,7 +197,7 @@ class Simulation:
         """Plug ``attachment`` into the run: :meth:`result` lets it add its figures (``add_to``)."""
         self.attachments.append(attachment)
 
-    def schedule(self, t: float, callback: Callable[["Simulation"], None]) -> None:
+    def schedule(self, t: float, callback: Callable[[Simulation], None]) -> None:
         """Call ``callback(sim)`` at simulated time t (after the arrivals at t; ties in call order)."""
         if t < self.now:
             raise ValueError(f"cannot schedule at {t}: it is already {self.now}")
@@ -210,8 +222,9 @@ class Simulation:
         st.watching = True
         K.heapify(st.heap, st.a_flt)
 
-    def take_control(self, agent: int, path: list[int],
-                     on_arrival: Callable[["Simulation", int, int, float], None]) -> None:
+    def take_control(
+        self, agent: int, path: list[int], on_arrival: Callable[[Simulation, int, int, float], None]
+    ) -> None:
         """Steer ``agent`` along ``path`` (starting at a neighbour of the node it is heading to); when the
         path is used up, ``on_arrival(sim, agent, node, t)`` decides: :meth:`set_path`, :meth:`hold`
         or :meth:`release`. A holding agent leaves at once."""
@@ -223,7 +236,7 @@ class Simulation:
         if st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] > self.now:
             # cut the hold short: the agent leaves now and stops watching its surroundings
             st.a_flt[agent, K.A_ARRIVE] = self.now
-            seen = st.sense_idx[st.sense_ptr[node]:st.sense_ptr[node + 1]]
+            seen = st.sense_idx[st.sense_ptr[node] : st.sense_ptr[node + 1]]
             st.watched[seen] = np.minimum(st.watched[seen], self.now)
             st.node_busy[node] = min(st.node_busy[node], self.now)
             K.heapify(st.heap, st.a_flt)
@@ -260,7 +273,7 @@ class Simulation:
         st = self.state
         out = []
         for a in range(st.n_agents):
-            rest = st.plan[a, st.a_int[a, K.A_PLAN_POS]:st.a_int[a, K.A_PLAN_LEN]].tolist()
+            rest = st.plan[a, st.a_int[a, K.A_PLAN_POS] : st.a_int[a, K.A_PLAN_LEN]].tolist()
             out.append([int(st.a_int[a, K.A_TO])] + rest)
         return out
 

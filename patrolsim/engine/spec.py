@@ -3,6 +3,7 @@
 A validated scenario (:class:`patrolsim.scenario.Scenario`) has these fields; so can any other
 object (tests and benchmarks build one in memory). The engine reads nothing else of it.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol

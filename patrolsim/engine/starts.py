@@ -1,4 +1,5 @@
 """Where agents start: explicit nodes, the map's start cells, or distinct random nodes."""
+
 from __future__ import annotations
 
 import numpy as np

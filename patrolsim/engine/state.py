@@ -1,4 +1,5 @@
 """EngineState: every array the compiled event loop reads and writes, allocated in one place."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,9 +23,18 @@ class EngineState:
     (needed by conscientious strategies); otherwise agents read the team board.
     """
 
-    def __init__(self, pmap: PatrolMap, starts: np.ndarray, speeds: np.ndarray,
-                 sense_ptr: np.ndarray, sense_idx: np.ndarray, *, own_knowledge: bool,
-                 rng_seed: int, plan_capacity: int = 16) -> None:
+    def __init__(
+        self,
+        pmap: PatrolMap,
+        starts: np.ndarray,
+        speeds: np.ndarray,
+        sense_ptr: np.ndarray,
+        sense_idx: np.ndarray,
+        *,
+        own_knowledge: bool,
+        rng_seed: int,
+        plan_capacity: int = 16,
+    ) -> None:
         n, a = pmap.n_nodes, len(starts)
         self.map = pmap
         self.sense_ptr, self.sense_idx = sense_ptr, sense_idx
@@ -87,7 +97,7 @@ class EngineState:
         k = len(path)
         if k > self.plan.shape[1]:
             grown = np.zeros((self.n_agents, max(k, 2 * self.plan.shape[1])), dtype=np.int64)
-            grown[:, :self.plan.shape[1]] = self.plan
+            grown[:, : self.plan.shape[1]] = self.plan
             self.plan = grown
         self.plan[agent, :k] = path
         self.a_int[agent, K.A_PLAN_POS] = 0
@@ -107,11 +117,35 @@ class EngineState:
     def advance(self, until: float, resume: int, rule: int) -> tuple[int, int]:
         """Run the compiled loop up to ``until``; see :func:`kernel.advance`."""
         m = self.map
-        return K.advance(until, resume, rule, m.indptr, m.indices, m.lengths, self.sense_ptr,
-                         self.sense_idx, self.a_int, self.a_flt, self.plan, self.heap, self.know,
-                         self.own, self.board, self.m_flt, self.m_int, self.counters, self.params,
-                         self.rng, self.log_t, self.log_i, self.moves, self.reverse,
-                         self.node_busy, self.edge_busy, self.watched)
+        return K.advance(
+            until,
+            resume,
+            rule,
+            m.indptr,
+            m.indices,
+            m.lengths,
+            self.sense_ptr,
+            self.sense_idx,
+            self.a_int,
+            self.a_flt,
+            self.plan,
+            self.heap,
+            self.know,
+            self.own,
+            self.board,
+            self.m_flt,
+            self.m_int,
+            self.counters,
+            self.params,
+            self.rng,
+            self.log_t,
+            self.log_i,
+            self.moves,
+            self.reverse,
+            self.node_busy,
+            self.edge_busy,
+            self.watched,
+        )
 
     def enable_visit_log(self, capacity: int = 65536) -> None:
         """Record every visit (time, node, agent) until drained by :meth:`drain_visit_log`."""

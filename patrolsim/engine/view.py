@@ -1,4 +1,5 @@
 """TeamView: the read-only window through which a strategy sees the simulation."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -18,12 +19,12 @@ class TeamView:
     Arrays returned are read-only views; times are seconds, distances metres.
     """
 
-    def __init__(self, sim: "Simulation") -> None:
+    def __init__(self, sim: Simulation) -> None:
         self._sim = sim
         self._state = sim.state
 
     @property
-    def map(self) -> "PatrolMap":
+    def map(self) -> PatrolMap:
         return self._sim.map
 
     @property
@@ -103,8 +104,10 @@ class TeamView:
         found = [a.open_tasks() for a in self._sim.attachments if hasattr(a, "open_tasks")]
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return (np.concatenate([f[0] for f in found]).astype(np.int64),
-                np.concatenate([f[1] for f in found]).astype(np.int64))
+        return (
+            np.concatenate([f[0] for f in found]).astype(np.int64),
+            np.concatenate([f[1] for f in found]).astype(np.int64),
+        )
 
     def replan(self, agent: int) -> None:
         """Make ``agent`` decide again at the next node it reaches, dropping the rest of its path

@@ -1,5 +1,6 @@
 """The desktop window (pygame-ce + pygame_gui). Importing this package does not import pygame:
 :func:`launch` does, so the engine and the CLI run without it."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,13 @@ def display_problem() -> str | None:
     return None
 
 
-def launch(scenario, *, compare: str | None = None, screenshot_after: tuple[float, Path] | None = None,
-           size: tuple[int, int] = (1280, 800)) -> int:
+def launch(
+    scenario,
+    *,
+    compare: str | None = None,
+    screenshot_after: tuple[float, Path] | None = None,
+    size: tuple[int, int] = (1280, 800),
+) -> int:
     """Open the window on ``scenario``; returns the exit status. Raises :class:`NoDisplay` when SDL
     cannot open a window."""
     import pygame

@@ -1,4 +1,5 @@
 """Actions: what every key and panel widget of the window does (mixed into :class:`App`)."""
+
 from __future__ import annotations
 
 import math
@@ -40,8 +41,10 @@ class Actions:
     def set_speed(self, speed: float) -> None:
         for s in self.sessions:
             s.speed = speed
-        self.say(f"speed {speed_label(speed)}" + (" (as fast as possible)" if math.isinf(speed) else
-                                                   " (simulated seconds per second)"))
+        self.say(
+            f"speed {speed_label(speed)}"
+            + (" (as fast as possible)" if math.isinf(speed) else " (simulated seconds per second)")
+        )
         self.panel.build()
 
     def do_faster(self) -> None:
@@ -148,8 +151,9 @@ class Actions:
         self.current_label = label
         self.announce(f"opening {label} ...")
         speed = self.sessions[0].speed
-        self.sessions = [Session(scenario, speed=speed)] + \
-            [Session(twin(scenario, self.compare_strategy), speed=speed) for _ in self.sessions[1:]]
+        self.sessions = [Session(scenario, speed=speed)] + [
+            Session(twin(scenario, self.compare_strategy), speed=speed) for _ in self.sessions[1:]
+        ]
         self.say(f"opened {label}")
         self._after_restart()
 
@@ -174,10 +178,13 @@ class Actions:
             first = self.sessions[0]
             self.announce(f"setting up {self.compare_strategy} beside {first.scenario.strategy_name} ...")
             first.restart()
-            self.sessions.append(Session(twin(first.scenario, self.compare_strategy), speed=first.speed,
-                                         paused=first.paused))
-            self.say(f"compare mode: {first.scenario.strategy_name} (left) vs {self.compare_strategy} (right), "
-                     "same map, seed and incidents; both restarted")
+            self.sessions.append(
+                Session(twin(first.scenario, self.compare_strategy), speed=first.speed, paused=first.paused)
+            )
+            self.say(
+                f"compare mode: {first.scenario.strategy_name} (left) vs {self.compare_strategy} (right), "
+                "same map, seed and incidents; both restarted"
+            )
         self.views = []
         self._after_restart()
 
@@ -194,8 +201,10 @@ class Actions:
             return
         for s in self.sessions:
             s.incidents.add(node)
-        self.say(f"call reported at node {self.sessions[0].sim.map.node_label(node)} "
-                 f"at {P.clock_label(self.sessions[0].sim.now)}: the nearest robot responds")
+        self.say(
+            f"call reported at node {self.sessions[0].sim.map.node_label(node)} "
+            f"at {P.clock_label(self.sessions[0].sim.now)}: the nearest robot responds"
+        )
 
     def move_start(self, agent: int, pos: tuple[int, int]) -> None:
         """Drop ``agent``'s start on the node under ``pos`` and restart."""
@@ -206,8 +215,10 @@ class Actions:
             return
         starts = [int(x) for x in self.sessions[0].sim.starts]
         starts[agent] = node
-        self._restart_all(f"agent {agent} now starts at node {self.sessions[0].sim.map.node_label(node)}; "
-                          "run restarted", starts=tuple(starts))
+        self._restart_all(
+            f"agent {agent} now starts at node {self.sessions[0].sim.map.node_label(node)}; run restarted",
+            starts=tuple(starts),
+        )
 
     # -------------------------------------------------------------- captures
     def do_screenshot(self) -> None:

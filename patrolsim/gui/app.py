@@ -1,4 +1,5 @@
 """App: the window's main loop, its layout, and every user action (keys and panel widgets share them)."""
+
 from __future__ import annotations
 
 import math
@@ -22,19 +23,38 @@ from .session import Session, speed_label
 from .text import Text
 
 FPS = 60
-SIM_BUDGET_S = 0.008      # wall seconds of simulation work per frame
+SIM_BUDGET_S = 0.008  # wall seconds of simulation work per frame
 CLICK_SLOP_PX = 4
 
 KEYS: dict[int, str] = {
-    pygame.K_SPACE: "toggle_pause", pygame.K_PERIOD: "step", pygame.K_RIGHT: "step",
-    pygame.K_PLUS: "faster", pygame.K_EQUALS: "faster", pygame.K_KP_PLUS: "faster",
-    pygame.K_MINUS: "slower", pygame.K_KP_MINUS: "slower", pygame.K_TAB: "next_strategy",
-    pygame.K_r: "restart", pygame.K_n: "new_seed", pygame.K_a: "add_agent", pygame.K_x: "remove_agent",
-    pygame.K_h: "toggle_heat", pygame.K_p: "toggle_paths", pygame.K_d: "toggle_discs",
-    pygame.K_l: "toggle_labels", pygame.K_g: "toggle_regions", pygame.K_o: "open_next",
-    pygame.K_c: "toggle_compare", pygame.K_s: "screenshot", pygame.K_v: "record_gif",
-    pygame.K_m: "record_mp4", pygame.K_f: "fit", pygame.K_F1: "help", pygame.K_QUESTION: "help",
-    pygame.K_SLASH: "help", pygame.K_q: "quit",
+    pygame.K_SPACE: "toggle_pause",
+    pygame.K_PERIOD: "step",
+    pygame.K_RIGHT: "step",
+    pygame.K_PLUS: "faster",
+    pygame.K_EQUALS: "faster",
+    pygame.K_KP_PLUS: "faster",
+    pygame.K_MINUS: "slower",
+    pygame.K_KP_MINUS: "slower",
+    pygame.K_TAB: "next_strategy",
+    pygame.K_r: "restart",
+    pygame.K_n: "new_seed",
+    pygame.K_a: "add_agent",
+    pygame.K_x: "remove_agent",
+    pygame.K_h: "toggle_heat",
+    pygame.K_p: "toggle_paths",
+    pygame.K_d: "toggle_discs",
+    pygame.K_l: "toggle_labels",
+    pygame.K_g: "toggle_regions",
+    pygame.K_o: "open_next",
+    pygame.K_c: "toggle_compare",
+    pygame.K_s: "screenshot",
+    pygame.K_v: "record_gif",
+    pygame.K_m: "record_mp4",
+    pygame.K_f: "fit",
+    pygame.K_F1: "help",
+    pygame.K_QUESTION: "help",
+    pygame.K_SLASH: "help",
+    pygame.K_q: "quit",
 }
 
 
@@ -43,8 +63,15 @@ class App(Actions):
 
     STATUS_H = 26
 
-    def __init__(self, scenario: Scenario, *, size: tuple[int, int] = (1280, 800), compare: str | None = None,
-                 captures: Path = Path("captures"), speed: float = 10.0) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        size: tuple[int, int] = (1280, 800),
+        compare: str | None = None,
+        captures: Path = Path("captures"),
+        speed: float = 10.0,
+    ) -> None:
         jit.use_compiled()  # the window runs open-ended and up to x1000: always worth compiling
         pygame.display.init()
         pygame.font.init()
@@ -139,8 +166,9 @@ class App(Actions):
             other.paused = first.paused
             other.catch_up(first.sim.now, SIM_BUDGET_S / 2)
         if first.reached_end and not ended:
-            self.say(f"reached the scenario's duration ({P.clock_label(first.scenario.duration)}); "
-                     "press Space to keep going")
+            self.say(
+                f"reached the scenario's duration ({P.clock_label(first.scenario.duration)}); press Space to keep going"
+            )
             self.panel.sync()
 
     def close(self) -> None:
@@ -157,8 +185,9 @@ class App(Actions):
             view.draw(self.screen, s, self.layers, colours)
             if self.comparing:
                 x, y, w, _ = view.cam.rect
-                self.text.draw(self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19,
-                               SIDE_COLOURS[k])
+                self.text.draw(
+                    self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19, SIDE_COLOURS[k]
+                )
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
             pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
         self.panel.draw(self.screen)
@@ -176,8 +205,9 @@ class App(Actions):
         right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
         if self.recorder is not None:
             right = f"REC {self.recorder.kind.upper()} {self.recorder.frames} frames   " + right
-        self.text.draw(self.screen, right, (w - 10, bar.centery), 18,
-                       P.INCIDENT if self.recorder else P.TEXT_DIM, "midright")
+        self.text.draw(
+            self.screen, right, (w - 10, bar.centery), 18, P.INCIDENT if self.recorder else P.TEXT_DIM, "midright"
+        )
 
     def say(self, message: str) -> None:
         """Show ``message`` on the status line."""
@@ -209,8 +239,7 @@ class App(Actions):
         elif event.type == pygame.MOUSEBUTTONDOWN and self._view_at(*event.pos) is not None:
             view = self.views[self._view_at(*event.pos)]
             agent = view.agent_at(*event.pos, self.sessions[0].positions()) if event.button == 1 else None
-            self._press = {"start": event.pos, "pos": event.pos, "moved": False, "agent": agent,
-                           "button": event.button}
+            self._press = {"start": event.pos, "pos": event.pos, "moved": False, "agent": agent, "button": event.button}
         elif event.type == pygame.MOUSEMOTION and self._press is not None:
             self._press["pos"] = event.pos
             if math.dist(event.pos, self._press["start"]) > CLICK_SLOP_PX:
@@ -245,6 +274,6 @@ class App(Actions):
         k = self._view_at(*pos)
         if k is None:
             return
-        self.views[k].cam.zoom_at(1.2 ** clicks, *pos)
+        self.views[k].cam.zoom_at(1.2**clicks, *pos)
         for v in self.views:
             v.cam.scale, v.cam.centre = self.views[k].cam.scale, self.views[k].cam.centre.copy()

@@ -1,4 +1,5 @@
 """Camera: metres <-> pixels for one map viewport (fit, wheel zoom about the cursor, drag pan)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,8 +51,9 @@ class Camera:
 
     def to_world(self, px: float, py: float) -> np.ndarray:
         x, y, w, h = self.rect
-        return np.array([self.centre[0] + (px - x - w / 2) / self.scale,
-                         self.centre[1] - (py - y - h / 2) / self.scale])
+        return np.array(
+            [self.centre[0] + (px - x - w / 2) / self.scale, self.centre[1] - (py - y - h / 2) / self.scale]
+        )
 
     def zoom_at(self, factor: float, px: float, py: float) -> None:
         """Zoom by ``factor`` keeping the world point under pixel (px, py) in place."""

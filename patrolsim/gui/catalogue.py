@@ -1,4 +1,5 @@
 """The shipped scenarios and maps the window can open, by display label."""
+
 from __future__ import annotations
 
 from pathlib import Path

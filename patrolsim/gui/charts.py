@@ -1,4 +1,5 @@
 """Small live charts drawn with plain pygame: line charts over simulated time and a histogram."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,14 @@ def _frame(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str) -
     return pygame.Rect(rect.x + 6, rect.y + 20, rect.w - 12, rect.h - 26)
 
 
-def line_chart(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str,
-               lines: list[tuple[np.ndarray, np.ndarray, tuple]], y_label) -> None:
+def line_chart(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    text: Text,
+    title: str,
+    lines: list[tuple[np.ndarray, np.ndarray, tuple]],
+    y_label,
+) -> None:
     """``lines``: (t seconds, values, colour). The y axis starts at 0; ``y_label(v)`` formats its top."""
     plot = _frame(surface, rect, text, title)
     lines = [(t, y, c) for t, y, c in lines if len(t) >= 2]
@@ -36,8 +43,15 @@ def line_chart(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: st
     text.draw(surface, y_label(y_max), (rect.right - 6, rect.y + 4), 14, P.TEXT_DIM, "topright")
 
 
-def histogram(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str,
-              samples: list[tuple[np.ndarray, tuple]], target_s: float, bins: int = 12) -> None:
+def histogram(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    text: Text,
+    title: str,
+    samples: list[tuple[np.ndarray, tuple]],
+    target_s: float,
+    bins: int = 12,
+) -> None:
     """Response-time histogram (seconds) of one or more runs, with the target marked."""
     plot = _frame(surface, rect, text, f"{title}; white line: target {P.duration_label(target_s)}")
     samples = [(v, c) for v, c in samples if len(v)]
@@ -53,7 +67,9 @@ def histogram(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str
     for k, ((_, colour), c) in enumerate(zip(samples, counts)):
         for i, n in enumerate(c.tolist()):
             h = n / top * plot.h
-            pygame.draw.rect(surface, colour, (plot.x + (i * len(samples) + k) * bw, plot.bottom - h, max(bw - 1, 1), h))
+            pygame.draw.rect(
+                surface, colour, (plot.x + (i * len(samples) + k) * bw, plot.bottom - h, max(bw - 1, 1), h)
+            )
     tx = plot.x + target_s / hi * plot.w
     pygame.draw.line(surface, P.TEXT, (tx, plot.y), (tx, plot.bottom), 1)
     text.draw(surface, P.duration_label(hi), (rect.right - 6, rect.y + 4), 14, P.TEXT_DIM, "topright")

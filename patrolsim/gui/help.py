@@ -1,4 +1,5 @@
 """The help overlay (? / F1): every control of the window, from the one table the README mirrors."""
+
 from __future__ import annotations
 
 import pygame
@@ -33,9 +34,11 @@ CONTROLS: list[tuple[str, str]] = [
     ("Q", "quit"),
 ]
 
-INTRO = ("Robots (coloured markers; the point shows their heading) patrol the map. Cells turn from pale "
-         "yellow to dark red the longer nobody has seen them. The panel shows coverage, idleness and "
-         "incident response times as they change.")
+INTRO = (
+    "Robots (coloured markers; the point shows their heading) patrol the map. Cells turn from pale "
+    "yellow to dark red the longer nobody has seen them. The panel shows coverage, idleness and "
+    "incident response times as they change."
+)
 
 
 def draw_help(surface: pygame.Surface, text: Text) -> None:

@@ -13,6 +13,7 @@ The window works with or without incidents. It reads the incidents engine attach
 Response time = arrival of the first agent - occurrence, over reported incidents (calls), as in
 :mod:`patrolsim.incidents.metrics`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,8 +71,16 @@ class IncidentFeed:
         inc, log, now = src.inc, src.log, self.sim.now
         known = (inc.t_s <= now) & (inc.reported | np.isfinite(log.detected_at))
         open_ = np.flatnonzero(known & np.isnan(log.cleared_at) & ~log.expired)
-        return [IncidentMark(int(inc.node[i]), int(log.agent[i]), float(inc.t_s[i] + self.target_s - now),
-                             int(inc.priority[i]), bool(np.isfinite(log.arrived_at[i]))) for i in open_.tolist()]
+        return [
+            IncidentMark(
+                int(inc.node[i]),
+                int(log.agent[i]),
+                float(inc.t_s[i] + self.target_s - now),
+                int(inc.priority[i]),
+                bool(np.isfinite(log.arrived_at[i])),
+            )
+            for i in open_.tolist()
+        ]
 
     def response_times(self) -> np.ndarray:
         """Seconds from occurrence to first arrival of every call (after the warm-up) reached so far."""
@@ -89,11 +98,19 @@ class IncidentFeed:
         """Mean and 90th percentile (s) of response times, and the share within the target among calls
         reached or already overdue (as the run's metrics count it); NaN while nothing is known."""
         rt = self.response_times()
-        out = {"resp_n": int(rt.size), "resp_mean": float("nan"), "resp_p90": float("nan"),
-               "resp_within": float("nan"), "resp_target": self.target_s}
+        out = {
+            "resp_n": int(rt.size),
+            "resp_mean": float("nan"),
+            "resp_p90": float("nan"),
+            "resp_within": float("nan"),
+            "resp_target": self.target_s,
+        }
         if rt.size:
             src, now = self.source, self.sim.now
             overdue = self._calls() & np.isnan(src.log.arrived_at) & (src.inc.t_s + self.target_s <= now)
-            out.update(resp_mean=float(rt.mean()), resp_p90=float(np.percentile(rt, 90)),
-                       resp_within=float(np.sum(rt <= self.target_s) / (rt.size + np.count_nonzero(overdue))))
+            out.update(
+                resp_mean=float(rt.mean()),
+                resp_p90=float(np.percentile(rt, 90)),
+                resp_within=float(np.sum(rt <= self.target_s) / (rt.size + np.count_nonzero(overdue))),
+            )
         return out

@@ -4,6 +4,7 @@ with heading, planned paths and sensing discs, incidents with countdowns, and th
 The static map is drawn once into a cached surface (grids: one pixel per cell, scaled to the view;
 street maps: re-drawn only when the camera moves); the heat map is computed from arrays each frame.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -157,15 +158,17 @@ class MapView:
         pts = self.cam.to_screen(self.map.positions)
         rx, ry, rw, rh = self.cam.rect
         r = self.node_radius
-        visible = np.nonzero((pts[:, 0] > rx - r) & (pts[:, 0] < rx + rw + r) &
-                             (pts[:, 1] > ry - r) & (pts[:, 1] < ry + rh + r))[0]
+        visible = np.nonzero(
+            (pts[:, 0] > rx - r) & (pts[:, 0] < rx + rw + r) & (pts[:, 1] > ry - r) & (pts[:, 1] < ry + rh + r)
+        )[0]
         rgb = node_rgb.tolist()
         for i in visible.tolist():
             pygame.draw.circle(surface, rgb[i], pts[i], r)
         if labels and visible.size <= 300:
             for i in visible.tolist():
-                self.text.draw(surface, str(self.map.node_label(i)), pts[i] + (r + 2, -r - 2), 14, P.TEXT_DIM,
-                               "bottomleft")
+                self.text.draw(
+                    surface, str(self.map.node_label(i)), pts[i] + (r + 2, -r - 2), 14, P.TEXT_DIM, "bottomleft"
+                )
 
     def _draw_discs(self, surface: pygame.Surface, screen: np.ndarray, r_px: float, colours: list) -> None:
         r = max(int(round(r_px)), 1)
@@ -179,8 +182,9 @@ class MapView:
                 pygame.draw.circle(disc, (*c, 150), (r + 1, r + 1), r, 1)
             surface.blit(disc, (p[0] - r - 1, p[1] - r - 1))
 
-    def _draw_paths(self, surface, screen: np.ndarray, goals: list[list[int]], colours: list,
-                    responding: set[int], all_agents: bool) -> None:
+    def _draw_paths(
+        self, surface, screen: np.ndarray, goals: list[list[int]], colours: list, responding: set[int], all_agents: bool
+    ) -> None:
         agents = [a for a in range(len(goals)) if all_agents or a in responding]
         if not agents:
             return
@@ -188,7 +192,7 @@ class MapView:
         k = 0
         for a in agents:
             n = len(goals[a])
-            pts = [screen[a]] + flat[k:k + n]
+            pts = [screen[a]] + flat[k : k + n]
             k += n
             hot = a in responding
             colour = P.INCIDENT if hot else colours[a]
@@ -226,7 +230,7 @@ class MapView:
 
     def legend_box(self) -> pygame.Rect:
         """Where the colour legend is drawn (screen pixels)."""
-        rx, ry, rw, rh = self.cam.rect
+        rx, ry, _, rh = self.cam.rect
         return pygame.Rect(rx + 4, ry + rh - 56, 196, 50)
 
     def _draw_legend(self, surface) -> None:

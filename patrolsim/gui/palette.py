@@ -1,4 +1,5 @@
 """Colours: the idleness colour scale (a lookup table), agent and region colours, UI greys."""
+
 from __future__ import annotations
 
 import colorsys
@@ -22,11 +23,22 @@ PANEL_BG = (33, 37, 45)
 _STOPS = np.array([(255, 255, 204), (254, 217, 118), (253, 141, 60), (227, 26, 28), (128, 0, 38)], float)
 
 #: 256-entry RGB lookup table of the idleness scale
-HEAT_LUT: np.ndarray = np.stack([np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_STOPS)), _STOPS[:, k])
-                                 for k in range(3)], axis=1).astype(np.uint8)
+HEAT_LUT: np.ndarray = np.stack(
+    [np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_STOPS)), _STOPS[:, k]) for k in range(3)], axis=1
+).astype(np.uint8)
 
-_TAB10 = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-          (140, 86, 75), (227, 119, 194), (23, 190, 207), (188, 189, 34), (127, 127, 127)]
+_TAB10 = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (23, 190, 207),
+    (188, 189, 34),
+    (127, 127, 127),
+]
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,4 +1,5 @@
 """The side panel's controls (pygame_gui widgets) and its read-outs (figures and live charts)."""
+
 from __future__ import annotations
 
 import time
@@ -37,8 +38,12 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
     "compare": ("Compare", "toggle_compare", "Two strategies side by side (C)"),
     "fit": ("Fit", "fit", "Fit the map to the window (F)"),
 }
-ROWS = [["play", "step", "restart", "seed"], ["slower", "faster", "remove", "add"],
-        ["heat", "paths", "discs", "labels", "regions"], ["shot", "gif", "mp4", "help"]]
+ROWS = [
+    ["play", "step", "restart", "seed"],
+    ["slower", "faster", "remove", "add"],
+    ["heat", "paths", "discs", "labels", "regions"],
+    ["shot", "gif", "mp4", "help"],
+]
 LAYER_BUTTONS = {"heat": "heat", "paths": "paths", "discs": "discs", "labels": "labels", "regions": "regions"}
 
 
@@ -76,11 +81,13 @@ class Panel:
         y += 32
         self.scenario = self._dropdown(list(app.catalogue), app.current_label, x0, y, width)
         y += 32
-        self.buttons["compare"] = UIButton(pygame.Rect(x0, y, 84, 28), "Compare", m,
-                                           tool_tip_text=BUTTONS["compare"][2])
+        self.buttons["compare"] = UIButton(
+            pygame.Rect(x0, y, 84, 28), "Compare", m, tool_tip_text=BUTTONS["compare"][2]
+        )
         self.versus = self._dropdown(app.strategy_names, app.compare_strategy, x0 + 88, y, width - 88 - 52)
-        self.buttons["fit"] = UIButton(pygame.Rect(x0 + width - 48, y, 48, 28), "Fit", m,
-                                       tool_tip_text=BUTTONS["fit"][2])
+        self.buttons["fit"] = UIButton(
+            pygame.Rect(x0 + width - 48, y, 48, 28), "Fit", m, tool_tip_text=BUTTONS["fit"][2]
+        )
         self.widgets += list(self.buttons.values())
         self.top_of_readouts = y + 40
         self.sync()
@@ -141,22 +148,35 @@ class Panel:
         s0 = app.sessions[0]
         sc = s0.scenario
         text.draw(surface, text.fit(sc.name, 22, PANEL_W - 20), (x0 + 10, 8), 22)
-        text.draw(surface, text.fit(f"{sc.map.name}: {sc.map.n_nodes} nodes, {sc.map.kind}", 15, PANEL_W - 20),
-                  (x0 + 10, 27), 15, P.TEXT_DIM)
+        text.draw(
+            surface,
+            text.fit(f"{sc.map.name}: {sc.map.n_nodes} nodes, {sc.map.kind}", 15, PANEL_W - 20),
+            (x0 + 10, 27),
+            15,
+            P.TEXT_DIM,
+        )
         y = self.top_of_readouts
         stats = [s.stats() for s in app.sessions]
-        state = "paused" if s0.paused else speed_label(s0.speed) + (" (behind)" if any(s.behind for s in app.sessions) else "")
+        state = (
+            "paused"
+            if s0.paused
+            else speed_label(s0.speed) + (" (behind)" if any(s.behind for s in app.sessions) else "")
+        )
         text.draw(surface, f"time {P.clock_label(s0.sim.now)}   speed {state}", (x0 + 10, y), 19)
-        text.draw(surface, f"seed {sc.seed}   duration {P.clock_label(sc.duration)}", (x0 + 10, y + 20), 15,
-                  P.TEXT_DIM)
+        text.draw(surface, f"seed {sc.seed}   duration {P.clock_label(sc.duration)}", (x0 + 10, y + 20), 15, P.TEXT_DIM)
         y += 42
         cols = [x0 + 10] if len(stats) == 1 else [x0 + 10, x0 + 10 + (PANEL_W - 20) // 2]
         blocks = [_readout_lines(st, s, wide=len(stats) == 1) for st, s in zip(stats, app.sessions)]
         for k, (lines, cx) in enumerate(zip(blocks, cols)):
             colour = SIDE_COLOURS[k] if len(stats) > 1 else P.TEXT
             for i, line in enumerate(lines):
-                text.draw(surface, text.fit(line, 16, (PANEL_W - 20) // len(cols) - 4), (cx, y + i * 18), 16,
-                          colour if i == 0 else P.TEXT)
+                text.draw(
+                    surface,
+                    text.fit(line, 16, (PANEL_W - 20) // len(cols) - 4),
+                    (cx, y + i * 18),
+                    16,
+                    colour if i == 0 else P.TEXT,
+                )
         y += 18 * max(len(b) for b in blocks) + 6
         self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
 
@@ -168,33 +188,54 @@ class Panel:
         hist = [s.history() for s in app.sessions]
         colours = SIDE_COLOURS if len(hist) > 1 else [(120, 200, 140)]
         cov = [(d["t"], d["coverage"] * 100, colours[k]) for k, d in enumerate(hist)]
-        charts.line_chart(surface, pygame.Rect(area.x, area.y, area.w, h), text, "coverage (% of nodes seen)",
-                          cov, lambda v: f"{v:.0f} %")
+        charts.line_chart(
+            surface,
+            pygame.Rect(area.x, area.y, area.w, h),
+            text,
+            "coverage (% of nodes seen)",
+            cov,
+            lambda v: f"{v:.0f} %",
+        )
         idle = [(d["t"], d["avg_idleness"], colours[k]) for k, d in enumerate(hist)]
         idle += [(d["t"], d["max_idleness"], tuple(int(c * 0.6) for c in colours[k])) for k, d in enumerate(hist)]
-        charts.line_chart(surface, pygame.Rect(area.x, area.y + h + 6, area.w, h), text,
-                          "idleness: average (bright), worst (dim)", idle, P.duration_label)
+        charts.line_chart(
+            surface,
+            pygame.Rect(area.x, area.y + h + 6, area.w, h),
+            text,
+            "idleness: average (bright), worst (dim)",
+            idle,
+            P.duration_label,
+        )
         rts = [(s.incidents.response_times(), colours[k]) for k, s in enumerate(app.sessions)]
-        charts.histogram(surface, pygame.Rect(area.x, area.y + 2 * (h + 6), area.w, h), text,
-                         "response time", rts, app.sessions[0].incidents.target_s)
+        charts.histogram(
+            surface,
+            pygame.Rect(area.x, area.y + 2 * (h + 6), area.w, h),
+            text,
+            "response time",
+            rts,
+            app.sessions[0].incidents.target_s,
+        )
 
 
 def _readout_lines(st: dict, session, wide: bool) -> list[str]:
     """The figures of one session as short lines (two columns in compare mode)."""
     strategy = st["strategy"] if wide else session.scenario.strategy_name
-    lines = [f"strategy {strategy}" if wide else strategy,
-             f"agents {st['agents']}",
-             f"coverage {st['coverage'] * 100:.1f} %",
-             f"avg idleness {P.duration_label(st['avg_idleness'])}",
-             f"worst idleness {P.duration_label(st['worst_idleness'])}"]
+    lines = [
+        f"strategy {strategy}" if wide else strategy,
+        f"agents {st['agents']}",
+        f"coverage {st['coverage'] * 100:.1f} %",
+        f"avg idleness {P.duration_label(st['avg_idleness'])}",
+        f"worst idleness {P.duration_label(st['worst_idleness'])}",
+    ]
     if not session.incidents.available:
         lines.append("incidents: none in this run" if wide else "no incidents")
     elif st["resp_n"] == 0:
         lines.append("response: none reached yet" if wide else "no responses yet")
     else:
         within = P.duration_label(st["resp_target"])
-        lines += [f"response mean {P.duration_label(st['resp_mean'])}",
-                  f"response p90 {P.duration_label(st['resp_p90'])}",
-                  f"within {within}: {st['resp_within'] * 100:.0f} % (n={st['resp_n']})"]
+        lines += [
+            f"response mean {P.duration_label(st['resp_mean'])}",
+            f"response p90 {P.duration_label(st['resp_p90'])}",
+            f"within {within}: {st['resp_within'] * 100:.0f} % (n={st['resp_n']})",
+        ]
     return lines
-

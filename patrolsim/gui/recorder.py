@@ -1,4 +1,5 @@
 """Screenshots (PNG) and recordings: animated GIF (Pillow) or MP4 (imageio-ffmpeg's ffmpeg)."""
+
 from __future__ import annotations
 
 import time
@@ -7,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-GIF_MAX_FRAMES = 300       # 30 s at 10 frames/s (a GIF is for short clips; MP4 has no limit)
+GIF_MAX_FRAMES = 300  # 30 s at 10 frames/s (a GIF is for short clips; MP4 has no limit)
 RECORD_FPS = 10
-MAX_WIDTH = 800            # recordings are scaled down to this width (pixels)
+MAX_WIDTH = 800  # recordings are scaled down to this width (pixels)
 
 
 def capture_name(folder: Path, suffix: str) -> Path:
@@ -52,8 +53,10 @@ class Recorder:
             try:
                 import imageio_ffmpeg
             except ImportError:
-                raise RuntimeError("MP4 recording needs the imageio-ffmpeg package (pip install imageio-ffmpeg); "
-                                   "GIF recording works without it") from None
+                raise RuntimeError(
+                    "MP4 recording needs the imageio-ffmpeg package (pip install imageio-ffmpeg); "
+                    "GIF recording works without it"
+                ) from None
             self._ffmpeg = imageio_ffmpeg
 
     def capture(self, surface: pygame.Surface, now: float | None = None) -> bool:
@@ -66,12 +69,14 @@ class Recorder:
         if self.kind == "mp4":
             if self._writer is None:
                 h, w = frame.shape[:2]
-                self._writer = self._ffmpeg.write_frames(str(self.path), (w, h), fps=RECORD_FPS, quality=7,
-                                                         macro_block_size=2)
+                self._writer = self._ffmpeg.write_frames(
+                    str(self.path), (w, h), fps=RECORD_FPS, quality=7, macro_block_size=2
+                )
                 self._writer.send(None)
             self._writer.send(np.ascontiguousarray(frame).tobytes())
         else:
             from PIL import Image
+
             self._gif.append(Image.fromarray(frame).quantize(colors=128, method=Image.Quantize.MEDIANCUT))
         self.frames += 1
         return self.kind == "mp4" or self.frames < GIF_MAX_FRAMES
@@ -83,6 +88,12 @@ class Recorder:
             if self._writer is not None:
                 self._writer.close()
         elif self._gif:
-            self._gif[0].save(self.path, save_all=True, append_images=self._gif[1:], loop=0,
-                              duration=int(1000 / RECORD_FPS), optimize=False)
+            self._gif[0].save(
+                self.path,
+                save_all=True,
+                append_images=self._gif[1:],
+                loop=0,
+                duration=int(1000 / RECORD_FPS),
+                optimize=False,
+            )
         return self.path

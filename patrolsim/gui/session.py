@@ -2,6 +2,7 @@
 
 No pygame here: the window, the compare mode, the benchmark and the tests all drive a Session.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,8 @@ import time
 
 import numpy as np
 
-from ..engine import kernel as K
 from ..build import make
+from ..engine import kernel as K
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from .incidents import IncidentFeed
@@ -19,7 +20,7 @@ from .incidents import IncidentFeed
 #: speed factors offered (simulated seconds per wall second); inf = as fast as possible
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, math.inf)
 MAX_CHUNK_S = 3600.0
-MAX_SPEED_BUDGET = 1.5     # at 'max' speed the simulation gets this multiple of the frame budget
+MAX_SPEED_BUDGET = 1.5  # at 'max' speed the simulation gets this multiple of the frame budget
 
 
 def speed_label(speed: float) -> str:
@@ -27,8 +28,14 @@ def speed_label(speed: float) -> str:
     return "max" if math.isinf(speed) else f"x{speed:g}"
 
 
-def with_changes(sc: Scenario, *, strategy: str | None = None, count: int | None = None,
-                 seed: int | None = None, starts: tuple | str | None = None) -> Scenario:
+def with_changes(
+    sc: Scenario,
+    *,
+    strategy: str | None = None,
+    count: int | None = None,
+    seed: int | None = None,
+    starts: tuple | str | None = None,
+) -> Scenario:
     """A copy of ``sc`` with another strategy (default parameters unless it is the same one), team
     size, seed or start nodes; the map object is shared, not reloaded."""
     agents = sc.agents
@@ -46,11 +53,20 @@ def with_changes(sc: Scenario, *, strategy: str | None = None, count: int | None
     name, params = sc.strategy_name, sc.strategy_params
     if strategy is not None and strategy != name:
         name, params = strategy, {}
-    data = {**sc.data, "seed": sc.seed if seed is None else seed,
-            "agents": {**sc.data.get("agents", {}), "count": agents.count},
-            "strategy": {"name": name, **params}}
-    return dataclasses.replace(sc, agents=agents, seed=sc.seed if seed is None else seed,
-                               strategy_name=name, strategy_params=dict(params), data=data)
+    data = {
+        **sc.data,
+        "seed": sc.seed if seed is None else seed,
+        "agents": {**sc.data.get("agents", {}), "count": agents.count},
+        "strategy": {"name": name, **params},
+    }
+    return dataclasses.replace(
+        sc,
+        agents=agents,
+        seed=sc.seed if seed is None else seed,
+        strategy_name=name,
+        strategy_params=dict(params),
+        data=data,
+    )
 
 
 class Session:
@@ -65,8 +81,8 @@ class Session:
         self.speed = speed
         self.paused = paused
         self.behind = False
-        self.events = 0          # arrivals processed since the last reset of the counter
-        self._chunk = 1.0        # simulated seconds advanced per engine call, adapted to the budget
+        self.events = 0  # arrivals processed since the last reset of the counter
+        self._chunk = 1.0  # simulated seconds advanced per engine call, adapted to the budget
         self.reached_end = False
         self.load(scenario)
 
@@ -174,9 +190,15 @@ class Session:
         st = sim.state
         row = np.empty(4)
         sample_row(sim.now, st.last_seen(sim.now), st.m_int[K.M_VISITS], None, np.zeros(0), row)
-        out = {"t": sim.now, "agents": st.n_agents, "coverage": float(row[0]), "avg_idleness": float(row[1]),
-               "worst_idleness": float(row[3]), "strategy": self.strategy_names,
-               "events": int(st.counters[K.C_ARRIVALS])}
+        out = {
+            "t": sim.now,
+            "agents": st.n_agents,
+            "coverage": float(row[0]),
+            "avg_idleness": float(row[1]),
+            "worst_idleness": float(row[3]),
+            "strategy": self.strategy_names,
+            "events": int(st.counters[K.C_ARRIVALS]),
+        }
         out.update(self.incidents.response_stats())
         return out
 

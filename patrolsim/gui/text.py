@@ -1,4 +1,5 @@
 """Text rendering with a cache of rendered strings (labels repeat from frame to frame)."""
+
 from __future__ import annotations
 
 import pygame
@@ -34,8 +35,16 @@ class Text:
             s = s[:-1]
         return s.rstrip() + "..."
 
-    def draw(self, target: pygame.Surface, s: str, pos: tuple[float, float], size: int = 18,
-             colour=(232, 235, 240), anchor: str = "topleft", box=None) -> pygame.Rect:
+    def draw(
+        self,
+        target: pygame.Surface,
+        s: str,
+        pos: tuple[float, float],
+        size: int = 18,
+        colour=(232, 235, 240),
+        anchor: str = "topleft",
+        box=None,
+    ) -> pygame.Rect:
         """Blit ``s`` with its ``anchor`` point ('topleft', 'center', 'midleft', ...) at ``pos``; ``box``:
         a colour to fill behind it (a little wider than the text), for labels over busy map pixels."""
         surf = self.render(s, size, colour)

@@ -6,6 +6,7 @@ incident streams (:mod:`.streams`, :mod:`.replay`), dispatch (:mod:`.dispatch`),
 (:mod:`.metrics`), ledgers (:mod:`.ledgers`) and the predictive risk layer (:mod:`.predictive`). The
 manager works through the engine's hooks only (schedule, on_visits, take_control, attach).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -16,8 +17,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .spec import DispatchSpec, IncidentSpec
 
 
-def attach(sim: Simulation, spec: IncidentSpec | None, dispatch: DispatchSpec | None, *,
-           calls_only: bool = False) -> IncidentManager | None:
+def attach(
+    sim: Simulation, spec: IncidentSpec | None, dispatch: DispatchSpec | None, *, calls_only: bool = False
+) -> IncidentManager | None:
     """Attach the incidents ``spec`` (dispatched by ``dispatch``) to ``sim``; None when there are none.
     With ``calls_only``, no spec gives an engine with the ``calls`` stream (no incidents of its own; it
     serves calls added with ``IncidentManager.add``, as the window's clicks do)."""

@@ -11,12 +11,14 @@ plus the shortest-path distance from there to the incident, over its speed (``ag
 at nodes on the way are not counted). A dispatched agent leaves its patrol (``Simulation.take_control``), holds on scene for the service time, then takes the
 next queued call or goes back to patrol (``on_free``: by default ``Simulation.release``).
 """
+
 from __future__ import annotations
 
 import heapq
 import itertools
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,7 +43,7 @@ class Router:
     """Shortest paths towards target nodes: one Dijkstra tree per target, the most recent kept
     (as many as fit ``budget_bytes``)."""
 
-    def __init__(self, pmap: "PatrolMap", budget_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, pmap: PatrolMap, budget_bytes: int = 64 * 1024 * 1024) -> None:
         self._adj = pmap.adjacency()
         self._trees: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._capacity = max(1, budget_bytes // (12 * pmap.n_nodes))
@@ -76,13 +78,19 @@ class Router:
 class Dispatcher:
     """Jobs, the call queue and the agents' incident work in one run."""
 
-    def __init__(self, sim: "Simulation", policy: str, incidents: "Incidents", log: IncidentLog,
-                 on_free: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        sim: Simulation,
+        policy: str,
+        incidents: Incidents,
+        log: IncidentLog,
+        on_free: Callable[[int], None] | None = None,
+    ) -> None:
         self.sim, self.policy, self.inc, self.log = sim, policy, incidents, log
         self.on_free = on_free or sim.release
         n_agents = sim.state.n_agents
-        self.job = np.full(n_agents, -1, dtype=np.int64)     # incident each agent works on (-1: free)
-        self.serving = np.zeros(n_agents, dtype=bool)        # on scene (else travelling)
+        self.job = np.full(n_agents, -1, dtype=np.int64)  # incident each agent works on (-1: free)
+        self.serving = np.zeros(n_agents, dtype=bool)  # on scene (else travelling)
         self.serve_end = np.zeros(n_agents)
         self.busy_since = np.full(n_agents, np.nan)
         self.busy_s = np.zeros(n_agents)
@@ -176,7 +184,7 @@ class Dispatcher:
         self.serve_end[agent] = self.sim.now + self.left[i]
         self.sim.hold(agent, max(self.left[i], MIN_HOLD_S))
 
-    def _on_arrival(self, sim: "Simulation", agent: int, node: int, t: float) -> None:
+    def _on_arrival(self, sim: Simulation, agent: int, node: int, t: float) -> None:
         i = int(self.job[agent])
         if not self.serving[agent]:
             self._arrive(agent, i)
@@ -198,6 +206,7 @@ class Dispatcher:
 
     def busy_seconds(self) -> np.ndarray:
         """Seconds each agent has spent on incidents since the end of warm-up (work in progress included)."""
-        open_s = np.where(np.isnan(self.busy_since), 0.0,
-                          self.sim.now - np.maximum(np.nan_to_num(self.busy_since), self.sim.t0))
+        open_s = np.where(
+            np.isnan(self.busy_since), 0.0, self.sim.now - np.maximum(np.nan_to_num(self.busy_since), self.sim.t0)
+        )
         return self.busy_s + np.maximum(open_s, 0.0)

@@ -9,12 +9,13 @@ summed over agents: a privacy cost, person-observation exposure). From them:
 * detection rate per area = discovered / true discoverable, and the detection disparity: the
   detection rate in the more-patrolled half of the areas over that in the less-patrolled half.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..maps.model import PatrolMap
 from ..determinism import dot
+from ..maps.model import PatrolMap
 
 
 def area_of_nodes(pmap: PatrolMap, region_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -57,8 +58,13 @@ class Ledgers:
         src = np.repeat(np.arange(ptr.size - 1), np.diff(ptr))
         return np.bincount(idx, weights=self.presence[src], minlength=self.presence.size)
 
-    def table(self, true_nodes: np.ndarray, reported_nodes: np.ndarray, discoverable_nodes: np.ndarray,
-              discovered_nodes: np.ndarray) -> dict[str, np.ndarray]:
+    def table(
+        self,
+        true_nodes: np.ndarray,
+        reported_nodes: np.ndarray,
+        discoverable_nodes: np.ndarray,
+        discovered_nodes: np.ndarray,
+    ) -> dict[str, np.ndarray]:
         """Per-area columns: incident ledgers, patrol and observation seconds, shares and ratios."""
         k = self.n_areas
 
@@ -73,11 +79,22 @@ class Ledgers:
         with np.errstate(divide="ignore", invalid="ignore"):
             exposure = np.where(true > 0, patrol_share / np.where(true_share > 0, true_share, 1), np.nan)
             detection = np.where(disc_true > 0, disc / np.maximum(disc_true, 1), np.nan)
-        return {"area": np.arange(k), "x_m": self.centres[:, 0], "y_m": self.centres[:, 1],
-                "nodes": np.bincount(self.area, minlength=k), "true": true, "reported": count(reported_nodes),
-                "discoverable": disc_true, "discovered": disc, "patrol_s": patrol, "patrol_share": patrol_share,
-                "true_share": true_share, "exposure_ratio": exposure, "detection_rate": detection,
-                "observed_s": np.bincount(self.area, weights=self.observation_by_node(), minlength=k)}
+        return {
+            "area": np.arange(k),
+            "x_m": self.centres[:, 0],
+            "y_m": self.centres[:, 1],
+            "nodes": np.bincount(self.area, minlength=k),
+            "true": true,
+            "reported": count(reported_nodes),
+            "discoverable": disc_true,
+            "discovered": disc,
+            "patrol_s": patrol,
+            "patrol_share": patrol_share,
+            "true_share": true_share,
+            "exposure_ratio": exposure,
+            "detection_rate": detection,
+            "observed_s": np.bincount(self.area, weights=self.observation_by_node(), minlength=k),
+        }
 
 
 def fairness_metrics(table: dict[str, np.ndarray]) -> dict[str, float | None]:
@@ -98,8 +115,9 @@ def detection_disparity(patrol_s: np.ndarray, discoverable: np.ndarray, discover
     over that in the less-patrolled half; None when either half has no discoverable incident or the
     less-patrolled half found none."""
     order = np.argsort(patrol_s, kind="stable")
-    low, high = order[:order.size // 2], order[order.size // 2:]
+    low, high = order[: order.size // 2], order[order.size // 2 :]
     if discoverable[low].sum() == 0 or discoverable[high].sum() == 0 or discovered[low].sum() == 0:
         return None
-    return float((discovered[high].sum() / discoverable[high].sum()) /
-                 (discovered[low].sum() / discoverable[low].sum()))
+    return float(
+        (discovered[high].sum() / discoverable[high].sum()) / (discovered[low].sum() / discoverable[low].sum())
+    )

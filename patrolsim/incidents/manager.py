@@ -8,6 +8,7 @@ old discoverable incidents and samples where the agents are for the ledgers. Its
 from generators seeded from the scenario seed (not the patrol's), so switching incidents on does
 not change the draws of the patrol itself.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 STREAM_SEED_KEY = 4  # spawn key of the incidents' generator under the scenario seed
 
 
-def generate(spec: "IncidentSpec", pmap: "PatrolMap", rng: np.random.Generator, duration_s: float) -> tuple[Incidents, int]:
+def generate(spec: IncidentSpec, pmap: PatrolMap, rng: np.random.Generator, duration_s: float) -> tuple[Incidents, int]:
     """The incidents of a run (and how many replay rows were dropped off the map)."""
     location = spec.location
     if location == "auto":
@@ -41,21 +42,29 @@ def generate(spec: "IncidentSpec", pmap: "PatrolMap", rng: np.random.Generator, 
     if spec.stream == "calls":
         return Incidents.empty(), 0
     if spec.stream == "replay":
-        inc, dropped = read_replay(Path(spec.replay_file), pmap, rng, spec.marks, snap=spec.snap,
-                                   max_snap_m=spec.max_snap_m, off_map=spec.off_map)
+        inc, dropped = read_replay(
+            Path(spec.replay_file),
+            pmap,
+            rng,
+            spec.marks,
+            snap=spec.snap,
+            max_snap_m=spec.max_snap_m,
+            off_map=spec.off_map,
+        )
         return inc.take(inc.t_s < duration_s), dropped
     if spec.stream == "profile":
         return profile_stream(*args, spec.rate_per_hour, spec.profile, location, spec.marks, spec.risk), 0
     if spec.stream == "hawkes":
-        return hawkes_stream(*args, spec.rate_per_hour, spec.theta, spec.omega_per_hour, spec.sigma_m,
-                             location, spec.marks, spec.risk), 0
+        return hawkes_stream(
+            *args, spec.rate_per_hour, spec.theta, spec.omega_per_hour, spec.sigma_m, location, spec.marks, spec.risk
+        ), 0
     return poisson_stream(*args, spec.rate_per_hour, location, spec.marks, spec.risk), 0
 
 
 class IncidentManager:
     """The incidents of one run: occurrence, discovery, dispatch, ledgers and results."""
 
-    def __init__(self, sim: "Simulation", spec: "IncidentSpec", dispatch: "DispatchSpec") -> None:
+    def __init__(self, sim: Simulation, spec: IncidentSpec, dispatch: DispatchSpec) -> None:
         self.sim, self.spec, self.dspec = sim, spec, dispatch
         sc = sim.spec
         # one generator draws the incidents, another the run's detections and predictive choices, so a
@@ -70,16 +79,23 @@ class IncidentManager:
         self.predictive = None
         on_free = None
         if spec.predictive != "off":
-            self.predictive = PredictiveLayer(sim, self.ledgers.area, self.ledgers.n_areas, spec.predictive,
-                                              spec.predictive_period_s, spec.predictive_prior, self.rng)
+            self.predictive = PredictiveLayer(
+                sim,
+                self.ledgers.area,
+                self.ledgers.n_areas,
+                spec.predictive,
+                spec.predictive_period_s,
+                spec.predictive_prior,
+                self.rng,
+            )
             on_free = self.predictive.direct
         self.dispatcher = Dispatcher(sim, dispatch.policy, self.inc, self.log, on_free)
-        self._next = 0                                 # first incident that has not occurred yet
-        self._occur_token = 0                          # only the newest scheduled occurrence event runs
+        self._next = 0  # first incident that has not occurred yet
+        self._occur_token = 0  # only the newest scheduled occurrence event runs
         self._occur_due = np.inf
-        self._pending: dict[int, list[int]] = {}      # node -> undetected discoverable incidents
+        self._pending: dict[int, list[int]] = {}  # node -> undetected discoverable incidents
         self._pending_count = np.zeros(sim.map.n_nodes, dtype=np.int64)
-        self._found: list[tuple[int, int]] = []       # (incident, agent) detected since the last tick
+        self._found: list[tuple[int, int]] = []  # (incident, agent) detected since the last tick
         sim.on_visits(self._visits)
         self._schedule_occur()
         sim.schedule(sim.now, self._tick)  # (now: the window attaches one mid-run on the first click)
@@ -115,7 +131,7 @@ class IncidentManager:
             self._occur_due = float(self.inc.t_s[self._next])
             self.sim.schedule(self._occur_due, lambda sim, token=self._occur_token: self._occur(sim, token))
 
-    def _occur(self, sim: "Simulation", token: int) -> None:
+    def _occur(self, sim: Simulation, token: int) -> None:
         if token != self._occur_token:  # superseded by an earlier event scheduled by add()
             return
         self._occur_due = np.inf
@@ -145,8 +161,9 @@ class IncidentManager:
         node = int(self.inc.node[i])
         for agent in np.flatnonzero(st.a_int[:, K.A_FROM] == st.a_int[:, K.A_TO]).tolist():
             here = st.a_int[agent, K.A_TO]
-            if node in st.sense_idx[st.sense_ptr[here]:st.sense_ptr[here + 1]] and \
-                    self._try_detect(i, self.sim.now, agent):
+            if node in st.sense_idx[st.sense_ptr[here] : st.sense_ptr[here + 1]] and self._try_detect(
+                i, self.sim.now, agent
+            ):
                 return
 
     def _visits(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
@@ -185,7 +202,7 @@ class IncidentManager:
         for i, agent in found:
             self.dispatcher.on_scene(agent, i)
 
-    def _tick(self, sim: "Simulation") -> None:
+    def _tick(self, sim: Simulation) -> None:
         dt = self.dspec.tick_s
         sim.schedule(sim.now + dt, self._tick)
         self._handle_found()
@@ -208,12 +225,12 @@ class IncidentManager:
     def open_tasks(self) -> tuple[np.ndarray, np.ndarray]:
         """(nodes, priorities) of known incidents (reported so far, or discovered) not yet reached."""
         inc, log = self.inc, self.log
-        seen = inc.reported[:self._next] | np.isfinite(log.detected_at[:self._next])
-        waiting = np.flatnonzero(seen & np.isnan(log.arrived_at[:self._next]))
+        seen = inc.reported[: self._next] | np.isfinite(log.detected_at[: self._next])
+        waiting = np.flatnonzero(seen & np.isnan(log.arrived_at[: self._next]))
         return inc.node[waiting], inc.priority[waiting]
 
     # ------------------------------------------------------------------ results
-    def add_to(self, result: "Result") -> None:
+    def add_to(self, result: Result) -> None:
         """Add incident metrics, the per-incident and per-area tables and agent columns to ``result``."""
         sim, inc, log = self.sim, self.inc, self.log
         t0, t_end = sim.t0, sim.now
@@ -221,8 +238,9 @@ class IncidentManager:
         m = incident_metrics(inc, log, t0, t_end, self.dspec.targets_s, busy)
         sel = (inc.t_s >= t0) & (inc.t_s <= t_end)
         found = sel & np.isfinite(log.detected_at)
-        areas = self.ledgers.table(inc.node[sel], inc.node[sel & inc.reported], inc.node[sel & ~inc.reported],
-                                   inc.node[found])
+        areas = self.ledgers.table(
+            inc.node[sel], inc.node[sel & inc.reported], inc.node[sel & ~inc.reported], inc.node[found]
+        )
         m.update(fairness_metrics(areas))
         m["incidents_dropped_off_map"] = self.dropped
         if self.predictive is not None:
@@ -233,5 +251,6 @@ class IncidentManager:
         result.areas = areas
         result.agents["busy_s"] = busy
         result.agents["incidents_served"] = self.dispatcher.served.copy()
-        result.run.update(incident_stream=self.spec.stream, dispatch_policy=self.dspec.policy,
-                          predictive=self.spec.predictive)
+        result.run.update(
+            incident_stream=self.spec.stream, dispatch_policy=self.dspec.policy, predictive=self.spec.predictive
+        )

@@ -5,6 +5,7 @@ it includes call processing and queue waits. Discoverable incidents are measured
 time to detection = detection - occurrence; they expire, undetected, after their lifetime.
 Only incidents that occur after the warm-up count.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -61,8 +62,9 @@ def _stats(x: np.ndarray) -> tuple[float | None, ...]:
     return float(x.mean()), float(np.median(x)), float(np.percentile(x, 90)), float(x.max())
 
 
-def response_metrics(inc: Incidents, log: IncidentLog, sel: np.ndarray, t_end: float,
-                     targets: tuple[float, ...]) -> dict:
+def response_metrics(
+    inc: Incidents, log: IncidentLog, sel: np.ndarray, t_end: float, targets: tuple[float, ...]
+) -> dict:
     """Response aggregates over the reported incidents in ``sel`` (bool mask), overall and per priority.
 
     ``response_within_<T>s``: share of calls reached within T seconds, among calls that were reached
@@ -76,8 +78,7 @@ def response_metrics(inc: Incidents, log: IncidentLog, sel: np.ndarray, t_end: f
         out[f"calls{tag}"] = int(mask.sum())
         out[f"response{tag}_mean_s"] = mean
         if tag == "":
-            out.update(response_count=int(r.size), response_median_s=median, response_p90_s=p90,
-                       response_max_s=top)
+            out.update(response_count=int(r.size), response_median_s=median, response_p90_s=p90, response_max_s=top)
         else:
             out[f"response{tag}_p90_s"] = p90
         for target in targets:
@@ -87,8 +88,9 @@ def response_metrics(inc: Incidents, log: IncidentLog, sel: np.ndarray, t_end: f
     return out
 
 
-def incident_metrics(inc: Incidents, log: IncidentLog, t0: float, t_end: float, targets: tuple[float, ...],
-                     busy_s: np.ndarray) -> dict:
+def incident_metrics(
+    inc: Incidents, log: IncidentLog, t0: float, t_end: float, targets: tuple[float, ...], busy_s: np.ndarray
+) -> dict:
     """Every incident figure of a run (seconds, counts, shares): responses, detection, queues, load."""
     sel = (inc.t_s >= t0) & (inc.t_s <= t_end)
     disc = sel & ~inc.reported
@@ -96,23 +98,28 @@ def incident_metrics(inc: Incidents, log: IncidentLog, t0: float, t_end: float, 
     ttd = (log.detected_at - inc.t_s)[disc & np.isfinite(log.detected_at)]
     queued = sel & log.queued
     span = max(t_end - t0, 1e-300)
-    out = {"incidents_total": int(sel.sum()), "incidents_reported": int((sel & inc.reported).sum()),
-           "incidents_discoverable": int(disc.sum())}
+    out = {
+        "incidents_total": int(sel.sum()),
+        "incidents_reported": int((sel & inc.reported).sum()),
+        "incidents_discoverable": int(disc.sum()),
+    }
     out.update(response_metrics(inc, log, sel, t_end, targets))
-    out.update({
-        "detected": int(ttd.size),
-        "detection_rate": float(ttd.size / disc.sum()) if disc.sum() else None,
-        "time_to_detection_mean_s": float(ttd.mean()) if ttd.size else None,
-        "time_to_detection_median_s": float(np.median(ttd)) if ttd.size else None,
-        "incidents_expired": int((disc & log.expired).sum()),
-        "incidents_missed": int((known & np.isnan(log.arrived_at)).sum()),
-        "incidents_cleared": int((sel & np.isfinite(log.cleared_at)).sum()),
-        "preemptions": int(log.preemptions[sel].sum()),
-        "queued_share": float(queued.sum() / known.sum()) if known.sum() else None,
-        "queue_wait_mean_s": float(log.queue_s[queued].mean()) if queued.any() else None,
-        "queue_wait_max_s": float(log.queue_s[queued].max()) if queued.any() else None,
-        "utilisation": float(busy_s.mean() / span),
-    })
+    out.update(
+        {
+            "detected": int(ttd.size),
+            "detection_rate": float(ttd.size / disc.sum()) if disc.sum() else None,
+            "time_to_detection_mean_s": float(ttd.mean()) if ttd.size else None,
+            "time_to_detection_median_s": float(np.median(ttd)) if ttd.size else None,
+            "incidents_expired": int((disc & log.expired).sum()),
+            "incidents_missed": int((known & np.isnan(log.arrived_at)).sum()),
+            "incidents_cleared": int((sel & np.isfinite(log.cleared_at)).sum()),
+            "preemptions": int(log.preemptions[sel].sum()),
+            "queued_share": float(queued.sum() / known.sum()) if known.sum() else None,
+            "queue_wait_mean_s": float(log.queue_s[queued].mean()) if queued.any() else None,
+            "queue_wait_max_s": float(log.queue_s[queued].max()) if queued.any() else None,
+            "utilisation": float(busy_s.mean() / span),
+        }
+    )
     return out
 
 
@@ -124,11 +131,24 @@ def incident_table(inc: Incidents, log: IncidentLog, labels) -> dict[str, np.nda
     ``response_s`` (calls: arrived - occurred), ``agent`` (last agent sent), ``detected_by``,
     ``preemptions``, ``queue_s`` (seconds waiting for a free agent), ``expired``. Written as CSV, the
     table reads back as a replay file (time_s, x_m, y_m, priority, service_s, mode)."""
-    return {"incident": np.arange(len(inc)), "time_s": inc.t_s, "x_m": inc.x_m, "y_m": inc.y_m,
-            "node": np.asarray([labels(int(v)) for v in inc.node]), "priority": inc.priority,
-            "service_s": inc.service_s,
-            "mode": np.where(inc.reported, "reported", "discoverable"), "call_s": log.call_at,
-            "detected_s": log.detected_at, "dispatched_s": log.dispatched_at, "arrived_s": log.arrived_at,
-            "cleared_s": log.cleared_at, "response_s": np.where(inc.reported, log.arrived_at - inc.t_s, np.nan),
-            "agent": log.agent, "detected_by": log.detected_by, "preemptions": log.preemptions,
-            "queue_s": log.queue_s, "expired": log.expired}
+    return {
+        "incident": np.arange(len(inc)),
+        "time_s": inc.t_s,
+        "x_m": inc.x_m,
+        "y_m": inc.y_m,
+        "node": np.asarray([labels(int(v)) for v in inc.node]),
+        "priority": inc.priority,
+        "service_s": inc.service_s,
+        "mode": np.where(inc.reported, "reported", "discoverable"),
+        "call_s": log.call_at,
+        "detected_s": log.detected_at,
+        "dispatched_s": log.dispatched_at,
+        "arrived_s": log.arrived_at,
+        "cleared_s": log.cleared_at,
+        "response_s": np.where(inc.reported, log.arrived_at - inc.t_s, np.nan),
+        "agent": log.agent,
+        "detected_by": log.detected_by,
+        "preemptions": log.preemptions,
+        "queue_s": log.queue_s,
+        "expired": log.expired,
+    }

@@ -13,6 +13,7 @@ next period, as deployments that send patrols to forecast hot spots do.
   importance weight that makes the expected record proportional to the true rate. Reported
   incidents, which do not depend on where the patrols are, count 1 in both.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -29,8 +30,16 @@ if TYPE_CHECKING:  # pragma: no cover
 class PredictiveLayer:
     """Risk per area, re-estimated every ``period_s`` seconds, steering free agents."""
 
-    def __init__(self, sim: "Simulation", area: np.ndarray, n_areas: int, mode: str, period_s: float,
-                 prior: float, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        sim: Simulation,
+        area: np.ndarray,
+        n_areas: int,
+        mode: str,
+        period_s: float,
+        prior: float,
+        rng: np.random.Generator,
+    ) -> None:
         self.sim, self.area, self.mode, self.period_s, self.rng = sim, area, mode, period_s, rng
         self.risk = np.full(n_areas, float(prior))
         self.alloc = self.risk / self.risk.sum()
@@ -38,9 +47,9 @@ class PredictiveLayer:
         self.region = np.full(sim.state.n_agents, -1, dtype=np.int64)
         self._pending = np.zeros(n_areas)
         self.next_at = 0.0
-        self.dispatcher: "Dispatcher | None" = None
+        self.dispatcher: Dispatcher | None = None
 
-    def start(self, dispatcher: "Dispatcher") -> None:
+    def start(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.sim.schedule(0.0, self._period)
 
@@ -50,7 +59,7 @@ class PredictiveLayer:
         weight = 1.0 / (self.alloc.size * self.alloc[k]) if discovered and self.mode == "corrected" else 1.0
         self._pending[k] += weight
 
-    def _period(self, sim: "Simulation") -> None:
+    def _period(self, sim: Simulation) -> None:
         self.risk += self._pending
         self._pending[:] = 0.0
         self.alloc = self.risk / self.risk.sum()
@@ -73,10 +82,12 @@ class PredictiveLayer:
         if not path and at_node_now:
             sim.hold(agent, max(self.next_at - sim.now, 1.0))
 
-    def _on_arrival(self, sim: "Simulation", agent: int, node: int, t: float) -> None:
+    def _on_arrival(self, sim: Simulation, agent: int, node: int, t: float) -> None:
         self.direct(agent)
 
     def metrics(self, true_share: np.ndarray) -> dict:
         """How far the final allocation is from the true incident shares (total variation distance)."""
-        return {"predictive_tv_distance": float(0.5 * np.abs(self.alloc - true_share).sum()),
-                "predictive_top_share": float(self.alloc.max())}
+        return {
+            "predictive_tv_distance": float(0.5 * np.abs(self.alloc - true_share).sum()),
+            "predictive_top_share": float(self.alloc.max()),
+        }

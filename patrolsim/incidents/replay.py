@@ -8,6 +8,7 @@ scenario's marks. Points are snapped to the nearest node, or to the nearest poin
 served at that edge's nearer end node); points farther than ``max_snap_m`` from the map are reported
 by line number (or dropped and counted, with ``off_map = "drop"``), never silently moved.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,9 @@ from .streams import MODES, Incidents, Marks
 COLUMNS = ("time_s", "x_m", "y_m", "node", "priority", "service_s", "mode")
 
 
-def read_replay(path: Path, pmap: PatrolMap, rng: np.random.Generator, marks: Marks, *, snap: str,
-                max_snap_m: float, off_map: str) -> tuple[Incidents, int]:
+def read_replay(
+    path: Path, pmap: PatrolMap, rng: np.random.Generator, marks: Marks, *, snap: str, max_snap_m: float, off_map: str
+) -> tuple[Incidents, int]:
     """The incidents of a replay CSV and how many rows were dropped as off the map."""
     rows, lines = _read_rows(path, pmap)
     n = len(rows)
@@ -37,10 +39,13 @@ def read_replay(path: Path, pmap: PatrolMap, rng: np.random.Generator, marks: Ma
         if far.any() and off_map == "error":
             bad = np.asarray(lines)[has_xy][far]
             first = ", ".join(str(x) for x in bad[:5]) + (", ..." if bad.size > 5 else "")
-            raise ScenarioError(f"{bad.size} point(s) lie more than {max_snap_m:g} m from the map "
-                                f"(lines {first}; nearest {dist[far].min():.1f} m); raise "
-                                "incidents.max_snap_m or set incidents.off_map = \"drop\"",
-                                source=path, line=int(bad[0]))
+            raise ScenarioError(
+                f"{bad.size} point(s) lie more than {max_snap_m:g} m from the map "
+                f"(lines {first}; nearest {dist[far].min():.1f} m); raise "
+                'incidents.max_snap_m or set incidents.off_map = "drop"',
+                source=path,
+                line=int(bad[0]),
+            )
         node[has_xy] = snapped
         keep = np.ones(n, dtype=bool)
         keep[np.flatnonzero(has_xy)[far]] = False
@@ -68,8 +73,11 @@ def _read_rows(path: Path, pmap: PatrolMap) -> tuple[list[tuple], list[int]]:
         reader = csv.reader(fh)
         header = [h.strip().lower() for h in next(reader, [])]
         if "time_s" not in header or not ({"x_m", "y_m"} <= set(header) or "node" in header):
-            raise ScenarioError(f"expected a header with time_s and x_m, y_m (or node), got "
-                                f"{','.join(header) or 'an empty file'}", source=path, line=1)
+            raise ScenarioError(
+                f"expected a header with time_s and x_m, y_m (or node), got {','.join(header) or 'an empty file'}",
+                source=path,
+                line=1,
+            )
         col = {c: header.index(c) for c in COLUMNS if c in header}
         rows, lines = [], []
         for row in reader:
@@ -95,11 +103,9 @@ def _parse_row(row: list[str], col: dict, labels: dict, path: Path, line: int) -
         try:
             value = float(text)
         except ValueError:
-            raise ScenarioError(f"expected a number in column {name}, got {text!r}", source=path,
-                                line=line) from None
+            raise ScenarioError(f"expected a number in column {name}, got {text!r}", source=path, line=line) from None
         if not np.isfinite(value):
-            raise ScenarioError(f"expected a finite number in column {name}, got {text!r}", source=path,
-                                line=line)
+            raise ScenarioError(f"expected a finite number in column {name}, got {text!r}", source=path, line=line)
         return value
 
     t = number("time_s", True)
@@ -109,8 +115,9 @@ def _parse_row(row: list[str], col: dict, labels: dict, path: Path, line: int) -
     if np.isnan(x) or np.isnan(y):
         label = cell("node")
         if label not in labels:
-            raise ScenarioError(f"expected x_m and y_m, or a node id of the map, got node {label!r}",
-                                source=path, line=line)
+            raise ScenarioError(
+                f"expected x_m and y_m, or a node id of the map, got node {label!r}", source=path, line=line
+            )
         node = labels[label]
     pri = cell("priority")
     if pri and pri not in ("1", "2", "3"):
@@ -120,8 +127,7 @@ def _parse_row(row: list[str], col: dict, labels: dict, path: Path, line: int) -
         raise ScenarioError(f"expected service_s > 0, got {service:g}", source=path, line=line)
     mode = cell("mode").lower()
     if mode and mode not in MODES:
-        raise ScenarioError(f"expected mode 'reported' or 'discoverable', got {mode!r}", source=path,
-                            line=line)
+        raise ScenarioError(f"expected mode 'reported' or 'discoverable', got {mode!r}", source=path, line=line)
     return (t, x, y, node, int(pri) if pri else 0, service, MODES.index(mode) if mode else -1)
 
 
@@ -139,13 +145,13 @@ def snap_points(pmap: PatrolMap, xy: np.ndarray, snap: str) -> tuple[np.ndarray,
     nodes = np.empty(len(xy), dtype=np.int64)
     dists = np.empty(len(xy))
     for lo in range(0, len(xy), 256):
-        p = xy[lo:lo + 256, None, :]
+        p = xy[lo : lo + 256, None, :]
         f = np.clip(((p - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-300), 0.0, 1.0)
         d = np.linalg.norm(a + ab * f[..., None] - p, axis=-1)
         e = d.argmin(axis=1)
         k = np.arange(e.size)
-        nodes[lo:lo + 256] = np.where(f[k, e] < 0.5, u[e], v[e])
-        dists[lo:lo + 256] = d[k, e]
+        nodes[lo : lo + 256] = np.where(f[k, e] < 0.5, u[e], v[e])
+        dists[lo : lo + 256] = d[k, e]
     return nodes, dists
 
 
@@ -155,6 +161,13 @@ def write_replay(path: Path, incidents: Incidents) -> None:
         w = csv.writer(fh)
         w.writerow(["time_s", "x_m", "y_m", "priority", "service_s", "mode"])
         for i in range(len(incidents)):
-            w.writerow([repr(float(incidents.t_s[i])), repr(float(incidents.x_m[i])),
-                        repr(float(incidents.y_m[i])), int(incidents.priority[i]),
-                        repr(float(incidents.service_s[i])), MODES[0 if incidents.reported[i] else 1]])
+            w.writerow(
+                [
+                    repr(float(incidents.t_s[i])),
+                    repr(float(incidents.x_m[i])),
+                    repr(float(incidents.y_m[i])),
+                    int(incidents.priority[i]),
+                    repr(float(incidents.service_s[i])),
+                    MODES[0 if incidents.reported[i] else 1],
+                ]
+            )

@@ -12,6 +12,7 @@ given, so a seed fixes the stream. Times are seconds from the start of the run, 
   Poisson(theta) children after Exp(omega) delays, displaced by a Gaussian offset of sigma metres
   and snapped to the nearest node. Long-run rate mu / (1 - theta); theta must be below 1.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..maps.model import PatrolMap
 from ..determinism import exp
+from ..maps.model import PatrolMap
 
 MODES = ("reported", "discoverable")
 
@@ -43,19 +44,26 @@ class Incidents:
     reported: np.ndarray
 
     @classmethod
-    def empty(cls) -> "Incidents":
+    def empty(cls) -> Incidents:
         """A batch with no incidents."""
-        return cls(t_s=np.zeros(0), node=np.zeros(0, dtype=np.int64), x_m=np.zeros(0), y_m=np.zeros(0),
-                   priority=np.zeros(0, dtype=np.int64), service_s=np.zeros(0), reported=np.zeros(0, dtype=bool))
+        return cls(
+            t_s=np.zeros(0),
+            node=np.zeros(0, dtype=np.int64),
+            x_m=np.zeros(0),
+            y_m=np.zeros(0),
+            priority=np.zeros(0, dtype=np.int64),
+            service_s=np.zeros(0),
+            reported=np.zeros(0, dtype=bool),
+        )
 
     def __len__(self) -> int:
         return int(self.t_s.size)
 
-    def take(self, index: np.ndarray) -> "Incidents":
+    def take(self, index: np.ndarray) -> Incidents:
         """The incidents selected by ``index`` (a boolean mask or positions)."""
         return Incidents(*(getattr(self, f)[index] for f in FIELDS))
 
-    def sorted(self) -> "Incidents":
+    def sorted(self) -> Incidents:
         return self.take(np.argsort(self.t_s, kind="stable"))
 
     def insert(self, pos: int, **values) -> None:
@@ -91,7 +99,7 @@ class Marks:
         if self.service_dist == "fixed":
             return mean.copy()
         if self.service_dist == "lognormal":
-            s2 = math.log1p(self.service_cv ** 2)
+            s2 = math.log1p(self.service_cv**2)
             return mean * exp(rng.normal(-0.5 * s2, math.sqrt(s2), size=mean.size))
         return rng.exponential(1.0, size=mean.size) * mean
 
@@ -100,8 +108,9 @@ class Marks:
 
 
 # ---------------------------------------------------------------------------- locations
-def sample_locations(pmap: PatrolMap, rng: np.random.Generator, n: int, rule: str,
-                     weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def sample_locations(
+    pmap: PatrolMap, rng: np.random.Generator, n: int, rule: str, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(node, xy) of n incident locations.
 
     ``rule``: 'nodes' (uniform over nodes), 'length' (uniform over street length: a point on an
@@ -124,9 +133,15 @@ def sample_locations(pmap: PatrolMap, rng: np.random.Generator, n: int, rule: st
 
 def _batch(t, node, xy, marks: Marks, rng: np.random.Generator) -> Incidents:
     pri = marks.priorities(rng, t.size)
-    return Incidents(t_s=np.asarray(t, dtype=float), node=np.asarray(node, dtype=np.int64),
-                     x_m=xy[:, 0].astype(float), y_m=xy[:, 1].astype(float), priority=pri,
-                     service_s=marks.service(rng, pri), reported=marks.modes(rng, t.size)).sorted()
+    return Incidents(
+        t_s=np.asarray(t, dtype=float),
+        node=np.asarray(node, dtype=np.int64),
+        x_m=xy[:, 0].astype(float),
+        y_m=xy[:, 1].astype(float),
+        priority=pri,
+        service_s=marks.service(rng, pri),
+        reported=marks.modes(rng, t.size),
+    ).sorted()
 
 
 def poisson_times(rng: np.random.Generator, rate_per_s: float, duration_s: float) -> np.ndarray:
@@ -136,17 +151,31 @@ def poisson_times(rng: np.random.Generator, rate_per_s: float, duration_s: float
 
 
 # ---------------------------------------------------------------------------- streams
-def poisson_stream(pmap: PatrolMap, rng: np.random.Generator, duration_s: float, rate_per_hour: float,
-                   location: str, marks: Marks, weights: np.ndarray | None = None) -> Incidents:
+def poisson_stream(
+    pmap: PatrolMap,
+    rng: np.random.Generator,
+    duration_s: float,
+    rate_per_hour: float,
+    location: str,
+    marks: Marks,
+    weights: np.ndarray | None = None,
+) -> Incidents:
     """Homogeneous Poisson incidents (``poisson`` and, with location 'weights', ``hotspot``)."""
     t = poisson_times(rng, rate_per_hour / 3600.0, duration_s)
     node, xy = sample_locations(pmap, rng, t.size, location, weights)
     return _batch(t, node, xy, marks, rng)
 
 
-def profile_stream(pmap: PatrolMap, rng: np.random.Generator, duration_s: float, rate_per_hour: float,
-                   profile: tuple[float, ...], location: str, marks: Marks,
-                   weights: np.ndarray | None = None) -> Incidents:
+def profile_stream(
+    pmap: PatrolMap,
+    rng: np.random.Generator,
+    duration_s: float,
+    rate_per_hour: float,
+    profile: tuple[float, ...],
+    location: str,
+    marks: Marks,
+    weights: np.ndarray | None = None,
+) -> Incidents:
     """Incidents at rate ``rate_per_hour * profile[hour of day]`` (24 values), by thinning."""
     prof = np.asarray(profile, dtype=float)
     top = prof.max()
@@ -157,9 +186,18 @@ def profile_stream(pmap: PatrolMap, rng: np.random.Generator, duration_s: float,
     return _batch(t, node, xy, marks, rng)
 
 
-def hawkes_stream(pmap: PatrolMap, rng: np.random.Generator, duration_s: float, mu_per_hour: float,
-                  theta: float, omega_per_hour: float, sigma_m: float, location: str, marks: Marks,
-                  weights: np.ndarray | None = None) -> Incidents:
+def hawkes_stream(
+    pmap: PatrolMap,
+    rng: np.random.Generator,
+    duration_s: float,
+    mu_per_hour: float,
+    theta: float,
+    omega_per_hour: float,
+    sigma_m: float,
+    location: str,
+    marks: Marks,
+    weights: np.ndarray | None = None,
+) -> Incidents:
     """Self-exciting (Hawkes/ETAS) incidents by branching: each generation's children start after
     Exp(omega) delays from their parent, displaced N(0, sigma^2) metres and snapped to the nearest node."""
     if not 0.0 <= theta < 1.0:

@@ -1,4 +1,5 @@
 """Maps: the PatrolMap model and one loader module per file format, chosen by file extension."""
+
 from __future__ import annotations
 
 import importlib
@@ -7,7 +8,7 @@ from pathlib import Path
 from ..errors import MapError
 from .model import GridInfo, PatrolMap
 
-__all__ = ["PatrolMap", "GridInfo", "load_map", "LOADERS", "map_files"]
+__all__ = ["LOADERS", "GridInfo", "PatrolMap", "load_map", "map_files"]
 
 #: file extension -> "module:function" of the loader (imported only when used).
 LOADERS: dict[str, str] = {
@@ -36,8 +37,9 @@ def load_map(path: str | Path, *, largest_component: bool = False, **options) ->
     key = "<dir>" if p.is_dir() else p.suffix.lower()
     if key not in LOADERS:
         known = ", ".join(sorted(k for k in LOADERS if k != "<dir>"))
-        raise MapError(f"unknown map format '{p.suffix}'; expected one of {known}, or a folder of "
-                       "street CSV tables", source=p)
+        raise MapError(
+            f"unknown map format '{p.suffix}'; expected one of {known}, or a folder of street CSV tables", source=p
+        )
     module, func = LOADERS[key].split(":")
     loader = getattr(importlib.import_module(module), func)
     try:

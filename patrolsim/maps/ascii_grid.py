@@ -5,6 +5,7 @@ Format: optional ``key: value`` header lines (``name``, ``cell_size`` in metres,
 ``#`` wall, ``.`` free, ``1``-``9`` free with that priority weight, ``S`` free and a start position.
 Blank lines and lines starting with ``;`` before the grid are ignored.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,8 +34,11 @@ def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
                 key, _, value = line.partition(":")
                 key = key.strip().lower()
                 if key not in HEADER_KEYS:
-                    raise MapError(f"unknown header key '{key}'; expected one of "
-                                   f"{', '.join(sorted(HEADER_KEYS))}", source=path, line=lineno)
+                    raise MapError(
+                        f"unknown header key '{key}'; expected one of {', '.join(sorted(HEADER_KEYS))}",
+                        source=path,
+                        line=lineno,
+                    )
                 header[key] = value.strip()
                 continue
             first_row_line = lineno
@@ -45,22 +49,25 @@ def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
         bad = set(line) - CELL_CHARS
         if bad:
             col = min(line.index(ch) for ch in bad) + 1
-            raise MapError(f"unexpected character {sorted(bad)[0]!r} at column {col}; expected "
-                           "'#' wall, '.' free, '1'-'9' weight or 'S' start", source=path, line=lineno)
+            raise MapError(
+                f"unexpected character {sorted(bad)[0]!r} at column {col}; expected "
+                "'#' wall, '.' free, '1'-'9' weight or 'S' start",
+                source=path,
+                line=lineno,
+            )
         if rows and rows[-1] == "":
-            raise MapError("blank line inside the grid; expected grid rows to be contiguous",
-                           source=path, line=lineno - 1)
+            raise MapError(
+                "blank line inside the grid; expected grid rows to be contiguous", source=path, line=lineno - 1
+            )
         rows.append(line)
     while rows and rows[-1] == "":
         rows.pop()
     if not rows:
-        raise MapError("the file has no grid rows; expected lines of '#', '.', '1'-'9' or 'S'",
-                       source=path)
+        raise MapError("the file has no grid rows; expected lines of '#', '.', '1'-'9' or 'S'", source=path)
     cell_size = _header_number(header, "cell_size", 1.0, path)
     connectivity = _header_number(header, "connectivity", 4, path)
     if connectivity not in (4, 8):
-        raise MapError(f"connectivity must be 4 or 8, got {header['connectivity']!r}", source=path,
-                       key="connectivity")
+        raise MapError(f"connectivity must be 4 or 8, got {header['connectivity']!r}", source=path, key="connectivity")
     width = max(len(r) for r in rows)
     chars = np.array([list(r.ljust(width, "#")) for r in rows])
     free = chars != "#"
@@ -68,11 +75,18 @@ def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
     for d in "123456789":
         weights[chars == d] = float(d)
     starts_rc = np.argwhere(chars == "S")
-    return grid_map(header.get("name", path.stem), free, cell_size=float(cell_size),
-                    connectivity=int(connectivity), cell_weights=weights, start_cells=starts_rc,
-                    source=str(path), largest_component=largest_component,
-                    attribution=header.get("attribution", ""),
-                    meta={"first_row_line": first_row_line})
+    return grid_map(
+        header.get("name", path.stem),
+        free,
+        cell_size=float(cell_size),
+        connectivity=int(connectivity),
+        cell_weights=weights,
+        start_cells=starts_rc,
+        source=str(path),
+        largest_component=largest_component,
+        attribution=header.get("attribution", ""),
+        meta={"first_row_line": first_row_line},
+    )
 
 
 def _header_number(header: dict, key: str, default, path: Path):

@@ -1,7 +1,9 @@
 """Connected components of a CSR graph (compiled breadth-first search; avoids importing scipy at start-up)."""
+
 from __future__ import annotations
 
 import numpy as np
+
 from ..jit import kernel_function
 
 

@@ -3,6 +3,7 @@
 A full N x N matrix is computed once when it fits ``budget_bytes``; otherwise rows are computed on
 demand and kept in a small LRU cache, so a 1,000,000-node grid never allocates N^2 floats.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -20,8 +21,9 @@ DEFAULT_CACHED_ROWS = 256
 class DistanceOracle:
     """Shortest-path distances (metres) and paths between nodes of one map."""
 
-    def __init__(self, pmap: "PatrolMap", budget_bytes: int = DEFAULT_BUDGET_BYTES,
-                 cached_rows: int = DEFAULT_CACHED_ROWS) -> None:
+    def __init__(
+        self, pmap: PatrolMap, budget_bytes: int = DEFAULT_BUDGET_BYTES, cached_rows: int = DEFAULT_CACHED_ROWS
+    ) -> None:
         self._map = pmap
         self._adj = pmap.adjacency()
         n = pmap.n_nodes

@@ -6,6 +6,7 @@ optional ``length`` in metres (default: straight-line distance). Graph attribute
 ``attribution`` and ``description`` are kept. Edges are undirected; node ids become the map's labels
 (integers when every id is an integer) in the order the file lists the nodes.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,27 +40,41 @@ def load_graph_file(path: Path, *, largest_component: bool = False) -> PatrolMap
         if "length" in data:
             length = _float(data["length"])
             if not (length > 0):
-                raise MapError(f"edge ({u!r}, {v!r}) has length {data['length']!r}; expected a positive "
-                               "number of metres", source=path, key="length")
+                raise MapError(
+                    f"edge ({u!r}, {v!r}) has length {data['length']!r}; expected a positive number of metres",
+                    source=path,
+                    key="length",
+                )
         else:
             length = float(np.linalg.norm(positions[iu] - positions[iv]))
         edges.append((iu, iv))
         lengths.append(length)
     labels = [int(n) for n in nodes] if all(_int_like(n) for n in nodes) else nodes
     text = {k: str(g.graph[k]) for k in ("name", "attribution", "description") if g.graph.get(k)}
-    return PatrolMap.from_edges(text.get("name", path.stem), positions,
-                                np.array(edges, dtype=np.int64).reshape(-1, 2), np.array(lengths),
-                                weights, source=str(path), largest_component=largest_component,
-                                starts=starts, labels=labels, attribution=text.get("attribution", ""),
-                                meta={"description": text.get("description", "")})
+    return PatrolMap.from_edges(
+        text.get("name", path.stem),
+        positions,
+        np.array(edges, dtype=np.int64).reshape(-1, 2),
+        np.array(lengths),
+        weights,
+        source=str(path),
+        largest_component=largest_component,
+        starts=starts,
+        labels=labels,
+        attribution=text.get("attribution", ""),
+        meta={"description": text.get("description", "")},
+    )
 
 
 def write_graph_file(pmap: PatrolMap, path: str | Path) -> None:
     """Write ``pmap`` as GraphML, GML or node-link JSON, chosen by the extension of ``path``."""
     path = Path(path)
     g = nx.Graph()
-    for key, value in (("name", pmap.name), ("attribution", pmap.attribution),
-                       ("description", pmap.meta.get("description", ""))):
+    for key, value in (
+        ("name", pmap.name),
+        ("attribution", pmap.attribution),
+        ("description", pmap.meta.get("description", "")),
+    ):
         if value:
             g.graph[key] = value
     labels = pmap.labels if pmap.labels is not None else list(range(pmap.n_nodes))
@@ -67,8 +82,9 @@ def write_graph_file(pmap: PatrolMap, path: str | Path) -> None:
     for i, ((x, y), w) in enumerate(zip(pmap.positions.tolist(), pmap.weights.tolist())):
         g.add_node(labels[i], x=x, y=y, weight=w, start=int(i in starts))
     u, v, lens = pmap.edge_list()
-    g.add_edges_from((labels[a], labels[b], {"length": length})
-                     for a, b, length in zip(u.tolist(), v.tolist(), lens.tolist()))
+    g.add_edges_from(
+        (labels[a], labels[b], {"length": length}) for a, b, length in zip(u.tolist(), v.tolist(), lens.tolist())
+    )
     suffix = path.suffix.lower()
     if suffix == ".graphml":
         nx.write_graphml(g, path)
@@ -77,8 +93,7 @@ def write_graph_file(pmap: PatrolMap, path: str | Path) -> None:
     elif suffix == ".json":
         path.write_text(json.dumps(nx.node_link_data(g, edges="links"), indent=1), encoding="utf-8")
     else:
-        raise MapError(f"unknown graph format '{path.suffix}'; expected .graphml, .gml or .json",
-                       source=path)
+        raise MapError(f"unknown graph format '{path.suffix}'; expected .graphml, .gml or .json", source=path)
 
 
 def _read(path: Path) -> nx.Graph:
@@ -96,19 +111,21 @@ def _read(path: Path) -> nx.Graph:
                 return nx.read_gml(path, label="id")  # nodes without labels: use the numeric ids
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or "nodes" not in data:
-            raise MapError("expected a networkx node-link JSON object with 'nodes' and 'links' "
-                           "(or 'edges')", source=path)
+            raise MapError(
+                "expected a networkx node-link JSON object with 'nodes' and 'links' (or 'edges')", source=path
+            )
         edges = "links" if "links" in data else "edges"
         data.setdefault(edges, [])
         return nx.node_link_graph(data, edges=edges)
     except json.JSONDecodeError as exc:
-        raise MapError(f"JSON syntax error: {exc.msg} (column {exc.colno})", source=path,
-                       line=exc.lineno) from None
+        raise MapError(f"JSON syntax error: {exc.msg} (column {exc.colno})", source=path, line=exc.lineno) from None
     except ParseError as exc:
         raise MapError(f"XML syntax error: {_one_line(exc)}", source=path, line=exc.position[0]) from None
     except (nx.NetworkXError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise MapError(f"cannot parse the {suffix.lstrip('.').upper()} graph: "
-                       f"{exc.__class__.__name__}: {_one_line(exc)}", source=path) from None
+        raise MapError(
+            f"cannot parse the {suffix.lstrip('.').upper()} graph: {exc.__class__.__name__}: {_one_line(exc)}",
+            source=path,
+        ) from None
 
 
 def _position(node, data: dict, path: Path) -> tuple[float, float]:
@@ -119,11 +136,13 @@ def _position(node, data: dict, path: Path) -> tuple[float, float]:
         parts = pos.split(",") if isinstance(pos, str) else pos
         values = [_float(p) for p in parts] if isinstance(parts, (list, tuple)) else []
         if len(values) != 2 or not all(math.isfinite(v) for v in values):
-            raise MapError(f"node {node!r} has pos {pos!r}; expected two numbers 'x,y' in metres",
-                           source=path, key="pos")
+            raise MapError(
+                f"node {node!r} has pos {pos!r}; expected two numbers 'x,y' in metres", source=path, key="pos"
+            )
         return values[0], values[1]
-    raise MapError(f"node {node!r} has no coordinates; expected attributes x and y (or pos) in metres",
-                   source=path, key="x")
+    raise MapError(
+        f"node {node!r} has no coordinates; expected attributes x and y (or pos) in metres", source=path, key="x"
+    )
 
 
 def _node_number(node, data: dict, key: str, path: Path, default: float | None = None) -> float:
@@ -142,8 +161,7 @@ def _truthy(node, data: dict, path: Path) -> bool:
     word = str(value).strip().lower()
     if word in TRUE_WORDS | FALSE_WORDS:
         return word in TRUE_WORDS
-    raise MapError(f"node {node!r} has start = {value!r}; expected true/false or 1/0", source=path,
-                   key="start")
+    raise MapError(f"node {node!r} has start = {value!r}; expected true/false or 1/0", source=path, key="start")
 
 
 def _float(value) -> float:

@@ -4,11 +4,13 @@ A map is an undirected graph. Nodes have a position in metres and a priority wei
 length in metres. The engine works on the compiled arrays held here (CSR adjacency, positions,
 weights); :attr:`PatrolMap.graph` builds the equivalent networkx graph for analysis on demand.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -80,10 +82,18 @@ class PatrolMap:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_edges(cls, name: str, positions: np.ndarray, edges: np.ndarray,
-                   lengths: np.ndarray | None = None, weights: np.ndarray | None = None, *,
-                   source: str | None = None, largest_component: bool = False,
-                   **kwargs) -> "PatrolMap":
+    def from_edges(
+        cls,
+        name: str,
+        positions: np.ndarray,
+        edges: np.ndarray,
+        lengths: np.ndarray | None = None,
+        weights: np.ndarray | None = None,
+        *,
+        source: str | None = None,
+        largest_component: bool = False,
+        **kwargs,
+    ) -> PatrolMap:
         """Build a validated map from node positions and an (E, 2) array of undirected edges.
 
         Edge lengths default to the Euclidean distance between end points. Duplicate edges keep the
@@ -101,8 +111,10 @@ class PatrolMap:
         edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
         if edges.size and (edges.min() < 0 or edges.max() >= n):
             bad = edges[(edges < 0).any(axis=1) | (edges >= n).any(axis=1)][0]
-            raise MapError(f"edge {tuple(int(x) for x in bad)} names a node id that does not exist "
-                           f"(expected 0..{n - 1})", source=src)
+            raise MapError(
+                f"edge {tuple(int(x) for x in bad)} names a node id that does not exist (expected 0..{n - 1})",
+                source=src,
+            )
         if lengths is None:
             lengths = np.linalg.norm(positions[edges[:, 0]] - positions[edges[:, 1]], axis=1)
         lengths = np.asarray(lengths, dtype=np.float64).reshape(-1)
@@ -111,29 +123,41 @@ class PatrolMap:
         bad = ~(np.isfinite(lengths) & (lengths > 0))
         if bad.any():
             i = int(np.argmax(bad))
-            raise MapError(f"edge ({edges[i, 0]}, {edges[i, 1]}) has length {lengths[i]!r}; "
-                           "expected a positive number of metres", source=src)
+            raise MapError(
+                f"edge ({edges[i, 0]}, {edges[i, 1]}) has length {lengths[i]!r}; expected a positive number of metres",
+                source=src,
+            )
         if weights is None:
             weights = np.ones(n)
         weights = np.asarray(weights, dtype=np.float64).reshape(-1)
         if weights.shape[0] != n or not np.all(np.isfinite(weights) & (weights > 0)):
             raise MapError("node weights must be positive numbers, one per node", source=src)
         indptr, indices, lens = _symmetric_csr(n, edges, lengths)
-        pmap = cls(name=name, positions=positions, weights=weights, indptr=indptr, indices=indices,
-                   lengths=lens, source=source, **kwargs)
+        pmap = cls(
+            name=name,
+            positions=positions,
+            weights=weights,
+            indptr=indptr,
+            indices=indices,
+            lengths=lens,
+            source=source,
+            **kwargs,
+        )
         return pmap._checked_connected(largest_component)
 
-    def _checked_connected(self, largest_component: bool) -> "PatrolMap":
+    def _checked_connected(self, largest_component: bool) -> PatrolMap:
         labels = self.component_labels()
         count = int(labels.max()) + 1
         if count == 1:
             return self
         sizes = np.bincount(labels)
         if not largest_component:
-            raise MapError(f"the map is disconnected: {count} components (largest has {sizes.max()} "
-                           f"of {self.n_nodes} nodes); set largest_component = true in the scenario's "
-                           "[map] table (or --largest-component) to keep only the largest",
-                           source=self.source or self.name)
+            raise MapError(
+                f"the map is disconnected: {count} components (largest has {sizes.max()} "
+                f"of {self.n_nodes} nodes); set largest_component = true in the scenario's "
+                "[map] table (or --largest-component) to keep only the largest",
+                source=self.source or self.name,
+            )
         return self.subgraph(np.flatnonzero(labels == int(np.argmax(sizes))))
 
     def component_labels(self) -> np.ndarray:
@@ -144,25 +168,40 @@ class PatrolMap:
         jit.for_work(self.indices.size)
         return components.component_labels(self.indptr, self.indices)
 
-    def subgraph(self, keep: np.ndarray) -> "PatrolMap":
+    def subgraph(self, keep: np.ndarray) -> PatrolMap:
         """The map restricted to the nodes ``keep`` (sorted node ids), renumbered 0..len(keep)-1."""
         keep = np.asarray(keep, dtype=np.int64)
         new_id = np.full(self.n_nodes, -1, dtype=np.int64)
         new_id[keep] = np.arange(keep.size)
         u, v, lens = self.edge_list()
         ok = (new_id[u] >= 0) & (new_id[v] >= 0)
-        indptr, indices, lens = _symmetric_csr(keep.size, np.column_stack([new_id[u[ok]], new_id[v[ok]]]),
-                                               lens[ok])
+        indptr, indices, lens = _symmetric_csr(keep.size, np.column_stack([new_id[u[ok]], new_id[v[ok]]]), lens[ok])
         grid = None
         if self.grid is not None:
             cell_node = np.where(self.grid.cell_node >= 0, new_id[np.maximum(self.grid.cell_node, 0)], -1)
-            grid = GridInfo(free=cell_node >= 0, cell_node=cell_node, cell_size=self.grid.cell_size,
-                            origin=self.grid.origin, connectivity=self.grid.connectivity)
+            grid = GridInfo(
+                free=cell_node >= 0,
+                cell_node=cell_node,
+                cell_size=self.grid.cell_size,
+                origin=self.grid.origin,
+                connectivity=self.grid.connectivity,
+            )
         starts = tuple(int(new_id[s]) for s in self.starts if new_id[s] >= 0)
         labels = [self.labels[i] for i in keep] if self.labels is not None else None
-        return PatrolMap(name=self.name, positions=self.positions[keep], weights=self.weights[keep],
-                         indptr=indptr, indices=indices, lengths=lens, starts=starts, labels=labels,
-                         grid=grid, source=self.source, attribution=self.attribution, meta=dict(self.meta))
+        return PatrolMap(
+            name=self.name,
+            positions=self.positions[keep],
+            weights=self.weights[keep],
+            indptr=indptr,
+            indices=indices,
+            lengths=lens,
+            starts=starts,
+            labels=labels,
+            grid=grid,
+            source=self.source,
+            attribution=self.attribution,
+            meta=dict(self.meta),
+        )
 
     # ------------------------------------------------------------------ queries
     @property
@@ -180,7 +219,7 @@ class PatrolMap:
 
     def neighbours(self, node: int) -> np.ndarray:
         """Node ids adjacent to ``node``."""
-        return self.indices[self.indptr[node]:self.indptr[node + 1]]
+        return self.indices[self.indptr[node] : self.indptr[node + 1]]
 
     def edge_length(self, u: int, v: int) -> float:
         """Length in metres of edge (u, v); raises KeyError when there is no such edge."""
@@ -232,14 +271,14 @@ class PatrolMap:
         return None if w.size == 0 or w.min() == w.max() else w
 
     @cached_property
-    def distances(self) -> "DistanceOracle":
+    def distances(self) -> DistanceOracle:
         """Shortest-path distances in metres (full matrix when it fits the budget, else cached rows)."""
         from .distances import DistanceOracle
 
         return DistanceOracle(self)
 
     @cached_property
-    def graph(self) -> "nx.Graph":
+    def graph(self) -> nx.Graph:
         """The map as a networkx Graph: node attributes x, y, weight; edge attribute length."""
         import networkx as nx
 
@@ -263,22 +302,28 @@ class PatrolMap:
         """A short description used by ``patrolsim maps show``."""
         deg = np.diff(self.indptr)
         xmin, ymin, xmax, ymax = self.bounds()
-        out = {"name": self.name, "kind": self.kind, "nodes": self.n_nodes, "edges": self.n_edges,
-               "total_edge_length_m": round(self.total_length(), 2),
-               "extent_m": f"{xmax - xmin:.1f} x {ymax - ymin:.1f}",
-               "degree_min_mean_max": f"{deg.min()} / {deg.mean():.2f} / {deg.max()}",
-               "weights_min_max": f"{self.weights.min():g} / {self.weights.max():g}",
-               "starts": len(self.starts)}
+        out = {
+            "name": self.name,
+            "kind": self.kind,
+            "nodes": self.n_nodes,
+            "edges": self.n_edges,
+            "total_edge_length_m": round(self.total_length(), 2),
+            "extent_m": f"{xmax - xmin:.1f} x {ymax - ymin:.1f}",
+            "degree_min_mean_max": f"{deg.min()} / {deg.mean():.2f} / {deg.max()}",
+            "weights_min_max": f"{self.weights.min():g} / {self.weights.max():g}",
+            "starts": len(self.starts),
+        }
         if self.grid is not None:
-            out["grid"] = (f"{self.grid.shape[0]} rows x {self.grid.shape[1]} cols, "
-                           f"cell {self.grid.cell_size:g} m, {self.grid.connectivity}-connected")
+            out["grid"] = (
+                f"{self.grid.shape[0]} rows x {self.grid.shape[1]} cols, "
+                f"cell {self.grid.cell_size:g} m, {self.grid.connectivity}-connected"
+            )
         if self.attribution:
             out["attribution"] = self.attribution
         return out
 
 
-def _symmetric_csr(n: int, edges: np.ndarray, lengths: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _symmetric_csr(n: int, edges: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Symmetric CSR arrays (indptr, indices, lengths) from undirected edges; duplicates keep the minimum."""
     src = np.concatenate([edges[:, 0], edges[:, 1]])
     dst = np.concatenate([edges[:, 1], edges[:, 0]])

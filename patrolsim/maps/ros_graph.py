@@ -11,6 +11,7 @@ edge) is rejected rather than altered.
 The format has no place for names or credits: an optional sidecar ``<stem>.toml`` next to the file may
 give ``name``, ``attribution`` and ``description`` (the same keys as a street folder's ``map.toml``).
 """
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,7 @@ class _Tokens:
     """The file's tokens with their line numbers, read front to back."""
 
     def __init__(self, text: str, path: Path) -> None:
-        self.items = [(tok, lineno) for lineno, line in enumerate(text.splitlines(), start=1)
-                      for tok in line.split()]
+        self.items = [(tok, lineno) for lineno, line in enumerate(text.splitlines(), start=1) for tok in line.split()]
         self.pos = 0
         self.path = path
 
@@ -40,8 +40,11 @@ class _Tokens:
 
     def take(self, what: str, kind: type):
         if self.pos >= len(self.items):
-            raise MapError(f"the file ends early; expected {what}", source=self.path,
-                           line=self.items[-1][1] if self.items else None)
+            raise MapError(
+                f"the file ends early; expected {what}",
+                source=self.path,
+                line=self.items[-1][1] if self.items else None,
+            )
         tok, _ = self.items[self.pos]
         try:
             value = kind(tok)
@@ -69,11 +72,16 @@ def load_ros_graph(path: Path, *, largest_component: bool = False) -> PatrolMap:
         raise max(attempts, key=lambda a: a[0])[1]
     positions, edges, costs, resolution = parsed
     extra = read_map_toml(path.with_suffix(".toml"))
-    return PatrolMap.from_edges(extra.get("name", path.stem), positions, edges, costs * resolution,
-                                source=str(path), largest_component=largest_component,
-                                attribution=extra.get("attribution", ""),
-                                meta={"resolution": resolution, "header_numbers": header,
-                                      "description": extra.get("description", "")})
+    return PatrolMap.from_edges(
+        extra.get("name", path.stem),
+        positions,
+        edges,
+        costs * resolution,
+        source=str(path),
+        largest_component=largest_component,
+        attribution=extra.get("attribution", ""),
+        meta={"resolution": resolution, "header_numbers": header, "description": extra.get("description", "")},
+    )
 
 
 def _parse(tokens: _Tokens, header: int):
@@ -112,35 +120,45 @@ def _parse(tokens: _Tokens, header: int):
             label = tokens.take(f"a compass label ({'/'.join(COMPASS)})", str)
             if label.upper() not in COMPASS:
                 tokens.pos = label_at
-                raise tokens.error(f"expected a compass label ({'/'.join(COMPASS)}) for the edge "
-                                   f"{i}-{j}, got {label!r}")
+                raise tokens.error(
+                    f"expected a compass label ({'/'.join(COMPASS)}) for the edge {i}-{j}, got {label!r}"
+                )
             cost = tokens.take(f"the cost of edge {i}-{j} in pixels", float)
             if cost <= 0:
                 tokens.pos -= 1
                 raise tokens.error(f"edge {i}-{j} has cost {cost:g}; expected a positive number of pixels")
             listed[(i, j)] = (cost, tokens.items[tokens.pos - 1][1])
     if tokens.pos < len(tokens.items):
-        raise tokens.error(f"unexpected trailing tokens after the last vertex ({n} vertices), "
-                           f"starting with {tokens.items[tokens.pos][0]!r}")
+        raise tokens.error(
+            f"unexpected trailing tokens after the last vertex ({n} vertices), "
+            f"starting with {tokens.items[tokens.pos][0]!r}"
+        )
     for (i, j), (_, line) in listed.items():
         if (j, i) not in listed:
-            raise MapError(f"vertex {i} lists neighbour {j} but vertex {j} does not list {i}; "
-                           "expected every edge at both ends", source=tokens.path, line=line)
+            raise MapError(
+                f"vertex {i} lists neighbour {j} but vertex {j} does not list {i}; expected every edge at both ends",
+                source=tokens.path,
+                line=line,
+            )
     once = [(i, j) for (i, j) in listed if i < j]
     for i, j in once:
         (cost, line), (back, back_line) = listed[(i, j)], listed[(j, i)]
         if cost != back:
-            raise MapError(f"edge {i}-{j} costs {cost:g} pixels ({cost * resolution:g} m) from vertex {i} but "
-                           f"{back:g} pixels ({back * resolution:g} m) from vertex {j} (line {back_line}); "
-                           "edges are undirected: give both directions the same cost",
-                           source=tokens.path, line=line)
+            raise MapError(
+                f"edge {i}-{j} costs {cost:g} pixels ({cost * resolution:g} m) from vertex {i} but "
+                f"{back:g} pixels ({back * resolution:g} m) from vertex {j} (line {back_line}); "
+                "edges are undirected: give both directions the same cost",
+                source=tokens.path,
+                line=line,
+            )
     edges = np.array(once, dtype=np.int64).reshape(-1, 2)
     costs = np.array([listed[e][0] for e in once])
     return pixels * resolution + np.asarray(offset), edges, costs, resolution
 
 
-def write_ros_graph(pmap: PatrolMap, path: str | Path, resolution: float = 0.05,
-                    offset: tuple[float, float] | None = None) -> None:
+def write_ros_graph(
+    pmap: PatrolMap, path: str | Path, resolution: float = 0.05, offset: tuple[float, float] | None = None
+) -> None:
     """Write ``pmap`` as a 6-number-header ``.graph``; ``offset`` (m) defaults to the lower-left node.
 
     Pixel coordinates and costs are written as integers when they are whole, else with 6 decimals

@@ -12,6 +12,7 @@ The image is cut into square cells of ``k = round(cell_size / resolution)`` pixe
 actually used is ``k * resolution``), anchored at the origin (bottom-left); a cell is free only when all
 its pixels are free, and cells hanging over the top or right edge of the image count as walls.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,26 +27,26 @@ from .occupancy import grid_map
 DEFAULT_CELL_SIZE = 1.0  # metres, unless the image resolution is coarser
 
 
-def load_ros_image(path: Path, *, largest_component: bool = False,
-                   cell_size: float | None = None) -> PatrolMap:
+def load_ros_image(path: Path, *, largest_component: bool = False, cell_size: float | None = None) -> PatrolMap:
     """Load a ROS map_server map; ``cell_size`` (metres) overrides the YAML's ``cell_size``."""
     spec = _read_yaml(path)
     resolution = _number(spec, "resolution", path, positive=True)
     origin = spec.get("origin", None)
     if "origin" not in spec:
         raise MapError("missing key; expected origin: [x, y, yaw] in metres", source=path, key="origin")
-    if not (isinstance(origin, list) and len(origin) in (2, 3)
-            and all(_is_number(v) for v in origin)):
-        raise MapError(f"expected a list [x, y, yaw] of numbers, got {origin!r}", source=path,
-                       key="origin")
+    if not (isinstance(origin, list) and len(origin) in (2, 3) and all(_is_number(v) for v in origin)):
+        raise MapError(f"expected a list [x, y, yaw] of numbers, got {origin!r}", source=path, key="origin")
     negate = spec.get("negate", 0)
     if negate not in (0, 1) or isinstance(negate, float):
         raise MapError(f"expected 0 or 1, got {negate!r}", source=path, key="negate")
     occupied = _number(spec, "occupied_thresh", path, default=0.65, unit_range=True)
     free_thresh = _number(spec, "free_thresh", path, default=0.196, unit_range=True)
     if free_thresh > occupied:
-        raise MapError(f"free_thresh {free_thresh} is above occupied_thresh {occupied}; expected "
-                       "free_thresh <= occupied_thresh", source=path, key="free_thresh")
+        raise MapError(
+            f"free_thresh {free_thresh} is above occupied_thresh {occupied}; expected free_thresh <= occupied_thresh",
+            source=path,
+            key="free_thresh",
+        )
     connectivity = spec.get("connectivity", 4)
     if connectivity not in (4, 8) or isinstance(connectivity, (bool, float)):
         raise MapError(f"expected 4 or 8, got {connectivity!r}", source=path, key="connectivity")
@@ -53,26 +54,32 @@ def load_ros_image(path: Path, *, largest_component: bool = False,
         if key in spec and not isinstance(spec[key], str):
             raise MapError(f"expected a string, got {spec[key]!r}", source=path, key=key)
     if cell_size is None:
-        cell_size = _number(spec, "cell_size", path, default=max(DEFAULT_CELL_SIZE, resolution),
-                            positive=True)
+        cell_size = _number(spec, "cell_size", path, default=max(DEFAULT_CELL_SIZE, resolution), positive=True)
     elif not (_is_number(cell_size) and cell_size > 0):
-        raise MapError(f"expected a positive number of metres, got {cell_size!r}", source=path,
-                       key="cell_size")
+        raise MapError(f"expected a positive number of metres, got {cell_size!r}", source=path, key="cell_size")
     if cell_size < resolution * (1 - 1e-9):
-        raise MapError(f"cell_size {cell_size:g} m is finer than the image resolution "
-                       f"{resolution:g} m/pixel; expected cell_size >= resolution", source=path,
-                       key="cell_size")
+        raise MapError(
+            f"cell_size {cell_size:g} m is finer than the image resolution "
+            f"{resolution:g} m/pixel; expected cell_size >= resolution",
+            source=path,
+            key="cell_size",
+        )
 
     value = _read_image(path, spec)
     occupancy = value / 255.0 if negate else (255.0 - value) / 255.0
     k = max(1, int(round(cell_size / resolution)))
     free = _coarsen(occupancy < free_thresh, k)
-    return grid_map(spec.get("name", path.stem), free, cell_size=round(k * resolution, 9),
-                    connectivity=connectivity, origin=(float(origin[0]), float(origin[1])),
-                    source=str(path), largest_component=largest_component,
-                    attribution=spec.get("attribution", ""),
-                    meta={"image": str(spec["image"]), "resolution": resolution,
-                          "pixels_per_cell": k})
+    return grid_map(
+        spec.get("name", path.stem),
+        free,
+        cell_size=round(k * resolution, 9),
+        connectivity=connectivity,
+        origin=(float(origin[0]), float(origin[1])),
+        source=str(path),
+        largest_component=largest_component,
+        attribution=spec.get("attribution", ""),
+        meta={"image": str(spec["image"]), "resolution": resolution, "pixels_per_cell": k},
+    )
 
 
 def _coarsen(free_px: np.ndarray, k: int) -> np.ndarray:
@@ -80,7 +87,7 @@ def _coarsen(free_px: np.ndarray, k: int) -> np.ndarray:
     h, w = free_px.shape
     rows, cols = -(-h // k), -(-w // k)
     padded = np.zeros((rows * k, cols * k), dtype=bool)
-    padded[rows * k - h:, :w] = free_px  # pad at the top and right, keeping the bottom-left corner
+    padded[rows * k - h :, :w] = free_px  # pad at the top and right, keeping the bottom-left corner
     return padded.reshape(rows, k, cols, k).all(axis=(1, 3))
 
 
@@ -90,8 +97,9 @@ def _read_yaml(path: Path) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise MapError(f"YAML syntax error: {problem}", source=path,
-                       line=mark.line + 1 if mark is not None else None) from None
+        raise MapError(
+            f"YAML syntax error: {problem}", source=path, line=mark.line + 1 if mark is not None else None
+        ) from None
     if not isinstance(spec, dict):
         raise MapError("expected a YAML mapping with keys image, resolution, origin", source=path)
     return spec
@@ -102,8 +110,7 @@ def _read_image(path: Path, spec: dict) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
     if "image" not in spec:
-        raise MapError("missing key; expected the image file name (PGM or PNG)", source=path,
-                       key="image")
+        raise MapError("missing key; expected the image file name (PGM or PNG)", source=path, key="image")
     name = spec["image"]
     if not isinstance(name, str) or not name:
         raise MapError(f"expected an image file name, got {name!r}", source=path, key="image")
@@ -119,17 +126,21 @@ def _read_image(path: Path, spec: dict) -> np.ndarray:
     except FileNotFoundError:
         raise MapError(f"image file {str(image_path)!r} not found", source=path, key="image") from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise MapError(f"cannot read image {str(image_path)!r} ({exc.__class__.__name__}: "
-                       f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'})", source=path,
-                       key="image") from None
+        raise MapError(
+            f"cannot read image {str(image_path)!r} ({exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'})",
+            source=path,
+            key="image",
+        ) from None
 
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
 
 
-def _number(spec: dict, key: str, path: Path, *, default: float | None = None,
-            positive: bool = False, unit_range: bool = False) -> float:
+def _number(
+    spec: dict, key: str, path: Path, *, default: float | None = None, positive: bool = False, unit_range: bool = False
+) -> float:
     if key not in spec:
         if default is None:
             raise MapError("missing key; expected a number", source=path, key=key)

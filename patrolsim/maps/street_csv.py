@@ -6,6 +6,7 @@ Other columns are ignored. A folder holds ``nodes.csv`` and ``edges.csv`` and op
 with ``name``, ``attribution`` and ``description``; a file pair may have ``<stem>.toml`` beside it.
 Node ids are kept as labels (integers when every id is an integer), in the order of the nodes table.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,10 +28,18 @@ def load_street_csv(path: Path, *, largest_component: bool = False) -> PatrolMap
     extra = read_map_toml(toml_path)
     labels, positions, weights = _read_nodes(nodes_path)
     edges, lengths = _read_edges(edges_path, labels, positions)
-    return PatrolMap.from_edges(extra.get("name", default_name), positions, edges, lengths, weights,
-                                source=str(path), largest_component=largest_component, labels=labels,
-                                attribution=extra.get("attribution", ""),
-                                meta={"description": extra.get("description", "")})
+    return PatrolMap.from_edges(
+        extra.get("name", default_name),
+        positions,
+        edges,
+        lengths,
+        weights,
+        source=str(path),
+        largest_component=largest_component,
+        labels=labels,
+        attribution=extra.get("attribution", ""),
+        meta={"description": extra.get("description", "")},
+    )
 
 
 def read_map_toml(path: Path) -> dict[str, str]:
@@ -55,8 +64,7 @@ def _locate(path: Path) -> tuple[Path, Path, Path, str]:
         nodes, edges = path / "nodes.csv", path / "edges.csv"
         for p in (nodes, edges):
             if not p.is_file():
-                raise MapError(f"the street map folder has no {p.name}; expected nodes.csv and "
-                               "edges.csv", source=path)
+                raise MapError(f"the street map folder has no {p.name}; expected nodes.csv and edges.csv", source=path)
         return nodes, edges, path / "map.toml", path.name
     name = path.name
     for suffix in ("_nodes.csv", "_edges.csv"):
@@ -65,11 +73,13 @@ def _locate(path: Path) -> tuple[Path, Path, Path, str]:
             nodes, edges = path.with_name(stem + "_nodes.csv"), path.with_name(stem + "_edges.csv")
             other = edges if suffix == "_nodes.csv" else nodes
             if not other.is_file():
-                raise MapError(f"the matching table {other.name} is missing; expected it beside this "
-                               "file", source=path)
+                raise MapError(f"the matching table {other.name} is missing; expected it beside this file", source=path)
             return nodes, edges, path.with_name(stem + ".toml"), stem
-    raise MapError("a street CSV file must be named <stem>_nodes.csv or <stem>_edges.csv (or pass "
-                   "the folder holding nodes.csv and edges.csv)", source=path)
+    raise MapError(
+        "a street CSV file must be named <stem>_nodes.csv or <stem>_edges.csv (or pass "
+        "the folder holding nodes.csv and edges.csv)",
+        source=path,
+    )
 
 
 def _rows(path: Path, required: list[tuple[str, ...]]):
@@ -84,8 +94,12 @@ def _rows(path: Path, required: list[tuple[str, ...]]):
         for alternatives in required:
             found = next((a for a in alternatives if a in header), None)
             if found is None:
-                raise MapError(f"missing column {' or '.join(repr(a) for a in alternatives)} in the "
-                               f"header (found {', '.join(header)})", source=path, line=1)
+                raise MapError(
+                    f"missing column {' or '.join(repr(a) for a in alternatives)} in the "
+                    f"header (found {', '.join(header)})",
+                    source=path,
+                    line=1,
+                )
             columns.append(found)
         index = {h: i for i, h in enumerate(header)}
         yield columns, index
@@ -93,8 +107,7 @@ def _rows(path: Path, required: list[tuple[str, ...]]):
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                raise MapError(f"expected {len(header)} fields, got {len(row)}", source=path,
-                               line=reader.line_num)
+                raise MapError(f"expected {len(header)} fields, got {len(row)}", source=path, line=reader.line_num)
             yield reader.line_num, row
 
 
@@ -121,12 +134,12 @@ def _read_nodes(path: Path) -> tuple[list, np.ndarray, np.ndarray]:
         if not node:
             raise MapError("empty node id", source=path, line=line, key=id_col)
         if node in seen:
-            raise MapError(f"duplicate node id {node!r} (first on line {seen[node]})", source=path,
-                           line=line, key=id_col)
+            raise MapError(
+                f"duplicate node id {node!r} (first on line {seen[node]})", source=path, line=line, key=id_col
+            )
         seen[node] = line
         ids.append(node)
-        coords.append((_number(row[index[x_col]], path, line, x_col),
-                       _number(row[index[y_col]], path, line, y_col)))
+        coords.append((_number(row[index[x_col]], path, line, x_col), _number(row[index[y_col]], path, line, y_col)))
         weight = row[index["weight"]].strip() if has_weight else ""
         weights.append(_number(weight, path, line, "weight", positive=True) if weight else 1.0)
     if not ids:
@@ -152,11 +165,18 @@ def _read_edges(path: Path, labels: list, positions: np.ndarray) -> tuple[np.nda
                 raise MapError(f"node {text!r} is not in the nodes table", source=path, line=line, key=col)
             ends.append(node_id[key])
         text = row[index["length_m"]].strip() if has_length else ""
-        length = (_number(text, path, line, "length_m", positive=True) if text
-                  else float(np.linalg.norm(positions[ends[0]] - positions[ends[1]])))
+        length = (
+            _number(text, path, line, "length_m", positive=True)
+            if text
+            else float(np.linalg.norm(positions[ends[0]] - positions[ends[1]]))
+        )
         if length <= 0 and ends[0] != ends[1]:
-            raise MapError("the edge's end nodes share a position; expected a length_m column value",
-                           source=path, line=line, key="length_m")
+            raise MapError(
+                "the edge's end nodes share a position; expected a length_m column value",
+                source=path,
+                line=line,
+                key="length_m",
+            )
         edges.append(ends)
         lengths.append(length)
     return np.array(edges, dtype=np.int64).reshape(-1, 2), np.array(lengths, dtype=np.float64)

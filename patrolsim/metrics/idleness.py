@@ -12,21 +12,23 @@ Definitions (t0 = end of warm-up, T = end time, I(v, t) = t - last visit of v, l
   closed revisit intervals (the first interval runs from t0 to the first visit), the "average
   idleness" of patrolling_sim; zero-length intervals (two agents at once) are not intervals
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..engine import kernel as K
 from ..determinism import log2
+from ..engine import kernel as K
 
 
-def node_table(last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, t0: float, t_end: float
-               ) -> dict[str, np.ndarray]:
+def node_table(
+    last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, t0: float, t_end: float
+) -> dict[str, np.ndarray]:
     """Per-node figures: visits, mean/max interval (s), time-averaged idleness (s), first visit (s).
 
     ``last`` is each node's last-seen time at t_end (the open interval runs from there)."""
     open_int = t_end - last
-    area = m_flt[K.M_AREA] + 0.5 * open_int ** 2
+    area = m_flt[K.M_AREA] + 0.5 * open_int**2
     count = m_int[K.M_ICOUNT]
     span = max(t_end - t0, 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -41,11 +43,12 @@ def node_table(last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, t0: float
     }
 
 
-def idleness_metrics(last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray, t0: float,
-                     t_end: float) -> dict[str, float]:
+def idleness_metrics(
+    last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray, t0: float, t_end: float
+) -> dict[str, float]:
     """Network-level idleness figures (seconds) between t0 and t_end; see the module docstring."""
     open_int = t_end - last
-    area = m_flt[K.M_AREA] + 0.5 * open_int ** 2
+    area = m_flt[K.M_AREA] + 0.5 * open_int**2
     span = t_end - t0
     count = int(m_int[K.M_ICOUNT].sum())
     mean = float(m_flt[K.M_ISUM].sum() / count) if count else float("nan")
@@ -56,7 +59,7 @@ def idleness_metrics(last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, wei
         "worst_idleness": float(max(m_flt[K.M_IMAX].max(), open_int.max())),
         "mean_interval": mean,
         "interval_qmean": qmean,
-        "interval_std": float(np.sqrt(max(qmean ** 2 - mean ** 2, 0.0))) if count else float("nan"),
+        "interval_std": float(np.sqrt(max(qmean**2 - mean**2, 0.0))) if count else float("nan"),
         "intervals_total": count,
     }
 

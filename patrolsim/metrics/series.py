@@ -1,4 +1,5 @@
 """Time series sampled at scheduled sample times (never per event), for plots and the GUI."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,9 @@ import numpy as np
 from ..engine import kernel as K
 
 
-def sample_row(t: float, last: np.ndarray, visits: np.ndarray, weights: np.ndarray | None,
-               windows: np.ndarray, out: np.ndarray) -> None:
+def sample_row(
+    t: float, last: np.ndarray, visits: np.ndarray, weights: np.ndarray | None, windows: np.ndarray, out: np.ndarray
+) -> None:
     """out = [coverage, mean idleness, weighted mean, max idleness, windowed coverage per window] at the
     current time t.
 
@@ -31,8 +33,9 @@ class SeriesRecorder:
 
     def __init__(self, windows: tuple[float, ...]) -> None:
         self.windows = np.asarray(windows, dtype=np.float64)
-        self.columns = ["t", "coverage", "avg_idleness", "weighted_avg_idleness", "max_idleness"] + \
-            [window_key(w) for w in windows]
+        self.columns = ["t", "coverage", "avg_idleness", "weighted_avg_idleness", "max_idleness"] + [
+            window_key(w) for w in windows
+        ]
         self.rows: list[np.ndarray] = []
 
     def sample(self, t: float, last: np.ndarray, m_int: np.ndarray, weights: np.ndarray | None) -> None:

@@ -5,6 +5,7 @@ per strategy (95% CI bands), coverage over time, response-time CDFs (when incide
 best/worst per-node idleness heat maps, and the fairness ledger (when fairness metrics exist). matplotlib
 is imported only here.
 """
+
 from __future__ import annotations
 
 import html
@@ -17,8 +18,7 @@ from ..errors import UserError, require
 __all__ = ["write_report"]
 
 
-def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = None,
-                 metric: str | None = None) -> Path:
+def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = None, metric: str | None = None) -> Path:
     """Write the figures and ``index.html`` into ``out``; returns the page's path."""
     require("matplotlib", "report")
     from . import figures as F
@@ -37,31 +37,61 @@ def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = Non
     headline = headline_metrics(store)
     sections = []
     for sid in ids:
-        cfgs = configs(store, sid, list(dict.fromkeys([metric, "worst_idleness", *headline,
-                                                       *F.fairness_metrics(store.columns("runs"))])))
+        cfgs = configs(
+            store,
+            sid,
+            list(dict.fromkeys([metric, "worst_idleness", *headline, *F.fairness_metrics(store.columns("runs"))])),
+        )
         prefix = _slug(sid) + "_" if len(ids) > 1 else ""
         label = F.metric_label(metric)
         plots = [
-            ("team_size", f"{label[0].upper()}{label[1:]} against team size",
-             lambda: F.versus_team_size(cfgs, metric, f"{label[0].upper()}{label[1:]} against team size"),
-             "The standard figure of the patrolling literature: lower is better for idleness."),
-            ("worst_idleness", "Worst idleness against team size",
-             lambda: F.versus_team_size(cfgs, "worst_idleness", "Worst idleness against team size"),
-             "The longest any node went unseen: the guarantee a site manager can quote. A node never seen "
-             "counts the whole measured time, so the curve is capped there."),
-            *[(m, F.metric_label(m), (lambda m=m: F.versus_team_size(cfgs, m, F.metric_label(m).capitalize()
-                                                                      + " against team size")), "")
-              for m in ("response_mean_s", "response_p90_s") if m in headline],
-            ("coverage", "Coverage over time", lambda: F.coverage_over_time(store, cfgs),
-             "Share of the map seen at least once since the start of measurement."),
-            ("response_cdf", "Response-time distribution", lambda: F.response_cdf(store, cfgs),
-             "Needs incident records (scenarios with [incidents]); none in this sweep."),
-            ("heatmaps", "Per-node idleness: best and worst configuration",
-             lambda: best_worst_heatmaps(store, cfgs, metric, F.lower_is_better(metric)),
-             "Bright cells/streets are left alone longest; compare where the best and worst setups fail."),
-            ("fairness", "Fairness ledger",
-             lambda: F.fairness_ledger(cfgs, F.fairness_metrics(store.columns("runs"))),
-             "Needs fairness metrics (incident runs with ledgers); none in this sweep."),
+            (
+                "team_size",
+                f"{label[0].upper()}{label[1:]} against team size",
+                lambda: F.versus_team_size(cfgs, metric, f"{label[0].upper()}{label[1:]} against team size"),
+                "The standard figure of the patrolling literature: lower is better for idleness.",
+            ),
+            (
+                "worst_idleness",
+                "Worst idleness against team size",
+                lambda: F.versus_team_size(cfgs, "worst_idleness", "Worst idleness against team size"),
+                "The longest any node went unseen: the guarantee a site manager can quote. A node never seen "
+                "counts the whole measured time, so the curve is capped there.",
+            ),
+            *[
+                (
+                    m,
+                    F.metric_label(m),
+                    (lambda m=m: F.versus_team_size(cfgs, m, F.metric_label(m).capitalize() + " against team size")),
+                    "",
+                )
+                for m in ("response_mean_s", "response_p90_s")
+                if m in headline
+            ],
+            (
+                "coverage",
+                "Coverage over time",
+                lambda: F.coverage_over_time(store, cfgs),
+                "Share of the map seen at least once since the start of measurement.",
+            ),
+            (
+                "response_cdf",
+                "Response-time distribution",
+                lambda: F.response_cdf(store, cfgs),
+                "Needs incident records (scenarios with [incidents]); none in this sweep.",
+            ),
+            (
+                "heatmaps",
+                "Per-node idleness: best and worst configuration",
+                lambda: best_worst_heatmaps(store, cfgs, metric, F.lower_is_better(metric)),
+                "Bright cells/streets are left alone longest; compare where the best and worst setups fail.",
+            ),
+            (
+                "fairness",
+                "Fairness ledger",
+                lambda: F.fairness_ledger(cfgs, F.fairness_metrics(store.columns("runs"))),
+                "Needs fairness metrics (incident runs with ledgers); none in this sweep.",
+            ),
         ]
         items = []
         for stem, title, draw, note in plots:
@@ -76,21 +106,34 @@ def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = Non
 
             plt.close(fig)
             caption = note if not note.startswith("Needs") else ""
-            items.append(f"<h3>{html.escape(title)}</h3><a href='{name}.svg'><img src='{name}.png' "
-                         f"alt='{html.escape(title)}'></a><p>{html.escape(caption)} "
-                         f"<a href='{name}.png'>PNG</a> · <a href='{name}.svg'>SVG</a></p>")
+            items.append(
+                f"<h3>{html.escape(title)}</h3><a href='{name}.svg'><img src='{name}.png' "
+                f"alt='{html.escape(title)}'></a><p>{html.escape(caption)} "
+                f"<a href='{name}.png'>PNG</a> · <a href='{name}.svg'>SVG</a></p>"
+            )
         runs = store.runs(sid)
         failed = [r for r in runs if r["status"] != "ok"]
         table = html.escape(summary_text(store, [sid], headline))
-        fail_list = "".join(f"<li>run {r['run_index']} (replication {r['replication']}): "
-                            f"{html.escape(str(r['error']))}</li>" for r in failed[:50])
-        sections.append(f"<h2>Sweep {html.escape(sid)}</h2><p>{len(runs)} runs, {len(runs) - len(failed)} "
-                        f"ok, {len(failed)} failed.</p>" + (f"<ul>{fail_list}</ul>" if failed else "") +
-                        "".join(items) + f"<h3>Summary table</h3><pre>{table}</pre>")
+        fail_list = "".join(
+            f"<li>run {r['run_index']} (replication {r['replication']}): {html.escape(str(r['error']))}</li>"
+            for r in failed[:50]
+        )
+        sections.append(
+            f"<h2>Sweep {html.escape(sid)}</h2><p>{len(runs)} runs, {len(runs) - len(failed)} "
+            f"ok, {len(failed)} failed.</p>"
+            + (f"<ul>{fail_list}</ul>" if failed else "")
+            + "".join(items)
+            + f"<h3>Summary table</h3><pre>{table}</pre>"
+        )
     page = out / "index.html"
-    page.write_text(_PAGE.format(title=html.escape(f"patrolsim report: {', '.join(ids)}"),
-                                 source=html.escape(str(store.path)), body="\n".join(sections)),
-                    encoding="utf-8")
+    page.write_text(
+        _PAGE.format(
+            title=html.escape(f"patrolsim report: {', '.join(ids)}"),
+            source=html.escape(str(store.path)),
+            body="\n".join(sections),
+        ),
+        encoding="utf-8",
+    )
     return page
 
 

@@ -1,5 +1,6 @@
 """What the report plots, read from a results database: configurations split into line (strategy and other
 parameters) and team size, and per-run tables averaged over replications."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

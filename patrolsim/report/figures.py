@@ -1,5 +1,6 @@
 """The report's figures (matplotlib, Agg backend). Each function draws one figure and returns it, or None
 when the database lacks what it needs (the page then says why)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -80,8 +81,9 @@ def versus_team_size(cfgs: list[Config], metric: str, title: str):
 def _mean_lines(ax, groups: dict[str, list[Config]], colours: dict, metric: str) -> None:
     """One line per group: mean of ``metric`` against team size, with its 95% CI as a band."""
     for label, cs in groups.items():
-        pts = [(c.team, c.group.stats[metric]) for c in cs if c.team is not None and c.group.stats[metric].mean
-               is not None]
+        pts = [
+            (c.team, c.group.stats[metric]) for c in cs if c.team is not None and c.group.stats[metric].mean is not None
+        ]
         if not pts:
             continue
         x = np.array([p[0] for p in pts], dtype=float)
@@ -110,7 +112,7 @@ def _panel_grid(n: int):
 def _small_multiples(items: list, cfgs: list[Config]):
     """A grid of panels, one per item (extra cells hidden): (fig, axes, colour per line, [(ax, item)])."""
     fig, axes = _panel_grid(len(items))
-    for ax in list(axes.flat)[len(items):]:
+    for ax in list(axes.flat)[len(items) :]:
         ax.set_visible(False)
     return fig, axes, _colours(list(lines(cfgs))), list(zip(axes.flat, items))
 
@@ -184,7 +186,7 @@ def response_cdf(store: ResultStore, cfgs: list[Config]):
             samples.append((c, np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])))
     if not samples or not any(np.isfinite(s).any() for _, s in samples):
         return None
-    fig, axes, colours, panels = _small_multiples(teams, cfgs)
+    fig, _, colours, panels = _small_multiples(teams, cfgs)
     scale, unit = (60.0, "min") if max(np.nanmax(s) for _, s in samples if np.isfinite(s).any()) > 600 else (1.0, "s")
     for ax, team in panels:
         for c, s in samples:
@@ -192,8 +194,14 @@ def response_cdf(store: ResultStore, cfgs: list[Config]):
                 continue
             x = np.sort(s[np.isfinite(s)]) / scale
             y = np.arange(1, x.size + 1) / s.size
-            ax.step(np.concatenate([[0.0], x]), 100.0 * np.concatenate([[0.0], y]), where="post",
-                    color=colours[c.label], label=f"{c.label} (n={s.size})", lw=1.6)
+            ax.step(
+                np.concatenate([[0.0], x]),
+                100.0 * np.concatenate([[0.0], y]),
+                where="post",
+                color=colours[c.label],
+                label=f"{c.label} (n={s.size})",
+                lw=1.6,
+            )
         ax.set_title(agents_text(team), fontsize=10)
         ax.set_xlabel(f"response time ({unit})")
         ax.set_ylabel("calls reached within (%)")
@@ -201,8 +209,7 @@ def response_cdf(store: ResultStore, cfgs: list[Config]):
         ax.set_xlim(left=0)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("Response-time distribution (empirical CDF over all calls of all replications)",
-                 fontsize=11)
+    fig.suptitle("Response-time distribution (empirical CDF over all calls of all replications)", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -215,8 +222,7 @@ def fairness_metrics(columns: list[str]) -> list[str]:
 def fairness_ledger(cfgs: list[Config], metrics: list[str]):
     """Each fairness metric (Gini of patrol time, exposure ratios, detection disparity, ...) against team
     size, one line per strategy, with 95% CI bands."""
-    present = [m for m in metrics if any(c.group.stats.get(m) and c.group.stats[m].mean is not None
-                                         for c in cfgs)]
+    present = [m for m in metrics if any(c.group.stats.get(m) and c.group.stats[m].mean is not None for c in cfgs)]
     if not present:
         return None
     fig, axes, colours, panels = _small_multiples(present, cfgs)

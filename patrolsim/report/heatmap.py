@@ -1,5 +1,6 @@
 """Per-node idleness heat maps drawn on the map: grid cells, or street edges and nodes, coloured by the
 per-node time-averaged idleness (mean over a configuration's replications)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,8 +37,14 @@ def _draw(ax, store: ResultStore, cfg: Config, values: np.ndarray, norm, cmap):
         free = g.cell_node >= 0
         image[free] = values[g.cell_node[free]]
         x0, y0, x1, y1 = pmap.bounds()
-        ax.imshow(np.ma.masked_invalid(image), cmap=cmap, norm=norm, extent=(x0, x1, y0, y1),
-                  interpolation="nearest", origin="upper")
+        ax.imshow(
+            np.ma.masked_invalid(image),
+            cmap=cmap,
+            norm=norm,
+            extent=(x0, x1, y0, y1),
+            interpolation="nearest",
+            origin="upper",
+        )
         ax.set_facecolor("#3a3a3a")  # walls
         return ax.images[-1]
     if pmap is not None:
@@ -49,8 +56,7 @@ def _draw(ax, store: ResultStore, cfg: Config, values: np.ndarray, norm, cmap):
         lc = LineCollection(segs, cmap=cmap, norm=norm, linewidths=2.5)
         lc.set_array(0.5 * (values[u] + values[v]))
         ax.add_collection(lc)
-        ax.scatter(pos[:, 0], pos[:, 1], c=values, cmap=cmap, norm=norm, s=14, edgecolors="k", linewidths=0.3,
-                   zorder=3)
+        ax.scatter(pos[:, 0], pos[:, 1], c=values, cmap=cmap, norm=norm, s=14, edgecolors="k", linewidths=0.3, zorder=3)
         ax.autoscale_view()
         return lc
     x = mean_column(store, "nodes", ids, "x_m")
@@ -80,14 +86,18 @@ def best_worst_heatmaps(store: ResultStore, cfgs: list[Config], metric: str, low
         mappable = _draw(ax, store, c, values, norm, cmap)
         s = c.group.stats[metric]
         label = metric_label(metric)
-        value = f"{s.mean:.1%}" if label.startswith("coverage") else f"{s.mean:.4g}{' s' if label.endswith('(s)') else ''}"
-        ax.set_title(f"{name}: {c.label}, {agents_text(c.team)}\n{label.removesuffix(' (s)')}: {value}",
-                     fontsize=10)
+        value = (
+            f"{s.mean:.1%}" if label.startswith("coverage") else f"{s.mean:.4g}{' s' if label.endswith('(s)') else ''}"
+        )
+        ax.set_title(f"{name}: {c.label}, {agents_text(c.team)}\n{label.removesuffix(' (s)')}: {value}", fontsize=10)
         ax.set_aspect("equal")
         ax.set_xlabel("x (m)")
         ax.set_ylabel("y (m)")
     cbar = fig.colorbar(mappable, ax=list(axes.flat), shrink=0.85)
     cbar.set_label("per-node time-averaged idleness (s)")
-    fig.suptitle(f"Where idleness builds up: best and worst configuration by {metric_label(metric).removesuffix(' (s)')}"
-                 " (mean over replications)", fontsize=11)
+    fig.suptitle(
+        f"Where idleness builds up: best and worst configuration by {metric_label(metric).removesuffix(' (s)')}"
+        " (mean over replications)",
+        fontsize=11,
+    )
     return fig

@@ -6,6 +6,7 @@ Idleness is team-shared through the scenario's communication model (:mod:`patrol
 goals are found with compiled searches that stop as soon as no farther node can score better
 (:meth:`patrolsim.algorithms.search.GraphSearch.best`), so decisions stay fast on 10,000-node maps.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,8 +44,9 @@ class GreedyTaskAssignment(Strategy):
         self.search = GraphSearch.of(view.map)
         w_home = self.values["w_home"]
         self.search.expect(rows=view.n_agents if w_home else 0, decisions=view.expected_arrivals)
-        self.home_cost = [w_home * self.search.row(int(s)) / view.speed(a) if w_home else 0.0
-                          for a, s in enumerate(view.starts)]
+        self.home_cost = [
+            w_home * self.search.row(int(s)) / view.speed(a) if w_home else 0.0 for a, s in enumerate(view.starts)
+        ]
         self.allowed = np.ones(view.map.n_nodes, dtype=bool)
 
     def decide(self, agent, node, t, view):
@@ -59,8 +61,9 @@ class GreedyTaskAssignment(Strategy):
             gain = w_idle * self.comms.idleness(agent, t) - self.home_cost[agent]
             goal = self.search.best(node, gain, w, allowed, view.rng)
         else:  # w_idle * (t - last seen), without building the idleness array
-            goal = self.search.best(node, self.comms.last_seen(agent, t), w, allowed, view.rng,
-                                    offset=w_idle * t, slope=-w_idle)
+            goal = self.search.best(
+                node, self.comms.last_seen(agent, t), w, allowed, view.rng, offset=w_idle * t, slope=-w_idle
+            )
         allowed[taken] = True
         if goal < 0:
             goal = int(view.map.neighbours(node)[0])
@@ -100,9 +103,12 @@ class AuctionPartition(Strategy):
 
     name = "dtap"
     summary = "dynamic task assignment by auctions between moving regions"
-    params = {"rounds": Param(3, "auctions an agent may hold per decision", low=1, high=100),
-              "recentre": Param(0.05, "fraction of its tasks a region must gain or lose before its centre "
-                                "moves", low=0.0, high=1.0)}
+    params = {
+        "rounds": Param(3, "auctions an agent may hold per decision", low=1, high=100),
+        "recentre": Param(
+            0.05, "fraction of its tasks a region must gain or lose before its centre moves", low=0.0, high=1.0
+        ),
+    }
 
     def setup(self, view) -> None:
         self.comms = TeamComms(view, self.communication)
@@ -156,8 +162,9 @@ class AuctionPartition(Strategy):
             if self.count[agent] - here <= 0:
                 break
             # the idlest owned task bounds how far the search must look
-            goal = self.search.best(node, last, w, mine, view.rng, offset=t, slope=-1.0,
-                                    top=t - float(last[mine].min()))
+            goal = self.search.best(
+                node, last, w, mine, view.rng, offset=t, slope=-1.0, top=t - float(last[mine].min())
+            )
             if self.traded_at[goal] > last[goal]:
                 break  # won since its last visit: not auctioned again before its owner gets there
             bidders = np.flatnonzero(self.comms.receivers(t, agent))

@@ -16,10 +16,12 @@ Strategies read the world through a :class:`patrolsim.engine.view.TeamView`, nev
 internals: ``view.own_idleness(agent)`` for what the agent itself has seen, ``view.shared_idleness()``
 for the team board.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..engine.decision import Hold
 from ..errors import StrategyError
@@ -65,22 +67,30 @@ class Strategy:
         for key, value in values.items():
             if key not in cls.params:
                 known = ", ".join(cls.params) or "none"
-                raise StrategyError(f"unknown parameter for strategy '{cls.name}'"
-                                    f"{did_you_mean(key, list(cls.params))}; it takes: {known}",
-                                    source=source, key=f"strategy.{key}")
+                raise StrategyError(
+                    f"unknown parameter for strategy '{cls.name}'"
+                    f"{did_you_mean(key, list(cls.params))}; it takes: {known}",
+                    source=source,
+                    key=f"strategy.{key}",
+                )
             spec = cls.params[key]
             kind = type(spec.default)
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                raise StrategyError(f"expected {kind.__name__}, got {value!r}", source=source,
-                                    key=f"strategy.{key}")
+                raise StrategyError(f"expected {kind.__name__}, got {value!r}", source=source, key=f"strategy.{key}")
             if spec.choices is not None and value not in spec.choices:
-                raise StrategyError(f"expected one of {', '.join(map(str, spec.choices))}, got {value!r}",
-                                    source=source, key=f"strategy.{key}")
+                raise StrategyError(
+                    f"expected one of {', '.join(map(str, spec.choices))}, got {value!r}",
+                    source=source,
+                    key=f"strategy.{key}",
+                )
             if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-                raise StrategyError(f"expected a value in [{spec.low}, {spec.high}], got {value!r}",
-                                    source=source, key=f"strategy.{key}")
+                raise StrategyError(
+                    f"expected a value in [{spec.low}, {spec.high}], got {value!r}",
+                    source=source,
+                    key=f"strategy.{key}",
+                )
             out[key] = value
         return out
 
@@ -88,15 +98,15 @@ class Strategy:
         """Values for the compiled loop's parameter slots (kernel.P_*), for built-in rules."""
         return {}
 
-    def setup(self, view: "TeamView") -> None:
+    def setup(self, view: TeamView) -> None:
         """Called once before the run starts (e.g. to compute tours or partitions)."""
 
-    def decide(self, agent: int, node: int, t: float, view: "TeamView") -> int | Sequence[int] | Hold:
+    def decide(self, agent: int, node: int, t: float, view: TeamView) -> int | Sequence[int] | Hold:
         """Where ``agent`` (standing at ``node`` at time ``t`` seconds) goes next: a neighbour, a path,
         or ``Hold(seconds)`` to stay put."""
         raise NotImplementedError
 
-    def released(self, agent: int, t: float, view: "TeamView") -> None:
+    def released(self, agent: int, t: float, view: TeamView) -> None:
         """``agent`` comes back from external control (a dispatch) at time ``t``; its next :meth:`decide`
         is wherever it then stands. Strategies that follow a timetable re-plan there; the default
         does nothing (a rule that decides from the current node needs nothing)."""

@@ -5,16 +5,17 @@ Idleness is team-shared: every visit is broadcast and reaches team mates through
 communication model (:mod:`patrolsim.strategies.comm`; perfect by default). Intentions (the neighbour
 an agent is heading for) travel the same way.
 """
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
+from ..determinism import exp, log2
 from ..errors import StrategyError
 from .base import Param, Strategy
 from .comm import TeamComms
-from ..determinism import exp, log2
 
 
 def pick_max(scores: np.ndarray, rng: np.random.Generator) -> int:
@@ -41,8 +42,7 @@ class GreedyBayesian(Strategy):
     summary = "greedy Bayesian: neighbour with the highest P(worthwhile | idleness / edge length)"
     params = {
         "G1": Param(0.1, "probability of a zero-gain move being worthwhile", low=1e-6, high=0.999),
-        "G2": Param(0.0, "gain (s/m) at which a move is certainly worthwhile; 0 = |E| / (R v_mean)",
-                    low=0.0),
+        "G2": Param(0.0, "gain (s/m) at which a move is certainly worthwhile; 0 = |E| / (R v_mean)", low=0.0),
     }
 
     def setup(self, view) -> None:
@@ -84,7 +84,7 @@ class StateExchangeBayesian(GreedyBayesian):
     def intention_factor(self, agent, nbrs, t, view):
         r = view.n_agents
         n = self.comms.claimed(agent, t, view.map.n_nodes)[nbrs]
-        return np.where(n > 0, 2.0 ** (r - n) / (2.0 ** r - 1.0), 1.0)
+        return np.where(n > 0, 2.0 ** (r - n) / (2.0**r - 1.0), 1.0)
 
 
 class ConcurrentBayesianLearning(Strategy):
@@ -105,16 +105,18 @@ class ConcurrentBayesianLearning(Strategy):
     name = "cbls"
     summary = "concurrent Bayesian learning: idleness prior x learned arc weights"
     params = {
-        "look_ahead": Param(0.75, "weight of the neighbour's own idleness against its best onward neighbour",
-                            low=0.0, high=1.0),
+        "look_ahead": Param(
+            0.75, "weight of the neighbour's own idleness against its best onward neighbour", low=0.0, high=1.0
+        ),
         "h_min": Param(0.5, "lowest arc weight", low=1e-3),
         "h_max": Param(2.0, "highest arc weight", low=1.0),
     }
 
     def setup(self, view) -> None:
         if self.values["h_min"] > self.values["h_max"]:
-            raise StrategyError(f"h_min ({self.values['h_min']}) must not exceed h_max ({self.values['h_max']})",
-                                key="strategy.h_min")
+            raise StrategyError(
+                f"h_min ({self.values['h_min']}) must not exceed h_max ({self.values['h_max']})", key="strategy.h_min"
+            )
         self.comms = TeamComms(view, self.communication)
         self.h = np.ones((view.n_agents, view.map.indices.size))
 
@@ -129,7 +131,7 @@ class ConcurrentBayesianLearning(Strategy):
             cand = np.arange(nbrs.size)
         ahead = np.zeros(cand.size)
         for i, c in enumerate(nbrs[cand]):
-            onward = pmap.indices[pmap.indptr[c]:pmap.indptr[c + 1]]
+            onward = pmap.indices[pmap.indptr[c] : pmap.indptr[c + 1]]
             onward = onward[(onward != node) & ~claimed[onward]]
             ahead[i] = idle[onward].max() if onward.size else 0.0
         w = self.values["look_ahead"]

@@ -1,4 +1,5 @@
 """Cognitive strategies: agents choose a goal anywhere on the map and travel there."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -44,11 +45,19 @@ class HeuristicPathfinderCC(Strategy):
         offset = t / top if top > 0 else 1.0
         w_idle, bias = self.values["w_idle"], self.values["path_bias"]
         self.allowed[node] = False
-        goal = self.search.best(node, last, self.values["w_dist"] / self.diameter, self.allowed, view.rng,
-                                offset=w_idle * offset, slope=w_idle * slope)
+        goal = self.search.best(
+            node,
+            last,
+            self.values["w_dist"] / self.diameter,
+            self.allowed,
+            view.rng,
+            offset=w_idle * offset,
+            slope=w_idle * slope,
+        )
         self.allowed[node] = True
         if bias == 0:
             return self.search.path_to(node, goal)
         # entering x costs length * (1 - bias * normalised idleness of x)
-        return self.search.path(node, goal, node_scale=last, scale_offset=1.0 - bias * offset,
-                                scale_slope=-bias * slope)
+        return self.search.path(
+            node, goal, node_scale=last, scale_offset=1.0 - bias * offset, scale_slope=-bias * slope
+        )

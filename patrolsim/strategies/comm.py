@@ -11,6 +11,7 @@ Agent positions at send time are those on each agent's current leg (an agent tha
 new leg counts as standing at that leg's start), which is exact for the sender and for every agent
 that has not decided since.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,7 @@ class CommSpec:
         return self.delay == 0.0 and self.loss == 0.0 and self.range == float("inf")
 
     def as_dict(self) -> dict:
-        return {"delay": self.delay, "loss": self.loss,
-                "range": None if self.range == float("inf") else self.range}
+        return {"delay": self.delay, "loss": self.loss, "range": None if self.range == float("inf") else self.range}
 
 
 class TeamComms:
@@ -48,7 +48,7 @@ class TeamComms:
     :meth:`announce`. Randomness (losses) comes from the run's generator in event order.
     """
 
-    def __init__(self, view: "TeamView", spec: CommSpec) -> None:
+    def __init__(self, view: TeamView, spec: CommSpec) -> None:
         self.view = view
         self.spec = spec
         a, n = view.n_agents, view.map.n_nodes

@@ -1,13 +1,13 @@
 """Cyclic strategies: agents follow one closed walk through the whole map (Chevaleyre 2004)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from ..algorithms.backtrack import walk_back
 from ..algorithms.search import GraphSearch
-from .base import Hold, Param, Strategy
 from ..algorithms.tours import best_tour, edge_walk, expand_walk, walk_lengths
-
+from .base import Hold, Param, Strategy
 
 #: seconds within which two times count as equal when choosing where to rejoin a walk
 TIME_EPS = 1e-9
@@ -18,8 +18,7 @@ class CyclicWalk:
     adjacent to the first), ``stop`` (entries that count as goals) and ``tau`` (seconds from the walk's
     start to each entry for an agent at ``speed`` m/s waiting ``wait`` s at every node)."""
 
-    def __init__(self, nodes: np.ndarray, stop: np.ndarray, lengths: np.ndarray, speed: float,
-                 wait: float) -> None:
+    def __init__(self, nodes: np.ndarray, stop: np.ndarray, lengths: np.ndarray, speed: float, wait: float) -> None:
         self.nodes, self.stop = nodes, stop
         legs = wait + lengths / speed
         self.tau = np.concatenate([[0.0], np.cumsum(legs)[:-1]])
@@ -164,10 +163,16 @@ class CyclicStrategy(WalkFollower):
     name = "cgg"
     summary = "cyclic: all agents on one TSP tour (or edge walk), evenly spaced"
     params = {
-        "walk": Param("tour", "closed walk: 'tour' (TSP through every node) or 'edges' (covers every edge)",
-                      choices=("tour", "edges")),
-        "spacing": Param("even", "'even' (equal time gaps along the walk) or 'start' (join where each "
-                         "agent starts)", choices=("even", "start")),
+        "walk": Param(
+            "tour",
+            "closed walk: 'tour' (TSP through every node) or 'edges' (covers every edge)",
+            choices=("tour", "edges"),
+        ),
+        "spacing": Param(
+            "even",
+            "'even' (equal time gaps along the walk) or 'start' (join where each agent starts)",
+            choices=("even", "start"),
+        ),
     }
 
     def setup(self, view) -> None:
@@ -210,8 +215,7 @@ class CyclicStrategy(WalkFollower):
                 k = 0
                 offset -= walk.period
             path = gs.path(int(view.starts[a]), int(self.nodes[k]))
-            dist = sum(view.map.edge_length(int(x), int(y))
-                       for x, y in zip([int(view.starts[a])] + path[:-1], path))
+            dist = sum(view.map.edge_length(int(x), int(y)) for x, y in zip([int(view.starts[a])] + path[:-1], path))
             arrive[a] = len(path) * view.wait + dist / view.speed(a)
             late[a] = walk.tau[k] - offset  # how far ahead of its ideal position the slot lies
             self.index[a] = k

@@ -1,16 +1,17 @@
 """Partition strategy: split the map into one connected region per agent, each agent cycles its own."""
+
 from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .. import jit
-from ..maps.model import PatrolMap
-from ..algorithms.search import GraphSearch
-from .cyclic import CyclicWalk, WalkFollower
 from ..algorithms.refine import WalkBook, polished_walk
 from ..algorithms.region_search import best_regions
+from ..algorithms.search import GraphSearch
 from ..algorithms.tours import tour_work
+from ..maps.model import PatrolMap
+from .cyclic import CyclicWalk, WalkFollower
 
 
 def grow_regions(pmap: PatrolMap, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -189,8 +190,7 @@ class PartitionStrategy(WalkFollower):
         jit.for_work(2 * budget * tour_work(per_region))  # at most this many region tours
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
-        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng), budget,
-                                            search)
+        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng), budget, search)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]

@@ -6,21 +6,35 @@ service, value at stake). Weights come from the map (``weight``); times are seco
 * ``hotspot-dwell``: timed stops at the highest-risk places, ordinary patrol in between.
 * ``posts``: stationary posts at the weighted p-median; agents leave only when dispatched.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Hold, Param, Strategy
 from ..algorithms.goal_search import GoalIndex
 from ..algorithms.pmedian import solve_pmedian
 from ..determinism import dot
+from .base import Hold, Param, Strategy
 
-_TAU = Param(60.0, "seconds added to the travel time in the goal score, so a node next door does not win "
-             "on nearness alone (larger = idleness counts more than distance)", low=1e-3)
-_EXPONENT = Param(1.0, "exponent k on node weights: weight^k (0 = ignore weights, uniform coverage; "
-                  "1 = in proportion to risk; larger = focus on hot spots)", low=0.0, high=20.0)
-_OBSERVE = Param(60.0, "seconds between wake-ups of a standing agent: each counts as a visit of its node "
-                 "(in between, the node is watched, not idle)", low=1e-3)
+_TAU = Param(
+    60.0,
+    "seconds added to the travel time in the goal score, so a node next door does not win "
+    "on nearness alone (larger = idleness counts more than distance)",
+    low=1e-3,
+)
+_EXPONENT = Param(
+    1.0,
+    "exponent k on node weights: weight^k (0 = ignore weights, uniform coverage; "
+    "1 = in proportion to risk; larger = focus on hot spots)",
+    low=0.0,
+    high=20.0,
+)
+_OBSERVE = Param(
+    60.0,
+    "seconds between wake-ups of a standing agent: each counts as a visit of its node "
+    "(in between, the node is watched, not idle)",
+    low=1e-3,
+)
 
 
 def _risk_gain(weights: np.ndarray, exponent: float) -> np.ndarray:
@@ -63,23 +77,22 @@ class RiskWeighted(Strategy):
         GoalIndex.expect(view.expected_arrivals, pmap.n_nodes)
 
     def decide(self, agent, node, t, view):
-        goal, path = self.find_goal(agent, node, view, view.shared_idleness(t), self._allowed,
-                                    self._no_extra, np.inf)
+        goal, path = self.find_goal(agent, node, view, view.shared_idleness(t), self._allowed, self._no_extra, np.inf)
         if goal < 0:  # every other node is someone's goal: any neighbour
             nbrs = view.map.neighbours(node)
             return int(nbrs[view.rng.integers(nbrs.size)])
         return path
 
-    def find_goal(self, agent: int, node: int, view, idle: np.ndarray, allowed: np.ndarray,
-                  extra: np.ndarray, limit: float) -> tuple[int, list[int]]:
+    def find_goal(
+        self, agent: int, node: int, view, idle: np.ndarray, allowed: np.ndarray, extra: np.ndarray, limit: float
+    ) -> tuple[int, list[int]]:
         """Best goal (and path) for ``agent`` among ``allowed`` nodes that are not other agents' goals,
         with travel time + ``extra`` within ``limit`` seconds; records it as the agent's goal."""
         others = [g for a, g in enumerate(self.goal.tolist()) if g >= 0 and a != agent]
         saved = allowed[others]
         allowed[others] = False
         try:
-            goal, path = self.index.best(node, view.speed(agent), idle, allowed, self.values["tau_s"], extra,
-                                         limit)
+            goal, path = self.index.best(node, view.speed(agent), idle, allowed, self.values["tau_s"], extra, limit)
         finally:
             allowed[others] = saved
         self.goal[agent] = goal
@@ -104,8 +117,7 @@ class ProportionalWalk(Strategy):
 
     name = "proportional"
     summary = "random walk with visit shares proportional to weight^alpha (Metropolis-Hastings)"
-    params = {"alpha": Param(1.0, "exponent on node weights: target visit share ~ weight^alpha",
-                             low=0.0, high=20.0)}
+    params = {"alpha": Param(1.0, "exponent on node weights: target visit share ~ weight^alpha", low=0.0, high=20.0)}
 
     def setup(self, view):
         pmap = view.map
@@ -164,10 +176,10 @@ class HotspotDwell(RiskWeighted):
         "hotspots": Param(5, "number of hot spots (highest-weight nodes, separated)", low=1),
         "separation_m": Param(50.0, "minimum shortest-path distance between two hot spots, metres", low=0.0),
         "dwell_s": Param(720.0, "seconds spent at a hot spot per stop (Koper 1995: 11-15 min)", low=1e-3),
-        "max_revisit_s": Param(7200.0, "deadline, seconds, from the end of a stop to the next stop at the "
-                               "same hot spot", low=1e-3),
-        "between_s": Param(1800.0, "seconds of ordinary patrol after each stop (cut short by deadlines)",
-                           low=0.0),
+        "max_revisit_s": Param(
+            7200.0, "deadline, seconds, from the end of a stop to the next stop at the same hot spot", low=1e-3
+        ),
+        "between_s": Param(1800.0, "seconds of ordinary patrol after each stop (cut short by deadlines)", low=0.0),
         "observe_s": _OBSERVE,
         "exponent": _EXPONENT,
         "tau_s": _TAU,
@@ -185,7 +197,7 @@ class HotspotDwell(RiskWeighted):
                 chosen.append(int(v))
                 rows.append(np.array(pmap.distances.row(int(v))))
         self.hotspots = np.array(chosen, dtype=np.int64)
-        self.hot_dist = np.vstack(rows)                       # (K, N) metres
+        self.hot_dist = np.vstack(rows)  # (K, N) metres
         self.last_end = np.zeros(len(chosen))
         self.claimed_by = np.full(len(chosen), -1, dtype=np.int64)
         a = view.n_agents
@@ -296,10 +308,10 @@ class Posts(Strategy):
     summary = "stand at weighted p-median posts; leave only when dispatched"
     params = {
         "observe_s": _OBSERVE,
-        "max_candidates": Param(1000, "candidate post sites considered (all nodes when the map is smaller)",
-                                low=1),
-        "exact_limit": Param(20000, "solve exactly (enumerate every set of posts) when there are at most "
-                             "this many", low=0),
+        "max_candidates": Param(1000, "candidate post sites considered (all nodes when the map is smaller)", low=1),
+        "exact_limit": Param(
+            20000, "solve exactly (enumerate every set of posts) when there are at most this many", low=0
+        ),
         "restarts": Param(4, "Teitz-Bart runs from random post sets, besides the one from greedy", low=0),
     }
 
@@ -313,13 +325,16 @@ class Posts(Strategy):
             cand = np.arange(n)
         else:
             cand = np.sort(view.rng.choice(n, size=limit, replace=False, p=pmap.weights / pmap.weights.sum()))
-        dist = pmap.distances.matrix[cand] if pmap.distances.full else \
-            dijkstra(pmap.adjacency(), directed=False, indices=cand)
+        dist = (
+            pmap.distances.matrix[cand]
+            if pmap.distances.full
+            else dijkstra(pmap.adjacency(), directed=False, indices=cand)
+        )
         p = min(view.n_agents, cand.size)
         rows = solve_pmedian(dist, pmap.weights, p, view.rng, self.values["restarts"], self.values["exact_limit"])
         self.cost = dot(pmap.weights, dist[rows].min(axis=0))
         sites = cand[rows]
-        travel = dist[rows][:, view.starts].T                     # (agents, posts) metres
+        travel = dist[rows][:, view.starts].T  # (agents, posts) metres
         agents, posts = linear_sum_assignment(travel)
         self.posts = np.empty(view.n_agents, dtype=np.int64)
         self.posts[agents] = sites[posts]

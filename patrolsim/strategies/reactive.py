@@ -1,6 +1,7 @@
 """Reactive strategies (Machado et al. 2002; Almeida et al. 2004): each agent looks only at the
 neighbours of the node it stands on. All three run inside the compiled event loop
 (:func:`patrolsim.engine.kernel.choose_local`)."""
+
 from __future__ import annotations
 
 from ..engine import kernel as K

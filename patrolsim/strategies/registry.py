@@ -1,5 +1,6 @@
 """The strategy registry: built-in names, plugins from the ``patrolsim.strategies`` entry-point
 group, and ``package.module:ClassName`` references (imported only when named)."""
+
 from __future__ import annotations
 
 import importlib
@@ -43,19 +44,22 @@ def _import(ref: str, name: str) -> type[Strategy]:
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        raise StrategyError(f"cannot import strategy '{name}': no module named '{exc.name}' "
-                            "(is its folder on PYTHONPATH, or its package installed?)") from None
+        raise StrategyError(
+            f"cannot import strategy '{name}': no module named '{exc.name}' "
+            "(is its folder on PYTHONPATH, or its package installed?)"
+        ) from None
     except Exception as exc:  # the plugin's own code failed while importing
-        raise StrategyError(f"cannot import strategy '{name}': importing module '{module}' raised "
-                            f"{type(exc).__name__}: {exc}") from None
+        raise StrategyError(
+            f"cannot import strategy '{name}': importing module '{module}' raised {type(exc).__name__}: {exc}"
+        ) from None
     cls = getattr(mod, attr, None)
     if cls is None:
         classes = [k for k, v in vars(mod).items() if isinstance(v, type) and issubclass(v, Strategy)]
-        raise StrategyError(f"cannot import strategy '{name}': module '{module}' has no class '{attr}'"
-                            f"{did_you_mean(attr, classes)}")
+        raise StrategyError(
+            f"cannot import strategy '{name}': module '{module}' has no class '{attr}'{did_you_mean(attr, classes)}"
+        )
     if not (isinstance(cls, type) and issubclass(cls, Strategy)):
-        raise StrategyError(f"'{ref}' is not a patrolsim Strategy subclass "
-                            "(subclass patrolsim.strategies.Strategy)")
+        raise StrategyError(f"'{ref}' is not a patrolsim Strategy subclass (subclass patrolsim.strategies.Strategy)")
     return cls
 
 
@@ -69,8 +73,9 @@ def strategy_class(name: str) -> type[Strategy]:
     if ":" in name:
         return _import(name, name)
     known = sorted(BUILTIN) + sorted(plugins)
-    raise StrategyError(f"unknown strategy '{name}'{did_you_mean(name, known)}; "
-                        f"run 'patrolsim strategies' to list them")
+    raise StrategyError(
+        f"unknown strategy '{name}'{did_you_mean(name, known)}; run 'patrolsim strategies' to list them"
+    )
 
 
 def available() -> list[tuple[str, str, str]]:

@@ -1,5 +1,6 @@
 """A test strategy: conscientious reactive, but the first process to set it up dies (SIGKILL), to check that
 a batch does not lose a run whose worker is killed mid-task."""
+
 import os
 import signal
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Shared helpers of the batch tests: tiny sweep files and table comparison."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,7 @@ name = "tiny"
 replications = 2
 root_seed = 11
 [base]
-map = "{ROOT / 'maps' / 'open_square.txt'}"
+map = "{ROOT / "maps" / "open_square.txt"}"
 duration = 120
 seed = 0
 agents.count = 1
@@ -40,7 +41,8 @@ def stable_tables(store) -> dict:
     out = {}
     for t in ("timeseries", "nodes", "agents"):
         cols = [c for c in store.columns(t)]
-        rows = store.db.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM {t} "
-                                "ORDER BY run_id, rowid").fetchall()
+        rows = store.db.execute(
+            f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM {t} ORDER BY run_id, rowid"
+        ).fetchall()
         out[t] = (cols, rows)
     return out

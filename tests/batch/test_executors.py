@@ -1,5 +1,6 @@
 """The same sweep on a real Dask LocalCluster (2 workers), a process pool and in this process gives the same
 database; a worker killed mid-task does not lose its run."""
+
 import os
 import sys
 from pathlib import Path
@@ -45,8 +46,7 @@ def test_serial_process_and_dask_give_identical_results(tmp_path, dask_pool):
                     outcome = run_sweep(sweep, store, pool)
         assert outcome.ok == len(sweep.runs) and not outcome.failed
         stores[kind] = db
-    with ResultStore(stores["serial"]) as s, ResultStore(stores["process"]) as p, \
-            ResultStore(stores["dask"]) as d:
+    with ResultStore(stores["serial"]) as s, ResultStore(stores["process"]) as p, ResultStore(stores["dask"]) as d:
         assert stable_runs(s) == stable_runs(p) == stable_runs(d)
         assert stable_tables(s) == stable_tables(p) == stable_tables(d)
         workers = {r["worker"] for r in d.runs()}
@@ -55,10 +55,13 @@ def test_serial_process_and_dask_give_identical_results(tmp_path, dask_pool):
 
 def test_worker_killed_mid_task_does_not_lose_the_run(tmp_path, dask_pool):
     marker = tmp_path / "killed-once"
-    text = TINY.replace('"strategy.name" = ["cr", "hcr"]', '"strategy.name" = ["killer_strategy:KillOnce"]') \
-        .replace('strategy.name = "cr"', 'strategy.name = "killer_strategy:KillOnce"') \
-        .replace('"agents.count" = [1, 3]', '"agents.count" = [2]') \
-        .replace("[axes]", f'strategy.marker = "{marker}"\n[axes]').replace("replications = 2", "replications = 1")
+    text = (
+        TINY.replace('"strategy.name" = ["cr", "hcr"]', '"strategy.name" = ["killer_strategy:KillOnce"]')
+        .replace('strategy.name = "cr"', 'strategy.name = "killer_strategy:KillOnce"')
+        .replace('"agents.count" = [1, 3]', '"agents.count" = [2]')
+        .replace("[axes]", f'strategy.marker = "{marker}"\n[axes]')
+        .replace("replications = 2", "replications = 1")
+    )
     sweep = _sweep(tmp_path, text)
     assert len(sweep.runs) == 1
     with ResultStore(tmp_path / "k.db") as store:

@@ -1,5 +1,6 @@
 """The batch, results and report commands end to end (in this process), with incident data added the way an
 incident run would bring it, and their errors."""
+
 import csv
 from html.parser import HTMLParser
 
@@ -29,12 +30,22 @@ def db(tmp_path_factory):
             metrics = {k: row[k] for k in ("time_avg_idleness", "worst_idleness", "coverage")}
             metrics["patrol_time_gini"] = float(rng.uniform(0.1, 0.5))
             tables = {name: store.table(name, [run.key])[run.key] for name in ("nodes", "timeseries")}
-            tables["incidents"] = {"node": np.arange(6), "reported": np.arange(6) * 10.0,
-                                   "response_time": np.array([5.0, 20.0, 35.0, 60.0, 90.0, np.nan]),
-                                   "agent": np.array([0, 0, 1, 0, 1, -1])}
-            store.write_run("tiny", run, {"status": "ok", "run": {"agents": row["agents"], "map_path":
-                                                                    row["map_path"], "strategy": row["strategy"]},
-                                          "metrics": metrics, "tables": tables})
+            tables["incidents"] = {
+                "node": np.arange(6),
+                "reported": np.arange(6) * 10.0,
+                "response_time": np.array([5.0, 20.0, 35.0, 60.0, 90.0, np.nan]),
+                "agent": np.array([0, 0, 1, 0, 1, -1]),
+            }
+            store.write_run(
+                "tiny",
+                run,
+                {
+                    "status": "ok",
+                    "run": {"agents": row["agents"], "map_path": row["map_path"], "strategy": row["strategy"]},
+                    "metrics": metrics,
+                    "tables": tables,
+                },
+            )
     return path
 
 
@@ -70,8 +81,19 @@ def test_report_writes_valid_png_svg_and_html(db, tmp_path, capsys):
 
 def test_report_degrades_without_incidents(tmp_path):
     path = tmp_path / "plain.db"
-    assert main(["batch", str(write(tmp_path, TINY.replace("replications = 2", "replications = 1"))), "--out",
-                 str(path), "--serial", "-q"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                str(write(tmp_path, TINY.replace("replications = 2", "replications = 1"))),
+                "--out",
+                str(path),
+                "--serial",
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert main(["report", str(path), "--out", str(tmp_path / "rep")]) == 0
     page = (tmp_path / "rep" / "index.html").read_text()
     assert page.count("Not drawn") == 2 and not (tmp_path / "rep" / "response_cdf.png").exists()
@@ -84,14 +106,19 @@ def test_results_summary_and_exports(db, tmp_path, capsys):
     assert "sweep tiny: 4 configurations, 8 runs" in text and "time_avg_idleness" in text and "±" in text
     rows = list(csv.DictReader(open(tmp_path / "s.csv")))
     assert len(rows) == 4 * 3  # configurations x headline metrics present
-    r = next(r for r in rows if r["strategy.name"] == "cr" and r["agents.count"] == "1" and
-             r["metric"] == "time_avg_idleness")
+    r = next(
+        r
+        for r in rows
+        if r["strategy.name"] == "cr" and r["agents.count"] == "1" and r["metric"] == "time_avg_idleness"
+    )
     with ResultStore(db) as store:
         values = [x["time_avg_idleness"] for x in store.runs() if x["strategy.name"] == "cr" and x["agents.count"] == 1]
     from scipy.stats import t
+
     mean, half = np.mean(values), t.ppf(0.975, 1) * np.std(values, ddof=1) / np.sqrt(2)
     assert float(r["mean"]) == pytest.approx(mean) and float(r["ci95_high"]) == pytest.approx(mean + half)
     import pyarrow.parquet as pq
+
     assert pq.read_table(tmp_path / "s.parquet").num_rows == 12
     assert main(["results", str(db), "--per-run", "--csv", str(tmp_path / "runs.csv")]) == 0
     assert len(list(csv.DictReader(open(tmp_path / "runs.csv")))) == 8
@@ -110,14 +137,17 @@ def test_batch_dry_run_resume_and_failures(tmp_path, capsys):
     assert capsys.readouterr().out.count("done  ") == 4
 
 
-@pytest.mark.parametrize("args, message", [
-    (["batch", "missing.toml", "--out", "x.db"], "missing.toml: no such sweep file"),
-    (["batch", "{sweep}"], "key '--out': --out DB is required"),
-    (["batch", "{sweep}", "--out", "{db}", "--executor", "process", "--serial"], "--serial contradicts"),
-    (["results", "nothing.db"], "nothing.db: no such results database"),
-    (["results", "{db}", "--metric", "speed_of_light"], "no metric 'speed_of_light'"),
-    (["report", "{db}", "--sweep", "other"], "no sweep 'other'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["batch", "missing.toml", "--out", "x.db"], "missing.toml: no such sweep file"),
+        (["batch", "{sweep}"], "key '--out': --out DB is required"),
+        (["batch", "{sweep}", "--out", "{db}", "--executor", "process", "--serial"], "--serial contradicts"),
+        (["results", "nothing.db"], "nothing.db: no such results database"),
+        (["results", "{db}", "--metric", "speed_of_light"], "no metric 'speed_of_light'"),
+        (["report", "{db}", "--sweep", "other"], "no sweep 'other'"),
+    ],
+)
 def test_cli_errors_are_one_line(db, tmp_path, capsys, args, message):
     sweep = write(tmp_path, TINY)
     args = [a.format(sweep=sweep, db=db) for a in args]

@@ -1,4 +1,5 @@
 """Driving sweeps in this process: results database contents, failures recorded, interrupt and resume."""
+
 import sqlite3
 
 import numpy as np
@@ -75,16 +76,21 @@ def test_interrupted_then_resumed_equals_uninterrupted(tmp_path):
     assert outcome.skipped == 3 and outcome.ok == 5
     with ResultStore(tmp_path / "whole.db") as a, ResultStore(tmp_path / "part.db") as b:
         drop = {"run_index"}  # identical anyway; compared with the rest
-        assert [{k: v for k, v in r.items() if k not in drop} for r in stable_runs(a)] == \
-            [{k: v for k, v in r.items() if k not in drop} for r in stable_runs(b)]
+        assert [{k: v for k, v in r.items() if k not in drop} for r in stable_runs(a)] == [
+            {k: v for k, v in r.items() if k not in drop} for r in stable_runs(b)
+        ]
         assert stable_tables(a) == stable_tables(b)
 
 
 def test_write_is_atomic(tmp_path):
     sweep = load_sweep(write(tmp_path, TINY))
     run = sweep.runs[0]
-    record = {"status": "ok", "run": {}, "metrics": {"m": 1.0},
-              "tables": {"nodes": {"id": np.arange(3), "bad": np.array([object(), 1, 2], dtype=object)}}}
+    record = {
+        "status": "ok",
+        "run": {},
+        "metrics": {"m": 1.0},
+        "tables": {"nodes": {"id": np.arange(3), "bad": np.array([object(), 1, 2], dtype=object)}},
+    }
     with ResultStore(tmp_path / "a.db") as store:
         with pytest.raises(sqlite3.Error):
             store.write_run("tiny", run, record)
@@ -92,17 +98,20 @@ def test_write_is_atomic(tmp_path):
 
 
 def test_map_axis_keeps_the_written_value_as_parameter(tmp_path):
-    text = TINY.replace('"agents.count" = [1, 3]', f'map = ["{ROOT / "maps" / "plaza.json"}", '
-                        '"../../../nowhere.txt"]')
+    text = TINY.replace('"agents.count" = [1, 3]', f'map = ["{ROOT / "maps" / "plaza.json"}", "../../../nowhere.txt"]')
     with pytest.raises(SweepError, match=r"key 'axes.map': value '../../../nowhere.txt': map .* not found"):
         load_sweep(write(tmp_path, text))
-    text = TINY.replace('"agents.count" = [1, 3]', f'map = ["{ROOT / "maps" / "plaza.json"}", '
-                        f'"{ROOT / "maps" / "open_square.txt"}"]').replace("replications = 2", "replications = 1")
+    text = TINY.replace(
+        '"agents.count" = [1, 3]', f'map = ["{ROOT / "maps" / "plaza.json"}", "{ROOT / "maps" / "open_square.txt"}"]'
+    ).replace("replications = 2", "replications = 1")
     sweep = load_sweep(write(tmp_path, text))
     _run(sweep, tmp_path / "m.db")
     with ResultStore(tmp_path / "m.db") as store:
         rows = store.runs()
-        assert [r["map"] for r in rows[:2]] == [str(ROOT / "maps" / "plaza.json"), str(ROOT / "maps" / "open_square.txt")]
+        assert [r["map"] for r in rows[:2]] == [
+            str(ROOT / "maps" / "plaza.json"),
+            str(ROOT / "maps" / "open_square.txt"),
+        ]
         assert rows[0]["result.map"] != rows[1]["result.map"] and rows[0]["nodes"] != rows[1]["nodes"]
 
 
@@ -118,8 +127,20 @@ def test_killed_driver_loses_only_runs_in_flight_and_resumes(tmp_path):
     sweep = load_sweep(write(tmp_path, text))
     db = tmp_path / "killed.db"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "batch", str(tmp_path / "sweep.toml"), "--out",
-                             str(db), "--serial", "-q"], env=env, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "run.py"),
+            "batch",
+            str(tmp_path / "sweep.toml"),
+            "--out",
+            str(db),
+            "--serial",
+            "-q",
+        ],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     done = 0
     while done < 2 and proc.poll() is None and time.monotonic() < deadline:
@@ -145,7 +166,7 @@ def test_killed_driver_loses_only_runs_in_flight_and_resumes(tmp_path):
 def test_incident_runs_store_incidents_and_ledgers(tmp_path):
     text = f"""
 [sweep]
-scenario = "{ROOT / 'scenarios' / 'mall_security.toml'}"
+scenario = "{ROOT / "scenarios" / "mall_security.toml"}"
 [base]
 duration = 1800
 [axes]

@@ -1,4 +1,5 @@
 """The command line as a user meets it: output, files written, exit codes, one-line errors."""
+
 import json
 import subprocess
 import sys
@@ -20,13 +21,35 @@ def test_run_prints_summary(capsys):
 
 def test_json_and_csv_outputs(tmp_path, capsys):
     jpath = tmp_path / "r.json"
-    assert main(["run", str(ROOT / "scenarios/office.toml"), "--duration", "120", "--agents", "2",
-                 "--json", str(jpath), "--csv", str(tmp_path / "out/r"), "-q"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(ROOT / "scenarios/office.toml"),
+                "--duration",
+                "120",
+                "--agents",
+                "2",
+                "--json",
+                str(jpath),
+                "--csv",
+                str(tmp_path / "out/r"),
+                "-q",
+            ]
+        )
+        == 0
+    )
     data = json.loads(jpath.read_text())
     for key in ("strategy", "agents", "seed", "duration", "decisions", "wall_s"):
         assert key in data["run"]
-    for key in ("time_avg_idleness", "worst_idleness", "mean_interval", "coverage",
-                "time_to_full_coverage", "visits_total"):
+    for key in (
+        "time_avg_idleness",
+        "worst_idleness",
+        "mean_interval",
+        "coverage",
+        "time_to_full_coverage",
+        "visits_total",
+    ):
         assert key in data["metrics"]
     assert data["run"]["agents"] == 2 and data["run"]["duration"] == 120
     nodes = (tmp_path / "out/r_nodes.csv").read_text().splitlines()
@@ -44,14 +67,17 @@ def test_map_file_runs_with_defaults(capsys):
     assert "open" in capsys.readouterr().out.lower()
 
 
-@pytest.mark.parametrize("argv, pattern", [
-    (["run", "nope.toml"], "nope.toml: no such scenario file"),
-    (["run", "scenarios/office.toml", "--strategy", "crr"], "unknown strategy 'crr' (did you mean 'cr'?)"),
-    (["run", "scenarios/office.toml", "--set", "agents.count=0"], "key 'agents.count': expected a value >= 1"),
-    (["run", "scenarios/office.toml", "--set", "nonsense"], "--set expects KEY=VALUE"),
-    (["run", "README.md"], "expected a scenario .toml file, a map file or the name"),
-    (["maps", "show", "nope.txt"], "nope.txt: no such map file or folder"),
-])
+@pytest.mark.parametrize(
+    "argv, pattern",
+    [
+        (["run", "nope.toml"], "nope.toml: no such scenario file"),
+        (["run", "scenarios/office.toml", "--strategy", "crr"], "unknown strategy 'crr' (did you mean 'cr'?)"),
+        (["run", "scenarios/office.toml", "--set", "agents.count=0"], "key 'agents.count': expected a value >= 1"),
+        (["run", "scenarios/office.toml", "--set", "nonsense"], "--set expects KEY=VALUE"),
+        (["run", "README.md"], "expected a scenario .toml file, a map file or the name"),
+        (["maps", "show", "nope.txt"], "nope.txt: no such map file or folder"),
+    ],
+)
 def test_user_errors_are_one_line_exit_2(capsys, monkeypatch, argv, pattern):
     monkeypatch.chdir(ROOT)
     assert main(argv) == 2
@@ -60,8 +86,9 @@ def test_user_errors_are_one_line_exit_2(capsys, monkeypatch, argv, pattern):
 
 
 def test_bad_flag_value_exits_2():
-    out = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "x.toml", "--agents", "-3"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "run", "x.toml", "--agents", "-3"], capture_output=True, text=True
+    )
     assert out.returncode == 2 and "expected a whole number >= 1" in out.stderr
     assert "Traceback" not in out.stderr
 
@@ -85,11 +112,14 @@ def test_console_script_and_run_py_agree():
     assert a.returncode == b.returncode == 0 and a.stdout == b.stdout
 
 
-@pytest.mark.parametrize("argv, module, extra", [
-    (["gui", "office"], "pygame_gui", "gui"),
-    (["batch", "sweeps/office_team_size.toml", "--out", "{tmp}/r.db"], "distributed", "batch"),
-    (["report", "{tmp}/r.db", "--out", "{tmp}/rep"], "matplotlib", "report"),
-])
+@pytest.mark.parametrize(
+    "argv, module, extra",
+    [
+        (["gui", "office"], "pygame_gui", "gui"),
+        (["batch", "sweeps/office_team_size.toml", "--out", "{tmp}/r.db"], "distributed", "batch"),
+        (["report", "{tmp}/r.db", "--out", "{tmp}/rep"], "matplotlib", "report"),
+    ],
+)
 def test_a_missing_optional_part_names_its_extra(capsys, monkeypatch, tmp_path, argv, module, extra):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")

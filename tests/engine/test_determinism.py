@@ -1,4 +1,5 @@
 """Same scenario and seed: identical results, in another process and compiled or not."""
+
 import json
 import os
 import subprocess
@@ -10,8 +11,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_json(args, env_extra=None):
     env = dict(os.environ, **(env_extra or {}))
-    out = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", *args, "--json", "-", "-q"],
-                         capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "run", *args, "--json", "-", "-q"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
     data = json.loads(out.stdout)
     data["run"].pop("wall_s")
     return data

@@ -1,4 +1,5 @@
 """Idleness figures on tiny maps, checked against values computed by hand."""
+
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The decision to compile: work announced in one process adds up."""
+
 from patrolsim import jit
 
 

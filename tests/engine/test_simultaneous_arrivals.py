@@ -12,6 +12,7 @@ at node 3 (by 8.9e-16 s) and A is first at node 0 (by 1.8e-15 s). Exactly:
 * the two agents meet twice at a node (node interference 2) and never head-on on an edge: B leaving
   node 3 towards 2 at the instant A arrives from 2 is a meeting at the node, not on the edge.
 """
+
 import json
 import math
 
@@ -45,12 +46,10 @@ class Walks(Strategy):
 @pytest.fixture
 def hexagon(tmp_path):
     lengths = [A, B, C, A, B, C]  # edge (i, i+1 mod 6)
-    nodes = [{"id": str(i), "x": 10 * math.cos(i * math.pi / 3), "y": 10 * math.sin(i * math.pi / 3)}
-             for i in range(6)]
+    nodes = [{"id": str(i), "x": 10 * math.cos(i * math.pi / 3), "y": 10 * math.sin(i * math.pi / 3)} for i in range(6)]
     links = [{"source": str(i), "target": str((i + 1) % 6), "length": lengths[i]} for i in range(6)]
     path = tmp_path / "hexagon.json"
-    path.write_text(json.dumps({"directed": False, "multigraph": False, "graph": {}, "nodes": nodes,
-                                "links": links}))
+    path.write_text(json.dumps({"directed": False, "multigraph": False, "graph": {}, "nodes": nodes, "links": links}))
     return path
 
 

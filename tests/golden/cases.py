@@ -5,6 +5,7 @@ in well under a minute, yet long enough that every strategy makes many decisions
 incidents are dispatched. :func:`record` reduces a run to what the table keeps: every metric, exactly,
 and a digest of the complete JSON output (per-node, per-agent, time series, incidents, areas).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = Path(__file__).with_name("results.json")
 
-STRATEGIES = ["random", "cr", "hcr", "hpcc", "cgg", "msp", "gbs", "sebs", "cbls", "dtag", "dtap", "risk",
-              "proportional", "hotspot-dwell", "posts"]
+STRATEGIES = [
+    "random",
+    "cr",
+    "hcr",
+    "hpcc",
+    "cgg",
+    "msp",
+    "gbs",
+    "sebs",
+    "cbls",
+    "dtag",
+    "dtap",
+    "risk",
+    "proportional",
+    "hotspot-dwell",
+    "posts",
+]
 
 #: (map file, duration s, agents, sensing radius m): a small graph, an office-sized grid, a street graph
 MAPS = {
@@ -26,9 +42,15 @@ MAPS = {
 
 #: incidents as a planner would set them (calls and discoverable ones), dense enough to dispatch often
 INCIDENTS = {
-    "incidents": {"stream": "hotspot", "rate_per_hour": 12, "priority_shares": [0.2, 0.3, 0.5],
-                  "service_mean_s": [300, 120, 60], "reported_share": 0.8, "detection_prob": 0.7,
-                  "lifetime_s": 1800},
+    "incidents": {
+        "stream": "hotspot",
+        "rate_per_hour": 12,
+        "priority_shares": [0.2, 0.3, 0.5],
+        "service_mean_s": [300, 120, 60],
+        "reported_share": 0.8,
+        "detection_prob": 0.7,
+        "lifetime_s": 1800,
+    },
     "dispatch": {"policy": "nearest-preempt", "delay_s": [5, 20, 60], "targets_s": [60, 120]},
 }
 
@@ -39,9 +61,14 @@ def cases() -> dict[str, dict]:
     for map_name, (path, duration, agents, radius) in MAPS.items():
         for strategy in STRATEGIES:
             for incidents in (False, True):
-                data = {"name": f"golden {map_name} {strategy}", "map": str(ROOT / path), "duration": duration,
-                        "seed": 3, "agents": {"count": agents, "sensing_radius": radius},
-                        "strategy": {"name": strategy}}
+                data = {
+                    "name": f"golden {map_name} {strategy}",
+                    "map": str(ROOT / path),
+                    "duration": duration,
+                    "seed": 3,
+                    "agents": {"count": agents, "sensing_radius": radius},
+                    "strategy": {"name": strategy},
+                }
                 if incidents:
                     data.update(INCIDENTS)
                 out[f"{map_name}/{strategy}/{'incidents' if incidents else 'plain'}"] = data
@@ -63,5 +90,7 @@ def record(data: dict) -> dict:
     for machine_specific in ("wall_s", "map_path", "version"):
         out["run"].pop(machine_specific)
     text = json.dumps(out, sort_keys=True, default=_default)
-    return {"metrics": json.loads(json.dumps(out["metrics"], default=_default)),
-            "digest": hashlib.sha256(text.encode()).hexdigest()}
+    return {
+        "metrics": json.loads(json.dumps(out["metrics"], default=_default)),
+        "digest": hashlib.sha256(text.encode()).hexdigest(),
+    }

@@ -6,6 +6,7 @@ Run from the repository root after a change of behaviour made on purpose:
 
 then read ``git diff tests/golden/results.json`` and commit the table with the change that caused it.
 """
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ features, so a result that depends on the compile path or on the CPU fails here.
 behaviour made on purpose, regenerate the table (``python tests/golden/regenerate.py``) and commit the
 diff with the change.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -30,8 +31,7 @@ def test_golden(case_id):
     if "error" in expected or "error" in got:
         assert got == expected
         return
-    changed = {k: (expected["metrics"].get(k), v) for k, v in got["metrics"].items()
-               if expected["metrics"].get(k) != v}
+    changed = {k: (expected["metrics"].get(k), v) for k, v in got["metrics"].items() if expected["metrics"].get(k) != v}
     assert not changed, f"metrics differ from the golden table (expected, got): {changed}"
     assert sorted(got["metrics"]) == sorted(expected["metrics"])
     assert got["digest"] == expected["digest"], "per-node, per-agent, series or incident tables differ"

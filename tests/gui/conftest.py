@@ -1,4 +1,5 @@
 """GUI tests run off-screen: SDL's dummy video and audio drivers, set before pygame is imported."""
+
 import os
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -28,16 +29,23 @@ class FakeIncidents:
 
     def __init__(self, sim):
         self.sim = sim
-        self.inc = SimpleNamespace(t_s=np.zeros(0), node=np.zeros(0, int), priority=np.zeros(0, int),
-                                   reported=np.zeros(0, bool))
-        self.log = SimpleNamespace(detected_at=np.zeros(0), arrived_at=np.zeros(0), cleared_at=np.zeros(0),
-                                   expired=np.zeros(0, bool), agent=np.zeros(0, int))
+        self.inc = SimpleNamespace(
+            t_s=np.zeros(0), node=np.zeros(0, int), priority=np.zeros(0, int), reported=np.zeros(0, bool)
+        )
+        self.log = SimpleNamespace(
+            detected_at=np.zeros(0),
+            arrived_at=np.zeros(0),
+            cleared_at=np.zeros(0),
+            expired=np.zeros(0, bool),
+            agent=np.zeros(0, int),
+        )
         self.dspec = SimpleNamespace(targets_s=(60.0, 600.0))
 
     def add(self, node, t):
-        for table, values in ((self.inc, dict(t_s=t, node=node, priority=2, reported=True)),
-                              (self.log, dict(detected_at=np.nan, arrived_at=np.nan, cleared_at=np.nan,
-                                              expired=False, agent=0))):
+        for table, values in (
+            (self.inc, dict(t_s=t, node=node, priority=2, reported=True)),
+            (self.log, dict(detected_at=np.nan, arrived_at=np.nan, cleared_at=np.nan, expired=False, agent=0)),
+        ):
             for name, v in values.items():
                 setattr(table, name, np.append(getattr(table, name), v))
 

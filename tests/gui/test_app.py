@@ -1,4 +1,5 @@
 """The window driven by synthetic events (keys, mouse, panel widgets); asserts on the engine state."""
+
 import math
 
 import numpy as np
@@ -25,8 +26,10 @@ def key(k, mod=0):
 
 
 def click(pos, button=1):
-    return [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
-            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button)]
+    return [
+        pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
+        pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button),
+    ]
 
 
 def press(app, name):
@@ -52,8 +55,9 @@ def test_speed_keys_and_dropdown(app):
     assert s.speed == 20.0
     app.frame(0.01, events=[key(pygame.K_MINUS), key(pygame.K_MINUS)])
     assert s.speed == 5.0
-    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.speed,
-                                                text="max")])
+    app.frame(
+        0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.speed, text="max")]
+    )
     assert math.isinf(s.speed)
 
 
@@ -72,8 +76,10 @@ def test_strategy_change_by_key_and_list_restarts(app):
     s = app.sessions[0]
     names = app.strategy_names
     assert s.scenario.strategy_name == names[(names.index("cr") + 1) % len(names)] and s.sim.now < 1.0
-    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED,
-                                               ui_element=app.panel.strategy, text="hpcc")])
+    app.frame(
+        0.01,
+        events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.strategy, text="hpcc")],
+    )
     assert app.sessions[0].sim.strategy.name == "hpcc"
 
 
@@ -123,22 +129,33 @@ def test_drag_an_agent_moves_its_start(app):
     view, s = app.views[0], app.sessions[0]
     start = tuple(int(v) for v in view.cam.to_screen(s.positions()[1]))
     target = tuple(int(v) for v in view.cam.to_screen(s.sim.map.positions[200]))
-    app.frame(0.01, events=[pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1),
-                            pygame.event.Event(pygame.MOUSEMOTION, pos=target, rel=(1, 1), buttons=(1, 0, 0)),
-                            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=target, button=1)])
+    app.frame(
+        0.01,
+        events=[
+            pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1),
+            pygame.event.Event(pygame.MOUSEMOTION, pos=target, rel=(1, 1), buttons=(1, 0, 0)),
+            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=target, button=1),
+        ],
+    )
     assert int(app.sessions[0].sim.starts[1]) == 200 and app.sessions[0].sim.now == 0.0
 
 
 def test_drag_on_empty_map_pans_and_wheel_zooms(app):
     cam = app.views[0].cam
     centre = cam.centre.copy()
-    app.frame(0.01, events=[pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(100, 100), button=3),
-                            pygame.event.Event(pygame.MOUSEMOTION, pos=(140, 100), rel=(40, 0), buttons=(0, 0, 1)),
-                            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(140, 100), button=3)])
+    app.frame(
+        0.01,
+        events=[
+            pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(100, 100), button=3),
+            pygame.event.Event(pygame.MOUSEMOTION, pos=(140, 100), rel=(40, 0), buttons=(0, 0, 1)),
+            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(140, 100), button=3),
+        ],
+    )
     assert cam.centre[0] < centre[0]
     scale = cam.scale
-    app.frame(0.01, events=[pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=2, flipped=False, precise_x=0.0,
-                                               precise_y=2.0)])
+    app.frame(
+        0.01, events=[pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=2, flipped=False, precise_x=0.0, precise_y=2.0)]
+    )
     assert cam.scale > scale
     app.frame(0.01, events=[key(pygame.K_f)])
     assert cam.scale == cam.fit_scale
@@ -153,8 +170,10 @@ def test_compare_mode_runs_two_strategies_in_step(app):
         app.frame(0.2, events=[])
     assert a.sim.now == b.sim.now > 0
     assert len(app.views) == 2 and app.views[0].cam.rect != app.views[1].cam.rect
-    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.versus,
-                                               text="random")])
+    app.frame(
+        0.01,
+        events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.versus, text="random")],
+    )
     assert app.sessions[1].scenario.strategy_name == "random" and app.sessions[1].sim.now <= 0.2
     app.frame(0.01, events=[key(pygame.K_c)])
     assert len(app.sessions) == 1 and len(app.views) == 1
@@ -201,8 +220,10 @@ def test_recording(app, tmp_path, monkeypatch, kind, keyname):
 
 def test_open_another_scenario_from_the_list(app):
     label = next(k for k in app.catalogue if k.endswith("plaza"))
-    app.frame(0.01, events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.scenario,
-                                               text=label)])
+    app.frame(
+        0.01,
+        events=[pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, ui_element=app.panel.scenario, text=label)],
+    )
     assert app.sessions[0].sim.map.kind == "graph" and app.current_label == label
     assert app.views[0].map is app.sessions[0].sim.map
     app.frame(0.1, events=[])

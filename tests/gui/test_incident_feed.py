@@ -1,4 +1,5 @@
 """The window's incident read-outs agree with the incidents engine on a shipped policing scenario."""
+
 from pathlib import Path
 
 import numpy as np

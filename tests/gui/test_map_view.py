@@ -1,4 +1,5 @@
 """MapView draws what the engine says: pixels of visited cells, agent markers, incidents, legend."""
+
 from pathlib import Path
 
 import numpy as np
@@ -38,13 +39,17 @@ def _clear_of_markers(view, session, positions):
     pos = view.cam.to_screen(positions)
     far = np.min(np.hypot(*(pos[:, None, :] - agents[None, :, :]).transpose(2, 0, 1)), axis=1) > 25
     box = view.legend_box()
-    outside = ~((pos[:, 0] >= box.left - 2) & (pos[:, 0] <= box.right + 2) & (pos[:, 1] >= box.top - 2)
-                & (pos[:, 1] <= box.bottom + 2))
+    outside = ~(
+        (pos[:, 0] >= box.left - 2)
+        & (pos[:, 0] <= box.right + 2)
+        & (pos[:, 1] >= box.top - 2)
+        & (pos[:, 1] <= box.bottom + 2)
+    )
     return far & outside
 
 
 def _heat(view, idle, node):
-    return tuple(P.HEAT_LUT[P.heat_index(idle[node:node + 1], view.heat_max)][0])
+    return tuple(P.HEAT_LUT[P.heat_index(idle[node : node + 1], view.heat_max)][0])
 
 
 def test_a_visited_cell_turns_from_stale_to_fresh(square):

@@ -1,4 +1,5 @@
 """Session: simulated time driven by wall time, speeds, single steps, rebuilds (no pygame involved)."""
+
 import dataclasses
 import math
 

@@ -1,5 +1,6 @@
 """Calls added while a run goes on (the window's click): they take their place in time order and are
 dispatched, served and counted like the stream's own. Corridor of 10 m edges at 1 m/s."""
+
 import pytest
 from patrolsim.incidents import manager_of
 
@@ -21,7 +22,7 @@ def test_a_call_added_now_is_served_before_the_later_stream_call(world):
 def test_calls_added_for_later_keep_time_order(world):
     sim = world([(100, 4, 3, 50, "reported")], run=False)
     assert manager_of(sim).add(3, 60.0, service_s=10) == 0
-    assert manager_of(sim).add(1, 10.0, service_s=10) == 0   # goes before the call at 60
+    assert manager_of(sim).add(1, 10.0, service_s=10) == 0  # goes before the call at 60
     assert manager_of(sim).add(2, 200.0, service_s=10) == 3
     sim.run()
     inc, log = manager_of(sim).inc, manager_of(sim).log
@@ -38,11 +39,14 @@ def test_default_on_scene_time_is_the_scenarios_mean_for_the_priority(world):
     assert manager_of(sim).log.cleared_at.tolist() == [10 + 200, 4030 + 50]
 
 
-@pytest.mark.parametrize("args, message", [
-    ((9, 50.0), "node 9 is not on the map"),
-    ((1, 5.0), "it is already 10.0 s"),
-    ((1, 50.0, 4), "priority must be 1, 2 or 3"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((9, 50.0), "node 9 is not on the map"),
+        ((1, 5.0), "it is already 10.0 s"),
+        ((1, 50.0, 4), "priority must be 1, 2 or 3"),
+    ],
+)
 def test_bad_additions_are_refused(world, args, message):
     sim = world([(100, 4, 3, 50, "reported")], run=False)
     sim.advance_to(10.0)
@@ -70,9 +74,16 @@ def test_a_run_without_incidents_takes_calls_once_attached(tmp_path):
             return Hold(1e9)
 
     (tmp_path / "corridor.txt").write_text("cell_size: 10\n.....\n")
-    sc = scenario_from_dict({"map": str(tmp_path / "corridor.txt"), "duration": 500, "seed": 1,
-                             "agents": {"count": 1, "starts": [0]}, "strategy": {"name": "random"}},
-                            source="plain.toml")
+    sc = scenario_from_dict(
+        {
+            "map": str(tmp_path / "corridor.txt"),
+            "duration": 500,
+            "seed": 1,
+            "agents": {"count": 1, "starts": [0]},
+            "strategy": {"name": "random"},
+        },
+        source="plain.toml",
+    )
     sim = make(sc, strategy=Stand())
     sim.advance_to(50.0)
     assert manager_of(sim) is None

@@ -1,4 +1,5 @@
 """Dispatch on a 5-node corridor (10 m edges, 1 m/s), every time computed by hand."""
+
 import numpy as np
 
 from patrolsim.incidents.dispatch import travel_seconds
@@ -22,7 +23,7 @@ def log_of(sim):
 def test_nearest_agent_goes_and_serves(world):
     sim = world([(5, 3, 2, 100, "reported")], starts=(0, 4))
     log = log_of(sim)
-    assert log.agent[0] == 1                      # 10 m away, against 30 m for agent 0
+    assert log.agent[0] == 1  # 10 m away, against 30 m for agent 0
     assert log.dispatched_at[0] == 5 and log.arrived_at[0] == 15 and log.cleared_at[0] == 115
     m = sim.result().metrics
     assert m["response_mean_s"] == 10 and m["response_within_300s"] == 1.0 and m["incidents_missed"] == 0
@@ -51,7 +52,7 @@ def test_preemption_takes_the_agent_and_requeues_the_rest(world):
     rows = [(0, 4, 3, 1000, "reported"), (100, 0, 1, 50, "reported")]
     sim = world(rows, dispatch={"policy": "nearest-preempt"})
     log = log_of(sim)
-    assert log.arrived_at.tolist() == [40, 140]       # A reached first at 40; B 40 s after its call
+    assert log.arrived_at.tolist() == [40, 140]  # A reached first at 40; B 40 s after its call
     assert log.preemptions.tolist() == [1, 0]
     # B clears at 190; A is resumed with 940 s left: back at node 4 at 230, clears at 1170
     assert log.cleared_at.tolist() == [1170, 190]
@@ -63,7 +64,7 @@ def test_plain_nearest_does_not_preempt(world):
     rows = [(0, 4, 3, 1000, "reported"), (100, 0, 1, 50, "reported")]
     log = log_of(world(rows))
     assert log.preemptions.tolist() == [0, 0]
-    assert log.arrived_at.tolist() == [40, 1080]       # B waits until A clears at 1040
+    assert log.arrived_at.tolist() == [40, 1080]  # B waits until A clears at 1040
 
 
 def test_policy_none_answers_no_calls(world):
@@ -122,7 +123,7 @@ def test_nearest_of_n_scales_as_sqrt_area_over_n():
 
 def test_strategies_see_open_incidents(world):
     sim = world([(0, 2, 2, 50, "reported"), (10, 4, 1, 50, "reported")], duration=15.0)
-    nodes, priorities = sim.view.open_tasks()     # the first was reached at 20, so both open at 15
+    nodes, priorities = sim.view.open_tasks()  # the first was reached at 20, so both open at 15
     assert nodes.tolist() == [2, 4] and priorities.tolist() == [2, 1]
     sim.advance_to(25.0)
     assert sim.view.open_tasks()[0].tolist() == [4]

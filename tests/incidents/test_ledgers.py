@@ -1,4 +1,5 @@
 """Fairness and privacy ledgers on hand-made cases, and the predictive layer's correction weights."""
+
 import numpy as np
 import pytest
 
@@ -27,9 +28,13 @@ def test_areas_per_node_and_per_region():
 
 def test_ledger_table_by_hand():
     led = Ledgers(LINE, 0.0, SENSE_PTR, SENSE_IDX)
-    led.add_presence(np.array([1, 1, 1, 0]), 10.0)     # 30 s at node 1, 10 s at node 0
-    t = led.table(true_nodes=np.array([0, 1, 1, 1, 2, 3, 3, 3]), reported_nodes=np.array([1, 3]),
-                  discoverable_nodes=np.array([0, 1, 1, 2, 3, 3]), discovered_nodes=np.array([1, 1, 0]))
+    led.add_presence(np.array([1, 1, 1, 0]), 10.0)  # 30 s at node 1, 10 s at node 0
+    t = led.table(
+        true_nodes=np.array([0, 1, 1, 1, 2, 3, 3, 3]),
+        reported_nodes=np.array([1, 3]),
+        discoverable_nodes=np.array([0, 1, 1, 2, 3, 3]),
+        discovered_nodes=np.array([1, 1, 0]),
+    )
     assert t["true"].tolist() == [1, 3, 1, 3] and t["reported"].tolist() == [0, 1, 0, 1]
     assert t["patrol_s"].tolist() == [10, 30, 0, 0] and t["patrol_share"].tolist() == [0.25, 0.75, 0, 0]
     # exposure = patrol share / true share: node 0 0.25 / (1/8) = 2, node 1 0.75 / (3/8) = 2
@@ -41,7 +46,7 @@ def test_ledger_table_by_hand():
     assert m["patrol_gini"] == pytest.approx(gini(np.array([10.0, 30, 0, 0])))
     assert m["exposure_ratio_max"] == 2.0 and m["exposure_ratio_min"] == 0.0
     assert m["observation_total_s"] == 100.0
-    assert m["detection_disparity"] is None                  # the less-patrolled half found nothing
+    assert m["detection_disparity"] is None  # the less-patrolled half found nothing
 
 
 def test_detection_disparity():

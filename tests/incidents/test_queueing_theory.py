@@ -1,5 +1,6 @@
 """M/M/c check: Poisson calls, exponential service, no travel (every agent and call on one node):
 the share of calls that wait for an agent matches Erlang C."""
+
 from math import factorial
 
 from patrolsim.build import make
@@ -8,18 +9,27 @@ from patrolsim.scenario import scenario_from_dict
 
 def erlang_c(c: int, a: float) -> float:
     """Probability that a call waits in an M/M/c queue with offered load a = lambda / mu < c."""
-    top = a ** c / factorial(c) * c / (c - a)
-    return top / (sum(a ** k / factorial(k) for k in range(c)) + top)
+    top = a**c / factorial(c) * c / (c - a)
+    return top / (sum(a**k / factorial(k) for k in range(c)) + top)
 
 
 def run_mmc(tmp_path, c, rate_per_hour, service_s, hours, seed):
     one = tmp_path / "one.txt"
     one.write_text("S\n")
-    data = {"map": str(one), "duration": hours * 3600.0, "seed": seed,
-            "agents": {"count": c, "starts": [0] * c}, "strategy": {"name": "random"},
-            "incidents": {"stream": "poisson", "rate_per_hour": rate_per_hour, "service_mean_s": service_s,
-                          "service_dist": "exponential"},
-            "dispatch": {"tick_s": 3600.0}}
+    data = {
+        "map": str(one),
+        "duration": hours * 3600.0,
+        "seed": seed,
+        "agents": {"count": c, "starts": [0] * c},
+        "strategy": {"name": "random"},
+        "incidents": {
+            "stream": "poisson",
+            "rate_per_hour": rate_per_hour,
+            "service_mean_s": service_s,
+            "service_dist": "exponential",
+        },
+        "dispatch": {"tick_s": 3600.0},
+    }
     return make(scenario_from_dict(data, source="mmc.toml")).run().metrics
 
 

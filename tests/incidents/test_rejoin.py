@@ -7,6 +7,7 @@ RING is an 8-node ring of 10 m cells (1 m/s, so 10 s an edge). Node ids (row-maj
     5 6 7
 
 cgg's tour runs 0 1 2 4 7 6 5 3 (80 s a lap)."""
+
 from pathlib import Path
 
 import numpy as np
@@ -33,21 +34,30 @@ def recording(world, *args, **kwargs):
     return sim
 
 
-@pytest.mark.parametrize("service, back", [
-    # released at node 6 at t = 50: its slot (40 s ahead of agent 0) is at node 4 at t = 70, 6 -> 7 -> 4
-    (20, [(60.0, 7), (70.0, 4), (80.0, 7), (90.0, 6), (100.0, 5)]),
-    # released at t = 55: node 4 is reached at 75, after the slot left it; the slot reaches node 7 at 80,
-    # so the agent walks there (65), holds until 80 (visiting it again on waking) and walks on
-    (25, [(65.0, 7), (80.0, 7), (90.0, 6), (100.0, 5)]),
-])
+@pytest.mark.parametrize(
+    "service, back",
+    [
+        # released at node 6 at t = 50: its slot (40 s ahead of agent 0) is at node 4 at t = 70, 6 -> 7 -> 4
+        (20, [(60.0, 7), (70.0, 4), (80.0, 7), (90.0, 6), (100.0, 5)]),
+        # released at t = 55: node 4 is reached at 75, after the slot left it; the slot reaches node 7 at 80,
+        # so the agent walks there (65), holds until 80 (visiting it again on waking) and walks on
+        (25, [(65.0, 7), (80.0, 7), (90.0, 6), (100.0, 5)]),
+    ],
+)
 def test_cgg_agent_goes_to_the_call_and_meets_its_slot(world, service, back):
     # agents start half a lap apart (entries 0 and 4), so nobody holds at the start; at t = 15 agent 1
     # (heading 6 -> 5, 10 m behind the call at node 6) turns back and arrives at 30 (agent 0 would need 50)
-    sim = recording(world, [(15, 6, 2, service, "reported")], starts=(0, 7), strategy=CyclicStrategy(),
-                    map_text=RING, duration=400.0)
+    sim = recording(
+        world,
+        [(15, 6, 2, service, "reported")],
+        starts=(0, 7),
+        strategy=CyclicStrategy(),
+        map_text=RING,
+        duration=400.0,
+    )
     log = manager_of(sim).log
     assert log.agent[0] == 1 and log.arrived_at[0] == 30 and log.cleared_at[0] == 30 + service
-    assert visits_of(sim, 1, 30 + service)[:len(back)] == back
+    assert visits_of(sim, 1, 30 + service)[: len(back)] == back
     # agent 0 never left its slot; once agent 1 is back the two are half a lap apart again
     assert [n for t, n in visits_of(sim, 0, 0.0)[:8]] == [1, 2, 4, 7, 6, 5, 3, 0]
     late = [(t, n) for t, n, a in sim.recorded if t > 200.0]
@@ -62,8 +72,9 @@ def test_msp_agent_goes_to_the_call_and_resumes_its_region_walk(world):
     # to 6 at 30; released at 40 it walks on from node 6 (6 7 4 2), reaching nodes 4 and 2, unseen
     # since t = 0, at 60 and 70 (every other entry makes the region's worst idleness no smaller)
     strategy = PartitionStrategy()
-    sim = recording(world, [(12, 6, 2, 10, "reported")], starts=(0, 7), strategy=strategy,
-                    map_text=RING, duration=300.0)
+    sim = recording(
+        world, [(12, 6, 2, 10, "reported")], starts=(0, 7), strategy=strategy, map_text=RING, duration=300.0
+    )
     assert strategy.partition.tolist() == [0, 0, 1, 0, 1, 0, 1, 1]
     log = manager_of(sim).log
     assert log.agent[0] == 1 and log.arrived_at[0] == 30 and log.cleared_at[0] == 40

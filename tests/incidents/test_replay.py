@@ -1,4 +1,5 @@
 """Replay files: round trip, snapping to nodes and edges, points off the map, bad rows by line."""
+
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,7 @@ L_SHAPE = PatrolMap.from_edges("L", np.array([[0.0, 0.0], [100.0, 0.0], [100.0, 
 
 
 def read(path, pmap=L_SHAPE, snap="edge", max_snap_m=50.0, off_map="error"):
-    return read_replay(path, pmap, np.random.default_rng(0), Marks(), snap=snap, max_snap_m=max_snap_m,
-                       off_map=off_map)
+    return read_replay(path, pmap, np.random.default_rng(0), Marks(), snap=snap, max_snap_m=max_snap_m, off_map=off_map)
 
 
 def test_round_trip_through_a_replay_file(tmp_path):
@@ -23,8 +23,9 @@ def test_round_trip_through_a_replay_file(tmp_path):
     marks = Marks(reported_share=0.5, service_dist="lognormal")
     inc = poisson_stream(mesa, np.random.default_rng(11), 86400.0, 12.0, "length", marks)
     write_replay(tmp_path / "r.csv", inc)
-    back, dropped = read_replay(tmp_path / "r.csv", mesa, np.random.default_rng(99), Marks(), snap="edge",
-                                max_snap_m=1.0, off_map="error")
+    back, dropped = read_replay(
+        tmp_path / "r.csv", mesa, np.random.default_rng(99), Marks(), snap="edge", max_snap_m=1.0, off_map="error"
+    )
     assert dropped == 0 and len(back) == len(inc) > 200
     for f in ("t_s", "node", "x_m", "y_m", "priority", "service_s", "reported"):
         assert np.array_equal(getattr(back, f), getattr(inc, f)), f
@@ -57,15 +58,18 @@ def test_rows_may_name_nodes_and_carry_marks(tmp_path):
     assert inc.x_m.tolist() == [0, 100] and inc.y_m.tolist() == [0, 100]
 
 
-@pytest.mark.parametrize("row, message", [
-    ("abc,1,1", "expected a number in column time_s, got 'abc'"),
-    ("-5,1,1", "expected time_s >= 0"),
-    ("5,1,nan", "expected a finite number in column y_m"),
-    ("5,1,1,4", "expected priority 1, 2 or 3, got '4'"),
-    ("5,1,1,2,0", "expected service_s > 0"),
-    ("5,1,1,2,9,called", "expected mode 'reported' or 'discoverable'"),
-    ("5,,,2", "a node id of the map"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("abc,1,1", "expected a number in column time_s, got 'abc'"),
+        ("-5,1,1", "expected time_s >= 0"),
+        ("5,1,nan", "expected a finite number in column y_m"),
+        ("5,1,1,4", "expected priority 1, 2 or 3, got '4'"),
+        ("5,1,1,2,0", "expected service_s > 0"),
+        ("5,1,1,2,9,called", "expected mode 'reported' or 'discoverable'"),
+        ("5,,,2", "a node id of the map"),
+    ],
+)
 def test_bad_rows_name_their_line(tmp_path, row, message):
     p = tmp_path / "r.csv"
     p.write_text("time_s,x_m,y_m,priority,service_s,mode\n1,0,0\n\n" + row + "\n")

@@ -1,5 +1,6 @@
 """End to end: shipped policing scenarios load; `patrolsim run` prints the response table and writes
 the incident and area tables; a run's incident table replays to the same incidents."""
+
 import csv
 import json
 from pathlib import Path
@@ -24,8 +25,21 @@ def test_shipped_policing_scenarios_load(name):
 
 def test_run_prints_and_writes_incident_tables(tmp_path, capsys):
     out = tmp_path / "mall.json"
-    assert main(["run", str(ROOT / "scenarios" / "mall_security.toml"), "--duration", "3600", "--json", str(out),
-                 "--csv", str(tmp_path / "mall")]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(ROOT / "scenarios" / "mall_security.toml"),
+                "--duration",
+                "3600",
+                "--json",
+                str(out),
+                "--csv",
+                str(tmp_path / "mall"),
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "Response" in text and "response 90th pct" in text and "Fairness and privacy" in text
     assert text.index("Coverage") < text.index("Response") < text.index("Idleness")
@@ -38,7 +52,9 @@ def test_run_prints_and_writes_incident_tables(tmp_path, capsys):
 
 
 def test_plain_scenarios_keep_their_output(tmp_path, capsys):
-    assert main(["run", str(ROOT / "scenarios" / "office.toml"), "--duration", "300", "--csv", str(tmp_path / "o")]) == 0
+    assert (
+        main(["run", str(ROOT / "scenarios" / "office.toml"), "--duration", "300", "--csv", str(tmp_path / "o")]) == 0
+    )
     assert "Response" not in capsys.readouterr().out
     assert not (tmp_path / "o_incidents.csv").exists()
 
@@ -46,12 +62,24 @@ def test_plain_scenarios_keep_their_output(tmp_path, capsys):
 def test_a_runs_incident_table_replays_to_the_same_incidents(tmp_path):
     sc = load_scenario(ROOT / "scenarios" / "mall_security.toml", duration=3600)
     first = make(sc).run()
-    main(["run", str(ROOT / "scenarios" / "mall_security.toml"), "--duration", "3600", "-q", "--csv",
-          str(tmp_path / "a")])
+    main(
+        [
+            "run",
+            str(ROOT / "scenarios" / "mall_security.toml"),
+            "--duration",
+            "3600",
+            "-q",
+            "--csv",
+            str(tmp_path / "a"),
+        ]
+    )
     rows = list(csv.DictReader((tmp_path / "a_incidents.csv").open()))
     assert len(rows) == len(first.incidents["time_s"])
-    again = load_scenario(ROOT / "scenarios" / "mall_security.toml", duration=3600, **{
-        "incidents.stream": "replay", "incidents.file": str(tmp_path / "a_incidents.csv")})
+    again = load_scenario(
+        ROOT / "scenarios" / "mall_security.toml",
+        duration=3600,
+        **{"incidents.stream": "replay", "incidents.file": str(tmp_path / "a_incidents.csv")},
+    )
     second = make(again).run()
     for col in ("time_s", "node", "priority", "service_s", "mode", "arrived_s"):
         a, b = first.incidents[col], second.incidents[col]
@@ -70,9 +98,12 @@ def test_same_seed_same_incident_results():
 
 def test_incidents_leave_the_patrol_alone_until_the_first_dispatch():
     base = load_scenario(ROOT / "scenarios" / "office.toml", duration=600)
-    with_calls = load_scenario(ROOT / "scenarios" / "office.toml", duration=600, **{
-        "incidents.stream": "poisson", "incidents.rate_per_hour": 0.001})
+    with_calls = load_scenario(
+        ROOT / "scenarios" / "office.toml",
+        duration=600,
+        **{"incidents.stream": "poisson", "incidents.rate_per_hour": 0.001},
+    )
     a, b = make(base).run(), make(with_calls).run()
     assert b.metrics["incidents_total"] == 0
     assert np.array_equal(a.nodes["visits"], b.nodes["visits"])
-    assert "response mean / median   n/a / n/a" in summary_text(b)    # nothing to report, no crash
+    assert "response mean / median   n/a / n/a" in summary_text(b)  # nothing to report, no crash

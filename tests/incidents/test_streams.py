@@ -1,11 +1,11 @@
 """Incident streams: rates, locations, marks, and the Hawkes long-run rate mu / (1 - theta)."""
+
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from patrolsim.incidents.streams import (Marks, hawkes_stream, poisson_stream, profile_stream,
-                                         sample_locations)
+from patrolsim.incidents.streams import Marks, hawkes_stream, poisson_stream, profile_stream, sample_locations
 from patrolsim.maps import load_map
 
 MAPS = Path(__file__).resolve().parents[2] / "maps"
@@ -46,8 +46,13 @@ def test_street_length_locations_lie_on_edges_and_follow_length(ring):
     u, v, lens = ring.edge_list()
     a, b = ring.positions[u], ring.positions[v]
     # every point lies on some edge, and is served at a node no farther than half that edge
-    cross = np.abs((b - a)[None, :, 0] * (xy[:, None, 1] - a[None, :, 1]) -
-                   (b - a)[None, :, 1] * (xy[:, None, 0] - a[None, :, 0])) / lens[None]
+    cross = (
+        np.abs(
+            (b - a)[None, :, 0] * (xy[:, None, 1] - a[None, :, 1])
+            - (b - a)[None, :, 1] * (xy[:, None, 0] - a[None, :, 0])
+        )
+        / lens[None]
+    )
     assert np.all(cross.min(axis=1) < 1e-6 * lens.max())
     assert np.all(np.linalg.norm(ring.positions[node] - xy, axis=1) <= lens.max() / 2 + 1e-6)
 

@@ -1,4 +1,5 @@
 """ASCII grid loader: hand-checked small maps and every error message."""
+
 import math
 
 import numpy as np
@@ -15,9 +16,7 @@ def write(tmp_path, text, name="m.txt"):
 
 
 def test_small_grid_counts_positions_weights_starts(tmp_path):
-    p = write(tmp_path, "name: tiny\ncell_size: 2\n"
-                        "S.3\n"
-                        ".#.\n")
+    p = write(tmp_path, "name: tiny\ncell_size: 2\nS.3\n.#.\n")
     m = load_map(p)
     assert m.name == "tiny" and m.kind == "grid"
     assert m.n_nodes == 5
@@ -32,10 +31,7 @@ def test_small_grid_counts_positions_weights_starts(tmp_path):
 
 
 def test_eight_connectivity_diagonals_never_cut_corners(tmp_path):
-    p = write(tmp_path, "connectivity: 8\n"
-                        "..\n"
-                        "..\n"
-                        ".#\n")
+    p = write(tmp_path, "connectivity: 8\n..\n..\n.#\n")
     m = load_map(p)
     # 5 free cells; orthogonal edges: 2 along rows 0 and 1, 3 down the columns;
     # diagonals (0,0)-(1,1) and (0,1)-(1,0); (1,1)-(2,0) would cut the wall corner at (2,1)
@@ -55,11 +51,14 @@ def test_comments_blank_lines_and_ragged_rows(tmp_path):
     assert m.n_nodes == 4 and m.grid.shape == (2, 3)
 
 
-@pytest.mark.parametrize("text, line, fragment", [
-    ("colour: red\n...\n", 1, "unknown header key 'colour'"),
-    ("...\n.x.\n", 2, "unexpected character 'x' at column 2"),
-    ("...\n\n...\n", 2, "blank line inside the grid"),
-])
+@pytest.mark.parametrize(
+    "text, line, fragment",
+    [
+        ("colour: red\n...\n", 1, "unknown header key 'colour'"),
+        ("...\n.x.\n", 2, "unexpected character 'x' at column 2"),
+        ("...\n\n...\n", 2, "blank line inside the grid"),
+    ],
+)
 def test_errors_name_file_and_line(tmp_path, text, line, fragment):
     p = write(tmp_path, text)
     with pytest.raises(MapError) as err:
@@ -68,11 +67,14 @@ def test_errors_name_file_and_line(tmp_path, text, line, fragment):
     assert f"{p}:{line}" in msg and fragment in msg and "\n" not in msg
 
 
-@pytest.mark.parametrize("text, key, fragment", [
-    ("cell_size: big\n..\n", "cell_size", "expected a number"),
-    ("cell_size: -1\n..\n", "cell_size", "expected a positive number"),
-    ("connectivity: 6\n..\n", "connectivity", "must be 4 or 8"),
-])
+@pytest.mark.parametrize(
+    "text, key, fragment",
+    [
+        ("cell_size: big\n..\n", "cell_size", "expected a number"),
+        ("cell_size: -1\n..\n", "cell_size", "expected a positive number"),
+        ("connectivity: 6\n..\n", "connectivity", "must be 4 or 8"),
+    ],
+)
 def test_header_value_errors_name_the_key(tmp_path, text, key, fragment):
     p = write(tmp_path, text)
     with pytest.raises(MapError) as err:

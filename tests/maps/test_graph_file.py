@@ -1,4 +1,5 @@
 """GraphML / GML / node-link JSON loader and writer."""
+
 import json
 import math
 
@@ -38,16 +39,20 @@ def test_each_format(tmp_path, suffix):
     assert m.positions.tolist() == [[3.0, 0.0], [0.0, 0.0], [3.0, 4.0]]
     assert m.weights.tolist() == [2.5, 1.0, 1.0]
     assert m.starts == (1,)
-    assert m.edge_length(0, 1) == 3.0           # Euclidean default
-    assert m.edge_length(0, 2) == 6.0           # explicit length
+    assert m.edge_length(0, 1) == 3.0  # Euclidean default
+    assert m.edge_length(0, 2) == 6.0  # explicit length
     assert m.edge_length(1, 2) == 5.0
     assert m.name == "Tri" and m.attribution == "me"
 
 
 def test_pos_string_and_list_and_integer_ids(tmp_path):
-    data = {"directed": False, "multigraph": False, "graph": {},
-            "nodes": [{"id": 0, "pos": [0, 0]}, {"id": 1, "pos": "1.5,2"}],
-            "edges": [{"source": 0, "target": 1}]}
+    data = {
+        "directed": False,
+        "multigraph": False,
+        "graph": {},
+        "nodes": [{"id": 0, "pos": [0, 0]}, {"id": 1, "pos": "1.5,2"}],
+        "edges": [{"source": 0, "target": 1}],
+    }
     p = tmp_path / "p.json"
     p.write_text(json.dumps(data))
     m = load_map(p)
@@ -77,9 +82,16 @@ def test_gml_without_labels_uses_ids(tmp_path):
 def test_round_trip(tmp_path, suffix):
     pos = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 7.5], [-3.25, 4.0]])
     edges = np.array([[0, 1], [1, 2], [2, 3], [3, 0]])
-    src = PatrolMap.from_edges("rt", pos, edges, np.array([10.0, 8.0, 14.0, 5.2]),
-                               np.array([1.0, 2.0, 3.5, 1.0]), starts=(2,), labels=["w", "x", "y", "z"],
-                               attribution="credit")
+    src = PatrolMap.from_edges(
+        "rt",
+        pos,
+        edges,
+        np.array([10.0, 8.0, 14.0, 5.2]),
+        np.array([1.0, 2.0, 3.5, 1.0]),
+        starts=(2,),
+        labels=["w", "x", "y", "z"],
+        attribution="credit",
+    )
     out = tmp_path / f"rt{suffix}"
     write_graph_file(src, out)
     back = load_map(out)
@@ -99,22 +111,32 @@ def test_write_unknown_extension(tmp_path):
 
 def node_link(tmp_path, nodes, edges, name="e.json"):
     p = tmp_path / name
-    p.write_text(json.dumps({"directed": False, "multigraph": False, "graph": {},
-                             "nodes": nodes, "links": edges}))
+    p.write_text(json.dumps({"directed": False, "multigraph": False, "graph": {}, "nodes": nodes, "links": edges}))
     return p
 
 
-@pytest.mark.parametrize("nodes, edges, key, fragment", [
-    ([{"id": "a", "x": 0, "y": 0}, {"id": "hall", "x": 1}], [], "x", "node 'hall' has no coordinates"),
-    ([{"id": "a", "x": 0, "y": "north"}], [], "y", "node 'a' has y = 'north'; expected a number"),
-    ([{"id": "a", "pos": "1;2"}], [], "pos", "node 'a' has pos '1;2'"),
-    ([{"id": "a", "x": 0, "y": 0, "weight": "heavy"}], [], "weight", "expected a number"),
-    ([{"id": "a", "x": 0, "y": 0, "start": "maybe"}], [], "start", "expected true/false"),
-    ([{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 0}],
-     [{"source": "a", "target": "b", "length": "far"}], "length", "edge ('a', 'b') has length 'far'"),
-    ([{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 0}],
-     [{"source": "a", "target": "b", "length": -2}], "length", "expected a positive number"),
-])
+@pytest.mark.parametrize(
+    "nodes, edges, key, fragment",
+    [
+        ([{"id": "a", "x": 0, "y": 0}, {"id": "hall", "x": 1}], [], "x", "node 'hall' has no coordinates"),
+        ([{"id": "a", "x": 0, "y": "north"}], [], "y", "node 'a' has y = 'north'; expected a number"),
+        ([{"id": "a", "pos": "1;2"}], [], "pos", "node 'a' has pos '1;2'"),
+        ([{"id": "a", "x": 0, "y": 0, "weight": "heavy"}], [], "weight", "expected a number"),
+        ([{"id": "a", "x": 0, "y": 0, "start": "maybe"}], [], "start", "expected true/false"),
+        (
+            [{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 0}],
+            [{"source": "a", "target": "b", "length": "far"}],
+            "length",
+            "edge ('a', 'b') has length 'far'",
+        ),
+        (
+            [{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 0}],
+            [{"source": "a", "target": "b", "length": -2}],
+            "length",
+            "expected a positive number",
+        ),
+    ],
+)
 def test_attribute_errors_name_node_and_key(tmp_path, nodes, edges, key, fragment):
     p = node_link(tmp_path, nodes, edges)
     with pytest.raises(MapError) as err:
@@ -123,12 +145,15 @@ def test_attribute_errors_name_node_and_key(tmp_path, nodes, edges, key, fragmen
     assert msg.startswith(str(p)) and f"key '{key}'" in msg and fragment in msg
 
 
-@pytest.mark.parametrize("name, text, start", [
-    ("bad.graphml", "<graphml>\n<graph>\n<node id='a'>\n</graphml>\n", ":4: XML syntax error"),
-    ("bad.json", '{"nodes": [\n{"id": 1,}\n]}', ":2: JSON syntax error"),
-    ("bad.gml", 'graph [\n node [ id 0 label "a" \n', ": cannot parse the GML graph"),
-    ("list.json", "[1, 2]", ": expected a networkx node-link JSON object"),
-])
+@pytest.mark.parametrize(
+    "name, text, start",
+    [
+        ("bad.graphml", "<graphml>\n<graph>\n<node id='a'>\n</graphml>\n", ":4: XML syntax error"),
+        ("bad.json", '{"nodes": [\n{"id": 1,}\n]}', ":2: JSON syntax error"),
+        ("bad.gml", 'graph [\n node [ id 0 label "a" \n', ": cannot parse the GML graph"),
+        ("list.json", "[1, 2]", ": expected a networkx node-link JSON object"),
+    ],
+)
 def test_parse_errors_are_one_line(tmp_path, name, text, start):
     p = tmp_path / name
     p.write_text(text)
@@ -143,6 +168,7 @@ def test_empty_graph(tmp_path):
 
 
 def test_euclidean_lengths_match_positions(tmp_path):
-    p = node_link(tmp_path, [{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 1}],
-                  [{"source": "a", "target": "b"}])
+    p = node_link(
+        tmp_path, [{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 1}], [{"source": "a", "target": "b"}]
+    )
     assert load_map(p).total_length() == pytest.approx(math.sqrt(2))

@@ -1,4 +1,5 @@
 """patrolling_sim .graph loader and writer: both header variants, round trips, error lines."""
+
 import numpy as np
 import pytest
 

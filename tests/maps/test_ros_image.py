@@ -11,12 +11,13 @@ from patrolsim.maps.ros_image import load_ros_image
 FREE, OCC, UNKNOWN = 254, 0, 205
 
 
-def make_map(tmp_path, pixels, yaml_extra="", image="m.pgm", resolution=0.5,
-             origin="[-1.0, 2.0, 0.0]", negate=0):
+def make_map(tmp_path, pixels, yaml_extra="", image="m.pgm", resolution=0.5, origin="[-1.0, 2.0, 0.0]", negate=0):
     Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(tmp_path / image)
     p = tmp_path / "m.yaml"
-    p.write_text(f"image: {image}\nresolution: {resolution}\norigin: {origin}\nnegate: {negate}\n"
-                 f"occupied_thresh: 0.65\nfree_thresh: 0.196\n{yaml_extra}")
+    p.write_text(
+        f"image: {image}\nresolution: {resolution}\norigin: {origin}\nnegate: {negate}\n"
+        f"occupied_thresh: 0.65\nfree_thresh: 0.196\n{yaml_extra}"
+    )
     return p
 
 
@@ -37,8 +38,8 @@ def test_one_pixel_per_cell_positions_from_origin(tmp_path):
 def test_resampling_cell_free_only_when_all_pixels_free(tmp_path):
     # 4 x 6 pixels of 0.5 m -> 2 x 3 cells of 1 m (the default cell size)
     px = np.full((4, 6), FREE)
-    px[0, 5] = OCC        # top-right cell blocked by one pixel
-    px[3, 0] = UNKNOWN    # unknown counts as not free: bottom-left cell blocked
+    px[0, 5] = OCC  # top-right cell blocked by one pixel
+    px[3, 0] = UNKNOWN  # unknown counts as not free: bottom-left cell blocked
     m = load_map(make_map(tmp_path, px))
     assert m.grid.cell_size == 1.0
     assert m.grid.free.tolist() == [[True, True, False], [False, True, True]]
@@ -77,8 +78,7 @@ def test_cell_size_keyword_overrides_yaml_and_png_rgb(tmp_path):
 def test_eight_connectivity_and_name_attribution(tmp_path):
     px = np.full((2, 2), FREE)
     px[1, 1] = OCC
-    m = load_map(make_map(tmp_path, px, "cell_size: 0.5\nconnectivity: 8\nname: Lab\n"
-                                        "attribution: me\n"))
+    m = load_map(make_map(tmp_path, px, "cell_size: 0.5\nconnectivity: 8\nname: Lab\nattribution: me\n"))
     # diagonal (0,1)-(1,0) would cut the wall corner at (1,1): only the 2 orthogonal edges
     assert m.n_edges == 2 and m.name == "Lab" and m.attribution == "me"
 
@@ -94,26 +94,31 @@ def test_large_image_resamples_by_whole_cells(tmp_path):
     assert m.grid.free[:, 0].sum() == 500 - 20
 
 
-@pytest.mark.parametrize("body, key, fragment", [
-    ("resolution: 0.5\norigin: [0, 0, 0]\n", "image", "missing key"),
-    ("image: m.pgm\norigin: [0, 0, 0]\n", "resolution", "missing key"),
-    ("image: m.pgm\nresolution: 0.5\n", "origin", "missing key"),
-    ("image: m.pgm\nresolution: fine\norigin: [0, 0, 0]\n", "resolution", "expected a number"),
-    ("image: m.pgm\nresolution: -0.5\norigin: [0, 0, 0]\n", "resolution", "positive"),
-    ("image: m.pgm\nresolution: 0.5\norigin: 3\n", "origin", "expected a list"),
-    ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nnegate: 2\n", "negate", "expected 0 or 1"),
-    ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nfree_thresh: 1.5\n", "free_thresh", "between 0 and 1"),
-    ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\noccupied_thresh: -0.1\n", "occupied_thresh",
-     "between 0 and 1"),
-    ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nfree_thresh: 0.7\n", "free_thresh",
-     "above occupied_thresh"),
-    ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\ncell_size: 0.1\n", "cell_size", "finer than"),
-    ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nconnectivity: 6\n", "connectivity", "4 or 8"),
-    ("image: missing.pgm\nresolution: 0.5\norigin: [0, 0]\n", "image", "not found"),
-    ("image: bad.pgm\nresolution: 0.5\norigin: [0, 0]\n", "image", "cannot read image"),
-    ("image: 7\nresolution: 0.5\norigin: [0, 0]\n", "image", "expected an image file name"),
-    ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nname: [1]\n", "name", "expected a string"),
-])
+@pytest.mark.parametrize(
+    "body, key, fragment",
+    [
+        ("resolution: 0.5\norigin: [0, 0, 0]\n", "image", "missing key"),
+        ("image: m.pgm\norigin: [0, 0, 0]\n", "resolution", "missing key"),
+        ("image: m.pgm\nresolution: 0.5\n", "origin", "missing key"),
+        ("image: m.pgm\nresolution: fine\norigin: [0, 0, 0]\n", "resolution", "expected a number"),
+        ("image: m.pgm\nresolution: -0.5\norigin: [0, 0, 0]\n", "resolution", "positive"),
+        ("image: m.pgm\nresolution: 0.5\norigin: 3\n", "origin", "expected a list"),
+        ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nnegate: 2\n", "negate", "expected 0 or 1"),
+        ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nfree_thresh: 1.5\n", "free_thresh", "between 0 and 1"),
+        (
+            "image: m.pgm\nresolution: 0.5\norigin: [0, 0]\noccupied_thresh: -0.1\n",
+            "occupied_thresh",
+            "between 0 and 1",
+        ),
+        ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nfree_thresh: 0.7\n", "free_thresh", "above occupied_thresh"),
+        ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\ncell_size: 0.1\n", "cell_size", "finer than"),
+        ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nconnectivity: 6\n", "connectivity", "4 or 8"),
+        ("image: missing.pgm\nresolution: 0.5\norigin: [0, 0]\n", "image", "not found"),
+        ("image: bad.pgm\nresolution: 0.5\norigin: [0, 0]\n", "image", "cannot read image"),
+        ("image: 7\nresolution: 0.5\norigin: [0, 0]\n", "image", "expected an image file name"),
+        ("image: m.pgm\nresolution: 0.5\norigin: [0, 0]\nname: [1]\n", "name", "expected a string"),
+    ],
+)
 def test_errors_name_yaml_and_key(tmp_path, body, key, fragment):
     Image.fromarray(np.full((2, 2), FREE, dtype=np.uint8)).save(tmp_path / "m.pgm")
     (tmp_path / "bad.pgm").write_bytes(b"not an image at all")

@@ -1,4 +1,5 @@
 """Every map shipped in maps/ loads, is connected and non-trivial; the real-data maps match their sources."""
+
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,19 @@ SHIPPED = map_files(MAPS)
 
 def test_expected_maps_are_shipped():
     names = {p.name for p in SHIPPED}
-    assert {"open_square.txt", "office.txt", "warehouse.txt", "campus.txt", "mall.txt",
-            "hospital_floor.yaml", "city_blocks.graphml", "ring_road.gml", "plaza.json", "mesa_az",
-            "columbus.graph"} <= names
+    assert {
+        "open_square.txt",
+        "office.txt",
+        "warehouse.txt",
+        "campus.txt",
+        "mall.txt",
+        "hospital_floor.yaml",
+        "city_blocks.graphml",
+        "ring_road.gml",
+        "plaza.json",
+        "mesa_az",
+        "columbus.graph",
+    } <= names
     assert {p.suffix for p in SHIPPED} >= {".txt", ".yaml", ".graph", ".graphml", ".gml", ".json"}
 
 
@@ -66,11 +77,14 @@ def test_hospital_default_cells_are_one_metre():
 BENCHMARKS = MAPS / "benchmarks"
 
 
-@pytest.mark.parametrize("stem, nodes, edges, edge_0, total_m", [
-    ("grid", 25, 40, 5.7, 228.0),          # 76 px at 0.075 m/px
-    ("example", 29, 34, 3.0, 264.0),       # 20 px at 0.15 m/px
-    ("DIAG_labs", 27, 26, 0.95, 77.45),    # 19 px at 0.05 m/px
-])
+@pytest.mark.parametrize(
+    "stem, nodes, edges, edge_0, total_m",
+    [
+        ("grid", 25, 40, 5.7, 228.0),  # 76 px at 0.075 m/px
+        ("example", 29, 34, 3.0, 264.0),  # 20 px at 0.15 m/px
+        ("DIAG_labs", 27, 26, 0.95, 77.45),  # 19 px at 0.05 m/px
+    ],
+)
 def test_patrolling_sim_benchmark_graphs(stem, nodes, edges, edge_0, total_m):
     m = load_map(BENCHMARKS / f"{stem}.graph")
     assert (m.n_nodes, m.n_edges) == (nodes, edges)

@@ -1,4 +1,5 @@
 """Street networks as CSV tables: folder and file-pair layouts, map.toml, and error messages."""
+
 import math
 
 import numpy as np
@@ -27,8 +28,8 @@ def test_folder_layout(tmp_path):
     assert m.labels == [10, 20, 30]
     assert m.positions.tolist() == [[0, 0], [30, 40], [30, 0]]
     assert m.weights.tolist() == [2.0, 1.0, 1.5]
-    assert m.edge_length(0, 1) == 55.5          # given length_m
-    assert m.edge_length(1, 2) == 40.0          # blank length_m: straight line
+    assert m.edge_length(0, 1) == 55.5  # given length_m
+    assert m.edge_length(1, 2) == 40.0  # blank length_m: straight line
     assert m.edge_length(2, 0) == 30.0
     assert m.n_edges == 3 and m.total_length() == pytest.approx(125.5)
 
@@ -59,23 +60,26 @@ def err(path):
     return info.value
 
 
-@pytest.mark.parametrize("nodes, edges, table, line, key, fragment", [
-    ("id,x_m\n1,0\n", EDGES, "nodes.csv", 1, None, "missing column 'y_m'"),
-    ("name,x_m,y_m\n1,0,0\n", EDGES, "nodes.csv", 1, None, "missing column 'id' or 'node'"),
-    (NODES + "40,abc,0,1,0\n", EDGES, "nodes.csv", 5, "x_m", "expected a number, got 'abc'"),
-    (NODES + "40,1,nan,1,0\n", EDGES, "nodes.csv", 5, "y_m", "expected a number"),
-    (NODES + "40,1,1,0,0\n", EDGES, "nodes.csv", 5, "weight", "expected a positive number, got '0'"),
-    (NODES + "20,1,1,1,0\n", EDGES, "nodes.csv", 5, "id", "duplicate node id '20' (first on line 3)"),
-    (NODES + ",1,1,1,0\n", EDGES, "nodes.csv", 5, "id", "empty node id"),
-    (NODES + "40,1,1\n", EDGES, "nodes.csv", 5, None, "expected 5 fields, got 3"),
-    ("id,x_m,y_m\n", EDGES, "nodes.csv", None, None, "no node rows"),
-    ("", EDGES, "nodes.csv", 1, None, "the file is empty"),
-    (NODES, "u,w\n10,20\n", "edges.csv", 1, None, "missing column 'v'"),
-    (NODES, EDGES + "10,99,5,4\n", "edges.csv", 5, "v", "node '99' is not in the nodes table"),
-    (NODES, EDGES + "x,10,5,4\n", "edges.csv", 5, "u", "node 'x' is not in the nodes table"),
-    (NODES, EDGES + "10,30,-5,4\n", "edges.csv", 5, "length_m", "expected a positive number"),
-    (NODES + "40,0,0,1,0\n", EDGES + "10,40,,4\n", "edges.csv", 5, "length_m", "share a position"),
-])
+@pytest.mark.parametrize(
+    "nodes, edges, table, line, key, fragment",
+    [
+        ("id,x_m\n1,0\n", EDGES, "nodes.csv", 1, None, "missing column 'y_m'"),
+        ("name,x_m,y_m\n1,0,0\n", EDGES, "nodes.csv", 1, None, "missing column 'id' or 'node'"),
+        (NODES + "40,abc,0,1,0\n", EDGES, "nodes.csv", 5, "x_m", "expected a number, got 'abc'"),
+        (NODES + "40,1,nan,1,0\n", EDGES, "nodes.csv", 5, "y_m", "expected a number"),
+        (NODES + "40,1,1,0,0\n", EDGES, "nodes.csv", 5, "weight", "expected a positive number, got '0'"),
+        (NODES + "20,1,1,1,0\n", EDGES, "nodes.csv", 5, "id", "duplicate node id '20' (first on line 3)"),
+        (NODES + ",1,1,1,0\n", EDGES, "nodes.csv", 5, "id", "empty node id"),
+        (NODES + "40,1,1\n", EDGES, "nodes.csv", 5, None, "expected 5 fields, got 3"),
+        ("id,x_m,y_m\n", EDGES, "nodes.csv", None, None, "no node rows"),
+        ("", EDGES, "nodes.csv", 1, None, "the file is empty"),
+        (NODES, "u,w\n10,20\n", "edges.csv", 1, None, "missing column 'v'"),
+        (NODES, EDGES + "10,99,5,4\n", "edges.csv", 5, "v", "node '99' is not in the nodes table"),
+        (NODES, EDGES + "x,10,5,4\n", "edges.csv", 5, "u", "node 'x' is not in the nodes table"),
+        (NODES, EDGES + "10,30,-5,4\n", "edges.csv", 5, "length_m", "expected a positive number"),
+        (NODES + "40,0,0,1,0\n", EDGES + "10,40,,4\n", "edges.csv", 5, "length_m", "share a position"),
+    ],
+)
 def test_errors_name_file_line_and_column(tmp_path, nodes, edges, table, line, key, fragment):
     d = folder(tmp_path, nodes, edges)
     e = err(d)

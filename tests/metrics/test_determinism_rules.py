@@ -1,4 +1,5 @@
 """The tie and arithmetic rules of patrolsim.determinism, checked on inputs whose answer is known."""
+
 import math
 
 import numpy as np
@@ -9,9 +10,7 @@ from patrolsim.algorithms.tours import _neighbour_lists_matrix
 
 
 def test_smallest_per_row_breaks_ties_by_column():
-    m = np.array([[5.0, 1.0, 1.0, 1.0, 0.0, 1.0],
-                  [2.0, 2.0, 2.0, 2.0, 2.0, 2.0],
-                  [np.inf, 3.0, 1.0, 3.0, 3.0, 1.0]])
+    m = np.array([[5.0, 1.0, 1.0, 1.0, 0.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0, 2.0], [np.inf, 3.0, 1.0, 3.0, 3.0, 1.0]])
     assert D.smallest_per_row(m, 3).tolist() == [[4, 1, 2], [0, 1, 2], [2, 5, 1]]
     assert D.smallest_per_row(m, 6)[2].tolist() == [2, 5, 1, 3, 4, 0]
 

@@ -1,4 +1,5 @@
 """Metric invariants on random small maps, teams and strategies (hypothesis)."""
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,11 +16,18 @@ def runs(draw):
     free = free.reshape(rows, cols)
     free[0, 0] = True
     pmap = grid_map("h", free, connectivity=draw(st.sampled_from([4, 8])), largest_component=True)
-    data = {"duration": draw(st.floats(1.0, 60.0)), "seed": draw(st.integers(0, 2**32)),
-            "warmup": 0.0, "sample_interval": 1.0,
-            "agents": {"count": draw(st.integers(1, 4)), "speed": draw(st.floats(0.3, 3.0)),
-                       "sensing_radius": draw(st.sampled_from([0.0, 1.5]))},
-            "strategy": {"name": draw(st.sampled_from(["random", "cr", "hcr", "hpcc"]))}}
+    data = {
+        "duration": draw(st.floats(1.0, 60.0)),
+        "seed": draw(st.integers(0, 2**32)),
+        "warmup": 0.0,
+        "sample_interval": 1.0,
+        "agents": {
+            "count": draw(st.integers(1, 4)),
+            "speed": draw(st.floats(0.3, 3.0)),
+            "sensing_radius": draw(st.sampled_from([0.0, 1.5])),
+        },
+        "strategy": {"name": draw(st.sampled_from(["random", "cr", "hcr", "hpcc"]))},
+    }
     return scenario_from_dict(data, pmap=pmap)
 
 

@@ -1,5 +1,6 @@
 """A normal (non-editable) install carries everything: build the wheel, install it in a fresh virtual
 environment and run the shipped scenarios from a folder that is not the checkout."""
+
 import json
 import os
 import subprocess
@@ -17,8 +18,12 @@ SHIPPED = ("maps", "scenarios", "sweeps")
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(out), str(ROOT)], check=True, capture_output=True, cwd=out)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        cwd=out,
+    )
     (path,) = out.glob("patrolsim-*.whl")
     return path
 
@@ -27,8 +32,9 @@ def test_the_wheel_holds_every_package_and_every_shipped_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for init in (ROOT / "patrolsim").rglob("__init__.py"):
         assert init.relative_to(ROOT).as_posix() in names
-    tracked = subprocess.run(["git", "ls-files", *SHIPPED], capture_output=True, text=True, cwd=ROOT,
-                             check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", *SHIPPED], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
     assert tracked
     for rel in tracked:
         assert f"patrolsim/data/{rel}" in names, rel
@@ -39,8 +45,11 @@ def test_the_installed_wheel_runs_from_any_folder(wheel, tmp_path):
     # the dependencies come from this interpreter's site-packages; patrolsim itself from the wheel only
     venv.create(env_dir, system_site_packages=True, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DISPLAY")}

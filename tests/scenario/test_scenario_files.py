@@ -1,4 +1,5 @@
 """Scenario files: the minimal file, defaults, overrides, and every error naming file, line and key."""
+
 import textwrap
 from pathlib import Path
 
@@ -29,8 +30,7 @@ def write(tmp_path, text, name="s.toml"):
 
 
 def test_shipped_minimal_scenario_is_exactly_the_documented_one():
-    body = [l for l in (ROOT / "scenarios/office.toml").read_text().splitlines()
-            if l.strip() and not l.startswith("#")]
+    body = [l for l in (ROOT / "scenarios/office.toml").read_text().splitlines() if l.strip() and not l.startswith("#")]
     assert [l.split("#")[0].strip() for l in body] == [l.strip() for l in MINIMAL.splitlines()]
 
 
@@ -50,33 +50,52 @@ def test_map_path_falls_back_to_parent_folder(tmp_path):
 
 
 def test_overrides(tmp_path):
-    sc = load_scenario(write(tmp_path, MINIMAL), agents=2, strategy="hcr", seed=5,
-                       **{"strategy.w_idle": 2.0, "agents.speed": [1.0, 2.0]})
+    sc = load_scenario(
+        write(tmp_path, MINIMAL),
+        agents=2,
+        strategy="hcr",
+        seed=5,
+        **{"strategy.w_idle": 2.0, "agents.speed": [1.0, 2.0]},
+    )
     assert sc.agents.count == 2 and sc.strategy_name == "hcr" and sc.seed == 5
     assert sc.strategy_params == {"w_idle": 2.0} and sc.agents.speeds == (1.0, 2.0)
 
 
-@pytest.mark.parametrize("edit, pattern", [
-    (("duration = 3600", "duraton = 3600"), r"s.toml:2, key 'duraton': unknown key \(did you mean 'duration'\?\)"),
-    (("duration = 3600", 'duration = "long"'), r"s.toml:2, key 'duration': expected number, got 'long'"),
-    (("duration = 3600", "duration = -5"), r"s.toml:2, key 'duration': expected a value > 0"),
-    (("count = 4", "count = 0"), r"s.toml:5, key 'agents.count': expected a value >= 1"),
-    (("count = 4", "count = 2.5"), r"key 'agents.count': expected integer"),
-    (("speed = 1.0", "speed = [1.0, 2.0]"), r"s.toml:6, key 'agents.speed': expected a positive number or a list of 4"),
-    (("speed = 1.0", "sped = 1.0"), r"s.toml:6, key 'agents.sped': unknown key \(did you mean 'speed'\?\)"),
-    (('name = "cr"', 'name = "rc"'), r"s.toml:8, key 'strategy.name': unknown strategy 'rc' \(did you mean 'cr'\?\)"),
-    (('name = "cr"', 'name = "cr"\nbogus = 1'), r"s.toml:9, key 'strategy.bogus': unknown parameter"),
-    (("seed = 1\n", ""), r"missing required key 'seed'"),
-    (('map = "maps/office.txt"', 'map = "maps/nope.txt"'), r"s.toml:1, key 'map': map 'maps/nope.txt' not found"),
-    (("duration = 3600", "duration = 3600\nwarmup = 4000"), r"key 'warmup': warmup \(4000\) must be shorter"),
-    (("[agents]", "[agents]\nstarts = [0, 1, 2, 99]"), r"key 'agents.starts': start node 99 does not exist"),
-    (("[agents]", "[agents]\nstarts = [[0.5, 1.5], [0.5, 0.5], [1.5, 0.5], [9.5, 9.5]]"),
-     r"key 'agents.starts': start \[9.5, 9.5\] \(metres\) is on a wall or outside the map"),
-    (("[agents]", '[agents]\nstarts = "map"'), r"the map marks 1 start cells but count = 4"),
-    (("duration = 3600", "duration = 3600\ncoverage_windows = [60, -1]"), r"coverage_windows.*positive"),
-    (("seed = 1", "seed = 1 x"), r"s.toml: not valid TOML: .*line 3"),
-    (("seed = 1", "seed = 1\nsample_interval = 0.01"), r"s.toml:4, key 'sample_interval': .*more than 100,000 samples"),
-])
+@pytest.mark.parametrize(
+    "edit, pattern",
+    [
+        (("duration = 3600", "duraton = 3600"), r"s.toml:2, key 'duraton': unknown key \(did you mean 'duration'\?\)"),
+        (("duration = 3600", 'duration = "long"'), r"s.toml:2, key 'duration': expected number, got 'long'"),
+        (("duration = 3600", "duration = -5"), r"s.toml:2, key 'duration': expected a value > 0"),
+        (("count = 4", "count = 0"), r"s.toml:5, key 'agents.count': expected a value >= 1"),
+        (("count = 4", "count = 2.5"), r"key 'agents.count': expected integer"),
+        (
+            ("speed = 1.0", "speed = [1.0, 2.0]"),
+            r"s.toml:6, key 'agents.speed': expected a positive number or a list of 4",
+        ),
+        (("speed = 1.0", "sped = 1.0"), r"s.toml:6, key 'agents.sped': unknown key \(did you mean 'speed'\?\)"),
+        (
+            ('name = "cr"', 'name = "rc"'),
+            r"s.toml:8, key 'strategy.name': unknown strategy 'rc' \(did you mean 'cr'\?\)",
+        ),
+        (('name = "cr"', 'name = "cr"\nbogus = 1'), r"s.toml:9, key 'strategy.bogus': unknown parameter"),
+        (("seed = 1\n", ""), r"missing required key 'seed'"),
+        (('map = "maps/office.txt"', 'map = "maps/nope.txt"'), r"s.toml:1, key 'map': map 'maps/nope.txt' not found"),
+        (("duration = 3600", "duration = 3600\nwarmup = 4000"), r"key 'warmup': warmup \(4000\) must be shorter"),
+        (("[agents]", "[agents]\nstarts = [0, 1, 2, 99]"), r"key 'agents.starts': start node 99 does not exist"),
+        (
+            ("[agents]", "[agents]\nstarts = [[0.5, 1.5], [0.5, 0.5], [1.5, 0.5], [9.5, 9.5]]"),
+            r"key 'agents.starts': start \[9.5, 9.5\] \(metres\) is on a wall or outside the map",
+        ),
+        (("[agents]", '[agents]\nstarts = "map"'), r"the map marks 1 start cells but count = 4"),
+        (("duration = 3600", "duration = 3600\ncoverage_windows = [60, -1]"), r"coverage_windows.*positive"),
+        (("seed = 1", "seed = 1 x"), r"s.toml: not valid TOML: .*line 3"),
+        (
+            ("seed = 1", "seed = 1\nsample_interval = 0.01"),
+            r"s.toml:4, key 'sample_interval': .*more than 100,000 samples",
+        ),
+    ],
+)
 def test_errors_name_file_line_and_key(tmp_path, edit, pattern):
     text = MINIMAL.replace(*edit)
     with pytest.raises(ScenarioError, match=pattern) as info:
@@ -85,7 +104,9 @@ def test_errors_name_file_line_and_key(tmp_path, edit, pattern):
 
 
 def test_start_on_a_wall_is_rejected(tmp_path):
-    p = write(tmp_path, MINIMAL.replace("[agents]", "[agents]\nstarts = [[0.5, 0.5], [1.5, 0.5], [2.5, 0.5], [3.5, 1.5]]"))
+    p = write(
+        tmp_path, MINIMAL.replace("[agents]", "[agents]\nstarts = [[0.5, 0.5], [1.5, 0.5], [2.5, 0.5], [3.5, 1.5]]")
+    )
     (tmp_path / "maps" / "office.txt").write_text("S..#\n....\n")
     with pytest.raises(ScenarioError, match=r"start \[3.5, 1.5\] \(metres\) is on a wall"):
         load_scenario(p)
@@ -95,6 +116,7 @@ def test_disconnected_map_suggests_largest_component(tmp_path):
     p = write(tmp_path, MINIMAL.replace("count = 4", "count = 1"))
     (tmp_path / "maps" / "office.txt").write_text("..#.\n..#.\n")
     from patrolsim.errors import MapError
+
     with pytest.raises(MapError, match="2 components .*largest_component = true"):
         load_scenario(p)
     sc = load_scenario(p, largest_component=True)

@@ -1,4 +1,5 @@
 """dtag / dtap: goal choice by idleness minus travel, exclusive claims, auctions between regions."""
+
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
@@ -96,8 +97,10 @@ def test_dtap_leaves_no_node_starved(sim_of):
     from patrolsim.maps import load_map
 
     pmap = load_map("maps/plaza.json")
-    worst = {seed: sim_of(pmap, "dtap", 4, duration=3000.0, seed=seed).run().metrics["worst_idleness"]
-             for seed in range(1, 21)}
+    worst = {
+        seed: sim_of(pmap, "dtap", 4, duration=3000.0, seed=seed).run().metrics["worst_idleness"]
+        for seed in range(1, 21)
+    }
     assert {seed: w for seed, w in worst.items() if w > 300.0} == {}
 
 

@@ -1,4 +1,5 @@
 """gbs / sebs / cbls: the Bayesian neighbour choice, the intention penalty and arc learning."""
+
 import math
 
 import numpy as np
@@ -61,7 +62,7 @@ def test_cbls_excludes_claimed_neighbours_and_learns_bounded_weights(sim_of):
     s.comms.announce(0.0, 1, 2)  # the most idle neighbour is claimed
     assert s.decide(0, 0, 100.0, sim.view) == 1
     lo = sim.map.indptr[0]
-    arcs = s.h[0, lo:lo + 3]
+    arcs = s.h[0, lo : lo + 3]
     assert arcs[0] > 1.0 and arcs[2] < 1.0 and arcs[1] == 1.0  # rewarded / punished / untouched
     for _ in range(200):
         s.decide(0, 0, 100.0, sim.view)

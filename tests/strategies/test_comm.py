@@ -1,4 +1,5 @@
 """The communication model: delays, losses and range limit what team mates know; scenario keys."""
+
 import numpy as np
 import pytest
 
@@ -42,8 +43,10 @@ def test_loss_drops_about_the_stated_share(sim_of, open_grid):
 
 def test_imperfect_comm_runs_deterministically_and_is_reported(sim_of, open_grid):
     def run():
-        return sim_of(open_grid(8), "sebs", 3, comm=CommSpec(delay=3.0, loss=0.2, range=6.0),
-                      duration=400.0, seed=4).run()
+        return sim_of(
+            open_grid(8), "sebs", 3, comm=CommSpec(delay=3.0, loss=0.2, range=6.0), duration=400.0, seed=4
+        ).run()
+
     a, b = run(), run()
     assert a.metrics == b.metrics
     assert a.run["communication"] == {"delay": 3.0, "loss": 0.2, "range": 6.0}
@@ -54,13 +57,18 @@ def test_imperfect_comm_runs_deterministically_and_is_reported(sim_of, open_grid
 def test_scenario_table_is_validated(tmp_path):
     base = 'map = "{}"\nduration = 10\nseed = 1\n[agents]\ncount = 2\n[strategy]\nname = "gbs"\n'
     from pathlib import Path
+
     office = Path("maps/office.txt").resolve()
     ok = tmp_path / "ok.toml"
     ok.write_text(base.format(office) + "[communication]\ndelay = 2\nloss = 0.1\nrange = 30\n")
     assert load_scenario(ok).communication == CommSpec(2.0, 0.1, 30.0)
     assert load_scenario(ok, **{"communication.range": float("inf")}).communication.perfect is False
-    for line, key in (("loss = 1.0", "communication.loss"), ("delay = -1", "communication.delay"),
-                      ("range = 0", "communication.range"), ("latency = 1", "communication.latency")):
+    for line, key in (
+        ("loss = 1.0", "communication.loss"),
+        ("delay = -1", "communication.delay"),
+        ("range = 0", "communication.range"),
+        ("latency = 1", "communication.latency"),
+    ):
         bad = tmp_path / "bad.toml"
         bad.write_text(base.format(office) + "[communication]\n" + line + "\n")
         with pytest.raises(ScenarioError) as err:

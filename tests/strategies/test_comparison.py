@@ -1,4 +1,5 @@
 """Characteristic behaviour of the core rules and the ordering the literature agrees on."""
+
 import numpy as np
 import pytest
 
@@ -42,13 +43,14 @@ def test_hpcc_goal_trades_idleness_against_distance(sim_of):
 @pytest.mark.parametrize("agents", [1, 2])
 def test_cyclic_beats_random_and_cr_on_worst_idleness(sim_of, agents):
     pmap = load_map("maps/office.txt")
-    worst = {name: sim_of(pmap, name, agents, duration=9000.0, warmup=3000.0, seed=2).run()
-             .metrics["worst_idleness"] for name in ("cgg", "random", "cr")}
+    worst = {
+        name: sim_of(pmap, name, agents, duration=9000.0, warmup=3000.0, seed=2).run().metrics["worst_idleness"]
+        for name in ("cgg", "random", "cr")
+    }
     assert worst["cgg"] < worst["cr"] and worst["cgg"] < worst["random"]
 
 
-@pytest.mark.parametrize("name", ["random", "cr", "hcr", "hpcc", "cgg", "msp", "gbs", "sebs", "cbls", "dtag",
-                                  "dtap"])
+@pytest.mark.parametrize("name", ["random", "cr", "hcr", "hpcc", "cgg", "msp", "gbs", "sebs", "cbls", "dtag", "dtap"])
 def test_every_strategy_respects_wait_and_pass_through_options(sim_of, open_grid, name):
     pmap = open_grid(6)
     res = sim_of(pmap, name, 2, wait=3.0, pass_through=False, duration=1500.0, seed=5).run()

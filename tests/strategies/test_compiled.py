@@ -1,5 +1,6 @@
 """The strategies' kernels (goal search, graph searches, tours) give the same runs compiled with numba
 and as plain Python."""
+
 import json
 import os
 import subprocess
@@ -14,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_python(argv, jit):
     """Standard output of ``python *argv`` in a fresh process with PATROLSIM_JIT=jit."""
     env = dict(os.environ, PATROLSIM_JIT=jit, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, *argv], capture_output=True, text=True, check=True, env=env, cwd=ROOT,
-                          timeout=300).stdout
+    return subprocess.run(
+        [sys.executable, *argv], capture_output=True, text=True, check=True, env=env, cwd=ROOT, timeout=300
+    ).stdout
 
 
 def run_json(args, jit):
@@ -26,8 +28,17 @@ def run_json(args, jit):
 
 @pytest.mark.parametrize("strategy", ["risk", "hotspot-dwell"])
 def test_compiled_and_interpreted_goal_search_agree(strategy):
-    args = ["maps/plaza.json", "--strategy", strategy, "--duration", "1800", "--agents", "2",
-            "--set", "strategy.tau_s=20"]
+    args = [
+        "maps/plaza.json",
+        "--strategy",
+        strategy,
+        "--duration",
+        "1800",
+        "--agents",
+        "2",
+        "--set",
+        "strategy.tau_s=20",
+    ]
     assert run_json(args, "0") == run_json(args, "1")
 
 
@@ -38,7 +49,9 @@ def test_compiled_and_interpreted_graph_searches_and_tours_agree(strategy):
 
 
 def test_compiled_and_interpreted_tours_by_graph_searches_agree():
-    code = ("import numpy as np; from patrolsim.maps.occupancy import grid_map; "
-            "from patrolsim.algorithms import tours; tours.MATRIX_MAX = 10; "
-            "print(tours.tsp_tour(grid_map('g', np.ones((8, 9), bool)), 5).tolist())")
+    code = (
+        "import numpy as np; from patrolsim.maps.occupancy import grid_map; "
+        "from patrolsim.algorithms import tours; tours.MATRIX_MAX = 10; "
+        "print(tours.tsp_tour(grid_map('g', np.ones((8, 9), bool)), 5).tolist())"
+    )
     assert run_python(["-c", code], "0") == run_python(["-c", code], "1")

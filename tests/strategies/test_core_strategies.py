@@ -1,4 +1,5 @@
 """random, cr, hcr and hpcc on maps small enough to reason about by hand."""
+
 import numpy as np
 import pytest
 
@@ -54,16 +55,21 @@ def test_hcr_without_idleness_prefers_short_edges(make_scenario, ascii_map):
 def test_hcr_without_distance_term_is_cr(make_scenario, ascii_map):
     path = ascii_map("connectivity: 8\n.....\n..#..\n.....")
     cr = make(make_scenario(path, strategy="cr", duration=200, agents=2)).run()
-    hcr = make(make_scenario(path, strategy="hcr", duration=200, agents=2,
-                                   strategy_keys={"w_dist": 0.0})).run()
+    hcr = make(make_scenario(path, strategy="hcr", duration=200, agents=2, strategy_keys={"w_dist": 0.0})).run()
     assert hcr.metrics == cr.metrics
 
 
 def test_hpcc_goes_for_the_idlest_node(make_scenario, ascii_map):
     # with nearness ignored, the goal is always the node this agent saw longest ago: on a corridor
     # that is the far end, so after the first sweep every node is seen at least every 8 s
-    sc = make_scenario(ascii_map("....."), strategy="hpcc", duration=100, warmup=20,
-                       strategy_keys={"w_dist": 0.0, "path_bias": 0.0}, agent_keys={"starts": [0]})
+    sc = make_scenario(
+        ascii_map("....."),
+        strategy="hpcc",
+        duration=100,
+        warmup=20,
+        strategy_keys={"w_dist": 0.0, "path_bias": 0.0},
+        agent_keys={"starts": [0]},
+    )
     r = make(sc).run()
     assert r.metrics["worst_idleness"] == 8.0
     assert r.run["decisions"] < r.run["arrivals"] / 3  # one decision per 4-node sweep

@@ -1,5 +1,6 @@
 """cgg: r agents at speed v on a closed walk of length L revisit every node every L / (r v) seconds in
 steady state, and the time-averaged idleness is L / (2 r v)."""
+
 import numpy as np
 import pytest
 
@@ -13,8 +14,7 @@ LENGTHS = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]  # L = 31 m
 def test_revisit_interval_and_idleness_on_a_ring(ring_map, sim_of, agents, speed, wait):
     pmap = ring_map(LENGTHS)
     period = 31.0 / speed + 8 * wait  # lap time: travel plus a wait at each of the 8 nodes
-    sim = sim_of(pmap, "cgg", agents, speed=speed, wait=wait, duration=40 * period, warmup=8 * period,
-                 seed=agents)
+    sim = sim_of(pmap, "cgg", agents, speed=speed, wait=wait, duration=40 * period, warmup=8 * period, seed=agents)
     res = sim.run()
     assert sim.strategy.length_m == pytest.approx(31.0)
     gap = period / agents
@@ -25,7 +25,7 @@ def test_revisit_interval_and_idleness_on_a_ring(ring_map, sim_of, agents, speed
     assert res.nodes["visits"].min() >= measured / gap - 1
     # steady state L / (2 r v) without waits; measuring starts with every node just seen, which shifts
     # the average by at most gap^2 / 2 per node over the measured time
-    assert abs(res.metrics["time_avg_idleness"] - unseen ** 2 / (2 * gap)) <= gap ** 2 / (2 * measured)
+    assert abs(res.metrics["time_avg_idleness"] - unseen**2 / (2 * gap)) <= gap**2 / (2 * measured)
 
 
 def test_agents_are_spread_evenly_by_arc_length(ring_map, sim_of):
@@ -95,13 +95,16 @@ def test_alone_on_its_walk_ties_go_to_the_nearer_entry():
     assert six_entry_walk().resume_entry(RING_SECONDS, 100.0, np.full(6, 100.0)) == 5
 
 
-@pytest.mark.parametrize("lap_zero, entry, meet", [
-    # the slot is at entry k at lap_zero + 10 k + 60 m; the agent reaches entries 0..5 at 110, 120, 130,
-    # 120, 110, 100. lap_zero 0: entry 5 at 110 (reached at 100: it holds 10 s); the next best is
-    # entry 0 at 120
-    (0.0, 5, 110.0),
-    # lap_zero -50: entry 4 at 110, just when the agent gets there; entry 5 only at 120
-    (-50.0, 4, 110.0),
-])
+@pytest.mark.parametrize(
+    "lap_zero, entry, meet",
+    [
+        # the slot is at entry k at lap_zero + 10 k + 60 m; the agent reaches entries 0..5 at 110, 120, 130,
+        # 120, 110, 100. lap_zero 0: entry 5 at 110 (reached at 100: it holds 10 s); the next best is
+        # entry 0 at 120
+        (0.0, 5, 110.0),
+        # lap_zero -50: entry 4 at 110, just when the agent gets there; entry 5 only at 120
+        (-50.0, 4, 110.0),
+    ],
+)
 def test_on_a_shared_walk_an_agent_meets_its_slot_soonest(lap_zero, entry, meet):
     assert six_entry_walk().slot_entry(RING_SECONDS, 100.0, lap_zero) == (entry, meet)

@@ -1,5 +1,6 @@
 """msp: regions are connected, cover the map, are balanced by tour length (not node count), and each
 agent patrols only its own region."""
+
 import numpy as np
 import pytest
 
@@ -15,8 +16,12 @@ def two_density_map():
     cols = np.r_[np.arange(6) * 1.0, 5.0 + np.arange(1, 7) * 3.0]
     pos = np.array([(x, y * 1.0) for y in range(6) for x in cols])
     idx = np.arange(72).reshape(6, 12)
-    edges = np.vstack([np.column_stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()]),
-                       np.column_stack([idx[:-1, :].ravel(), idx[1:, :].ravel()])])
+    edges = np.vstack(
+        [
+            np.column_stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()]),
+            np.column_stack([idx[:-1, :].ravel(), idx[1:, :].ravel()]),
+        ]
+    )
     lengths = np.linalg.norm(pos[edges[:, 0]] - pos[edges[:, 1]], axis=1)
     lengths[(pos[edges[:, 0], 0] > 5) & (lengths == 1.0)] = 3.0  # east verticals are long streets too
     return PatrolMap.from_edges("two density", pos, edges, lengths)
@@ -144,8 +149,9 @@ def test_kicks_balance_small_street_maps(sim_of):
 def comb():
     """A spine 0-1-2-3 of 10 m edges; spine node s has two 5 m leaves, 4 + 2 s and 5 + 2 s."""
     edges = [(0, 1), (1, 2), (2, 3)] + [(s, 4 + 2 * s + k) for s in range(4) for k in range(2)]
-    pos = np.array([(10.0 * i, 0.0) for i in range(4)] +
-                   [(10.0 * s + 6 * k - 3, 5.0) for s in range(4) for k in range(2)])
+    pos = np.array(
+        [(10.0 * i, 0.0) for i in range(4)] + [(10.0 * s + 6 * k - 3, 5.0) for s in range(4) for k in range(2)]
+    )
     return PatrolMap.from_edges("comb", pos, np.array(edges), np.array([10.0] * 3 + [5.0] * 8))
 
 

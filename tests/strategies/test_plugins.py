@@ -1,5 +1,6 @@
 """Third-party strategies: the documented example run as a 'module:Class' plugin through the CLI,
 entry-point plugins, and the errors for bad references."""
+
 import json
 import os
 import re
@@ -30,10 +31,27 @@ def test_doc_example_is_about_thirty_lines():
 def test_doc_example_runs_as_a_module_class_plugin(tmp_path):
     (tmp_path / "mymod.py").write_text(doc_example(), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
-    out = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "maps/plaza.json",
-                          "--strategy", "mymod:MyStrategy", "--set", "strategy.pause_s=20",
-                          "--duration", "1800", "--json", "-"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "run.py"),
+            "run",
+            "maps/plaza.json",
+            "--strategy",
+            "mymod:MyStrategy",
+            "--set",
+            "strategy.pause_s=20",
+            "--duration",
+            "1800",
+            "--json",
+            "-",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["run"]["strategy"] == "idle-weight"
@@ -49,8 +67,16 @@ def test_doc_example_runs_as_a_module_class_plugin(tmp_path):
 def test_doc_example_is_deterministic_and_validated(tmp_path, monkeypatch, capsys):
     (tmp_path / "mymod_inproc.py").write_text(doc_example(), encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    args = ["run", str(ROOT / "maps" / "plaza.json"), "--strategy", "mymod_inproc:MyStrategy",
-            "--duration", "900", "--json", "-"]
+    args = [
+        "run",
+        str(ROOT / "maps" / "plaza.json"),
+        "--strategy",
+        "mymod_inproc:MyStrategy",
+        "--duration",
+        "900",
+        "--json",
+        "-",
+    ]
     assert main(args) == 0
     first = json.loads(capsys.readouterr().out)
     assert main(args) == 0
@@ -61,15 +87,17 @@ def test_doc_example_is_deterministic_and_validated(tmp_path, monkeypatch, capsy
     assert "strategy.pause_s" in err and "expected a value in [0.0" in err
 
 
-@pytest.mark.parametrize("ref, message", [
-    ("nosuchmodule_xyz:Thing", "no module named 'nosuchmodule_xyz' (is its folder on PYTHONPATH"),
-    ("patrolsim.strategies.policing:RiskWeighed",
-     "has no class 'RiskWeighed' (did you mean 'RiskWeighted'?)"),
-    ("patrolsim.strategies.policing:np", "is not a patrolsim Strategy subclass"),
-    ("not a ref:x", "is malformed; expected 'package.module:ClassName'"),
-    ("rsk", "unknown strategy 'rsk' (did you mean 'risk'?)"),
-    ("hotspot_dwell", "(did you mean 'hotspot-dwell'?)"),
-])
+@pytest.mark.parametrize(
+    "ref, message",
+    [
+        ("nosuchmodule_xyz:Thing", "no module named 'nosuchmodule_xyz' (is its folder on PYTHONPATH"),
+        ("patrolsim.strategies.policing:RiskWeighed", "has no class 'RiskWeighed' (did you mean 'RiskWeighted'?)"),
+        ("patrolsim.strategies.policing:np", "is not a patrolsim Strategy subclass"),
+        ("not a ref:x", "is malformed; expected 'package.module:ClassName'"),
+        ("rsk", "unknown strategy 'rsk' (did you mean 'risk'?)"),
+        ("hotspot_dwell", "(did you mean 'hotspot-dwell'?)"),
+    ],
+)
 def test_bad_references_are_one_line_errors(ref, message, capsys):
     assert main(["run", str(ROOT / "maps" / "plaza.json"), "--strategy", ref]) == 2
     err = capsys.readouterr().err
@@ -95,9 +123,13 @@ def install_dist(tmp_path: Path, name: str, entry_points: dict[str, str], module
 
 
 def test_entry_point_plugin_is_listed_and_runs(tmp_path, monkeypatch, capsys):
-    install_dist(tmp_path, "idleweight_plugin", {"idle-weight": "epplug_mod:MyStrategy",
-                                                  "broken-one": "epplug_mod:Missing"},
-                 "epplug_mod", doc_example())
+    install_dist(
+        tmp_path,
+        "idleweight_plugin",
+        {"idle-weight": "epplug_mod:MyStrategy", "broken-one": "epplug_mod:Missing"},
+        "epplug_mod",
+        doc_example(),
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     assert strategy_class("idle-weight").__name__ == "MyStrategy"
     rows = {name: (summary, source) for name, summary, source in available()}
@@ -108,8 +140,12 @@ def test_entry_point_plugin_is_listed_and_runs(tmp_path, monkeypatch, capsys):
     listing = capsys.readouterr().out
     assert "idle-weight" in listing and "[plugin epplug_mod:MyStrategy]" in listing
     assert "pause_s = 30.0: seconds to pause at a valuable node" in listing
-    assert main(["run", str(ROOT / "maps" / "plaza.json"), "--strategy", "idle-weight", "--duration", "600",
-                 "--json", "-"]) == 0
+    assert (
+        main(
+            ["run", str(ROOT / "maps" / "plaza.json"), "--strategy", "idle-weight", "--duration", "600", "--json", "-"]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["run"]["strategy"] == "idle-weight"
     # an unknown name suggests plugins too
     assert main(["run", str(ROOT / "maps" / "plaza.json"), "--strategy", "idle-weigth"]) == 2
@@ -122,8 +158,10 @@ def test_scenario_names_a_plugin_class(tmp_path, monkeypatch):
 
     (tmp_path / "mymod_scen.py").write_text(doc_example(), encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    text = (f'map = "{(ROOT / "maps" / "plaza.json").as_posix()}"\nduration = 600\nseed = 2\n[agents]\ncount = 2\n'
-            '[strategy]\nname = "mymod_scen:{cls}"\npause_s = 5.0\n')
+    text = (
+        f'map = "{(ROOT / "maps" / "plaza.json").as_posix()}"\nduration = 600\nseed = 2\n[agents]\ncount = 2\n'
+        '[strategy]\nname = "mymod_scen:{cls}"\npause_s = 5.0\n'
+    )
     good = tmp_path / "good.toml"
     good.write_text(text.format(cls="MyStrategy"))
     sc = load_scenario(good)

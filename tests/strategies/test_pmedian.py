@@ -1,11 +1,18 @@
 """p-median: greedy + Teitz-Bart against hand-computed answers and brute force; the posts strategy."""
+
 import numpy as np
 import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from patrolsim.maps.model import PatrolMap
-from patrolsim.algorithms.pmedian import (exact_pmedian, greedy_sites, pmedian_cost, solve_pmedian, swap_costs,
-                                         teitz_bart)
+from patrolsim.algorithms.pmedian import (
+    exact_pmedian,
+    greedy_sites,
+    pmedian_cost,
+    solve_pmedian,
+    swap_costs,
+    teitz_bart,
+)
 from policing_world import simulation
 
 
@@ -65,7 +72,7 @@ def test_swap_costs_match_direct_evaluation(p):
             if c in sites:
                 assert swapped[c, j] == np.inf
             else:
-                trial = sites[:j] + [c] + sites[j + 1:]
+                trial = sites[:j] + [c] + sites[j + 1 :]
                 assert swapped[c, j] == pytest.approx(pmedian_cost(d, w, trial))
 
 
@@ -107,6 +114,7 @@ def test_posts_strategy_stands_at_the_exact_p_median():
     d = m.distances.matrix
     total = sum(d[s, p] for s, p in zip([0, 1, 2], posts))
     import itertools
+
     assert total == min(sum(d[s, p] for s, p in zip([0, 1, 2], perm)) for perm in itertools.permutations(posts))
 
 

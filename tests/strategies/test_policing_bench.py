@@ -1,4 +1,5 @@
 """The policing benchmark runs and reports one row per policing strategy (small map: a smoke test)."""
+
 from patrolsim.bench.policing import STRATEGIES, policing_benchmarks, risk_grid
 
 

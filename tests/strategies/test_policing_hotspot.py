@@ -1,4 +1,5 @@
 """hotspot-dwell: which nodes are hot spots, dwell lengths, revisit deadlines, patrol in between."""
+
 import numpy as np
 import pytest
 
@@ -21,13 +22,13 @@ def test_hotspots_are_the_heaviest_separated_nodes():
     # 0 and 10 first (weight 5, ties by id); node 1 (weight 4) is 10 m from node 0, too close
     assert sim.strategy.hotspots.tolist()[:2] == [0, 10]
     assert 1 not in sim.strategy.hotspots.tolist()
-    assert all(sim.map.distances.matrix[a, b] >= 30.0 for a in sim.strategy.hotspots
-               for b in sim.strategy.hotspots if a != b)
+    assert all(
+        sim.map.distances.matrix[a, b] >= 30.0 for a in sim.strategy.hotspots for b in sim.strategy.hotspots if a != b
+    )
 
 
 def test_dwells_deadlines_and_patrol_between():
-    sim = simulation(hot_ring(), "hotspot-dwell", starts=[3], duration=6000.0,
-                     **{**PARAMS, "hotspots": 2})
+    sim = simulation(hot_ring(), "hotspot-dwell", starts=[3], duration=6000.0, **{**PARAMS, "hotspots": 2})
     r = sim.run()
     dwells = sim.strategy.dwells
     # first: the nearest hot spot (node 0, 30 m away), reached at 30 s, left at 150 s
@@ -38,7 +39,7 @@ def test_dwells_deadlines_and_patrol_between():
         mine = [(s, e) for node, _, s, e in dwells if node == h]
         assert mine[0][0] <= 600.0
         gaps = [s2 - e1 for (_, e1), (s2, _) in zip(mine, mine[1:])]
-        assert gaps and max(gaps) <= 600.0 + 1e-9            # the revisit deadline holds
+        assert gaps and max(gaps) <= 600.0 + 1e-9  # the revisit deadline holds
     # between two stops the agent patrols elsewhere: at least between_s unless a deadline cuts it short
     ordered = sorted(dwells, key=lambda d: d[2])
     breaks = [b[2] - a[3] for a, b in zip(ordered, ordered[1:])]
@@ -64,7 +65,7 @@ def test_two_agents_never_share_a_hot_spot():
 
 def test_dispatch_cuts_a_dwell_short():
     sim = simulation(hot_ring(), "hotspot-dwell", starts=[3], duration=3000.0, **{**PARAMS, "hotspots": 2})
-    sim.advance_to(100.0)                       # dwelling at node 0 since 30 s; last observation at 90 s
+    sim.advance_to(100.0)  # dwelling at node 0 since 30 s; last observation at 90 s
     assert sim.heading_to(0) == 0
 
     def back(s, agent, node, t):

@@ -1,4 +1,5 @@
 """The shipped policing scenarios load and show their strategy's behaviour in a short run."""
+
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,15 @@ from patrolsim.scenario import load_scenario
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-@pytest.mark.parametrize("name, strategy", [("mall_posts", "posts"), ("city_hotspot_patrol", "hotspot-dwell"),
-                                            ("city_risk_patrol", "risk"),
-                                            ("mesa_proportional_patrol", "proportional")])
+@pytest.mark.parametrize(
+    "name, strategy",
+    [
+        ("mall_posts", "posts"),
+        ("city_hotspot_patrol", "hotspot-dwell"),
+        ("city_risk_patrol", "risk"),
+        ("mesa_proportional_patrol", "proportional"),
+    ],
+)
 def test_policing_scenario_runs(name, strategy):
     sc = load_scenario(SCENARIOS / f"{name}.toml", duration=1800)
     sim = make(sc)

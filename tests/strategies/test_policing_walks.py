@@ -1,4 +1,5 @@
 """risk and proportional: exact goal search, hot-spot focus, and visit shares of the Metropolis walk."""
+
 import numpy as np
 import pytest
 
@@ -117,8 +118,7 @@ def lollipop() -> PatrolMap:
     rng = np.random.default_rng(0)
     pos = rng.uniform(0, 30, (10, 2))
     weights = np.array([1, 2, 1, 4, 1, 3, 1, 6, 2, 5], dtype=float)
-    return PatrolMap.from_edges("lollipop", pos, np.array(clique + hung), np.full(len(clique + hung), 5.0),
-                                weights)
+    return PatrolMap.from_edges("lollipop", pos, np.array(clique + hung), np.full(len(clique + hung), 5.0), weights)
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0, 2.0])
@@ -126,11 +126,11 @@ def test_proportional_visit_shares_converge(alpha):
     m = lollipop()
     assert len(set(np.diff(m.indptr).tolist())) >= 4
     sim = simulation(m, "proportional", agents=4, starts=[0, 5, 7, 9], duration=100000.0, alpha=alpha)
-    target = m.weights ** alpha / (m.weights ** alpha).sum()
+    target = m.weights**alpha / (m.weights**alpha).sum()
     assert sim.strategy.target_share == pytest.approx(target)
     r = sim.run()
     share = r.nodes["visits"] / r.nodes["visits"].sum()
-    assert 0.5 * np.abs(share - target).sum() < 0.02     # total variation distance
+    assert 0.5 * np.abs(share - target).sum() < 0.02  # total variation distance
     assert share == pytest.approx(target, abs=0.015)
 
 

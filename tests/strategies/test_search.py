@@ -1,4 +1,5 @@
 """Compiled searches agree with scipy's Dijkstra; early stops and the best-goal search are exact."""
+
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
@@ -12,8 +13,12 @@ def random_planar(n=120, seed=0):
 
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2)) * 100
-    edges = {tuple(sorted((int(s[a]), int(s[b])))) for s in Delaunay(pos).simplices
-             for a in range(3) for b in range(a + 1, 3)}
+    edges = {
+        tuple(sorted((int(s[a]), int(s[b]))))
+        for s in Delaunay(pos).simplices
+        for a in range(3)
+        for b in range(a + 1, 3)
+    }
     return PatrolMap.from_edges("planar", pos, np.array(sorted(edges)))
 
 
@@ -32,8 +37,7 @@ def test_target_limit_and_paths():
     gs = GraphSearch.of(pmap)
     assert np.isclose(gs.distance(3, 77), ref[3, 77])
     path = gs.path(3, 77)
-    assert path[-1] == 77 and np.isclose(sum(pmap.edge_length(a, b) for a, b in zip([3] + path, path)),
-                                         ref[3, 77])
+    assert path[-1] == 77 and np.isclose(sum(pmap.edge_length(a, b) for a, b in zip([3] + path, path)), ref[3, 77])
     gs.run([3], limit=30.0)
     inside = np.isfinite(gs.dist)
     assert np.all(ref[3][inside] <= 30) and np.all(ref[3][~inside] > 30)
@@ -66,8 +70,9 @@ def test_multi_source_owners_form_connected_cells():
 
 def test_node_scale_makes_idle_routes_cheaper():
     # square 0-1-3 and 0-2-3, equal lengths: scaling node 2 down routes through it
-    pmap = PatrolMap.from_edges("sq", np.array([[0, 0], [1, 0], [0, 1], [1, 1]], float),
-                                np.array([[0, 1], [1, 3], [0, 2], [2, 3]]))
+    pmap = PatrolMap.from_edges(
+        "sq", np.array([[0, 0], [1, 0], [0, 1], [1, 1]], float), np.array([[0, 1], [1, 3], [0, 2], [2, 3]])
+    )
     gs = GraphSearch.of(pmap)
     assert gs.path(0, 3, node_scale=np.array([1, 1, 0.5, 1.0])) == [2, 3]
     assert gs.path(0, 3, node_scale=np.array([1, 0.5, 1, 1.0])) == [1, 3]

@@ -1,5 +1,6 @@
 """Tours visit every node, follow edges when expanded, find optimal cycles on small maps;
 edge walks traverse every edge."""
+
 import numpy as np
 
 from patrolsim.maps import load_map
