@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..jit import kernel_function
+from .rules import P_PASS_VISITS, P_W_DIST, P_W_IDLE, P_WAIT, RULE_CR, RULE_HCR, RULE_PYTHON, RULE_RANDOM
 
 # agent integer columns (A_MODE: who decides when the plan runs out)
 A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN, A_MODE = 0, 1, 2, 3, 4
@@ -26,10 +27,6 @@ M_LAST, M_FIRST, M_AREA, M_ISUM, M_ISQ, M_IMAX = 0, 1, 2, 3, 4, 5
 M_VISITS, M_ICOUNT = 0, 1
 # counters
 C_DECISIONS, C_NODE_MEET, C_EDGE_MEET, C_ARRIVALS, C_LOG = 0, 1, 2, 3, 4
-# built-in rules (0 = decided in Python)
-RULE_PYTHON, RULE_RANDOM, RULE_CR, RULE_HCR = 0, 1, 2, 3
-# parameter slots
-P_WAIT, P_W_IDLE, P_W_DIST, P_PASS_VISITS = 0, 1, 2, 3
 # advance() return codes
 DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL = 0, 1, 2, 3, 4
 

@@ -59,13 +59,13 @@ def _jsonable(col: np.ndarray) -> list:
 def build_result(sim: Simulation) -> Result:
     st, sc, pmap = sim.state, sim.spec, sim.map
     t, t0 = sim.now, sim.t0
-    last = st.last_seen(t)
-    metrics = idleness_metrics(last, st.m_flt, st.m_int, pmap.weights, t0, t)
+    totals = st.node_totals(t)
+    metrics = idleness_metrics(totals, pmap.weights, t0, t)
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
-    visits = st.m_int[K.M_VISITS]
+    visits = st.visits
     metrics.update(
         {
-            **coverage_metrics(last, st.m_flt, st.m_int, t, t0, sc.coverage_windows),
+            **coverage_metrics(totals, t, t0, sc.coverage_windows),
             "visits_total": int(visits.sum()),
             "complete_cycles": int(visits.min()),
             "distance_total_m": float(distance.sum()),
@@ -106,12 +106,12 @@ def build_result(sim: Simulation) -> Result:
         "x_m": pmap.positions[:, 0],
         "y_m": pmap.positions[:, 1],
         "weight": pmap.weights,
-        **node_table(last, st.m_flt, st.m_int, t0, t),
+        **node_table(totals, t0, t),
     }
     agents = {
         "agent": np.arange(st.n_agents),
         "start": sim.starts.copy(),
         "distance_m": distance,
-        "speed_mps": st.a_flt[:, K.A_SPEED].copy(),
+        "speed_mps": st.speed_mps.copy(),
     }
     return Result(run=run, metrics=metrics, nodes=nodes, agents=agents, series=sim.series.as_arrays())

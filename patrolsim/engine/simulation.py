@@ -142,7 +142,7 @@ class Simulation:
     def _sample(self) -> None:
         """Add the time-series row of now."""
         st = self.state
-        self.series.sample(self.now, st.last_seen(self.now), st.m_int, self.map.sample_weights)
+        self.series.sample(self.now, st.last_seen(self.now), st.visits, self.map.sample_weights)
 
     def _run_events(self, until: float) -> None:
         state, strategy = self.state, self.strategy

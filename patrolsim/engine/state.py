@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..maps.model import PatrolMap
+from ..metrics.totals import NodeTotals
 from . import kernel as K
 
 N_PARAMS = 8
@@ -68,6 +69,61 @@ class EngineState:
     @property
     def n_agents(self) -> int:
         return int(self.a_int.shape[0])
+
+    # ------------------------------------------------------------------ named views of the kernel arrays
+    # (the column layout is the kernel's business; everything outside the engine reads these)
+    @property
+    def origin(self) -> np.ndarray:
+        """Per agent, the node its current leg left from (the node it stands at when standing)."""
+        return self.a_int[:, K.A_FROM]
+
+    @property
+    def heading(self) -> np.ndarray:
+        """Per agent, the node it is heading to (the node it stands at when standing)."""
+        return self.a_int[:, K.A_TO]
+
+    @property
+    def depart_s(self) -> np.ndarray:
+        """Per agent, when its current leg (or hold) began (s)."""
+        return self.a_flt[:, K.A_DEPART]
+
+    @property
+    def arrive_s(self) -> np.ndarray:
+        """Per agent, when it reaches ``heading`` (or its hold ends) (s)."""
+        return self.a_flt[:, K.A_ARRIVE]
+
+    @property
+    def speed_mps(self) -> np.ndarray:
+        """Per agent, its speed (m/s)."""
+        return self.a_flt[:, K.A_SPEED]
+
+    @property
+    def visits(self) -> np.ndarray:
+        """Per node, visits since the start of measurement."""
+        return self.m_int[K.M_VISITS]
+
+    @property
+    def arrivals(self) -> int:
+        """Arrival events processed so far."""
+        return int(self.counters[K.C_ARRIVALS])
+
+    def standing(self, agents: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Whether each of ``agents`` stands at a node (holding or deciding) rather than on an edge."""
+        return self.a_int[agents, K.A_FROM] == self.a_int[agents, K.A_TO]
+
+    def node_totals(self, t: float) -> NodeTotals:
+        """The per-node accumulators the metrics are computed from, with last-seen times at t."""
+        m_flt, m_int = self.m_flt, self.m_int
+        return NodeTotals(
+            last=self.last_seen(t),
+            first=m_flt[K.M_FIRST],
+            visits=m_int[K.M_VISITS],
+            intervals=m_int[K.M_ICOUNT],
+            interval_sum=m_flt[K.M_ISUM],
+            interval_sq=m_flt[K.M_ISQ],
+            interval_max=m_flt[K.M_IMAX],
+            area=m_flt[K.M_AREA],
+        )
 
     def reset_metrics(self, t: float) -> None:
         """Start measuring at time t: every node counts as just visited; counters restart."""

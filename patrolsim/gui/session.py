@@ -12,7 +12,6 @@ import time
 import numpy as np
 
 from ..build import make
-from ..engine import kernel as K
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from .incidents import IncidentFeed
@@ -124,14 +123,14 @@ class Session:
 
     def _advance(self, target: float, budget_s: float) -> bool:
         """Advance toward ``target`` in adaptive chunks; True if it was reached within the budget."""
-        sim, counters = self.sim, self.sim.state.counters
+        sim = self.sim
         start = time.perf_counter()
         while sim.now < target:
-            before = int(counters[K.C_ARRIVALS])
+            before = sim.state.arrivals
             t0 = time.perf_counter()
             limited = sim.now + self._chunk < target
             sim.advance_to(min(target, sim.now + self._chunk))
-            self.events += int(counters[K.C_ARRIVALS]) - before
+            self.events += sim.state.arrivals - before
             took = time.perf_counter() - t0
             if took > budget_s / 2:
                 self._chunk = max(self._chunk / 2.0, 1e-3)
@@ -150,10 +149,10 @@ class Session:
         """Advance to the next arrival of any agent (one event), and pause."""
         self.paused = True
         sim, st = self.sim, self.sim.state
-        nxt = float(st.a_flt[:, K.A_ARRIVE].min())
+        nxt = float(st.arrive_s.min())
         if nxt <= sim.now:
             sim.advance_to(sim.now)
-            nxt = float(st.a_flt[:, K.A_ARRIVE].min())
+            nxt = float(st.arrive_s.min())
         if math.isfinite(nxt):
             sim.advance_to(max(nxt, sim.now))
 
@@ -170,7 +169,7 @@ class Session:
     def headings(self) -> np.ndarray:
         """(A, 2) unit vectors of each agent's direction of travel (the last one while standing)."""
         st, pos = self.sim.state, self.sim.map.positions
-        d = pos[st.a_int[:, K.A_TO]] - pos[st.a_int[:, K.A_FROM]]
+        d = pos[st.heading] - pos[st.origin]
         norm = np.hypot(d[:, 0], d[:, 1])
         moving = norm > 0
         self._last_heading[moving] = d[moving] / norm[moving, None]
@@ -189,7 +188,7 @@ class Session:
         sim = self.sim
         st = sim.state
         row = np.empty(4)
-        sample_row(sim.now, st.last_seen(sim.now), st.m_int[K.M_VISITS], None, np.zeros(0), row)
+        sample_row(sim.now, st.last_seen(sim.now), st.visits, None, np.zeros(0), row)
         out = {
             "t": sim.now,
             "agents": st.n_agents,
@@ -197,7 +196,7 @@ class Session:
             "avg_idleness": float(row[1]),
             "worst_idleness": float(row[3]),
             "strategy": self.strategy_names,
-            "events": int(st.counters[K.C_ARRIVALS]),
+            "events": st.arrivals,
         }
         out.update(self.incidents.response_stats())
         return out

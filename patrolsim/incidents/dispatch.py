@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..engine import kernel as K
 from .metrics import IncidentLog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,10 +109,9 @@ class Dispatcher:
     def travel_times(self, node: int, agents: np.ndarray) -> np.ndarray:
         """Seconds each of ``agents`` needs to reach ``node`` from where it is now."""
         st, now = self.sim.state, self.sim.now
-        heading = st.a_int[agents, K.A_TO]
-        standing = st.a_int[agents, K.A_FROM] == heading
-        lag = np.where(standing, 0.0, np.maximum(st.a_flt[agents, K.A_ARRIVE] - now, 0.0))
-        return travel_seconds(self.router.distances_to(node), heading, lag, st.a_flt[agents, K.A_SPEED])
+        heading = st.heading[agents]
+        lag = np.where(st.standing(agents), 0.0, np.maximum(st.arrive_s[agents] - now, 0.0))
+        return travel_seconds(self.router.distances_to(node), heading, lag, st.speed_mps[agents])
 
     def _nearest(self, node: int, agents: np.ndarray) -> int:
         return int(agents[int(np.argmin(self.travel_times(node, agents)))])
@@ -171,8 +169,8 @@ class Dispatcher:
             self.log.queue_s[i] += now - self._queued_at[i]
             self._queued_at[i] = np.nan
         node = int(self.inc.node[i])
-        here = int(st.a_int[agent, K.A_TO])
-        on_the_spot = here == node and st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] <= now
+        here = int(st.heading[agent])
+        on_the_spot = here == node and st.origin[agent] == node and st.arrive_s[agent] <= now
         sim.take_control(agent, self.router.path(here, node), self._on_arrival)
         if on_the_spot:  # standing there at this very moment (e.g. inside its own arrival)
             self._arrive(agent, i)

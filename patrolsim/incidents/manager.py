@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..engine import kernel as K
 from .dispatch import Dispatcher
 from .ledgers import Ledgers, fairness_metrics
 from .metrics import IncidentLog, incident_metrics, incident_table
@@ -159,8 +158,8 @@ class IncidentManager:
         """Agents standing still (holding) see a new incident within their sensing range once."""
         st = self.sim.state
         node = int(self.inc.node[i])
-        for agent in np.flatnonzero(st.a_int[:, K.A_FROM] == st.a_int[:, K.A_TO]).tolist():
-            here = st.a_int[agent, K.A_TO]
+        for agent in np.flatnonzero(st.standing()).tolist():
+            here = st.heading[agent]
             if node in st.sense_idx[st.sense_ptr[here] : st.sense_ptr[here + 1]] and self._try_detect(
                 i, self.sim.now, agent
             ):
@@ -217,10 +216,10 @@ class IncidentManager:
     def _nearest_nodes(self) -> np.ndarray:
         """The node each agent is closest to along its current edge."""
         st, now = self.sim.state, self.sim.now
-        dep, arr = st.a_flt[:, K.A_DEPART], st.a_flt[:, K.A_ARRIVE]
+        dep, arr = st.depart_s, st.arrive_s
         # nearer the start of the leg: before its midpoint in time (standing agents: FROM == TO)
         early = 2.0 * now < dep + arr
-        return np.where(early, st.a_int[:, K.A_FROM], st.a_int[:, K.A_TO])
+        return np.where(early, st.origin, st.heading)
 
     def open_tasks(self) -> tuple[np.ndarray, np.ndarray]:
         """(nodes, priorities) of known incidents (reported so far, or discovered) not yet reached."""

@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..engine import kernel as K
-
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.simulation import Simulation
     from .dispatch import Dispatcher
@@ -72,8 +70,8 @@ class PredictiveLayer:
     def direct(self, agent: int) -> None:
         """Send ``agent`` (free) to a random node of its area; it stays under the layer's control."""
         sim, st = self.sim, self.sim.state
-        here = int(st.a_int[agent, K.A_TO])
-        at_node_now = st.a_int[agent, K.A_FROM] == here and st.a_flt[agent, K.A_ARRIVE] <= sim.now
+        here = int(st.heading[agent])
+        at_node_now = st.origin[agent] == here and st.arrive_s[agent] <= sim.now
         nodes = self.nodes_of[self.region[agent]]
         if at_node_now and nodes.size > 1:
             nodes = nodes[nodes != here]

@@ -18,45 +18,41 @@ from __future__ import annotations
 import numpy as np
 
 from ..determinism import log2
-from ..engine import kernel as K
+from .totals import NodeTotals
 
 
-def node_table(
-    last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, t0: float, t_end: float
-) -> dict[str, np.ndarray]:
+def node_table(nodes: NodeTotals, t0: float, t_end: float) -> dict[str, np.ndarray]:
     """Per-node figures: visits, mean/max interval (s), time-averaged idleness (s), first visit (s).
 
-    ``last`` is each node's last-seen time at t_end (the open interval runs from there)."""
-    open_int = t_end - last
-    area = m_flt[K.M_AREA] + 0.5 * open_int**2
-    count = m_int[K.M_ICOUNT]
+    ``nodes.last`` is each node's last-seen time at t_end (the open interval runs from there)."""
+    open_int = t_end - nodes.last
+    area = nodes.area + 0.5 * open_int**2
+    count = nodes.intervals
     span = max(t_end - t0, 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_int = np.where(count > 0, m_flt[K.M_ISUM] / np.maximum(count, 1), np.nan)
-    first = m_flt[K.M_FIRST]
+        mean_int = np.where(count > 0, nodes.interval_sum / np.maximum(count, 1), np.nan)
+    first = nodes.first
     return {
-        "visits": m_int[K.M_VISITS].copy(),
+        "visits": nodes.visits.copy(),
         "mean_interval": mean_int,
-        "max_interval": np.maximum(m_flt[K.M_IMAX], open_int),
+        "max_interval": np.maximum(nodes.interval_max, open_int),
         "time_avg_idleness": area / span,
         "first_visit": np.where(np.isfinite(first), first - t0, np.nan),
     }
 
 
-def idleness_metrics(
-    last: np.ndarray, m_flt: np.ndarray, m_int: np.ndarray, weights: np.ndarray, t0: float, t_end: float
-) -> dict[str, float]:
+def idleness_metrics(nodes: NodeTotals, weights: np.ndarray, t0: float, t_end: float) -> dict[str, float]:
     """Network-level idleness figures (seconds) between t0 and t_end; see the module docstring."""
-    open_int = t_end - last
-    area = m_flt[K.M_AREA] + 0.5 * open_int**2
+    open_int = t_end - nodes.last
+    area = nodes.area + 0.5 * open_int**2
     span = t_end - t0
-    count = int(m_int[K.M_ICOUNT].sum())
-    mean = float(m_flt[K.M_ISUM].sum() / count) if count else float("nan")
-    qmean = float(np.sqrt(m_flt[K.M_ISQ].sum() / count)) if count else float("nan")
+    count = int(nodes.intervals.sum())
+    mean = float(nodes.interval_sum.sum() / count) if count else float("nan")
+    qmean = float(np.sqrt(nodes.interval_sq.sum() / count)) if count else float("nan")
     return {
         "time_avg_idleness": float(area.mean() / span) if span > 0 else 0.0,
         "weighted_time_avg_idleness": float((weights * area).sum() / (weights.sum() * span)) if span > 0 else 0.0,
-        "worst_idleness": float(max(m_flt[K.M_IMAX].max(), open_int.max())),
+        "worst_idleness": float(max(nodes.interval_max.max(), open_int.max())),
         "mean_interval": mean,
         "interval_qmean": qmean,
         "interval_std": float(np.sqrt(max(qmean**2 - mean**2, 0.0))) if count else float("nan"),

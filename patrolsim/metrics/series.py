@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import kernel as K
-
 
 def sample_row(
     t: float, last: np.ndarray, visits: np.ndarray, weights: np.ndarray | None, windows: np.ndarray, out: np.ndarray
@@ -38,12 +36,12 @@ class SeriesRecorder:
         ]
         self.rows: list[np.ndarray] = []
 
-    def sample(self, t: float, last: np.ndarray, m_int: np.ndarray, weights: np.ndarray | None) -> None:
-        """Record the row at the current time t; ``last`` is each node's last-seen time
-        (EngineState.last_seen), ``weights`` as in :func:`sample_row`."""
+    def sample(self, t: float, last: np.ndarray, visits: np.ndarray, weights: np.ndarray | None) -> None:
+        """Record the row at the current time t; ``last`` is each node's last-seen time, ``visits`` its
+        visit count, ``weights`` as in :func:`sample_row`."""
         row = np.empty(len(self.columns))
         row[0] = t
-        sample_row(t, last, m_int[K.M_VISITS], weights, self.windows, row[1:])
+        sample_row(t, last, visits, weights, self.windows, row[1:])
         self.rows.append(row)
 
     def clear(self) -> None:

@@ -4,7 +4,7 @@ neighbours of the node it stands on. All three run inside the compiled event loo
 
 from __future__ import annotations
 
-from ..engine import kernel as K
+from ..engine import rules as K
 from .base import Param, Strategy
 
 
