@@ -367,15 +367,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     sweep = load_sweep(args.sweep)
     if args.dry_run:
-        done = set()
+        finished: set[str] = set()
         if args.out and Path(args.out).is_file():
             with ResultStore(args.out) as store:
-                done = store.completed(sweep.name)
+                finished = store.completed(sweep.name)
         for run in sweep.runs:
-            print(("done  " if run.key in done else "      ") + f"{run.key}  " + describe_run(run))
+            print(("done  " if run.key in finished else "      ") + f"{run.key}  " + describe_run(run))
         print(
             f"sweep {sweep.name}: {len(sweep.runs)} runs ({len(sweep.runs) // sweep.replications} "
-            f"configurations x {sweep.replications} replications), {len(done)} already done"
+            f"configurations x {sweep.replications} replications), {len(finished)} already done"
         )
         return 0
     if not args.out:

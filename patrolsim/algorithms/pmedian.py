@@ -139,7 +139,8 @@ def solve_pmedian(
 
 def exact_pmedian(dist: np.ndarray, weights: np.ndarray, p: int) -> tuple[list[int], float]:
     """Optimal sites and cost by enumerating every p-subset of the rows (small maps only)."""
-    best, best_cost = None, np.inf
+    best: list[int] = []
+    best_cost = np.inf
     for combo in itertools.combinations(range(dist.shape[0]), p):
         c = pmedian_cost(dist, weights, combo)
         if c < best_cost - 1e-12:

@@ -297,11 +297,12 @@ def pass_along(
         boundary = _Boundary(pmap, region, give, take)
         if whole:
             count = boundary.count_for(amount)
-            region = boundary.shifted(region, count) if count else None
+            moved = boundary.shifted(region, count) if count else None
         else:
-            region = boundary.peeled(region, amount)
-        if region is None:
+            moved = boundary.peeled(region, amount)
+        if moved is None:
             return None
+        region = moved
     return region
 
 

@@ -418,7 +418,7 @@ def _shortest_matrix_tour(pmap: PatrolMap, starts: list[int], work: tuple) -> np
     candidates = [_nearest_neighbour_matrix(mat, s) for s in starts]
     if pmap.n_nodes <= CHRISTOFIDES_MAX:
         candidates.append(_christofides(mat))
-    best, best_len = None, np.inf
+    best, best_len = candidates[0], np.inf
     for tour in candidates:
         tour = canonical_tour(_improve(tour.copy(), mat, nbr, nbr_d, work))
         length = tour_length(tour, mat)
@@ -495,12 +495,12 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
     gs = GraphSearch.of(pmap)
     gs.expect(rows=odd.size, decisions=0)
     if odd.size:
-        rows = {int(o): gs.row(int(o))[odd] for o in odd}
+        rows = {int(o): gs.row(int(o))[odd] for o in odd.tolist()}
         if odd.size <= 60:
             k = nx.Graph()
-            for i, a in enumerate(odd):
+            for i, a in enumerate(odd.tolist()):
                 for j in range(i + 1, odd.size):
-                    k.add_edge(int(a), int(odd[j]), weight=float(rows[int(a)][j]))
+                    k.add_edge(a, int(odd[j]), weight=float(rows[a][j]))
             pairs = nx.min_weight_matching(k)
         else:
             pairs, free = [], set(odd.tolist())

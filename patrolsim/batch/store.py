@@ -190,7 +190,7 @@ class ResultStore:
 
     def completed(self, sweep_id: str | None = None) -> set[str]:
         """Run ids finished with status 'ok' (of one sweep, or of any)."""
-        sql, args = "SELECT run_id FROM runs WHERE status = 'ok'", ()
+        sql, args = "SELECT run_id FROM runs WHERE status = 'ok'", tuple[str, ...]()
         if sweep_id is not None:
             sql, args = sql + " AND sweep_id = ?", (sweep_id,)
         return {r[0] for r in self.db.execute(sql, args)}

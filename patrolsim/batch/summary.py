@@ -115,7 +115,7 @@ def tidy_rows(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) -> 
         for g in groups(store, sid, metrics):
             for m, s in g.stats.items():
                 lo = hi = None
-                if s.half_width is not None:
+                if s.half_width is not None and s.mean is not None:
                     lo, hi = s.mean - s.half_width, s.mean + s.half_width
                 rows.append(
                     {

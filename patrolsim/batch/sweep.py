@@ -128,7 +128,7 @@ def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:
     maps = _validate_axes(base, axes, base_dir, where)
     points = _points(axes, data.get("exclude", []), data.get("include", []), base, base_dir, maps, where)
     name = head.get("name") or Path(source).stem
-    runs = []
+    runs: list[Run] = []
     for params in points:
         for r in range(head["replications"]):
             seed = run_seed(head["root_seed"], params, r)
@@ -287,7 +287,7 @@ def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _Sw
         ) from None
     if not first_map:
         maps[canonical_json(_map_value(base))] = sc.map_path
-    strategies = [{}] + [{"strategy.name": s} for s in axes.get("strategy.name", [])]
+    strategies: list[dict] = [{}] + [{"strategy.name": s} for s in axes.get("strategy.name", [])]
     for key, values in axes.items():
         contexts = strategies if key.startswith("strategy.") and key != "strategy.name" else [{}]
         for value in values:

@@ -27,7 +27,7 @@ from ..batch.sweep import Sweep, sweep_from_dict
 from ..data import folder
 
 
-def bench_sweep(folder: Path, name: str, replications: int, map_name: str, duration: float, agents: int) -> Sweep:
+def bench_sweep(where: Path, name: str, replications: int, map_name: str, duration: float, agents: int) -> Sweep:
     """A sweep of ``replications`` runs of one configuration (seeds differ)."""
     data = {
         "sweep": {"name": name, "replications": replications, "root_seed": 1},
@@ -39,7 +39,7 @@ def bench_sweep(folder: Path, name: str, replications: int, map_name: str, durat
             "strategy": {"name": "cr"},
         },
     }
-    return sweep_from_dict(data, source=folder / f"{name}.toml")
+    return sweep_from_dict(data, source=where / f"{name}.toml")
 
 
 def calibrate(run_seconds: float) -> float:
@@ -124,11 +124,11 @@ def run_batch_bench(
     )
     figures: dict = {"duration_sim_s": duration}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        scratch = Path(tmp)
         walls = {}
         for w in sorted({1, workers}):
-            sweep = bench_sweep(folder, f"scale{w}", runs, "office.txt", duration, 4)
-            up, wall, busy, cpu = timed_sweep(sweep, folder / f"scale{w}.db", w)
+            sweep = bench_sweep(scratch, f"scale{w}", runs, "office.txt", duration, 4)
+            up, wall, busy, cpu = timed_sweep(sweep, scratch / f"scale{w}.db", w)
             walls[w] = wall
             out(
                 f"  {w} worker{'s' if w > 1 else ' '}: {wall:7.1f} s wall ({runs / wall:5.2f} runs/s; mean task "
@@ -146,8 +146,8 @@ def run_batch_bench(
                 f"  the same runs in {workers} plain processes / 1 process (no Dask, no database): "
                 f"{ceiling:.3f}, what the machine allows right now"
             )
-        sweep = bench_sweep(folder, "overhead", overhead_runs, "open_square.txt", 1.0, 1)
-        _, wall, busy, _ = timed_sweep(sweep, folder / "overhead.db", 1)
+        sweep = bench_sweep(scratch, "overhead", overhead_runs, "open_square.txt", 1.0, 1)
+        _, wall, busy, _ = timed_sweep(sweep, scratch / "overhead.db", 1)
         per_task = (wall - busy) / overhead_runs
         figures["overhead_ms"] = 1000.0 * per_task
         out(

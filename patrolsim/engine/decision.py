@@ -21,12 +21,23 @@ class Hold:
 class Decider(Protocol):
     """The team's decision maker as the engine sees it (:class:`patrolsim.strategies.Strategy`)."""
 
-    name: str
-    #: a built-in compiled rule (:mod:`patrolsim.engine.rules`); RULE_PYTHON: :meth:`decide` is called
-    kernel_rule: int
-    #: whether agents keep their own idleness memory (conscientious) instead of the shared board
-    own_knowledge: bool
-    values: dict[str, Any]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kernel_rule(self) -> int:
+        """A built-in compiled rule (:mod:`patrolsim.engine.rules`); RULE_PYTHON: :meth:`decide` is called."""
+        ...
+
+    @property
+    def own_knowledge(self) -> bool:
+        """Whether agents keep their own idleness memory (conscientious) instead of the shared board."""
+        ...
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The parameter values (for the run record)."""
+        ...
 
     def kernel_params(self) -> dict[int, float]: ...
 

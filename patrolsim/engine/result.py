@@ -60,7 +60,7 @@ def build_result(sim: Simulation) -> Result:
     st, sc, pmap = sim.state, sim.spec, sim.map
     t, t0 = sim.now, sim.t0
     totals = st.node_totals(t)
-    metrics = idleness_metrics(totals, pmap.weights, t0, t)
+    metrics: dict[str, float | int | None] = dict(idleness_metrics(totals, pmap.weights, t0, t))
     distance = st.a_flt[:, K.A_DIST] - st.remaining_leg_m(t)
     visits = st.visits
     metrics.update(

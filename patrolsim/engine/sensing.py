@@ -39,6 +39,7 @@ def sensing_sets(pmap: PatrolMap, radius_m: float) -> tuple[np.ndarray, np.ndarr
 def _grid_pairs(pmap: PatrolMap, radius_m: float) -> np.ndarray:
     """(P, 2) node pairs, each unordered pair once, whose cell centres lie within ``radius_m``."""
     grid = pmap.grid
+    assert grid is not None  # called for grid maps only
     cells = grid.cell_node
     rows, cols = cells.shape
     reach = int(radius_m // grid.cell_size)
@@ -70,6 +71,7 @@ def _graph_pairs(positions: np.ndarray, radius_m: float, chunk: int = 2048) -> n
 def _line_of_sight(pmap: PatrolMap, pairs: np.ndarray) -> np.ndarray:
     """True for node pairs whose straight segment crosses only free cells."""
     grid = pmap.grid
+    assert grid is not None  # called for grid maps only
     cells = grid.node_cells().astype(np.float64) + 0.5
     a, b = cells[pairs[:, 0]], cells[pairs[:, 1]]
     span = np.abs(b - a).max(axis=1)

@@ -11,6 +11,7 @@ not change the draws of the patrol itself.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,11 @@ class IncidentManager:
         if self._next < len(self.inc) and self.inc.t_s[self._next] < self._occur_due:
             self._occur_token += 1
             self._occur_due = float(self.inc.t_s[self._next])
-            self.sim.schedule(self._occur_due, lambda sim, token=self._occur_token: self._occur(sim, token))
+            self.sim.schedule(self._occur_due, functools.partial(self._occur, token=self._occur_token))
+
+    def _call_in(self, i: int, sim: Simulation) -> None:
+        """Incident i's call reaches the dispatcher (after its call-handling delay)."""
+        self.dispatcher.call(i)
 
     def _occur(self, sim: Simulation, token: int) -> None:
         if token != self._occur_token:  # superseded by an earlier event scheduled by add()
@@ -143,7 +148,7 @@ class IncidentManager:
                     self.predictive.record(int(inc.node[i]), discovered=False)
                 delay = self.dspec.delay_s[int(inc.priority[i]) - 1]
                 if delay > 0:
-                    sim.schedule(sim.now + delay, lambda s, i=i: self.dispatcher.call(i))
+                    sim.schedule(sim.now + delay, functools.partial(self._call_in, i))
                 else:
                     self.dispatcher.call(i)
             else:

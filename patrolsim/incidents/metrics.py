@@ -98,7 +98,7 @@ def incident_metrics(
     ttd = (log.detected_at - inc.t_s)[disc & np.isfinite(log.detected_at)]
     queued = sel & log.queued
     span = max(t_end - t0, 1e-300)
-    out = {
+    out: dict[str, float | int | None] = {
         "incidents_total": int(sel.sum()),
         "incidents_reported": int((sel & inc.reported).sum()),
         "incidents_discoverable": int(disc.sum()),

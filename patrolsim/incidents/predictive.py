@@ -64,6 +64,7 @@ class PredictiveLayer:
         self.region = self.rng.choice(self.alloc.size, size=self.region.size, p=self.alloc)
         self.next_at = sim.now + self.period_s
         sim.schedule(self.next_at, self._period)
+        assert self.dispatcher is not None  # started by the incident manager before the first period
         for agent in np.flatnonzero(self.dispatcher.job < 0):
             self.direct(int(agent))
 
@@ -75,6 +76,7 @@ class PredictiveLayer:
         nodes = self.nodes_of[self.region[agent]]
         if at_node_now and nodes.size > 1:
             nodes = nodes[nodes != here]
+        assert self.dispatcher is not None
         path = self.dispatcher.router.path(here, int(nodes[self.rng.integers(nodes.size)]))
         sim.take_control(agent, path, self._on_arrival)
         if not path and at_node_now:

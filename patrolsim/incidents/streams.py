@@ -84,7 +84,7 @@ class Marks:
     ``reported_share``: probability that an incident is a call rather than discoverable.
     """
 
-    priority_shares: tuple[float, float, float] = (0.2, 0.3, 0.5)
+    priority_shares: tuple[float, ...] = (0.2, 0.3, 0.5)
     service_mean_s: tuple[float, float, float] = (600.0, 600.0, 600.0)
     service_dist: str = "exponential"
     service_cv: float = 0.5

@@ -39,7 +39,7 @@ class GridInfo:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.free.shape  # type: ignore[return-value]
+        return self.free.shape
 
     def node_cells(self) -> np.ndarray:
         """(N, 2) array of (row, col) for every node, in node-id order."""

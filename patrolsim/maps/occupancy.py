@@ -49,7 +49,7 @@ def grid_map(
         edges.append(np.column_stack([cell_node[r0, c0], cell_node[r0 + dr, c0 + dc]]))
         lengths.append(np.full(r0.size, cell_size * (np.sqrt(2.0) if dr and dc else 1.0)))
     weights = None if cell_weights is None else np.asarray(cell_weights, dtype=np.float64)[free]
-    starts = ()
+    starts: tuple[int, ...] = ()
     if start_cells is not None and len(start_cells):
         starts = tuple(int(cell_node[r, c]) for r, c in np.asarray(start_cells))
     grid = GridInfo(free=free, cell_node=cell_node, cell_size=cell_size, origin=origin, connectivity=connectivity)

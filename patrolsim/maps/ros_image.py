@@ -88,7 +88,7 @@ def _coarsen(free_px: np.ndarray, k: int) -> np.ndarray:
     rows, cols = -(-h // k), -(-w // k)
     padded = np.zeros((rows * k, cols * k), dtype=bool)
     padded[rows * k - h :, :w] = free_px  # pad at the top and right, keeping the bottom-left corner
-    return padded.reshape(rows, k, cols, k).all(axis=(1, 3))
+    return np.asarray(padded.reshape(rows, k, cols, k).all(axis=(1, 3)))
 
 
 def _read_yaml(path: Path) -> dict:

@@ -87,6 +87,7 @@ class TeamComms:
 
     def _on_visits(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
         known = self.known
+        assert known is not None  # listening only under an imperfect communication model
         np.maximum.at(known, (agents, nodes), times)
         ok = self._receivers(times, agents)
         msg, recv = np.nonzero(ok)

@@ -95,6 +95,11 @@ class WalkFollower(Strategy):
     left unless another entry is much nearer.
     """
 
+    walks: list[CyclicWalk | None]
+    index: np.ndarray
+    approach: list[list[int]]
+    depart_at: np.ndarray
+
     def _follow(self, n_agents: int, whole_lap: bool, lap_zero: np.ndarray | None = None) -> None:
         """Finish ``setup``: ``whole_lap`` (plan a lap at a time, else stop to stop) and ``lap_zero``, the
         time each agent's timetable is at entry 0 of its walk when a team shares one walk (None when
@@ -115,7 +120,9 @@ class WalkFollower(Strategy):
         if self.depart_at[agent] > t + TIME_EPS:
             wait, self.depart_at[agent] = self.depart_at[agent] - t, 0.0
             return Hold(wait)
-        path, self.index[agent] = self.walks[agent].leg_after(int(self.index[agent]), self.whole_lap)
+        walk = self.walks[agent]
+        assert walk is not None  # subclasses decide for agents without a walk themselves
+        path, self.index[agent] = walk.leg_after(int(self.index[agent]), self.whole_lap)
         return path
 
     def _rejoin(self, agent: int, node: int, t: float, view) -> None:
@@ -185,16 +192,17 @@ class CyclicStrategy(WalkFollower):
         self.nodes, self.stops = nodes, stop
         lengths = walk_lengths(pmap, nodes)
         self.length_m = float(lengths.sum())
-        self.walks = [CyclicWalk(nodes, stop, lengths, view.speed(a), view.wait) for a in range(view.n_agents)]
-        first_at = {}
+        walks = [CyclicWalk(nodes, stop, lengths, view.speed(a), view.wait) for a in range(view.n_agents)]
+        self.walks = list(walks)
+        first_at: dict[int, int] = {}
         for i, v in enumerate(nodes.tolist()):
             first_at.setdefault(v, i)
         self.index = np.array([first_at[int(s)] for s in view.starts], dtype=np.int64)
-        self.approach: list[list[int]] = [[] for _ in range(view.n_agents)]
+        self.approach = [[] for _ in range(view.n_agents)]
         self.depart_at = np.zeros(view.n_agents)
         if self.values["spacing"] == "even" and view.n_agents > 1:
             self._spread(view)
-        tau = np.array([w.tau[k] for w, k in zip(self.walks, self.index)])
+        tau = np.array([w.tau[k] for w, k in zip(walks, self.index)])
         # each agent's timetable: at its entry when it first departs (after any approach and hold)
         lap_zero = self.depart_at - tau if view.n_agents > 1 else None
         self._follow(view.n_agents, view.pass_through_visits, lap_zero)

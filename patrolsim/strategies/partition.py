@@ -89,7 +89,7 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
         cum = np.cumsum(edge[order])
         k1 = k // 2
         target = cum[-1] * k1 / k
-        best, best_miss = None, np.inf
+        best, best_miss = np.zeros(nodes.size, dtype=bool), np.inf
         for share in CUT_SHARES:  # the cut whose side, with the pieces it cuts off, is nearest the target
             take = min(int(np.searchsorted(cum, target * share)) + 1, nodes.size - 1)
             in_a = np.zeros(nodes.size, dtype=bool)
@@ -132,13 +132,14 @@ def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray,
     n = pmap.n_nodes
     r = min(r, n)
     gs = GraphSearch.of(pmap)
-    seeds = [0]
+    picked = [0]
     for i in range(r):
-        gs.run(np.array(seeds))
+        gs.run(np.array(picked))
         far = int(np.argmax(gs.dist))
-        seeds = [far] if i == 0 else seeds + [far]
-    seeds = np.array(seeds, dtype=np.int64)
-    best, best_spread = None, np.inf
+        picked = [far] if i == 0 else [*picked, far]
+    seeds = np.array(picked, dtype=np.int64)
+    best: tuple[np.ndarray, np.ndarray] | None = None
+    best_spread = np.inf
     pos = pmap.positions
     for _ in range(rounds):
         region, length = grow_regions(pmap, seeds)
@@ -152,6 +153,7 @@ def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray,
         if np.array_equal(moved, seeds):
             break
         seeds = moved
+    assert best is not None  # the first round always improves on inf
     return best
 
 
@@ -198,9 +200,9 @@ class PartitionStrategy(WalkFollower):
         agents, regions = linear_sum_assignment(start_dist)
         self.partition = np.full(pmap.n_nodes, -1, dtype=np.int64)
         self.region_lengths = np.zeros(k)
-        self.walks: list[CyclicWalk | None] = [None] * r
+        self.walks = [None] * r
         self.index = np.zeros(r, dtype=np.int64)
-        self.approach: list[list[int]] = [[] for _ in range(r)]
+        self.approach = [[] for _ in range(r)]
         self.depart_at = np.zeros(r)
         for a, reg in zip(agents.tolist(), regions.tolist()):
             walk = polished_walk(pmap, region_walks[reg])

@@ -189,7 +189,8 @@ class HotspotDwell(RiskWeighted):
         super().setup(view)
         pmap = view.map
         order = np.lexsort((np.arange(pmap.n_nodes), -pmap.weights))
-        chosen, rows = [], []
+        chosen: list[int] = []
+        rows: list[np.ndarray] = []
         for v in order:
             if len(chosen) == self.values["hotspots"]:
                 break
