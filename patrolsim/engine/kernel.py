@@ -217,45 +217,31 @@ def start_leg(
 
 
 @kernel_function
-def advance(
-    until,
-    resume,
-    rule,
-    indptr,
-    indices,
-    lengths,
-    sense_ptr,
-    sense_idx,
-    a_int,
-    a_flt,
-    plan,
-    heap,
-    know,
-    own,
-    board,
-    m_flt,
-    m_int,
-    counters,
-    params,
-    rng,
-    log_t,
-    log_i,
-    moves,
-    reverse,
-    node_busy,
-    edge_busy,
-    watched,
-):
+def advance(until, resume, rule, graph, agents, nodes, team, log, counters, params, rng):
     """Process arrivals with time <= ``until``.
+
+    The state comes in groups (:class:`patrolsim.engine.state.EngineState` builds them):
+    ``graph`` = (indptr, indices, lengths, reverse, sense_ptr, sense_idx): the map's CSR arrays, the
+    reverse entry of each edge entry and who senses whom; ``agents`` = (a_int, a_flt, plan, heap): the
+    agents' columns (A_*), planned paths and the arrival heap; ``nodes`` = (m_flt, m_int, watched,
+    node_busy, edge_busy, moves): the per-node accumulators (M_*), watch ends, the latest departure
+    per node and arrival per edge entry (interference), departures per edge entry; ``team`` = (know,
+    own, board): what agents know of last visits; ``log`` = (log_t, log_i): the visit log (off when
+    empty); ``counters`` (C_*), ``params`` (P_*) and ``rng`` (the splitmix64 state).
 
     ``resume`` is an agent whose decision Python has just written into its plan (or -1).
     Returns (status, agent): (DONE, -1) when the next event is later than ``until``;
     (NEED_DECISION, a) when agent a stands at a node and its strategy must decide in Python;
     (EXTERNAL, a) when a is under external control (e.g. dispatched) and its plan is used up;
     (BAD_PLAN, a) when a's plan names a node that is not adjacent to where it stands;
-    (LOG_FULL, -1) when the visit log (``log_t``/``log_i``, off when empty) must be drained.
+    (LOG_FULL, -1) when the visit log must be drained.
     Arrivals that return to Python have been processed (visits done); resuming continues them.
     """
+    indptr, indices, lengths, reverse, sense_ptr, sense_idx = graph
+    a_int, a_flt, plan, heap = agents
+    m_flt, m_int, watched, node_busy, edge_busy, moves = nodes
+    know, own, board = team
+    log_t, log_i = log
     wait = params[P_WAIT]
     pass_visits = params[P_PASS_VISITS] > 0.0
     pending = resume

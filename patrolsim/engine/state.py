@@ -171,37 +171,14 @@ class EngineState:
         return src + (dst - src) * frac
 
     def advance(self, until: float, resume: int, rule: int) -> tuple[int, int]:
-        """Run the compiled loop up to ``until``; see :func:`kernel.advance`."""
+        """Run the compiled loop up to ``until``; see :func:`kernel.advance` for the groups of arrays."""
         m = self.map
-        return K.advance(
-            until,
-            resume,
-            rule,
-            m.indptr,
-            m.indices,
-            m.lengths,
-            self.sense_ptr,
-            self.sense_idx,
-            self.a_int,
-            self.a_flt,
-            self.plan,
-            self.heap,
-            self.know,
-            self.own,
-            self.board,
-            self.m_flt,
-            self.m_int,
-            self.counters,
-            self.params,
-            self.rng,
-            self.log_t,
-            self.log_i,
-            self.moves,
-            self.reverse,
-            self.node_busy,
-            self.edge_busy,
-            self.watched,
-        )
+        graph = (m.indptr, m.indices, m.lengths, self.reverse, self.sense_ptr, self.sense_idx)
+        agents = (self.a_int, self.a_flt, self.plan, self.heap)
+        nodes = (self.m_flt, self.m_int, self.watched, self.node_busy, self.edge_busy, self.moves)
+        team = (self.know, self.own, self.board)
+        log = (self.log_t, self.log_i)
+        return K.advance(until, resume, rule, graph, agents, nodes, team, log, self.counters, self.params, self.rng)
 
     def enable_visit_log(self, capacity: int = 65536) -> None:
         """Record every visit (time, node, agent) until drained by :meth:`drain_visit_log`."""
