@@ -47,3 +47,26 @@ def test_exp_and_log2_are_the_c_library_values():
     y = np.linspace(1e-3, 1e3, 1001)
     assert D.log2(y).tolist() == [math.log2(v) for v in y]
     assert D.exp(np.zeros((2, 3))).shape == (2, 3)
+
+
+def test_no_sort_in_the_package_orders_ties_by_chance():
+    # argsort / argpartition / lexsort-free orders must be stable (ties keep index order); a plain
+    # np.sort of values is fine (equal values are interchangeable)
+    import ast
+    from pathlib import Path
+
+    package = Path(D.__file__).parent
+    loose = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            kinds = [k.value for k in node.keywords if k.arg == "kind"]
+            if name == "argpartition" and path.name != "determinism.py":
+                loose.append(f"{path.name}:{node.lineno} argpartition")
+            if name == "argsort" and not any(
+                isinstance(k, ast.Constant) and k.value in ("stable", "mergesort") for k in kinds
+            ):
+                loose.append(f"{path.name}:{node.lineno} argsort without kind='stable'")
+    assert not loose, loose
