@@ -28,7 +28,20 @@ class UserError(Exception):
         if key:
             where.append(f"key '{key}'")
         prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        super().__init__(printable(f"{prefix}: {message}" if prefix else message))
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (terminal escape sequences, newlines) written as escapes, so that
+    text from a file prints as one inert line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def snippet(text: str, limit: int = 24) -> str:
+    """A field read from a file, for a message: quoted, escaped, cut to ``limit`` characters."""
+    text = str(text)
+    cut = text[:limit] + ("..." if len(text) > limit else "")
+    return "'" + printable(cut) + "'"
 
 
 class MapError(UserError):
