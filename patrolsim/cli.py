@@ -13,10 +13,19 @@ from pathlib import Path
 from .data import default_scenario, folder
 from .errors import MissingExtra, UserError, require
 from .scenario import load_run_scenario
+from .schema import finite
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors as one line (the usage block stays in --help)."""
+
+    def error(self, message: str):
+        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        sys.exit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="patrolsim",
         description="Simulate patrol robots on a map; report coverage and idleness.",
         epilog="With no command: open the window on the default scenario (headless summary without a display).",
@@ -459,7 +468,7 @@ def _number(kind, test, expect):
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {expect}, got {text!r}") from None
-        if not test(value):
+        if not (finite(value) and test(value)):
             raise argparse.ArgumentTypeError(f"expected {expect}, got {text!r}")
         return value
 

@@ -25,23 +25,42 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError, UserError, did_you_mean
-from .incidents.spec import DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
+from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
-from .schema import REQUIRED, Key
+from .schema import REQUIRED, Key, finite, first_non_finite, interval, plain, within
 from .schema import non_negative as _non_negative
-from .schema import positive as _positive
 from .strategies.comm import CommSpec
 
 MAX_SAMPLES = 100_000
+#: bounds of a run: simulated seconds (about 31 years), agents, m/s, metres of sensing and of a grid cell
+MAX_DURATION = 1e9
+MAX_AGENTS = 10_000
+MAX_SPEED = 1e3
+MAX_SENSING = 1e5
+MAX_CELL = 1e4
 
 #: table -> key -> Key. The top level is table "".
 SCHEMA: dict[str, dict[str, Key]] = {
     "": {
         "name": Key((str,), "", "a title for tables and plots"),
         "map": Key((str, dict), REQUIRED, "map file or folder, or a [map] table with `path`"),
-        "duration": Key((int, float), REQUIRED, "seconds of simulated time", _positive, "> 0"),
-        "seed": Key((int,), REQUIRED, "root seed of the run's random generator", _non_negative, ">= 0"),
-        "warmup": Key((int, float), 0.0, "seconds excluded from steady-state metrics", _non_negative, ">= 0"),
+        "duration": Key(
+            (int, float),
+            REQUIRED,
+            "seconds of simulated time",
+            within(0, MAX_DURATION, lo_open=True),
+            interval(0, MAX_DURATION, lo_open=True),
+        ),
+        "seed": Key(
+            (int,), REQUIRED, "root seed of the run's random generator", lambda x: 0 <= x < 2**63, "in [0, 2^63)"
+        ),
+        "warmup": Key(
+            (int, float),
+            0.0,
+            "seconds excluded from steady-state metrics",
+            within(0, MAX_DURATION),
+            interval(0, MAX_DURATION),
+        ),
         "sample_interval": Key(
             (int, float), 0.0, "seconds between time-series samples (0 = duration / 200)", _non_negative, ">= 0"
         ),
@@ -53,19 +72,33 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "path": Key((str,), REQUIRED, "map file or folder"),
         "largest_component": Key((bool,), False, "keep only the largest connected component"),
         "cell_size": Key(
-            (int, float), 0.0, "patrol-grid cell size for image maps, metres (0 = default)", _non_negative, ">= 0"
+            (int, float),
+            0.0,
+            "patrol-grid cell size for image maps, metres (0 = default)",
+            within(0, MAX_CELL),
+            interval(0, MAX_CELL),
         ),
     },
     "agents": {
-        "count": Key((int,), REQUIRED, "number of agents", _positive, ">= 1"),
+        "count": Key((int,), REQUIRED, "number of agents", within(1, MAX_AGENTS), interval(1, MAX_AGENTS)),
         "speed": Key((int, float, list), 1.0, "m/s, one number or one per agent"),
         "starts": Key(
             (str, list), "auto", "'auto' (map's S cells, then random), 'map', 'random', node ids, or [x, y] metres"
         ),
         "sensing_radius": Key(
-            (int, float), 0.0, "metres; nodes this close (in sight) are seen on arrival", _non_negative, ">= 0"
+            (int, float),
+            0.0,
+            "metres; nodes this close (in sight) are seen on arrival",
+            within(0, MAX_SENSING),
+            interval(0, MAX_SENSING),
         ),
-        "wait": Key((int, float), 0.0, "seconds each agent stays at every node it arrives at", _non_negative, ">= 0"),
+        "wait": Key(
+            (int, float),
+            0.0,
+            "seconds each agent stays at every node it arrives at",
+            within(0, MAX_DURATION),
+            interval(0, MAX_DURATION),
+        ),
         "pass_through_visits": Key((bool,), True, "nodes crossed on the way to a goal count as visits"),
     },
     "strategy": {
@@ -76,14 +109,18 @@ SCHEMA: dict[str, dict[str, Key]] = {
             (int, float), 0.0, "seconds between a broadcast (visit, intention) and its receipt", _non_negative, ">= 0"
         ),
         "loss": Key(
-            (int, float), 0.0, "probability that a message to one team mate is lost", lambda x: 0 <= x < 1, "in [0, 1)"
+            (int, float),
+            0.0,
+            "probability that a message to one team mate is lost",
+            lambda x: finite(x) and 0 <= x < 1,
+            "in [0, 1)",
         ),
         "range": Key(
             (int, float),
             float("inf"),
             "metres; only team mates this close to the sender hear it (inf = everywhere)",
-            _positive,
-            "> 0",
+            lambda x: x == float("inf") or (finite(x) and x > 0),
+            "> 0 (or inf)",
         ),
     },
 }
@@ -294,9 +331,12 @@ def _type_name(types: tuple) -> str:
 def _check_value(table: str, key: str, spec: Key, value: Any, where: _Locator) -> Any:
     ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
     if not ok:
-        raise where.error(table, key, f"expected {_type_name(spec.types)}, got {value!r}")
+        raise where.error(table, key, f"expected {_type_name(spec.types)}, got {plain(value)}")
     if spec.check is not None and not isinstance(value, (list, dict)) and not spec.check(value):
-        raise where.error(table, key, f"expected a value {spec.expect}, got {value!r}")
+        raise where.error(table, key, f"expected a value {spec.expect}, got {plain(value)}")
+    bad = first_non_finite(value) if spec.check is None else None
+    if bad is not None:
+        raise where.error(table, key, f"expected finite numbers, got {plain(bad)}")
     return value
 
 
@@ -339,14 +379,22 @@ def _validate(data: dict, where: _Locator) -> dict:
         else:
             tree[table] = out
     for w in tree["coverage_windows"]:
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
-            raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {w!r}")
+        if not (finite(w) and w > 0):
+            raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {plain(w)}")
     if tree["sample_interval"] and tree["duration"] / tree["sample_interval"] > MAX_SAMPLES:
         raise where.error(
             "",
             "sample_interval",
             f"{tree['sample_interval']} s would take more than "
             f"{MAX_SAMPLES:,} samples; expected at least duration / {MAX_SAMPLES:,}",
+        )
+    expected = tree["incidents"]["rate_per_hour"] * tree["duration"] / 3600.0
+    if tree["incidents"]["stream"] not in ("none", "replay", "calls") and expected > MAX_INCIDENTS:
+        raise where.error(
+            "incidents",
+            "rate_per_hour",
+            f"{plain(tree['incidents']['rate_per_hour'])} per hour over {plain(tree['duration'])} s is about "
+            f"{expected:,.0f} incidents; expected at most {MAX_INCIDENTS:,} in one run",
         )
     if tree["warmup"] >= tree["duration"]:
         raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration ({tree['duration']})")
@@ -371,13 +419,15 @@ def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
 def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
     count = a["count"]
     speeds = a["speed"] if isinstance(a["speed"], list) else [a["speed"]] * count
-    if len(speeds) != count or not all(
-        isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in speeds
-    ):
+    fast = within(0, MAX_SPEED, lo_open=True)
+    if len(speeds) != count or not all(fast(s) for s in speeds):
+        shown = plain(a["speed"]) if not isinstance(a["speed"], list) else f"a list of {len(speeds)}"
+        bad = next((plain(s) for s in speeds if not fast(s)), None)
         raise where.error(
             "agents",
             "speed",
-            f"expected a positive number or a list of {count} positive numbers (m/s), got {a['speed']!r}",
+            f"expected a number {interval(0, MAX_SPEED, lo_open=True)} (m/s) or a list of {count} of them, got "
+            + (bad if bad is not None else shown),
         )
     starts = a["starts"]
     if isinstance(starts, str):
@@ -404,12 +454,17 @@ def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
 
 
 def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
-    """A start given as a node id, or as [x, y] metres (must lie on a free cell of a grid map)."""
-    if isinstance(s, int) and not isinstance(s, bool):
-        if not 0 <= s < pmap.n_nodes:
-            raise where.error("agents", "starts", f"start node {s} does not exist (expected 0..{pmap.n_nodes - 1})")
-        return s
-    if isinstance(s, list) and len(s) == 2 and all(isinstance(c, (int, float)) for c in s):
+    """A start given as a node id as the map file names it, or as [x, y] metres (on a grid map: a free cell)."""
+    if isinstance(s, (int, str)) and not isinstance(s, bool):
+        ids = node_by_id(pmap)
+        node = ids.get(s, ids.get(str(s)))
+        if node is None:
+            some = ", ".join(str(pmap.node_label(i)) for i in range(min(pmap.n_nodes, 3)))
+            raise where.error(
+                "agents", "starts", f"start node {plain(s)[:40]} is not a node id of the map (its ids: {some}, ...)"
+            )
+        return node
+    if isinstance(s, list) and len(s) == 2 and all(finite(c) for c in s):
         if pmap.grid is not None:
             g = pmap.grid
             col = int((s[0] - g.origin[0]) // g.cell_size)
@@ -420,12 +475,26 @@ def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
                 )
             return int(g.cell_node[row, col])
         return pmap.nearest_node(s)
-    raise where.error("agents", "starts", f"expected a node id or [x, y] in metres, got {s!r}")
+    shown = f"[{', '.join(plain(c) for c in s)}]" if isinstance(s, list) else plain(s)
+    raise where.error("agents", "starts", f"expected a node id or [x, y] in finite metres, got {shown[:40]}")
+
+
+def node_by_id(pmap: PatrolMap) -> dict:
+    """The map's node ids as its file names them -> node index; ids of grid maps are the indices, as text."""
+    if pmap.labels is None:
+        return {str(i): i for i in range(pmap.n_nodes)}
+    out: dict = {label: i for i, label in enumerate(pmap.labels)}
+    out.update({str(label): i for i, label in enumerate(pmap.labels) if str(label) not in out})
+    return out
 
 
 def _check_strategy(name: str, params: dict, where: _Locator) -> None:
     from .strategies import strategy_class
 
+    for key, value in params.items():
+        bad = first_non_finite(value)
+        if bad is not None:
+            raise where.error("strategy", key, f"expected a finite number, got {plain(bad)}")
     try:
         strategy_class(name).validate_params(params, source=where.source)
     except UserError as exc:

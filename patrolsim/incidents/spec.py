@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..schema import Key as _key
+from ..schema import finite, interval, within
 from ..schema import non_negative as _nonneg
 from ..schema import one_of as _in
 from ..schema import positive as _pos
@@ -22,6 +23,11 @@ from .streams import Marks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..maps.model import PatrolMap
+
+#: incidents per hour of one stream: more than one a second is not a patrol problem
+MAX_RATE_PER_HOUR = 3600.0
+#: incidents a run may expect (rate x duration): their tables are held in memory
+MAX_INCIDENTS = 2_000_000
 
 STREAMS = ("none", "poisson", "hotspot", "profile", "hawkes", "self-exciting", "replay", "calls")
 POLICIES = ("nearest", "nearest-preempt", "none")
@@ -35,7 +41,13 @@ def incident_keys() -> dict:
         "stream": _key(
             (str,), "none", "incident stream: " + ", ".join(STREAMS), _in(*STREAMS), "one of " + ", ".join(STREAMS)
         ),
-        "rate_per_hour": _key(num, 4.0, "incidents per hour (hawkes: background rate mu)", _pos, "> 0"),
+        "rate_per_hour": _key(
+            num,
+            4.0,
+            "incidents per hour (hawkes: background rate mu)",
+            within(0, MAX_RATE_PER_HOUR, lo_open=True),
+            interval(0, MAX_RATE_PER_HOUR, lo_open=True),
+        ),
         "location": _key(
             (str,),
             "auto",
@@ -50,7 +62,7 @@ def incident_keys() -> dict:
             num,
             0.5,
             "hawkes branching ratio: expected children per incident",
-            lambda x: 0 <= x < 1,
+            lambda x: finite(x) and 0 <= x < 1,
             "in [0, 1) (theta >= 1 makes the process explode)",
         ),
         "omega_per_hour": _key(num, 1.0, "hawkes decay rate of triggering (per hour)", _pos, "> 0"),
@@ -85,11 +97,15 @@ def incident_keys() -> dict:
             num,
             1.0,
             "share of incidents that are calls (the rest are discoverable)",
-            lambda x: 0 <= x <= 1,
+            lambda x: finite(x) and 0 <= x <= 1,
             "in [0, 1]",
         ),
         "detection_prob": _key(
-            num, 0.8, "chance a discoverable incident is noticed per agent pass", lambda x: 0 < x <= 1, "in (0, 1]"
+            num,
+            0.8,
+            "chance a discoverable incident is noticed per agent pass",
+            lambda x: finite(x) and 0 < x <= 1,
+            "in (0, 1]",
         ),
         "lifetime_s": _key(num, 3600.0, "seconds a discoverable incident stays findable", _pos, "> 0"),
         "ledger_region_m": _key(
