@@ -4,7 +4,8 @@ Tables:
 
 - ``sweeps``: sweep_id, source (file), text (the sweep file), root_seed, replications, axes (JSON:
   axis key -> values, file order), created (UTC ISO time).
-- ``runs``: run_id (hash of the complete scenario and seed), sweep_id, run_index, replication, seed, status
+- ``runs``: run_id (hash of the sweep name, the complete scenario and seed), sweep_id, config_id (hash of the
+  complete scenario without the seed: one configuration), run_index, replication, seed, status
   ('ok' / 'failed'), error, duration_s (wall seconds of the task), cpu_s (its CPU seconds), version (patrolsim), worker, finished
   (UTC ISO time); then one column per sweep parameter (named by its axis key, e.g. ``agents.count``), the
   run facts of the result (``strategy``, ``agents``, ``map``, ...; lists and tables as JSON; a fact whose
@@ -119,6 +120,7 @@ class ResultStore:
         row = {
             "run_id": run.key,
             "sweep_id": sweep_id,
+            "config_id": run.config,
             "run_index": run.index,
             "replication": run.replication,
             "seed": run.seed,

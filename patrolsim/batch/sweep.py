@@ -66,7 +66,9 @@ class Run:
     """One run of a sweep.
 
     ``params``: axis key -> value; ``replication``: 0-based index; ``seed``: the scenario seed;
-    ``key``: the run id (hash of the complete scenario, seed included; resume skips completed keys);
+    ``key``: the run id (hash of the sweep's name and the complete scenario, seed included; resume skips
+    completed keys); ``config``: the configuration id (hash of the complete scenario without its seed: runs
+    with equal ``config`` are replications of one configuration);
     ``scenario``: the complete scenario data with absolute map path, ready for ``scenario_from_dict``.
     """
 
@@ -76,6 +78,7 @@ class Run:
     seed: int
     key: str
     scenario: dict
+    config: str = ""
 
 
 @dataclass(frozen=True)
@@ -443,5 +446,7 @@ def _make_run(
         absolute = str(Path(absolute).resolve())
         _set_map_path(keyed, os.path.relpath(absolute, base_dir))
         _set_map_path(data, absolute)
-    key = hashlib.sha256(canonical_json(keyed).encode()).hexdigest()[:20]
-    return Run(index=index, params=params, replication=replication, seed=seed, key=key, scenario=data)
+    key = hashlib.sha256(canonical_json({"sweep": sweep_name, "scenario": keyed}).encode()).hexdigest()[:20]
+    keyed.pop("seed")
+    config = hashlib.sha256(canonical_json(keyed).encode()).hexdigest()[:12]
+    return Run(index=index, params=params, replication=replication, seed=seed, key=key, scenario=data, config=config)
