@@ -27,17 +27,16 @@ from typing import Any
 from .errors import ScenarioError, UserError, did_you_mean
 from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
-from .schema import REQUIRED, Key, finite, first_non_finite, interval, plain, within
+from .schema import MAX_CELL, REQUIRED, Key, finite, first_non_finite, interval, plain, within
 from .schema import non_negative as _non_negative
 from .strategies.comm import CommSpec
 
 MAX_SAMPLES = 100_000
-#: bounds of a run: simulated seconds (about 31 years), agents, m/s, metres of sensing and of a grid cell
+#: bounds of a run: simulated seconds (about 31 years), agents, m/s, metres of sensing
 MAX_DURATION = 1e9
 MAX_AGENTS = 10_000
 MAX_SPEED = 1e3
 MAX_SENSING = 1e5
-MAX_CELL = 1e4
 
 #: table -> key -> Key. The top level is table "".
 SCHEMA: dict[str, dict[str, Key]] = {

@@ -31,6 +31,11 @@ class Key:
 MAX_NUMBER = 1e12
 
 
+#: metres: the largest grid cell, and the largest coordinate (an origin or a node position) of any map
+MAX_CELL = 1e4
+MAX_COORD = 1e9
+
+
 def is_number(x: Any) -> bool:
     """True for an int or float (not a bool)."""
     return isinstance(x, (int, float)) and not isinstance(x, bool)

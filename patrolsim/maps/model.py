@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import MapError
+from ..errors import MapError, snippet
+from ..schema import MAX_COORD
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -108,6 +109,17 @@ class PatrolMap:
             raise MapError("the map has no free cells or nodes; expected at least one", source=src)
         if not np.all(np.isfinite(positions)):
             raise MapError("node positions must be finite numbers", source=src)
+        if np.abs(positions).max() > MAX_COORD:
+            raise MapError(f"node positions must lie within +-{MAX_COORD:g} metres of the origin", source=src)
+        labels = kwargs.get("labels")
+        if labels is not None and len(set(labels)) != len(labels):
+            seen: set = set()
+            twice = next(x for x in labels if x in seen or seen.add(x))
+            raise MapError(
+                f"two nodes have the id {snippet(twice)} (ids such as '1' and '01' name the same number); "
+                "expected distinct node ids",
+                source=src,
+            )
         edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
         if edges.size and (edges.min() < 0 or edges.max() >= n):
             bad = edges[(edges < 0).any(axis=1) | (edges >= n).any(axis=1)][0]

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MapError
+from ..schema import MAX_CELL, interval, plain, within
 from .model import PatrolMap
 from .street_csv import read_map_toml
 
@@ -90,12 +91,18 @@ def _parse(tokens: _Tokens, header: int):
     if n <= 0:
         tokens.pos -= 1
         raise tokens.error(f"expected a positive number of vertices, got {n}")
+    if n > len(tokens.items) // 4:
+        tokens.pos -= 1
+        raise tokens.error(
+            f"the header says {n:,} vertices but the file holds at most {len(tokens.items) // 4:,} "
+            "(each needs an id, x, y and a neighbour count)"
+        )
     tokens.take("the image width in pixels (an integer)", int)
     tokens.take("the image height in pixels (an integer)", int)
     resolution = tokens.take("the resolution in metres per pixel", float)
-    if resolution <= 0:
+    if not within(0, MAX_CELL, lo_open=True)(resolution):
         tokens.pos -= 1
-        raise tokens.error(f"expected a positive resolution, got {resolution}")
+        raise tokens.error(f"expected a resolution {interval(0, MAX_CELL, lo_open=True)}, got {plain(resolution)}")
     offset = (0.0, 0.0)
     if header == 6:
         offset = (tokens.take("the offset x in metres", float), tokens.take("the offset y in metres", float))
