@@ -91,12 +91,6 @@ def _parse(tokens: _Tokens, header: int):
     if n <= 0:
         tokens.pos -= 1
         raise tokens.error(f"expected a positive number of vertices, got {n}")
-    if n > len(tokens.items) // 4:
-        tokens.pos -= 1
-        raise tokens.error(
-            f"the header says {n:,} vertices but the file holds at most {len(tokens.items) // 4:,} "
-            "(each needs an id, x, y and a neighbour count)"
-        )
     tokens.take("the image width in pixels (an integer)", int)
     tokens.take("the image height in pixels (an integer)", int)
     resolution = tokens.take("the resolution in metres per pixel", float)
@@ -106,6 +100,12 @@ def _parse(tokens: _Tokens, header: int):
     offset = (0.0, 0.0)
     if header == 6:
         offset = (tokens.take("the offset x in metres", float), tokens.take("the offset y in metres", float))
+    if n > len(tokens.items) // 4:
+        tokens.pos = 0
+        raise tokens.error(
+            f"the header says {n:,} vertices but the file holds at most {len(tokens.items) // 4:,} "
+            "(each needs an id, x, y and a neighbour count)"
+        )
     pixels = np.empty((n, 2))
     listed: dict[tuple[int, int], tuple[float, int]] = {}
     for i in range(n):
