@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ScenarioError, UserError, did_you_mean
+from .errors import ScenarioError, UserError, did_you_mean, read_text
 from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
 from .schema import MAX_CELL, REQUIRED, Key, finite, first_non_finite, interval, plain, within
@@ -212,7 +212,7 @@ def read_toml(path: Path, error: type[UserError], what: str) -> tuple[dict, str]
     """(parsed data, text) of a TOML file; ``error`` (naming the file) when it is missing or invalid."""
     if not path.is_file():
         raise error(f"no such {what} file", source=path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, error, what)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

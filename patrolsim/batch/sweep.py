@@ -48,7 +48,6 @@ import itertools
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,7 +207,7 @@ def _sweep_table(head: Any, where: _SweepLocator) -> dict:
 
 def _base_scenario(head: dict, extra: Any, base_dir: Path, where: _SweepLocator) -> dict:
     """The base scenario data: the scenario file's keys (its map made absolute), then [base] on top."""
-    from ..scenario import load_scenario
+    from ..scenario import load_scenario, read_toml
 
     if not isinstance(extra, dict):
         raise where.error("", "base", "expected a [base] table of scenario keys")
@@ -217,7 +216,7 @@ def _base_scenario(head: dict, extra: Any, base_dir: Path, where: _SweepLocator)
         path = base_dir / head["scenario"]
         if not path.is_file():
             raise where.error("sweep", "scenario", f"scenario file '{head['scenario']}' not found (looked in {path})")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data, _ = read_toml(path, SweepError, "base scenario")
         if "map" in data:
             # resolve it as a standalone run would (relative to the scenario file), then pin it absolute
             resolved = load_scenario(path).map_path

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, csv_rows, read_text, snippet
 from ..schema import Key as _key
-from ..schema import finite, interval, within
+from ..schema import finite, interval, plain, within
 from ..schema import non_negative as _nonneg
 from ..schema import one_of as _in
 from ..schema import positive as _pos
@@ -305,30 +305,26 @@ def _resolve(name: str, base: Path, where, key: str) -> Path:
 
 def _read_risk(path: Path, pmap: PatrolMap) -> np.ndarray:
     """Node weights from a CSV with columns node, risk (nodes not listed get the smallest listed risk)."""
-    import csv
-
     labels = {str(pmap.node_label(i)): i for i in range(pmap.n_nodes)}
     risk = np.full(pmap.n_nodes, np.nan)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = [h.strip().lower() for h in next(reader, [])]
-        if "node" not in header or "risk" not in header:
-            raise ScenarioError("expected a header with columns node and risk", source=path, line=1)
-        ci, cr = header.index("node"), header.index("risk")
-        for row in reader:
-            if not row:
-                continue
-            line = reader.line_num
-            node = row[ci].strip() if ci < len(row) else ""
-            if node not in labels:
-                raise ScenarioError(f"node {node!r} is not a node of the map", source=path, line=line)
-            try:
-                value = float(row[cr])
-            except (ValueError, IndexError):
-                raise ScenarioError("expected a number in column risk", source=path, line=line) from None
-            if not (np.isfinite(value) and value >= 0):
-                raise ScenarioError(f"expected risk >= 0, got {value:g}", source=path, line=line)
-            risk[labels[node]] = value
+    rows = csv_rows(read_text(path, ScenarioError, "risk"), path, ScenarioError)
+    header = [h.strip().lower() for h in next((row for _, row in rows), [])]
+    if "node" not in header or "risk" not in header:
+        raise ScenarioError("expected a header with columns node and risk", source=path, line=1)
+    ci, cr = header.index("node"), header.index("risk")
+    for line, row in rows:
+        if not row:
+            continue
+        node = row[ci].strip() if ci < len(row) else ""
+        if node not in labels:
+            raise ScenarioError(f"node {snippet(node)} is not a node of the map", source=path, line=line)
+        try:
+            value = float(row[cr])
+        except (ValueError, IndexError):
+            raise ScenarioError("expected a number in column risk", source=path, line=line) from None
+        if not (np.isfinite(value) and value >= 0):
+            raise ScenarioError(f"expected risk >= 0, got {plain(value)}", source=path, line=line)
+        risk[labels[node]] = value
     listed = risk[np.isfinite(risk)]
     if listed.size == 0 or listed.sum() <= 0:
         raise ScenarioError("expected at least one node with a positive risk", source=path)
