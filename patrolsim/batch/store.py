@@ -82,18 +82,45 @@ def _sql_values(column) -> list:
 class ResultStore:
     """An open results database; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        """Open (``readonly``: never change the file; else create when absent) and check the database."""
         self.path = Path(path)
+        self.readonly = readonly
         try:
-            if self.path.parent != Path(""):
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable when the process dies
-            self.db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
+            if readonly:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                if self.path.parent != Path(""):
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self._check()
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable when the process dies
+                self.db.executescript(_SCHEMA)
+            self._columns = {t: self._table_columns(t) for t in ("runs", *PER_RUN_TABLES)}
+        except (FileExistsError, NotADirectoryError):
+            raise UserError(
+                "cannot create the results database: a part of its folder path is a file", source=self.path
+            ) from None
+        except OSError as exc:
+            raise UserError(f"cannot create the results database ({exc.strerror})", source=self.path) from None
+        except sqlite3.Error as exc:
             raise UserError(f"not a usable results database ({exc})", source=self.path) from None
-        self._columns = {t: self._table_columns(t) for t in ("runs", *PER_RUN_TABLES)}
+
+    def _check(self) -> None:
+        """Refuse a damaged file, and a database holding tables of something else."""
+        verdict = self.db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise UserError(f"the database is damaged (quick_check: {verdict[:60]})", source=self.path)
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (tables or self.readonly) and not {"sweeps", "runs"} <= tables:
+            shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+            raise UserError(
+                f"not a patrolsim results database (its tables: {shown[:60]}); expected one written by "
+                "'patrolsim batch', or a new file",
+                source=self.path,
+            )
 
     def __enter__(self) -> ResultStore:
         return self
@@ -161,6 +188,8 @@ class ResultStore:
 
     def _ensure_columns(self, table: str, names: Iterable[str]) -> None:
         known = self._columns[table]
+        if any(name not in known for name in names):
+            known[:] = self._table_columns(table)  # another writer may have added them (we hold the lock)
         for name in names:
             if name not in known:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {quote(name)}")
@@ -171,16 +200,31 @@ class ResultStore:
 
         class _Tx:
             def __enter__(self):
-                store.db.execute("BEGIN IMMEDIATE")
+                store._write("BEGIN IMMEDIATE")
 
             def __exit__(self, kind, exc, tb):
                 if kind is None:
-                    store.db.execute("COMMIT")
-                else:
+                    store._write("COMMIT")
+                    return None
+                if store.db.in_transaction:
                     store.db.execute("ROLLBACK")
-                    store._columns = {t: store._table_columns(t) for t in store._columns}
+                store._columns = {t: store._table_columns(t) for t in store._columns}
+                if type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError):  # disk full, I/O, damage
+                    raise UserError(
+                        f"cannot write the results database ({exc}); the runs written before are kept",
+                        source=store.path,
+                    ) from None
+                return None
 
         return _Tx()
+
+    def _write(self, sql: str) -> None:
+        try:
+            self.db.execute(sql)
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            raise UserError(
+                f"cannot write the results database ({exc}); the runs written before are kept", source=self.path
+            ) from None
 
     # ------------------------------------------------------------------ reading
     def _table_columns(self, table: str) -> list[str]:
@@ -254,7 +298,7 @@ def open_existing(path: str | Path) -> ResultStore:
     p = Path(path)
     if not p.is_file():
         raise UserError("no such results database", source=p)
-    store = ResultStore(p)
+    store = ResultStore(p, readonly=True)
     if not store.sweeps():
         store.close()
         raise UserError("the database holds no sweep (is it a patrolsim results database?)", source=p)
