@@ -291,7 +291,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .output import summary_text, write_csv, write_json
 
     scenario = load_run_scenario(args.scenario, scenario_overrides(args))
-    result = make(scenario).run()
+    sim = make(scenario)
+    shown = False
+    if sys.stderr.isatty():
+        import time
+
+        started = time.monotonic()
+
+        def progress(s) -> None:
+            nonlocal shown
+            elapsed = time.monotonic() - started
+            if elapsed >= 2.0:
+                shown = True
+                share = s.clock / scenario.duration
+                print(
+                    f"\rrunning: {share:4.0%} of {scenario.duration:,.0f} simulated s, {elapsed:,.0f} s",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        sim.on_pause = progress
+    try:
+        result = sim.run()
+    finally:
+        if shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
     if args.json:
         write_json(result, args.json)
     if args.csv:
@@ -378,7 +403,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.dry_run:
         done = set()
         if args.out and Path(args.out).is_file():
-            with ResultStore(args.out) as store:
+            with ResultStore(args.out, readonly=True) as store:
                 done = store.completed(sweep.name)
         for run in sweep.runs:
             print(("done  " if run.key in done else "      ") + f"{run.key}  " + describe_run(run))
@@ -408,12 +433,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
             try:
                 outcome = run_sweep(sweep, store, pool, progress=progress)
             except KeyboardInterrupt:
+                progress.close()
                 print(
-                    f"sweep {sweep.name}: interrupted after {progress.done} more runs; the finished runs are "
-                    f"in {args.out}: run the same command again to resume",
+                    f"patrolsim: interrupted: sweep {sweep.name}: {progress.done} more runs finished, kept "
+                    f"in {args.out}; run the same command again to resume",
                     file=sys.stderr,
                 )
-                raise
+                return 130
     print(
         f"sweep {sweep.name}: {outcome.ok} runs finished, {outcome.skipped} already complete, "
         f"{len(outcome.failed)} failed; results in {args.out}",
