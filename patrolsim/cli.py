@@ -397,9 +397,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.progress import Progress
     from .batch.runner import describe_run, run_sweep
     from .batch.store import ResultStore
-    from .batch.sweep import load_sweep
+    from .batch.sweep import load_sweep, plugin_modules
 
-    sweep = load_sweep(args.sweep)
+    sweep = load_sweep(args.sweep, import_plugins=False)
+    plugins = plugin_modules(sweep)
+    if plugins:
+        print(
+            f"sweep {sweep.name}: names plugin strategies ({', '.join(plugins)}): their modules are Python code, "
+            + ("not imported in a dry run" if args.dry_run else "imported and run with your rights"),
+            file=sys.stderr,
+        )
+        if not args.dry_run:
+            sweep = load_sweep(args.sweep)
     if args.dry_run:
         done = set()
         if args.out and Path(args.out).is_file():

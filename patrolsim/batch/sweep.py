@@ -107,17 +107,28 @@ def run_seed(root_seed: int, params: dict, replication: int) -> int:
     return (int(words[0]) << 31) | (int(words[1]) >> 1)
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read and validate a sweep file; raises :class:`SweepError` naming file, line and key."""
+def load_sweep(path: str | Path, *, import_plugins: bool = True) -> Sweep:
+    """Read and validate a sweep file; raises :class:`SweepError` naming file, line and key.
+
+    ``import_plugins=False`` leaves ``module:Class`` strategies unchecked: their modules are code, not
+    imported (see :func:`plugin_modules`)."""
     from ..scenario import read_toml
 
     data, text = read_toml(Path(path), SweepError, "sweep")
-    return sweep_from_dict(data, source=Path(path), text=text)
+    return sweep_from_dict(data, source=Path(path), text=text, import_plugins=import_plugins)
 
 
-def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:
+def plugin_modules(sweep: Sweep) -> list[str]:
+    """The ``module:Class`` strategies the sweep's runs name (code that running them imports)."""
+    from ..scenario import is_plugin
+
+    names = (r.scenario.get("strategy", {}).get("name", "") for r in sweep.runs)
+    return sorted({n for n in names if isinstance(n, str) and is_plugin(n)})
+
+
+def sweep_from_dict(data: dict, *, source: str | Path, text: str = "", import_plugins: bool = True) -> Sweep:
     """Validate a sweep given as a dict (as parsed from TOML); relative paths are relative to ``source``."""
-    where = _SweepLocator(str(source), text)
+    where = _SweepLocator(str(source), text, import_plugins)
     base_dir = Path(source).resolve().parent
     for table in data:
         if table not in TABLES:
@@ -150,9 +161,10 @@ def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:
 class _SweepLocator:
     """Line numbers of keys and array-of-table entries in the sweep text, for error messages."""
 
-    def __init__(self, source: str, text: str) -> None:
+    def __init__(self, source: str, text: str, import_plugins: bool = True) -> None:
         self.source = source
         self.lines = text.splitlines()
+        self.import_plugins = import_plugins  # check plugin strategies (importing their modules) or not
 
     def line(self, table: str, key: str, entry: int | None = None) -> int | None:
         """Line of ``key`` (dotted, quoted or not) in ``table`` (entry ``entry`` of [[table]])."""
@@ -197,6 +209,9 @@ def _sweep_table(head: Any, where: _SweepLocator) -> dict:
             raise where.error(
                 "sweep", key, f"expected {'a string' if SWEEP_KEYS[key] == (str,) else 'an integer'}, got {value!r}"
             )
+    for key in ("name", "description"):
+        if key in head and not head[key].isprintable():
+            raise where.error("sweep", key, "expected printable characters (no control characters or newlines)")
     out = {"replications": 1, "root_seed": 0, **head}
     if out["replications"] < 1:
         raise where.error("sweep", "replications", f"expected an integer >= 1, got {out['replications']}")
@@ -263,10 +278,10 @@ def _axes(table: Any, where: _SweepLocator, prefix: str = "") -> dict[str, list]
     return out
 
 
-def _try_scenario(base: dict, overrides: dict, base_dir: Path):
+def _try_scenario(base: dict, overrides: dict, base_dir: Path, where: _SweepLocator):
     from ..scenario import scenario_from_dict
 
-    return scenario_from_dict(base, base_dir=base_dir, overrides=overrides)
+    return scenario_from_dict(base, base_dir=base_dir, overrides=overrides, import_plugins=where.import_plugins)
 
 
 def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _SweepLocator) -> dict[str, str]:
@@ -277,7 +292,7 @@ def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _Sw
     maps: dict[str, str] = {}
     first_map = {"map": axes["map"][0]} if "map" in axes else {}
     try:
-        sc = _try_scenario(base, first_map, base_dir)
+        sc = _try_scenario(base, first_map, base_dir, where)
     except UserError as exc:
         if first_map and exc.key == "map":
             raise where.error("axes", "map", f"value {axes['map'][0]!r}: {exc.detail}") from None
@@ -321,7 +336,7 @@ def _check_value(
             overrides["map"] = axes["map"][0]
         overrides[key] = value
         try:
-            sc = _try_scenario(base, overrides, base_dir)
+            sc = _try_scenario(base, overrides, base_dir, where)
         except UserError as exc:
             if exc.key in own or (key.startswith("map") and (exc.key or "map").startswith("map")) or exc.key is None:
                 first = first or exc
