@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from .data import default_scenario, folder
@@ -172,6 +173,25 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``patrolsim`` console script and ``python run.py``."""
     args = build_parser().parse_args(argv)
     try:
+        with warnings.catch_warnings():
+            # numpy's overflow and invalid-value warnings are not for users: inputs are checked, outputs say so
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return _dispatch(args)
+    except UserError as exc:
+        print(f"patrolsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("patrolsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names."""
+    import numpy as np
+
+    with np.errstate(all="ignore"):
         if args.command is None:
             return _default_app()
         return {
@@ -186,14 +206,6 @@ def main(argv: list[str] | None = None) -> int:
             "report": cmd_report,
             "bench-batch": cmd_bench_batch,
         }[args.command](args)
-    except UserError as exc:
-        print(f"patrolsim: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("patrolsim: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
 
 
 def _default_app() -> int:

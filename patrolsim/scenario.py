@@ -27,7 +27,7 @@ from typing import Any
 from .errors import ScenarioError, UserError, did_you_mean, read_text
 from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
-from .schema import MAX_CELL, REQUIRED, Key, finite, first_non_finite, interval, plain, within
+from .schema import MAX_CELL, MAX_NUMBER, REQUIRED, Key, finite, first_non_finite, interval, plain, within
 from .schema import non_negative as _non_negative
 from .strategies.comm import CommSpec
 
@@ -336,9 +336,9 @@ def _check_value(table: str, key: str, spec: Key, value: Any, where: _Locator) -
         raise where.error(table, key, f"expected {_type_name(spec.types)}, got {plain(value)}")
     if spec.check is not None and not isinstance(value, (list, dict)) and not spec.check(value):
         raise where.error(table, key, f"expected a value {spec.expect}, got {plain(value)[:40]}")
-    bad = first_non_finite(value) if spec.check is None else None
+    bad = first_non_finite(value) if spec.check is None and isinstance(value, list) else None
     if bad is not None:
-        raise where.error(table, key, f"expected finite numbers, got {plain(bad)}")
+        raise where.error(table, key, f"expected finite numbers within +-{plain(MAX_NUMBER)}, got {plain(bad)}")
     return value
 
 
@@ -501,7 +501,9 @@ def _check_strategy(name: str, params: dict, where: _Locator) -> None:
     for key, value in params.items():
         bad = first_non_finite(value)
         if bad is not None:
-            raise where.error("strategy", key, f"expected a finite number, got {plain(bad)}")
+            raise where.error(
+                "strategy", key, f"expected a finite number within +-{plain(MAX_NUMBER)}, got {plain(bad)}"
+            )
     try:
         strategy_class(name).validate_params(params, source=where.source)
     except UserError as exc:

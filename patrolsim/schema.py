@@ -82,8 +82,9 @@ def plain(x: Any) -> str:
 
 
 def first_non_finite(value: Any) -> Any:
-    """The first NaN or infinite float in ``value`` (a number, or lists and tables of them), else None."""
-    if isinstance(value, float) and not math.isfinite(value):
+    """The first float in ``value`` (a number, or lists and tables of them) that is NaN, infinite or beyond
+    :data:`MAX_NUMBER`, else None."""
+    if isinstance(value, float) and not finite(value):
         return value
     items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
     for item in items:
