@@ -257,6 +257,7 @@ def scenario_from_dict(
                 key="map.cell_size",
             ) from None
     agents = _agent_spec(tree["agents"], pmap, where)
+    _check_memory(tree, pmap, where)
     strat = dict(tree["strategy"])
     name = strat.pop("name")
     if import_plugins or not is_plugin(name):
@@ -401,6 +402,56 @@ def _validate(data: dict, where: _Locator) -> dict:
     if tree["warmup"] >= tree["duration"]:
         raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration ({tree['duration']})")
     return tree
+
+
+def run_memory(tree: dict, pmap: PatrolMap) -> dict[str, float]:
+    """Bytes a run of the validated key tree on ``pmap`` will allocate, by the key that drives each part:
+    per-agent knowledge of every node (``agents.count``), the sensing sets (``agents.sensing_radius``)."""
+    import math
+
+    n, a, r = pmap.n_nodes, tree["agents"]["count"], float(tree["agents"]["sensing_radius"])
+    knowledge = 8.0 * a * n + 8.0 * 16 * a
+    if r <= 0:
+        per_node = 1.0
+    elif pmap.grid is not None:
+        per_node = math.pi * (r / pmap.grid.cell_size + 1) ** 2
+    else:
+        x0, y0, x1, y1 = pmap.bounds()
+        area = max((x1 - x0) * (y1 - y0), 1.0)
+        per_node = min(n, 1.0 + n * math.pi * r * r / area)
+    return {"agents.count": knowledge, "agents.sensing_radius": 48.0 * n * min(per_node, n)}
+
+
+def available_memory() -> float:
+    """Bytes of memory this machine can give a run now (MemAvailable on Linux, else the physical total)."""
+    import os
+
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return float("inf")
+
+
+def _check_memory(tree: dict, pmap: PatrolMap, where: _Locator) -> None:
+    """Refuse a run that cannot fit in memory, before anything is allocated."""
+    parts = run_memory(tree, pmap)
+    need, have = sum(parts.values()), available_memory()
+    if need > 0.8 * have:
+        table, _, key = max(parts, key=lambda k: parts[k]).partition(".")
+        raise where.error(
+            table,
+            key,
+            f"this run needs about {need / 2**30:,.1f} GiB ({tree['agents']['count']:,} agents on "
+            f"{pmap.n_nodes:,} nodes), more than the {have / 2**30:,.1f} GiB of memory available; expected "
+            "fewer agents, a smaller map or a smaller sensing radius",
+        )
 
 
 def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
