@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import MapError, snippet
-from ..schema import MAX_COORD
+from ..schema import MAX_COORD, plain
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -135,8 +135,10 @@ class PatrolMap:
         bad = ~(np.isfinite(lengths) & (lengths > 0))
         if bad.any():
             i = int(np.argmax(bad))
+            u, v = (labels[int(k)] if labels is not None else int(k) for k in edges[i])
             raise MapError(
-                f"edge ({edges[i, 0]}, {edges[i, 1]}) has length {lengths[i]!r}; expected a positive number of metres",
+                f"edge ({snippet(u)}, {snippet(v)}) has length {plain(lengths[i])}; expected a positive number of "
+                "metres",
                 source=src,
             )
         if weights is None:

@@ -543,3 +543,38 @@ PARAMETRIZED = (
     + 1  # damaged database
 )
 DISTINCT_INPUTS = PARAMETRIZED + 3 * HYPOTHESIS_EXAMPLES
+
+
+# ---------------------------------------------------------------------------- resources and signals
+def test_a_run_that_cannot_fit_in_memory_is_refused(tmp_path, capsys):
+    p = tmp_path / "big.txt"
+    p.write_text(("." * 600 + "\n") * 600)
+    assert_one_line_error(["run", p, "--agents", "10000", "-q"], capsys, "big.txt", "agents.count", "GiB")
+
+
+def test_a_sensing_radius_beyond_the_map_is_the_whole_map(capsys):
+    code, _, err = run_cli(["run", OFFICE, "--sensing-radius", "90000", "--duration", "10", "-q"], capsys)
+    assert code == 0, err
+
+
+def test_ctrl_c_stops_a_long_run_within_a_second(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "run.py", "run", str(OFFICE), "--duration", "1e9", "-q"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4.0)  # past start-up and compilation: inside the event loop
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    assert time.monotonic() - sent < 1.0
+    assert proc.returncode == 130 and err.splitlines() == ["patrolsim: interrupted"], err
+
+
+DISTINCT_INPUTS += 3
