@@ -237,6 +237,7 @@ def scenario_from_dict(
     if pmap is not None:
         data.setdefault("map", "<in memory>")
     where = _Locator(str(source) if source else "<scenario>", text)
+    where.overridden = {SHORTHANDS.get(key, key) for key in overrides or {}}
     for key, value in (overrides or {}).items():
         _set_dotted(data, SHORTHANDS.get(key, key), value)
     if isinstance(data.get("map"), dict):
@@ -290,8 +291,11 @@ class _Locator:
     def __init__(self, source: str, text: str) -> None:
         self.source = source
         self.lines = text.splitlines()
+        self.overridden: set[str] = set()  # dotted keys given as overrides: not the file's lines
 
     def line(self, table: str, key: str) -> int | None:
+        if (f"{table}.{key}" if table else key) in self.overridden:
+            return None
         current = ""
         header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
         assign = (
