@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import MapError, snippet
+from ..errors import MapError, printable, snippet
 from ..schema import MAX_COORD, plain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,6 +103,9 @@ class PatrolMap:
         ``largest_component`` is set, which keeps the largest connected component).
         """
         src = source or name
+        name = printable(name)  # file text: shown escaped, never as terminal control sequences
+        if "attribution" in kwargs:
+            kwargs["attribution"] = printable(kwargs["attribution"])
         positions = np.asarray(positions, dtype=np.float64).reshape(-1, 2)
         n = positions.shape[0]
         if n == 0:

@@ -578,3 +578,23 @@ def test_ctrl_c_stops_a_long_run_within_a_second(tmp_path):
 
 
 DISTINCT_INPUTS += 3
+
+
+def test_file_text_is_printed_escaped(tmp_path, capsys):
+    p = tmp_path / "esc.txt"
+    p.write_text("name: \x1b[31mred\nattribution: a\x07b\n...\n")
+    code, out, _ = run_cli(["maps", "show", p], capsys)
+    assert code == 0 and "\x1b" not in out and "\x07" not in out and "\\x1b[31mred" in out
+
+
+def test_yaml_reads_exponents_as_numbers(tmp_path, capsys):
+    from PIL import Image
+
+    Image.new("L", (40, 40), 254).save(tmp_path / "x.pgm")
+    p = tmp_path / "e.yaml"
+    p.write_text("image: x.pgm\nresolution: 5.0e-2\norigin: [0.0, 0.0, 0.0]\ncell_size: 1.0e0\n")
+    code, out, err = run_cli(["maps", "show", p], capsys)
+    assert code == 0, err
+
+
+DISTINCT_INPUTS += 2
