@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MapError, snippet
+from ..errors import MapError, read_text, snippet
 from ..schema import MAX_CELL, interval, within
 from .model import PatrolMap
 from .occupancy import grid_map
@@ -27,7 +27,7 @@ def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
     header_lines: dict[str, int] = {}
     rows: list[str] = []
     first_row_line = 0
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, raw in enumerate(read_text(path, MapError, "map").splitlines(), start=1):
         line = raw.rstrip()
         if not rows:
             if not line.strip() or line.lstrip().startswith(";"):

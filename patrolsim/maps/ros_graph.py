@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MapError
+from ..errors import MapError, read_text
 from ..schema import MAX_CELL, interval, plain, within
 from .model import PatrolMap
 from .street_csv import read_map_toml
@@ -59,7 +59,7 @@ class _Tokens:
 
 def load_ros_graph(path: Path, *, largest_component: bool = False) -> PatrolMap:
     """Load a patrolling_sim ``.graph`` file (4- or 6-number header); errors give the line."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, MapError, "map")
     attempts = []
     for header in (6, 4):
         tokens = _Tokens(text, path)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..errors import MapError, snippet
+from ..errors import MapError, read_text, snippet
 from ..schema import MAX_CELL, MAX_COORD, interval, plain, within
 from .model import PatrolMap
 from .occupancy import grid_map
@@ -149,7 +149,7 @@ _Loader.add_implicit_resolver(
 
 def _read_yaml(path: Path) -> dict:
     try:
-        loader = _Loader(path.read_text(encoding="utf-8"))
+        loader = _Loader(read_text(path, MapError, "map"))
         loader.name = str(path)
         try:
             spec = loader.get_single_data()
