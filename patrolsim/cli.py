@@ -441,6 +441,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.scheduler and kind != "dask":
         raise UserError("--scheduler needs the Dask executor", key="--scheduler")
     with ResultStore(args.out) as store:
+        other = store.configs(sweep.name) - {r.config for r in sweep.runs}
+        if other:
+            print(
+                f"sweep {sweep.name}: {args.out} also holds {len(other)} configurations of another version of "
+                "this sweep file; results and report show each version apart",
+                file=sys.stderr,
+            )
         done = len(store.completed(sweep.name) & {r.key for r in sweep.runs})
         if done == len(sweep.runs):
             print(f"sweep {sweep.name}: all {done} runs already complete in {args.out}", file=sys.stderr)

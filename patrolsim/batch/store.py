@@ -241,6 +241,13 @@ class ResultStore:
             sql, args = sql + " AND sweep_id = ?", (sweep_id,)
         return {r[0] for r in self.db.execute(sql, args)}
 
+    def configs(self, sweep_id: str) -> set[str]:
+        """Configuration ids of a sweep's recorded runs (empty for databases written before they were)."""
+        if "config_id" not in self._table_columns("runs"):
+            return set()
+        rows = self.db.execute("SELECT DISTINCT config_id FROM runs WHERE sweep_id = ?", (sweep_id,))
+        return {r[0] for r in rows if r[0] is not None}
+
     def sweeps(self) -> list[dict]:
         """Every recorded sweep: sweep_id, source, root_seed, replications, axes (dict)."""
         rows = self.db.execute("SELECT sweep_id, source, root_seed, replications, axes FROM sweeps ORDER BY created")

@@ -400,7 +400,8 @@ def test_results_tell_versions_apart(tmp_path, capsys):
     db = tmp_path / "r.db"
     assert run_cli(["batch", p, "--out", db, "--serial", "-q"], capsys)[0] == 0
     p.write_text(p.read_text().replace("duration = 30", "duration = 20"))
-    assert run_cli(["batch", p, "--out", db, "--serial", "-q"], capsys)[0] == 0
+    code, _, err = run_cli(["batch", p, "--out", db, "--serial", "-q"], capsys)
+    assert code == 0 and "another version of this sweep file" in err
     code, out, _ = run_cli(["results", db], capsys)
     assert code == 0 and "2 versions" in out and "v1" in out and "v2" in out
 
