@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from .data import default_scenario, folder
 from .errors import MissingExtra, UserError, require
 from .scenario import load_run_scenario
+from .schema import finite
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors as one line (the usage block stays in --help)."""
+
+    def error(self, message: str):
+        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        sys.exit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="patrolsim",
         description="Simulate patrol robots on a map; report coverage and idleness.",
         epilog="With no command: open the window on the default scenario (headless summary without a display).",
@@ -163,6 +173,25 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``patrolsim`` console script and ``python run.py``."""
     args = build_parser().parse_args(argv)
     try:
+        with warnings.catch_warnings():
+            # numpy's overflow and invalid-value warnings are not for users: inputs are checked, outputs say so
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return _dispatch(args)
+    except UserError as exc:
+        print(f"patrolsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("patrolsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names."""
+    import numpy as np
+
+    with np.errstate(all="ignore"):
         if args.command is None:
             return _default_app()
         return {
@@ -177,14 +206,6 @@ def main(argv: list[str] | None = None) -> int:
             "report": cmd_report,
             "bench-batch": cmd_bench_batch,
         }[args.command](args)
-    except UserError as exc:
-        print(f"patrolsim: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("patrolsim: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
 
 
 def _default_app() -> int:
@@ -282,7 +303,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .output import summary_text, write_csv, write_json
 
     scenario = load_run_scenario(args.scenario, scenario_overrides(args))
-    result = make(scenario).run()
+    sim = make(scenario)
+    shown = False
+    if sys.stderr.isatty():
+        import time
+
+        started = time.monotonic()
+
+        def progress(s) -> None:
+            nonlocal shown
+            elapsed = time.monotonic() - started
+            if elapsed >= 2.0:
+                shown = True
+                share = s.clock / scenario.duration
+                print(
+                    f"\rrunning: {share:4.0%} of {scenario.duration:,.0f} simulated s, {elapsed:,.0f} s",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        sim.on_pause = progress
+    try:
+        result = sim.run()
+    finally:
+        if shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
     if args.json:
         write_json(result, args.json)
     if args.csv:
@@ -363,13 +409,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.progress import Progress
     from .batch.runner import describe_run, run_sweep
     from .batch.store import ResultStore
-    from .batch.sweep import load_sweep
+    from .batch.sweep import load_sweep, plugin_modules
 
-    sweep = load_sweep(args.sweep)
+    sweep = load_sweep(args.sweep, import_plugins=False)
+    plugins = plugin_modules(sweep)
+    if plugins:
+        print(
+            f"sweep {sweep.name}: names plugin strategies ({', '.join(plugins)}): their modules are Python code, "
+            + ("not imported in a dry run" if args.dry_run else "imported and run with your rights"),
+            file=sys.stderr,
+        )
+        if not args.dry_run:
+            sweep = load_sweep(args.sweep)
     if args.dry_run:
         finished: set[str] = set()
         if args.out and Path(args.out).is_file():
-            with ResultStore(args.out) as store:
+            with ResultStore(args.out, readonly=True) as store:
                 finished = store.completed(sweep.name)
         for run in sweep.runs:
             print(("done  " if run.key in finished else "      ") + f"{run.key}  " + describe_run(run))
@@ -386,6 +441,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.scheduler and kind != "dask":
         raise UserError("--scheduler needs the Dask executor", key="--scheduler")
     with ResultStore(args.out) as store:
+        other = store.configs(sweep.name) - {r.config for r in sweep.runs}
+        if other:
+            print(
+                f"sweep {sweep.name}: {args.out} also holds {len(other)} configurations of another version of "
+                "this sweep file; results and report show each version apart",
+                file=sys.stderr,
+            )
         done = len(store.completed(sweep.name) & {r.key for r in sweep.runs})
         if done == len(sweep.runs):
             print(f"sweep {sweep.name}: all {done} runs already complete in {args.out}", file=sys.stderr)
@@ -399,12 +461,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
             try:
                 outcome = run_sweep(sweep, store, pool, progress=progress)
             except KeyboardInterrupt:
+                progress.close()
                 print(
-                    f"sweep {sweep.name}: interrupted after {progress.done} more runs; the finished runs are "
-                    f"in {args.out}: run the same command again to resume",
+                    f"patrolsim: interrupted: sweep {sweep.name}: {progress.done} more runs finished, kept "
+                    f"in {args.out}; run the same command again to resume",
                     file=sys.stderr,
                 )
-                raise
+                return 130
     print(
         f"sweep {sweep.name}: {outcome.ok} runs finished, {outcome.skipped} already complete, "
         f"{len(outcome.failed)} failed; results in {args.out}",
@@ -459,7 +522,7 @@ def _number(kind, test, expect):
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {expect}, got {text!r}") from None
-        if not test(value):
+        if not (finite(value) and test(value)):
             raise argparse.ArgumentTypeError(f"expected {expect}, got {text!r}")
         return value
 

@@ -7,6 +7,9 @@ expected; the CLI prints it and exits with status 2 instead of showing a traceba
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -28,7 +31,20 @@ class UserError(Exception):
         if key:
             where.append(f"key '{key}'")
         prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        super().__init__(printable(f"{prefix}: {message}" if prefix else message))
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (terminal escape sequences, newlines) written as escapes, so that
+    text from a file prints as one inert line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def snippet(text: str, limit: int = 24) -> str:
+    """A field read from a file, for a message: quoted, escaped, cut to ``limit`` characters."""
+    text = str(text)
+    cut = text[:limit] + ("..." if len(text) > limit else "")
+    return "'" + printable(cut) + "'"
 
 
 class MapError(UserError):
@@ -41,6 +57,34 @@ class ScenarioError(UserError):
 
 class StrategyError(UserError):
     """An unknown strategy, a bad strategy parameter, or a strategy that broke its contract."""
+
+
+def read_text(path: str | Path, error: type[UserError], what: str) -> str:
+    """The text of a UTF-8 file (a byte-order mark is dropped); ``error`` naming the file (and the line of a
+    byte that is not UTF-8) when it cannot be read."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read the {what} file ({exc.strerror or type(exc).__name__})", source=p) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; expected a UTF-8 text {what} file", source=p, line=line
+        ) from None
+
+
+def csv_rows(text: str, path: str | Path, error: type[UserError]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each row of CSV ``text``; ``error`` naming the line of a row the csv module
+    refuses (a field over its size limit, a NUL byte)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise error(f"not a readable CSV row ({exc})", source=path, line=reader.line_num) from None
 
 
 def did_you_mean(name: str, choices: list[str]) -> str:

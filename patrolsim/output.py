@@ -16,7 +16,7 @@ from .errors import UserError
 
 def write_json(result: Result, path: str) -> None:
     """Write ``result.to_dict()`` to ``path`` ('-' = stdout)."""
-    text = json.dumps(result.to_dict(), indent=2, default=_default)
+    text = json.dumps(json_safe(result.to_dict()), indent=2, allow_nan=False)
     if path == "-":
         sys.stdout.write(text + "\n")
         return
@@ -51,11 +51,27 @@ def _write(path: Path, content) -> None:
 
 
 def _default(obj):
+    """numpy values for ``json.dumps(default=...)`` (the golden table's digest)."""
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     raise TypeError(type(obj).__name__)
+
+
+def json_safe(value):
+    """``value`` with numpy scalars and arrays as plain Python and every NaN or infinity as None (JSON null)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def format_table(rows: list[tuple[str, str]], title: str = "") -> str:

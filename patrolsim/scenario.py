@@ -24,24 +24,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ScenarioError, UserError, did_you_mean
-from .incidents.spec import DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
+from .errors import ScenarioError, UserError, did_you_mean, read_text
+from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
-from .schema import REQUIRED, Key
+from .schema import MAX_CELL, MAX_NUMBER, REQUIRED, Key, finite, first_non_finite, interval, plain, within
 from .schema import non_negative as _non_negative
-from .schema import positive as _positive
 from .strategies.comm import CommSpec
 
 MAX_SAMPLES = 100_000
+#: bounds of a run: simulated seconds (about 31 years), agents, m/s, metres of sensing
+MAX_DURATION = 1e9
+MAX_AGENTS = 10_000
+MAX_SPEED = 1e3
+MAX_SENSING = 1e5
 
 #: table -> key -> Key. The top level is table "".
 SCHEMA: dict[str, dict[str, Key]] = {
     "": {
-        "name": Key((str,), "", "a title for tables and plots"),
+        "name": Key((str,), "", "a title for tables and plots", str.isprintable, "of printable characters"),
         "map": Key((str, dict), REQUIRED, "map file or folder, or a [map] table with `path`"),
-        "duration": Key((int, float), REQUIRED, "seconds of simulated time", _positive, "> 0"),
-        "seed": Key((int,), REQUIRED, "root seed of the run's random generator", _non_negative, ">= 0"),
-        "warmup": Key((int, float), 0.0, "seconds excluded from steady-state metrics", _non_negative, ">= 0"),
+        "duration": Key(
+            (int, float),
+            REQUIRED,
+            "seconds of simulated time",
+            within(0, MAX_DURATION, lo_open=True),
+            interval(0, MAX_DURATION, lo_open=True),
+        ),
+        "seed": Key(
+            (int,), REQUIRED, "root seed of the run's random generator", lambda x: 0 <= x < 2**63, "in [0, 2^63)"
+        ),
+        "warmup": Key(
+            (int, float),
+            0.0,
+            "seconds excluded from steady-state metrics",
+            within(0, MAX_DURATION),
+            interval(0, MAX_DURATION),
+        ),
         "sample_interval": Key(
             (int, float), 0.0, "seconds between time-series samples (0 = duration / 200)", _non_negative, ">= 0"
         ),
@@ -53,19 +71,33 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "path": Key((str,), REQUIRED, "map file or folder"),
         "largest_component": Key((bool,), False, "keep only the largest connected component"),
         "cell_size": Key(
-            (int, float), 0.0, "patrol-grid cell size for image maps, metres (0 = default)", _non_negative, ">= 0"
+            (int, float),
+            0.0,
+            "patrol-grid cell size for image maps, metres (0 = default)",
+            within(0, MAX_CELL),
+            interval(0, MAX_CELL),
         ),
     },
     "agents": {
-        "count": Key((int,), REQUIRED, "number of agents", _positive, ">= 1"),
+        "count": Key((int,), REQUIRED, "number of agents", within(1, MAX_AGENTS), interval(1, MAX_AGENTS)),
         "speed": Key((int, float, list), 1.0, "m/s, one number or one per agent"),
         "starts": Key(
             (str, list), "auto", "'auto' (map's S cells, then random), 'map', 'random', node ids, or [x, y] metres"
         ),
         "sensing_radius": Key(
-            (int, float), 0.0, "metres; nodes this close (in sight) are seen on arrival", _non_negative, ">= 0"
+            (int, float),
+            0.0,
+            "metres; nodes this close (in sight) are seen on arrival",
+            within(0, MAX_SENSING),
+            interval(0, MAX_SENSING),
         ),
-        "wait": Key((int, float), 0.0, "seconds each agent stays at every node it arrives at", _non_negative, ">= 0"),
+        "wait": Key(
+            (int, float),
+            0.0,
+            "seconds each agent stays at every node it arrives at",
+            within(0, MAX_DURATION),
+            interval(0, MAX_DURATION),
+        ),
         "pass_through_visits": Key((bool,), True, "nodes crossed on the way to a goal count as visits"),
     },
     "strategy": {
@@ -76,14 +108,18 @@ SCHEMA: dict[str, dict[str, Key]] = {
             (int, float), 0.0, "seconds between a broadcast (visit, intention) and its receipt", _non_negative, ">= 0"
         ),
         "loss": Key(
-            (int, float), 0.0, "probability that a message to one team mate is lost", lambda x: 0 <= x < 1, "in [0, 1)"
+            (int, float),
+            0.0,
+            "probability that a message to one team mate is lost",
+            lambda x: finite(x) and 0 <= x < 1,
+            "in [0, 1)",
         ),
         "range": Key(
             (int, float),
             float("inf"),
             "metres; only team mates this close to the sender hear it (inf = everywhere)",
-            _positive,
-            "> 0",
+            lambda x: x == float("inf") or (finite(x) and x > 0),
+            "> 0 (or inf)",
         ),
     },
 }
@@ -176,7 +212,7 @@ def read_toml(path: Path, error: type[UserError], what: str) -> tuple[dict, str]
     """(parsed data, text) of a TOML file; ``error`` (naming the file) when it is missing or invalid."""
     if not path.is_file():
         raise error(f"no such {what} file", source=path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, error, what)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -191,14 +227,17 @@ def scenario_from_dict(
     overrides: dict | None = None,
     base_dir: str | Path | None = None,
     pmap: PatrolMap | None = None,
+    import_plugins: bool = True,
 ) -> Scenario:
     """Validate a scenario given as a dict (as parsed from TOML); see :func:`load_scenario`.
 
-    ``pmap`` supplies an already loaded map (then the ``map`` key may be omitted)."""
+    ``pmap`` supplies an already loaded map (then the ``map`` key may be omitted). ``import_plugins=False``
+    leaves a ``module:Class`` strategy unchecked instead of importing (running) its module."""
     data = copy.deepcopy(data)
     if pmap is not None:
         data.setdefault("map", "<in memory>")
     where = _Locator(str(source) if source else "<scenario>", text)
+    where.overridden = {SHORTHANDS.get(key, key) for key in overrides or {}}
     for key, value in (overrides or {}).items():
         _set_dotted(data, SHORTHANDS.get(key, key), value)
     if isinstance(data.get("map"), dict):
@@ -219,9 +258,11 @@ def scenario_from_dict(
                 key="map.cell_size",
             ) from None
     agents = _agent_spec(tree["agents"], pmap, where)
+    _check_memory(tree, pmap, where)
     strat = dict(tree["strategy"])
     name = strat.pop("name")
-    _check_strategy(name, strat, where)
+    if import_plugins or not is_plugin(name):
+        _check_strategy(name, strat, where)
     incidents, dispatch = incident_specs(tree, pmap, where, base)
     return Scenario(
         name=tree["name"] or Path(where.source).stem,
@@ -250,8 +291,11 @@ class _Locator:
     def __init__(self, source: str, text: str) -> None:
         self.source = source
         self.lines = text.splitlines()
+        self.overridden: set[str] = set()  # dotted keys given as overrides: not the file's lines
 
     def line(self, table: str, key: str) -> int | None:
+        if (f"{table}.{key}" if table else key) in self.overridden:
+            return None
         current = ""
         header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
         assign = (
@@ -294,9 +338,12 @@ def _type_name(types: tuple) -> str:
 def _check_value(table: str, key: str, spec: Key, value: Any, where: _Locator) -> Any:
     ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
     if not ok:
-        raise where.error(table, key, f"expected {_type_name(spec.types)}, got {value!r}")
+        raise where.error(table, key, f"expected {_type_name(spec.types)}, got {plain(value)}")
     if spec.check is not None and not isinstance(value, (list, dict)) and not spec.check(value):
-        raise where.error(table, key, f"expected a value {spec.expect}, got {value!r}")
+        raise where.error(table, key, f"expected a value {spec.expect}, got {plain(value)[:40]}")
+    bad = first_non_finite(value) if spec.check is None and isinstance(value, list) else None
+    if bad is not None:
+        raise where.error(table, key, f"expected finite numbers within +-{plain(MAX_NUMBER)}, got {plain(bad)}")
     return value
 
 
@@ -339,8 +386,8 @@ def _validate(data: dict, where: _Locator) -> dict:
         else:
             tree[table] = out
     for w in tree["coverage_windows"]:
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
-            raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {w!r}")
+        if not (finite(w) and w > 0):
+            raise where.error("", "coverage_windows", f"expected positive numbers of seconds, got {plain(w)}")
     if tree["sample_interval"] and tree["duration"] / tree["sample_interval"] > MAX_SAMPLES:
         raise where.error(
             "",
@@ -348,9 +395,67 @@ def _validate(data: dict, where: _Locator) -> dict:
             f"{tree['sample_interval']} s would take more than "
             f"{MAX_SAMPLES:,} samples; expected at least duration / {MAX_SAMPLES:,}",
         )
+    expected = tree["incidents"]["rate_per_hour"] * tree["duration"] / 3600.0
+    if tree["incidents"]["stream"] not in ("none", "replay", "calls") and expected > MAX_INCIDENTS:
+        raise where.error(
+            "incidents",
+            "rate_per_hour",
+            f"{plain(tree['incidents']['rate_per_hour'])} per hour over {plain(tree['duration'])} s is about "
+            f"{expected:,.0f} incidents; expected at most {MAX_INCIDENTS:,} in one run",
+        )
     if tree["warmup"] >= tree["duration"]:
         raise where.error("", "warmup", f"warmup ({tree['warmup']}) must be shorter than duration ({tree['duration']})")
     return tree
+
+
+def run_memory(tree: dict, pmap: PatrolMap) -> dict[str, float]:
+    """Bytes a run of the validated key tree on ``pmap`` will allocate, by the key that drives each part:
+    per-agent knowledge of every node (``agents.count``), the sensing sets (``agents.sensing_radius``)."""
+    import math
+
+    n, a, r = pmap.n_nodes, tree["agents"]["count"], float(tree["agents"]["sensing_radius"])
+    knowledge = 8.0 * a * n + 8.0 * 16 * a
+    if r <= 0:
+        per_node = 1.0
+    elif pmap.grid is not None:
+        per_node = math.pi * (r / pmap.grid.cell_size + 1) ** 2
+    else:
+        x0, y0, x1, y1 = pmap.bounds()
+        area = max((x1 - x0) * (y1 - y0), 1.0)
+        per_node = min(n, 1.0 + n * math.pi * r * r / area)
+    return {"agents.count": knowledge, "agents.sensing_radius": 48.0 * n * min(per_node, n)}
+
+
+def available_memory() -> float:
+    """Bytes of memory this machine can give a run now (MemAvailable on Linux, else the physical total)."""
+    import os
+
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return float("inf")
+
+
+def _check_memory(tree: dict, pmap: PatrolMap, where: _Locator) -> None:
+    """Refuse a run that cannot fit in memory, before anything is allocated."""
+    parts = run_memory(tree, pmap)
+    need, have = sum(parts.values()), available_memory()
+    if need > 0.8 * have:
+        table, _, key = max(parts, key=lambda k: parts[k]).partition(".")
+        raise where.error(
+            table,
+            key,
+            f"this run needs about {need / 2**30:,.1f} GiB ({tree['agents']['count']:,} agents on "
+            f"{pmap.n_nodes:,} nodes), more than the {have / 2**30:,.1f} GiB of memory available; expected "
+            "fewer agents, a smaller map or a smaller sensing radius",
+        )
 
 
 def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
@@ -371,13 +476,15 @@ def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
 def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
     count = a["count"]
     speeds = a["speed"] if isinstance(a["speed"], list) else [a["speed"]] * count
-    if len(speeds) != count or not all(
-        isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in speeds
-    ):
+    fast = within(0, MAX_SPEED, lo_open=True)
+    if len(speeds) != count or not all(fast(s) for s in speeds):
+        shown = plain(a["speed"]) if not isinstance(a["speed"], list) else f"a list of {len(speeds)}"
+        bad = next((plain(s) for s in speeds if not fast(s)), None)
         raise where.error(
             "agents",
             "speed",
-            f"expected a positive number or a list of {count} positive numbers (m/s), got {a['speed']!r}",
+            f"expected a number {interval(0, MAX_SPEED, lo_open=True)} (m/s) or a list of {count} of them, got "
+            + (bad if bad is not None else shown),
         )
     starts = a["starts"]
     if isinstance(starts, str):
@@ -404,12 +511,17 @@ def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
 
 
 def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
-    """A start given as a node id, or as [x, y] metres (must lie on a free cell of a grid map)."""
-    if isinstance(s, int) and not isinstance(s, bool):
-        if not 0 <= s < pmap.n_nodes:
-            raise where.error("agents", "starts", f"start node {s} does not exist (expected 0..{pmap.n_nodes - 1})")
-        return s
-    if isinstance(s, list) and len(s) == 2 and all(isinstance(c, (int, float)) for c in s):
+    """A start given as a node id as the map file names it, or as [x, y] metres (on a grid map: a free cell)."""
+    if isinstance(s, (int, str)) and not isinstance(s, bool):
+        ids = node_by_id(pmap)
+        node = ids.get(s, ids.get(str(s)))
+        if node is None:
+            some = ", ".join(str(pmap.node_label(i)) for i in range(min(pmap.n_nodes, 3)))
+            raise where.error(
+                "agents", "starts", f"start node {plain(s)[:40]} is not a node id of the map (its ids: {some}, ...)"
+            )
+        return node
+    if isinstance(s, list) and len(s) == 2 and all(finite(c) for c in s):
         if pmap.grid is not None:
             g = pmap.grid
             col = int((s[0] - g.origin[0]) // g.cell_size)
@@ -420,12 +532,33 @@ def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
                 )
             return int(g.cell_node[row, col])
         return pmap.nearest_node(s)
-    raise where.error("agents", "starts", f"expected a node id or [x, y] in metres, got {s!r}")
+    shown = f"[{', '.join(plain(c) for c in s)}]" if isinstance(s, list) else plain(s)
+    raise where.error("agents", "starts", f"expected a node id or [x, y] in finite metres, got {shown[:40]}")
+
+
+def node_by_id(pmap: PatrolMap) -> dict:
+    """The map's node ids as its file names them -> node index; ids of grid maps are the indices, as text."""
+    if pmap.labels is None:
+        return {str(i): i for i in range(pmap.n_nodes)}
+    out: dict = {label: i for i, label in enumerate(pmap.labels)}
+    out.update({str(label): i for i, label in enumerate(pmap.labels) if str(label) not in out})
+    return out
+
+
+def is_plugin(name: str) -> bool:
+    """True for a ``package.module:Class`` strategy: Python code that checking or running it imports."""
+    return ":" in name
 
 
 def _check_strategy(name: str, params: dict, where: _Locator) -> None:
     from .strategies import strategy_class
 
+    for key, value in params.items():
+        bad = first_non_finite(value)
+        if bad is not None:
+            raise where.error(
+                "strategy", key, f"expected a finite number within +-{plain(MAX_NUMBER)}, got {plain(bad)}"
+            )
     try:
         strategy_class(name).validate_params(params, source=where.source)
     except UserError as exc:

@@ -6,6 +6,7 @@ one-line help text and a range check with the words the error message uses ("> 0
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,14 +26,72 @@ class Key:
     expect: str = ""
 
 
+#: the largest magnitude any number in a scenario, sweep or flag may have unless its key says less: beyond
+#: it, sums of times and distances lose every digit that matters
+MAX_NUMBER = 1e12
+
+
+#: metres: the largest grid cell, and the largest coordinate (an origin or a node position) of any map
+MAX_CELL = 1e4
+MAX_COORD = 1e9
+
+
+def is_number(x: Any) -> bool:
+    """True for an int or float (not a bool)."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def finite(x: Any) -> bool:
+    """True for a number that is neither NaN nor infinite (and at most :data:`MAX_NUMBER` in size)."""
+    return is_number(x) and math.isfinite(x) and abs(x) <= MAX_NUMBER
+
+
 def positive(x: Any) -> bool:
-    """The check of keys that must be > 0."""
-    return x > 0
+    """The check of keys that must be a finite number > 0."""
+    return finite(x) and x > 0
 
 
 def non_negative(x: Any) -> bool:
-    """The check of keys that must be >= 0."""
-    return x >= 0
+    """The check of keys that must be a finite number >= 0."""
+    return finite(x) and x >= 0
+
+
+def within(lo: float, hi: float, *, lo_open: bool = False) -> Callable[[Any], bool]:
+    """The check of keys that must be a finite number in [lo, hi] (or (lo, hi] with ``lo_open``)."""
+    return lambda x: finite(x) and (x > lo if lo_open else x >= lo) and x <= hi
+
+
+def interval(lo: float, hi: float, *, lo_open: bool = False) -> str:
+    """The words of :func:`within` for messages: 'in (0, 1e+09]'."""
+    return f"in {'(' if lo_open else '['}{plain(lo)}, {plain(hi)}]"
+
+
+def plain(x: Any) -> str:
+    """A number as a user wrote it, for messages: 1e+09, 0.5, nan, inf (never np.float64(...))."""
+    if hasattr(x, "item") and callable(x.item):
+        x = x.item()
+    if isinstance(x, float):
+        if math.isnan(x):
+            return "nan"
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        if abs(x) >= 1e6 or (x and abs(x) < 1e-4):
+            return f"{x:g}"
+        return str(int(x)) if x.is_integer() else repr(x)
+    return repr(x) if isinstance(x, str) else str(x)
+
+
+def first_non_finite(value: Any) -> Any:
+    """The first float in ``value`` (a number, or lists and tables of them) that is NaN, infinite or beyond
+    :data:`MAX_NUMBER`, else None."""
+    if isinstance(value, float) and not finite(value):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    for item in items:
+        bad = first_non_finite(item)
+        if bad is not None:
+            return bad
+    return None
 
 
 def one_of(*choices: Any) -> Callable[[Any], bool]:

@@ -460,6 +460,8 @@ def expand_walk(pmap: PatrolMap, order: np.ndarray) -> tuple[np.ndarray, np.ndar
     """The closed walk along edges that visits ``order`` cyclically: (nodes, stop) where ``nodes[0]``
     is order[0], consecutive nodes are adjacent, the walk returns to nodes[0] after its last entry, and
     ``stop[i]`` marks the entries that are tour stops (the rest are crossed on shortest paths)."""
+    if order.size == 1:  # a one-node map: the walk is that node
+        return np.asarray(order[:1], dtype=np.int64), np.ones(1, dtype=bool)
     gs = GraphSearch.of(pmap)
     nxt = np.roll(order, -1)
     # a leg along one edge that is a shortest path (checked on the distance matrix, when there is one)
@@ -485,6 +487,9 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
     are doubled and an Euler circuit taken. Returns the node sequence, starting (and implicitly
     ending) at ``start``."""
     import networkx as nx
+
+    if pmap.n_edges == 0:  # a one-node map: the walk is that node
+        return np.array([start], dtype=np.int64)
 
     u, v, _ = pmap.edge_list()
     g = nx.MultiGraph()
@@ -522,6 +527,8 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
 
 def walk_lengths(pmap, nodes: np.ndarray) -> np.ndarray:
     """Edge length (m) from each walk entry to the next (cyclically); KeyError if one is not an edge."""
+    if nodes.size == 1:  # a one-node map: the walk stays put
+        return np.zeros(1)
     out = np.asarray(pmap.adjacency()[nodes, np.roll(nodes, -1)]).ravel()
     if nodes.size > 1 and not out.all():
         k = int(np.flatnonzero(out == 0)[0])

@@ -4,7 +4,8 @@ Tables:
 
 - ``sweeps``: sweep_id, source (file), text (the sweep file), root_seed, replications, axes (JSON:
   axis key -> values, file order), created (UTC ISO time).
-- ``runs``: run_id (hash of the complete scenario and seed), sweep_id, run_index, replication, seed, status
+- ``runs``: run_id (hash of the sweep name, the complete scenario and seed), sweep_id, config_id (hash of the
+  complete scenario without the seed: one configuration), run_index, replication, seed, status
   ('ok' / 'failed'), error, duration_s (wall seconds of the task), cpu_s (its CPU seconds), version (patrolsim), worker, finished
   (UTC ISO time); then one column per sweep parameter (named by its axis key, e.g. ``agents.count``), the
   run facts of the result (``strategy``, ``agents``, ``map``, ...; lists and tables as JSON; a fact whose
@@ -81,18 +82,45 @@ def _sql_values(column) -> list:
 class ResultStore:
     """An open results database; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        """Open (``readonly``: never change the file; else create when absent) and check the database."""
         self.path = Path(path)
+        self.readonly = readonly
         try:
-            if self.path.parent != Path(""):
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable when the process dies
-            self.db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
+            if readonly:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                if self.path.parent != Path(""):
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self._check()
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable when the process dies
+                self.db.executescript(_SCHEMA)
+            self._columns = {t: self._table_columns(t) for t in ("runs", *PER_RUN_TABLES)}
+        except (FileExistsError, NotADirectoryError):
+            raise UserError(
+                "cannot create the results database: a part of its folder path is a file", source=self.path
+            ) from None
+        except OSError as exc:
+            raise UserError(f"cannot create the results database ({exc.strerror})", source=self.path) from None
+        except sqlite3.Error as exc:
             raise UserError(f"not a usable results database ({exc})", source=self.path) from None
-        self._columns = {t: self._table_columns(t) for t in ("runs", *PER_RUN_TABLES)}
+
+    def _check(self) -> None:
+        """Refuse a damaged file, and a database holding tables of something else."""
+        verdict = self.db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise UserError(f"the database is damaged (quick_check: {verdict[:60]})", source=self.path)
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (tables or self.readonly) and not {"sweeps", "runs"} <= tables:
+            shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+            raise UserError(
+                f"not a patrolsim results database (its tables: {shown[:60]}); expected one written by "
+                "'patrolsim batch', or a new file",
+                source=self.path,
+            )
 
     def __enter__(self) -> ResultStore:
         return self
@@ -119,6 +147,7 @@ class ResultStore:
         row = {
             "run_id": run.key,
             "sweep_id": sweep_id,
+            "config_id": run.config,
             "run_index": run.index,
             "replication": run.replication,
             "seed": run.seed,
@@ -159,6 +188,8 @@ class ResultStore:
 
     def _ensure_columns(self, table: str, names: Iterable[str]) -> None:
         known = self._columns[table]
+        if any(name not in known for name in names):
+            known[:] = self._table_columns(table)  # another writer may have added them (we hold the lock)
         for name in names:
             if name not in known:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {quote(name)}")
@@ -169,16 +200,31 @@ class ResultStore:
 
         class _Tx:
             def __enter__(self):
-                store.db.execute("BEGIN IMMEDIATE")
+                store._write("BEGIN IMMEDIATE")
 
             def __exit__(self, kind, exc, tb):
                 if kind is None:
-                    store.db.execute("COMMIT")
-                else:
+                    store._write("COMMIT")
+                    return None
+                if store.db.in_transaction:
                     store.db.execute("ROLLBACK")
-                    store._columns = {t: store._table_columns(t) for t in store._columns}
+                store._columns = {t: store._table_columns(t) for t in store._columns}
+                if type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError):  # disk full, I/O, damage
+                    raise UserError(
+                        f"cannot write the results database ({exc}); the runs written before are kept",
+                        source=store.path,
+                    ) from None
+                return None
 
         return _Tx()
+
+    def _write(self, sql: str) -> None:
+        try:
+            self.db.execute(sql)
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            raise UserError(
+                f"cannot write the results database ({exc}); the runs written before are kept", source=self.path
+            ) from None
 
     # ------------------------------------------------------------------ reading
     def _table_columns(self, table: str) -> list[str]:
@@ -194,6 +240,13 @@ class ResultStore:
         if sweep_id is not None:
             sql, args = sql + " AND sweep_id = ?", (sweep_id,)
         return {r[0] for r in self.db.execute(sql, args)}
+
+    def configs(self, sweep_id: str) -> set[str]:
+        """Configuration ids of a sweep's recorded runs (empty for databases written before they were)."""
+        if "config_id" not in self._table_columns("runs"):
+            return set()
+        rows = self.db.execute("SELECT DISTINCT config_id FROM runs WHERE sweep_id = ?", (sweep_id,))
+        return {r[0] for r in rows if r[0] is not None}
 
     def sweeps(self) -> list[dict]:
         """Every recorded sweep: sweep_id, source, root_seed, replications, axes (dict)."""
@@ -252,7 +305,7 @@ def open_existing(path: str | Path) -> ResultStore:
     p = Path(path)
     if not p.is_file():
         raise UserError("no such results database", source=p)
-    store = ResultStore(p)
+    store = ResultStore(p, readonly=True)
     if not store.sweeps():
         store.close()
         raise UserError("the database holds no sweep (is it a patrolsim results database?)", source=p)

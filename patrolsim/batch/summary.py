@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import UserError
+from ..errors import UserError, printable
 from .store import ResultStore
 
 #: metrics summarised by default, when the database has them (seconds, fractions)
@@ -48,12 +48,19 @@ class Stat:
 
 @dataclass
 class Group:
-    """One configuration: its parameter values, its runs (ok and failed) and stats per metric."""
+    """One configuration: its parameter values, its runs (ok and failed) and stats per metric.
+
+    ``config`` is the configuration id (hash of the complete scenario minus the seed; None in databases
+    written before it was recorded); ``version`` numbers configurations with equal parameter values, which
+    arise when a sweep file was edited outside its axes and rerun under the same name (1 when there is one).
+    """
 
     params: dict
     runs: list[dict]
     failed: int
     stats: dict[str, Stat]
+    config: str | None = None
+    version: int = 1
 
 
 def sweep_ids(store: ResultStore, sweep: str | None) -> list[str]:
@@ -93,19 +100,27 @@ def groups(store: ResultStore, sweep_id: str, metrics: list[str]) -> list[Group]
     axes = axes_of(store, sweep_id)
     by: dict[tuple, list[dict]] = {}
     for row in store.runs(sweep_id):
-        by.setdefault(tuple(repr(row.get(a)) for a in axes), []).append(row)
-    out = []
-    for rows in by.values():
+        by.setdefault((tuple(repr(row.get(a)) for a in axes), row.get("config_id")), []).append(row)
+    out, seen = [], {}
+    for (params, config), rows in by.items():
         ok = [r for r in rows if r["status"] == "ok"]
+        seen[params] = seen.get(params, 0) + 1
         out.append(
             Group(
                 params={a: rows[0].get(a) for a in axes},
                 runs=rows,
                 failed=len(rows) - len(ok),
                 stats={m: Stat.of(r.get(m) for r in ok) for m in metrics},
+                config=config,
+                version=seen[params],
             )
         )
     return out
+
+
+def versions(gs: list[Group]) -> int:
+    """How many versions of its file a sweep's runs come from (the most configurations sharing parameters)."""
+    return max((g.version for g in gs), default=1)
 
 
 def tidy_rows(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) -> list[dict]:
@@ -120,6 +135,8 @@ def tidy_rows(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) -> 
                 rows.append(
                     {
                         "sweep_id": sid,
+                        "config_id": g.config,
+                        "version": g.version,
                         **g.params,
                         "metric": m,
                         "n": s.n,
@@ -149,9 +166,11 @@ def summary_text(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) 
     for sid in sweep_ids_:
         gs = groups(store, sid, metrics)
         axes = axes_of(store, sid)
-        header = axes + ["runs"] + metrics
+        several = versions(gs) > 1
+        header = axes + (["version"] if several else []) + ["runs"] + metrics
         body = [
-            [str(g.params[a]) for a in axes]
+            [printable(str(g.params[a])) for a in axes]
+            + ([f"v{g.version} ({g.config})"] if several else [])
             + [f"{len(g.runs) - g.failed}" + (f" ({g.failed} failed)" if g.failed else "")]
             + [_fmt(g.stats[m]) for m in metrics]
             for g in gs
@@ -160,9 +179,15 @@ def summary_text(store: ResultStore, sweep_ids_: list[str], metrics: list[str]) 
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + body]
         lines.insert(1, "  ".join("-" * w for w in widths))
         n_runs = sum(len(g.runs) for g in gs)
+        note = (
+            f"\nnote: sweep {printable(sid)} holds runs of {versions(gs)} versions of its file (configurations "
+            "that differ outside the axes); each version is summarised apart"
+            if several
+            else ""
+        )
         blocks.append(
-            f"sweep {sid}: {len(gs)} configurations, {n_runs} runs; mean ± 95% confidence "
-            f"half-width (Student t) over replications; times in seconds\n" + "\n".join(lines)
+            f"sweep {printable(sid)}: {len(gs)} configurations, {n_runs} runs; mean ± 95% confidence "
+            f"half-width (Student t) over replications; times in seconds{note}\n" + "\n".join(lines)
         )
     return "\n\n".join(blocks)
 

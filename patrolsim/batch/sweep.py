@@ -48,7 +48,6 @@ import itertools
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +65,9 @@ class Run:
     """One run of a sweep.
 
     ``params``: axis key -> value; ``replication``: 0-based index; ``seed``: the scenario seed;
-    ``key``: the run id (hash of the complete scenario, seed included; resume skips completed keys);
+    ``key``: the run id (hash of the sweep's name and the complete scenario, seed included; resume skips
+    completed keys); ``config``: the configuration id (hash of the complete scenario without its seed: runs
+    with equal ``config`` are replications of one configuration);
     ``scenario``: the complete scenario data with absolute map path, ready for ``scenario_from_dict``.
     """
 
@@ -76,6 +77,7 @@ class Run:
     seed: int
     key: str
     scenario: dict
+    config: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,17 +107,28 @@ def run_seed(root_seed: int, params: dict, replication: int) -> int:
     return (int(words[0]) << 31) | (int(words[1]) >> 1)
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read and validate a sweep file; raises :class:`SweepError` naming file, line and key."""
+def load_sweep(path: str | Path, *, import_plugins: bool = True) -> Sweep:
+    """Read and validate a sweep file; raises :class:`SweepError` naming file, line and key.
+
+    ``import_plugins=False`` leaves ``module:Class`` strategies unchecked: their modules are code, not
+    imported (see :func:`plugin_modules`)."""
     from ..scenario import read_toml
 
     data, text = read_toml(Path(path), SweepError, "sweep")
-    return sweep_from_dict(data, source=Path(path), text=text)
+    return sweep_from_dict(data, source=Path(path), text=text, import_plugins=import_plugins)
 
 
-def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:
+def plugin_modules(sweep: Sweep) -> list[str]:
+    """The ``module:Class`` strategies the sweep's runs name (code that running them imports)."""
+    from ..scenario import is_plugin
+
+    names = (r.scenario.get("strategy", {}).get("name", "") for r in sweep.runs)
+    return sorted({n for n in names if isinstance(n, str) and is_plugin(n)})
+
+
+def sweep_from_dict(data: dict, *, source: str | Path, text: str = "", import_plugins: bool = True) -> Sweep:
     """Validate a sweep given as a dict (as parsed from TOML); relative paths are relative to ``source``."""
-    where = _SweepLocator(str(source), text)
+    where = _SweepLocator(str(source), text, import_plugins)
     base_dir = Path(source).resolve().parent
     for table in data:
         if table not in TABLES:
@@ -148,9 +161,10 @@ def sweep_from_dict(data: dict, *, source: str | Path, text: str = "") -> Sweep:
 class _SweepLocator:
     """Line numbers of keys and array-of-table entries in the sweep text, for error messages."""
 
-    def __init__(self, source: str, text: str) -> None:
+    def __init__(self, source: str, text: str, import_plugins: bool = True) -> None:
         self.source = source
         self.lines = text.splitlines()
+        self.import_plugins = import_plugins  # check plugin strategies (importing their modules) or not
 
     def line(self, table: str, key: str, entry: int | None = None) -> int | None:
         """Line of ``key`` (dotted, quoted or not) in ``table`` (entry ``entry`` of [[table]])."""
@@ -195,6 +209,9 @@ def _sweep_table(head: Any, where: _SweepLocator) -> dict:
             raise where.error(
                 "sweep", key, f"expected {'a string' if SWEEP_KEYS[key] == (str,) else 'an integer'}, got {value!r}"
             )
+    for key in ("name", "description"):
+        if key in head and not head[key].isprintable():
+            raise where.error("sweep", key, "expected printable characters (no control characters or newlines)")
     out = {"replications": 1, "root_seed": 0, **head}
     if out["replications"] < 1:
         raise where.error("sweep", "replications", f"expected an integer >= 1, got {out['replications']}")
@@ -205,7 +222,7 @@ def _sweep_table(head: Any, where: _SweepLocator) -> dict:
 
 def _base_scenario(head: dict, extra: Any, base_dir: Path, where: _SweepLocator) -> dict:
     """The base scenario data: the scenario file's keys (its map made absolute), then [base] on top."""
-    from ..scenario import load_scenario
+    from ..scenario import load_scenario, read_toml
 
     if not isinstance(extra, dict):
         raise where.error("", "base", "expected a [base] table of scenario keys")
@@ -214,7 +231,7 @@ def _base_scenario(head: dict, extra: Any, base_dir: Path, where: _SweepLocator)
         path = base_dir / head["scenario"]
         if not path.is_file():
             raise where.error("sweep", "scenario", f"scenario file '{head['scenario']}' not found (looked in {path})")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data, _ = read_toml(path, SweepError, "base scenario")
         if "map" in data:
             # resolve it as a standalone run would (relative to the scenario file), then pin it absolute
             resolved = load_scenario(path).map_path
@@ -261,10 +278,10 @@ def _axes(table: Any, where: _SweepLocator, prefix: str = "") -> dict[str, list]
     return out
 
 
-def _try_scenario(base: dict, overrides: dict, base_dir: Path):
+def _try_scenario(base: dict, overrides: dict, base_dir: Path, where: _SweepLocator):
     from ..scenario import scenario_from_dict
 
-    return scenario_from_dict(base, base_dir=base_dir, overrides=overrides)
+    return scenario_from_dict(base, base_dir=base_dir, overrides=overrides, import_plugins=where.import_plugins)
 
 
 def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _SweepLocator) -> dict[str, str]:
@@ -275,7 +292,7 @@ def _validate_axes(base: dict, axes: dict[str, list], base_dir: Path, where: _Sw
     maps: dict[str, str] = {}
     first_map = {"map": axes["map"][0]} if "map" in axes else {}
     try:
-        sc = _try_scenario(base, first_map, base_dir)
+        sc = _try_scenario(base, first_map, base_dir, where)
     except UserError as exc:
         if first_map and exc.key == "map":
             raise where.error("axes", "map", f"value {axes['map'][0]!r}: {exc.detail}") from None
@@ -319,7 +336,7 @@ def _check_value(
             overrides["map"] = axes["map"][0]
         overrides[key] = value
         try:
-            sc = _try_scenario(base, overrides, base_dir)
+            sc = _try_scenario(base, overrides, base_dir, where)
         except UserError as exc:
             if exc.key in own or (key.startswith("map") and (exc.key or "map").startswith("map")) or exc.key is None:
                 first = first or exc
@@ -443,5 +460,7 @@ def _make_run(
         absolute = str(Path(absolute).resolve())
         _set_map_path(keyed, os.path.relpath(absolute, base_dir))
         _set_map_path(data, absolute)
-    key = hashlib.sha256(canonical_json(keyed).encode()).hexdigest()[:20]
-    return Run(index=index, params=params, replication=replication, seed=seed, key=key, scenario=data)
+    key = hashlib.sha256(canonical_json({"sweep": sweep_name, "scenario": keyed}).encode()).hexdigest()[:20]
+    keyed.pop("seed")
+    config = hashlib.sha256(canonical_json(keyed).encode()).hexdigest()[:12]
+    return Run(index=index, params=params, replication=replication, seed=seed, key=key, scenario=data, config=config)

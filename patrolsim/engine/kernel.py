@@ -28,7 +28,10 @@ M_VISITS, M_ICOUNT = 0, 1
 # counters
 C_DECISIONS, C_NODE_MEET, C_EDGE_MEET, C_ARRIVALS, C_LOG = 0, 1, 2, 3, 4
 # advance() return codes
-DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL = 0, 1, 2, 3, 4
+DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL, PAUSE = 0, 1, 2, 3, 4, 5
+#: arrivals one call of :func:`advance` processes before it returns PAUSE, so that Python regains control
+#: (Ctrl-C, progress) every few milliseconds of a long run; resuming continues exactly where it paused
+CHUNK = 100_000
 
 #: relative tolerance of "the same instant": arrival times are sums of edge times in floating point, so
 #: two arrivals that coincide in exact arithmetic (e.g. along sqrt(2) edges in different orders) can
@@ -234,7 +237,8 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
     (NEED_DECISION, a) when agent a stands at a node and its strategy must decide in Python;
     (EXTERNAL, a) when a is under external control (e.g. dispatched) and its plan is used up;
     (BAD_PLAN, a) when a's plan names a node that is not adjacent to where it stands;
-    (LOG_FULL, -1) when the visit log must be drained.
+    (LOG_FULL, -1) when the visit log must be drained;
+    (PAUSE, -1) after :data:`CHUNK` arrivals, before the next one.
     Arrivals that return to Python have been processed (visits done); resuming continues them.
     """
     indptr, indices, lengths, reverse, sense_ptr, sense_idx = graph
@@ -245,6 +249,7 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
     wait = params[P_WAIT]
     pass_visits = params[P_PASS_VISITS] > 0.0
     pending = resume
+    arrivals = 0
     while True:
         # plain int / float copies: the same to numba, much faster to index with when run uncompiled
         if pending >= 0:
@@ -257,6 +262,9 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
             t = float(a_flt[agent, A_ARRIVE])
             if t > until:
                 return DONE, -1
+            if arrivals >= CHUNK:
+                return PAUSE, -1
+            arrivals += 1
             node = int(a_int[agent, A_TO])
             if log_t.size and counters[C_LOG] + sense_ptr[node + 1] - sense_ptr[node] > log_t.size:
                 return LOG_FULL, -1

@@ -110,7 +110,7 @@ def build_result(sim: Simulation) -> Result:
     }
     agents = {
         "agent": np.arange(st.n_agents),
-        "start": sim.starts.copy(),
+        "start": labels[sim.starts],
         "distance_m": distance,
         "speed_mps": st.speed_mps.copy(),
     }

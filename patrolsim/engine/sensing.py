@@ -16,6 +16,9 @@ def sensing_sets(pmap: PatrolMap, radius_m: float) -> tuple[np.ndarray, np.ndarr
     n = pmap.n_nodes
     if radius_m <= 0:
         return np.arange(n + 1, dtype=np.int64), np.arange(n, dtype=np.int64)
+    x0, y0, x1, y1 = pmap.bounds()
+    cell = pmap.grid.cell_size if pmap.grid is not None else 0.0
+    radius_m = min(radius_m, float(np.hypot(x1 - x0, y1 - y0)) + 2 * cell)  # beyond the map's extent: all of it
     if pmap.grid is not None:
         pairs = _grid_pairs(pmap, radius_m)
         pairs = np.concatenate(
@@ -47,6 +50,8 @@ def _grid_pairs(pmap: PatrolMap, radius_m: float) -> np.ndarray:
     for dr in range(reach + 1):
         for dc in range(-reach, reach + 1):
             if (dr == 0 and dc <= 0) or (dr * dr + dc * dc) * grid.cell_size**2 > radius_m**2:
+                continue
+            if dr >= rows or abs(dc) >= cols:
                 continue
             a = cells[: rows - dr, max(0, -dc) : cols - max(0, dc)]
             b = cells[dr:, max(0, dc) : cols - max(0, -dc)]

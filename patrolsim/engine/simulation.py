@@ -78,6 +78,8 @@ class Simulation:
             params[slot] = value
         self.now = 0.0
         self.t0 = 0.0
+        #: called with the Simulation every :data:`kernel.CHUNK` arrivals of a long advance (progress displays)
+        self.on_pause: Callable[[Simulation], None] | None = None
         self.wall_s = 0.0
         self.series = SeriesRecorder(sc.coverage_windows)
         self._warming = sc.warmup > 0
@@ -96,6 +98,12 @@ class Simulation:
         return sc.duration * sum(sc.agents.speeds) / mean_edge
 
     # ------------------------------------------------------------------ stepping
+    @property
+    def clock(self) -> float:
+        """Simulated seconds reached: the time of the next event while an advance is under way, else ``now``."""
+        st = self.state
+        return max(self.now, min(float(st.a_flt[int(st.heap[0]), K.A_ARRIVE]), self.spec.duration))
+
     @property
     def next_sample_time(self) -> float:
         return self.t0 + self._samples_taken * self.spec.sample_interval
@@ -150,10 +158,12 @@ class Simulation:
         while True:
             status, agent = state.advance(until, resume, strategy.kernel_rule)
             resume = -1
-            if status == K.DONE or status == K.LOG_FULL:
+            if status == K.DONE or status == K.LOG_FULL or status == K.PAUSE:
                 self._drain_visits()
                 if status == K.DONE:
                     return
+                if status == K.PAUSE and self.on_pause is not None:
+                    self.on_pause(self)
                 continue
             node = int(state.a_int[agent, K.A_TO])
             if status == K.BAD_PLAN:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, csv_rows, read_text, snippet
 from ..maps.model import PatrolMap
 from .streams import MODES, Incidents, Marks
 
@@ -65,27 +65,22 @@ def read_replay(
 
 def _read_rows(path: Path, pmap: PatrolMap) -> tuple[list[tuple], list[int]]:
     label_to_node = {str(pmap.node_label(i)): i for i in range(pmap.n_nodes)}
-    try:
-        fh = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the replay file ({exc.strerror})", source=path) from None
-    with fh:
-        reader = csv.reader(fh)
-        header = [h.strip().lower() for h in next(reader, [])]
-        if "time_s" not in header or not ({"x_m", "y_m"} <= set(header) or "node" in header):
-            raise ScenarioError(
-                f"expected a header with time_s and x_m, y_m (or node), got {','.join(header) or 'an empty file'}",
-                source=path,
-                line=1,
-            )
-        col = {c: header.index(c) for c in COLUMNS if c in header}
-        rows, lines = [], []
-        for row in reader:
-            lineno = reader.line_num
-            if not row or not "".join(row).strip():
-                continue
-            rows.append(_parse_row(row, col, label_to_node, path, lineno))
-            lines.append(lineno)
+    reader = csv_rows(read_text(path, ScenarioError, "replay"), path, ScenarioError)
+    header = [h.strip().lower() for h in next((row for _, row in reader), [])]
+    if "time_s" not in header or not ({"x_m", "y_m"} <= set(header) or "node" in header):
+        raise ScenarioError(
+            "expected a header with time_s and x_m, y_m (or node)"
+            + (f" (line 1 has {len(header)} columns, without those)" if header else ", got an empty file"),
+            source=path,
+            line=1,
+        )
+    col = {c: header.index(c) for c in COLUMNS if c in header}
+    rows, lines = [], []
+    for lineno, row in reader:
+        if not row or not "".join(row).strip():
+            continue
+        rows.append(_parse_row(row, col, label_to_node, path, lineno))
+        lines.append(lineno)
     if not rows:
         raise ScenarioError("the replay file has no incidents", source=path)
     return rows, lines
@@ -103,9 +98,13 @@ def _parse_row(row: list[str], col: dict, labels: dict, path: Path, line: int) -
         try:
             value = float(text)
         except ValueError:
-            raise ScenarioError(f"expected a number in column {name}, got {text!r}", source=path, line=line) from None
+            raise ScenarioError(
+                f"expected a number in column {name}, got {snippet(text)}", source=path, line=line
+            ) from None
         if not np.isfinite(value):
-            raise ScenarioError(f"expected a finite number in column {name}, got {text!r}", source=path, line=line)
+            raise ScenarioError(
+                f"expected a finite number in column {name}, got {snippet(text)}", source=path, line=line
+            )
         return value
 
     t = number("time_s", True)
@@ -116,18 +115,18 @@ def _parse_row(row: list[str], col: dict, labels: dict, path: Path, line: int) -
         label = cell("node")
         if label not in labels:
             raise ScenarioError(
-                f"expected x_m and y_m, or a node id of the map, got node {label!r}", source=path, line=line
+                f"expected x_m and y_m, or a node id of the map, got node {snippet(label)}", source=path, line=line
             )
         node = labels[label]
     pri = cell("priority")
     if pri and pri not in ("1", "2", "3"):
-        raise ScenarioError(f"expected priority 1, 2 or 3, got {pri!r}", source=path, line=line)
+        raise ScenarioError(f"expected priority 1, 2 or 3, got {snippet(pri)}", source=path, line=line)
     service = number("service_s", False)
     if service <= 0:
         raise ScenarioError(f"expected service_s > 0, got {service:g}", source=path, line=line)
     mode = cell("mode").lower()
     if mode and mode not in MODES:
-        raise ScenarioError(f"expected mode 'reported' or 'discoverable', got {mode!r}", source=path, line=line)
+        raise ScenarioError(f"expected mode 'reported' or 'discoverable', got {snippet(mode)}", source=path, line=line)
     return (t, x, y, node, int(pri) if pri else 0, service, MODES.index(mode) if mode else -1)
 
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, csv_rows, read_text, snippet
 from ..schema import Key as _key
+from ..schema import finite, interval, plain, within
 from ..schema import non_negative as _nonneg
 from ..schema import one_of as _in
 from ..schema import positive as _pos
@@ -22,6 +23,11 @@ from .streams import Marks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..maps.model import PatrolMap
+
+#: incidents per hour of one stream: more than one a second is not a patrol problem
+MAX_RATE_PER_HOUR = 3600.0
+#: incidents a run may expect (rate x duration): their tables are held in memory
+MAX_INCIDENTS = 2_000_000
 
 STREAMS = ("none", "poisson", "hotspot", "profile", "hawkes", "self-exciting", "replay", "calls")
 POLICIES = ("nearest", "nearest-preempt", "none")
@@ -35,7 +41,13 @@ def incident_keys() -> dict:
         "stream": _key(
             (str,), "none", "incident stream: " + ", ".join(STREAMS), _in(*STREAMS), "one of " + ", ".join(STREAMS)
         ),
-        "rate_per_hour": _key(num, 4.0, "incidents per hour (hawkes: background rate mu)", _pos, "> 0"),
+        "rate_per_hour": _key(
+            num,
+            4.0,
+            "incidents per hour (hawkes: background rate mu)",
+            within(0, MAX_RATE_PER_HOUR, lo_open=True),
+            interval(0, MAX_RATE_PER_HOUR, lo_open=True),
+        ),
         "location": _key(
             (str,),
             "auto",
@@ -50,7 +62,7 @@ def incident_keys() -> dict:
             num,
             0.5,
             "hawkes branching ratio: expected children per incident",
-            lambda x: 0 <= x < 1,
+            lambda x: finite(x) and 0 <= x < 1,
             "in [0, 1) (theta >= 1 makes the process explode)",
         ),
         "omega_per_hour": _key(num, 1.0, "hawkes decay rate of triggering (per hour)", _pos, "> 0"),
@@ -85,11 +97,15 @@ def incident_keys() -> dict:
             num,
             1.0,
             "share of incidents that are calls (the rest are discoverable)",
-            lambda x: 0 <= x <= 1,
+            lambda x: finite(x) and 0 <= x <= 1,
             "in [0, 1]",
         ),
         "detection_prob": _key(
-            num, 0.8, "chance a discoverable incident is noticed per agent pass", lambda x: 0 < x <= 1, "in (0, 1]"
+            num,
+            0.8,
+            "chance a discoverable incident is noticed per agent pass",
+            lambda x: finite(x) and 0 < x <= 1,
+            "in (0, 1]",
         ),
         "lifetime_s": _key(num, 3600.0, "seconds a discoverable incident stays findable", _pos, "> 0"),
         "ledger_region_m": _key(
@@ -289,30 +305,26 @@ def _resolve(name: str, base: Path, where, key: str) -> Path:
 
 def _read_risk(path: Path, pmap: PatrolMap) -> np.ndarray:
     """Node weights from a CSV with columns node, risk (nodes not listed get the smallest listed risk)."""
-    import csv
-
     labels = {str(pmap.node_label(i)): i for i in range(pmap.n_nodes)}
     risk = np.full(pmap.n_nodes, np.nan)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = [h.strip().lower() for h in next(reader, [])]
-        if "node" not in header or "risk" not in header:
-            raise ScenarioError("expected a header with columns node and risk", source=path, line=1)
-        ci, cr = header.index("node"), header.index("risk")
-        for row in reader:
-            if not row:
-                continue
-            line = reader.line_num
-            node = row[ci].strip() if ci < len(row) else ""
-            if node not in labels:
-                raise ScenarioError(f"node {node!r} is not a node of the map", source=path, line=line)
-            try:
-                value = float(row[cr])
-            except (ValueError, IndexError):
-                raise ScenarioError("expected a number in column risk", source=path, line=line) from None
-            if not (np.isfinite(value) and value >= 0):
-                raise ScenarioError(f"expected risk >= 0, got {value:g}", source=path, line=line)
-            risk[labels[node]] = value
+    rows = csv_rows(read_text(path, ScenarioError, "risk"), path, ScenarioError)
+    header = [h.strip().lower() for h in next((row for _, row in rows), [])]
+    if "node" not in header or "risk" not in header:
+        raise ScenarioError("expected a header with columns node and risk", source=path, line=1)
+    ci, cr = header.index("node"), header.index("risk")
+    for line, row in rows:
+        if not row:
+            continue
+        node = row[ci].strip() if ci < len(row) else ""
+        if node not in labels:
+            raise ScenarioError(f"node {snippet(node)} is not a node of the map", source=path, line=line)
+        try:
+            value = float(row[cr])
+        except (ValueError, IndexError):
+            raise ScenarioError("expected a number in column risk", source=path, line=line) from None
+        if not (np.isfinite(value) and value >= 0):
+            raise ScenarioError(f"expected risk >= 0, got {plain(value)}", source=path, line=line)
+        risk[labels[node]] = value
     listed = risk[np.isfinite(risk)]
     if listed.size == 0 or listed.sum() <= 0:
         raise ScenarioError("expected at least one node with a positive risk", source=path)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MapError
+from ..errors import MapError, read_text, snippet
+from ..schema import MAX_CELL, interval, within
 from .model import PatrolMap
 from .occupancy import grid_map
 
@@ -23,9 +24,10 @@ CELL_CHARS = set("#.S123456789")
 def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
     """Load an ASCII grid map; errors name the file, line and what was expected."""
     header: dict[str, str] = {}
+    header_lines: dict[str, int] = {}
     rows: list[str] = []
     first_row_line = 0
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, raw in enumerate(read_text(path, MapError, "map").splitlines(), start=1):
         line = raw.rstrip()
         if not rows:
             if not line.strip() or line.lstrip().startswith(";"):
@@ -39,7 +41,14 @@ def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
                         source=path,
                         line=lineno,
                     )
+                if key in header:
+                    raise MapError(
+                        f"header key '{key}' given twice (first on line {header_lines[key]}); expected it once",
+                        source=path,
+                        line=lineno,
+                    )
                 header[key] = value.strip()
+                header_lines[key] = lineno
                 continue
             first_row_line = lineno
         if not line and rows:
@@ -64,10 +73,15 @@ def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
         rows.pop()
     if not rows:
         raise MapError("the file has no grid rows; expected lines of '#', '.', '1'-'9' or 'S'", source=path)
-    cell_size = _header_number(header, "cell_size", 1.0, path)
-    connectivity = _header_number(header, "connectivity", 4, path)
-    if connectivity not in (4, 8):
-        raise MapError(f"connectivity must be 4 or 8, got {header['connectivity']!r}", source=path, key="connectivity")
+    cell_size = _header_number(header, "cell_size", 1.0, path, header_lines)
+    connectivity = header.get("connectivity", "4")
+    if connectivity not in ("4", "8"):
+        raise MapError(
+            f"connectivity must be 4 or 8, got {snippet(connectivity)}",
+            source=path,
+            line=header_lines.get("connectivity"),
+            key="connectivity",
+        )
     width = max(len(r) for r in rows)
     chars = np.array([list(r.ljust(width, "#")) for r in rows])
     free = chars != "#"
@@ -89,13 +103,19 @@ def load_ascii(path: Path, *, largest_component: bool = False) -> PatrolMap:
     )
 
 
-def _header_number(header: dict, key: str, default, path: Path):
+def _header_number(header: dict, key: str, default: float, path: Path, lines: dict[str, int]) -> float:
+    """A header number in (0, MAX_CELL] metres."""
     if key not in header:
         return default
     try:
         value = float(header[key])
     except ValueError:
-        raise MapError(f"expected a number, got {header[key]!r}", source=path, key=key) from None
-    if not value > 0:
-        raise MapError(f"expected a positive number, got {header[key]!r}", source=path, key=key)
-    return int(value) if key == "connectivity" else value
+        value = float("nan")
+    if not within(0, MAX_CELL, lo_open=True)(value):
+        raise MapError(
+            f"expected a number {interval(0, MAX_CELL, lo_open=True)} (metres), got {snippet(header[key])}",
+            source=path,
+            line=lines.get(key),
+            key=key,
+        )
+    return value

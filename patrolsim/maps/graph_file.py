@@ -17,7 +17,7 @@ from xml.etree.ElementTree import ParseError
 import networkx as nx
 import numpy as np
 
-from ..errors import MapError
+from ..errors import MapError, read_text
 from .model import PatrolMap
 
 TRUE_WORDS = {"1", "true", "yes", "y", "t"}
@@ -109,7 +109,7 @@ def _read(path: Path) -> nx.Graph:
                 if "label" not in str(exc):
                     raise
                 return nx.read_gml(path, label="id")  # nodes without labels: use the numeric ids
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path, MapError, "map"))
         if not isinstance(data, dict) or "nodes" not in data:
             raise MapError(
                 "expected a networkx node-link JSON object with 'nodes' and 'links' (or 'edges')", source=path

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import MapError
+from ..errors import MapError, printable, snippet
+from ..schema import MAX_COORD, plain
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -102,12 +103,26 @@ class PatrolMap:
         ``largest_component`` is set, which keeps the largest connected component).
         """
         src = source or name
+        name = printable(name)  # file text: shown escaped, never as terminal control sequences
+        if "attribution" in kwargs:
+            kwargs["attribution"] = printable(kwargs["attribution"])
         positions = np.asarray(positions, dtype=np.float64).reshape(-1, 2)
         n = positions.shape[0]
         if n == 0:
             raise MapError("the map has no free cells or nodes; expected at least one", source=src)
         if not np.all(np.isfinite(positions)):
             raise MapError("node positions must be finite numbers", source=src)
+        if np.abs(positions).max() > MAX_COORD:
+            raise MapError(f"node positions must lie within +-{MAX_COORD:g} metres of the origin", source=src)
+        labels = kwargs.get("labels")
+        if labels is not None and len(set(labels)) != len(labels):
+            seen: set = set()
+            twice = next(x for x in labels if x in seen or seen.add(x))
+            raise MapError(
+                f"two nodes have the id {snippet(twice)} (ids such as '1' and '01' name the same number); "
+                "expected distinct node ids",
+                source=src,
+            )
         edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
         if edges.size and (edges.min() < 0 or edges.max() >= n):
             bad = edges[(edges < 0).any(axis=1) | (edges >= n).any(axis=1)][0]
@@ -123,8 +138,10 @@ class PatrolMap:
         bad = ~(np.isfinite(lengths) & (lengths > 0))
         if bad.any():
             i = int(np.argmax(bad))
+            u, v = (labels[int(k)] if labels is not None else int(k) for k in edges[i])
             raise MapError(
-                f"edge ({edges[i, 0]}, {edges[i, 1]}) has length {lengths[i]!r}; expected a positive number of metres",
+                f"edge ({snippet(u)}, {snippet(v)}) has length {plain(lengths[i])}; expected a positive number of "
+                "metres",
                 source=src,
             )
         if weights is None:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MapError
+from ..errors import MapError, read_text
+from ..schema import MAX_CELL, interval, plain, within
 from .model import PatrolMap
 from .street_csv import read_map_toml
 
@@ -58,7 +59,7 @@ class _Tokens:
 
 def load_ros_graph(path: Path, *, largest_component: bool = False) -> PatrolMap:
     """Load a patrolling_sim ``.graph`` file (4- or 6-number header); errors give the line."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, MapError, "map")
     attempts = []
     for header in (6, 4):
         tokens = _Tokens(text, path)
@@ -93,12 +94,18 @@ def _parse(tokens: _Tokens, header: int):
     tokens.take("the image width in pixels (an integer)", int)
     tokens.take("the image height in pixels (an integer)", int)
     resolution = tokens.take("the resolution in metres per pixel", float)
-    if resolution <= 0:
+    if not within(0, MAX_CELL, lo_open=True)(resolution):
         tokens.pos -= 1
-        raise tokens.error(f"expected a positive resolution, got {resolution}")
+        raise tokens.error(f"expected a resolution {interval(0, MAX_CELL, lo_open=True)}, got {plain(resolution)}")
     offset = (0.0, 0.0)
     if header == 6:
         offset = (tokens.take("the offset x in metres", float), tokens.take("the offset y in metres", float))
+    if n > len(tokens.items) // 4:
+        tokens.pos = 0
+        raise tokens.error(
+            f"the header says {n:,} vertices but the file holds at most {len(tokens.items) // 4:,} "
+            "(each needs an id, x, y and a neighbour count)"
+        )
     pixels = np.empty((n, 2))
     listed: dict[tuple[int, int], tuple[float, int]] = {}
     for i in range(n):

@@ -15,27 +15,42 @@ its pixels are free, and cells hanging over the top or right edge of the image c
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-from ..errors import MapError
+from ..errors import MapError, read_text, snippet
+from ..schema import MAX_CELL, MAX_COORD, interval, plain, within
 from .model import PatrolMap
 from .occupancy import grid_map
 
 DEFAULT_CELL_SIZE = 1.0  # metres, unless the image resolution is coarser
+MIN_RESOLUTION = 1e-4  # metres per pixel: a tenth of a millimetre
 
 
 def load_ros_image(path: Path, *, largest_component: bool = False, cell_size: float | None = None) -> PatrolMap:
     """Load a ROS map_server map; ``cell_size`` (metres) overrides the YAML's ``cell_size``."""
     spec = _read_yaml(path)
     resolution = _number(spec, "resolution", path, positive=True)
+    if not within(MIN_RESOLUTION, MAX_CELL)(resolution):
+        raise MapError(
+            f"expected metres per pixel {interval(MIN_RESOLUTION, MAX_CELL)}, got {plain(resolution)}",
+            source=path,
+            key="resolution",
+        )
     origin = spec.get("origin", None)
     if "origin" not in spec:
         raise MapError("missing key; expected origin: [x, y, yaw] in metres", source=path, key="origin")
     if not (isinstance(origin, list) and len(origin) in (2, 3) and all(_is_number(v) for v in origin)):
-        raise MapError(f"expected a list [x, y, yaw] of numbers, got {origin!r}", source=path, key="origin")
+        raise MapError(
+            f"expected a list [x, y, yaw] of finite numbers, got {snippet(origin)}", source=path, key="origin"
+        )
+    if not all(abs(v) <= MAX_COORD for v in origin[:2]):
+        raise MapError(
+            f"expected x and y within +-{plain(MAX_COORD)} metres, got {snippet(origin)}", source=path, key="origin"
+        )
     negate = spec.get("negate", 0)
     if negate not in (0, 1) or isinstance(negate, float):
         raise MapError(f"expected 0 or 1, got {negate!r}", source=path, key="negate")
@@ -56,7 +71,13 @@ def load_ros_image(path: Path, *, largest_component: bool = False, cell_size: fl
     if cell_size is None:
         cell_size = _number(spec, "cell_size", path, default=max(DEFAULT_CELL_SIZE, resolution), positive=True)
     elif not (_is_number(cell_size) and cell_size > 0):
-        raise MapError(f"expected a positive number of metres, got {cell_size!r}", source=path, key="cell_size")
+        raise MapError(f"expected a positive number of metres, got {plain(cell_size)}", source=path, key="cell_size")
+    if cell_size > MAX_CELL:
+        raise MapError(
+            f"expected a cell size of at most {plain(MAX_CELL)} metres, got {plain(cell_size)}",
+            source=path,
+            key="cell_size",
+        )
     if cell_size < resolution * (1 - 1e-9):
         raise MapError(
             f"cell_size {cell_size:g} m is finer than the image resolution "
@@ -68,6 +89,13 @@ def load_ros_image(path: Path, *, largest_component: bool = False, cell_size: fl
     value = _read_image(path, spec)
     occupancy = value / 255.0 if negate else (255.0 - value) / 255.0
     k = max(1, int(round(cell_size / resolution)))
+    if k > max(value.shape):
+        raise MapError(
+            f"cell_size {plain(cell_size)} m is larger than the whole image ({value.shape[1]} x {value.shape[0]} "
+            f"pixels of {plain(resolution)} m); expected at most {plain(max(value.shape) * resolution)} m",
+            source=path,
+            key="cell_size",
+        )
     free = _coarsen(occupancy < free_thresh, k)
     return grid_map(
         spec.get("name", path.stem),
@@ -91,9 +119,42 @@ def _coarsen(free_px: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(padded.reshape(rows, k, cols, k).all(axis=(1, 3)))
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML that reads 1.0e9 and 1e-3 as numbers (YAML 1.2, as ROS writes them) and refuses a key given twice."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise MapError(
+                    "key given twice; expected it once",
+                    source=self.name,
+                    line=key_node.start_mark.line + 1,
+                    key=str(key)[:40],
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+        r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = _Loader(read_text(path, MapError, "map"))
+        loader.name = str(path)
+        try:
+            spec = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -147,9 +208,9 @@ def _number(
         return default
     value = spec[key]
     if not _is_number(value):
-        raise MapError(f"expected a number, got {value!r}", source=path, key=key)
+        raise MapError(f"expected a number, got {snippet(value)}", source=path, key=key)
     if positive and value <= 0:
-        raise MapError(f"expected a positive number, got {value!r}", source=path, key=key)
+        raise MapError(f"expected a positive number, got {snippet(value)}", source=path, key=key)
     if unit_range and not 0.0 <= value <= 1.0:
-        raise MapError(f"expected a probability between 0 and 1, got {value!r}", source=path, key=key)
+        raise MapError(f"expected a probability between 0 and 1, got {snippet(value)}", source=path, key=key)
     return float(value)

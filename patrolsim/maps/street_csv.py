@@ -9,14 +9,13 @@ Node ids are kept as labels (integers when every id is an integer), in the order
 
 from __future__ import annotations
 
-import csv
 import math
 import tomllib
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import MapError
+from ..errors import MapError, csv_rows, read_text, snippet
 from .model import PatrolMap
 
 TOML_KEYS = ("name", "attribution", "description")
@@ -47,14 +46,14 @@ def read_map_toml(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path, MapError, "map description"))
     except tomllib.TOMLDecodeError as exc:
         raise MapError(f"TOML syntax error: {exc}", source=path) from None
     for key, value in data.items():
         if key not in TOML_KEYS:
             raise MapError(f"unknown key; expected one of {', '.join(TOML_KEYS)}", source=path, key=key)
         if not isinstance(value, str):
-            raise MapError(f"expected a string, got {value!r}", source=path, key=key)
+            raise MapError(f"expected a string, got {snippet(value)}", source=path, key=key)
     return data
 
 
@@ -84,31 +83,30 @@ def _locate(path: Path) -> tuple[Path, Path, Path, str]:
 
 def _rows(path: Path, required: list[tuple[str, ...]]):
     """Yield (line number, row dict) and the resolved column names for ``required`` alternatives."""
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            raise MapError("the file is empty; expected a header row", source=path, line=1)
-        header = [h.strip() for h in header]
-        columns = []
-        for alternatives in required:
-            found = next((a for a in alternatives if a in header), None)
-            if found is None:
-                raise MapError(
-                    f"missing column {' or '.join(repr(a) for a in alternatives)} in the "
-                    f"header (found {', '.join(header)})",
-                    source=path,
-                    line=1,
-                )
-            columns.append(found)
-        index = {h: i for i, h in enumerate(header)}
-        yield columns, index
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise MapError(f"expected {len(header)} fields, got {len(row)}", source=path, line=reader.line_num)
-            yield reader.line_num, row
+    rows = csv_rows(read_text(path, MapError, "map"), path, MapError)
+    header = next((row for _, row in rows), None)
+    if header is None:
+        raise MapError("the file is empty; expected a header row", source=path, line=1)
+    header = [h.strip() for h in header]
+    columns = []
+    for alternatives in required:
+        found = next((a for a in alternatives if a in header), None)
+        if found is None:
+            raise MapError(
+                f"missing column {' or '.join(repr(a) for a in alternatives)} in the "
+                f"header (found {snippet(', '.join(header))})",
+                source=path,
+                line=1,
+            )
+        columns.append(found)
+    index = {h: i for i, h in enumerate(header)}
+    yield columns, index
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise MapError(f"expected {len(header)} fields, got {len(row)}", source=path, line=line)
+        yield line, row
 
 
 def _number(text: str, path: Path, line: int, column: str, *, positive: bool = False) -> float:
@@ -118,7 +116,7 @@ def _number(text: str, path: Path, line: int, column: str, *, positive: bool = F
         value = math.nan
     if not math.isfinite(value) or (positive and value <= 0):
         expected = "a positive number" if positive else "a number"
-        raise MapError(f"expected {expected}, got {text.strip()!r}", source=path, line=line, key=column)
+        raise MapError(f"expected {expected}, got {snippet(text.strip())}", source=path, line=line, key=column)
     return value
 
 
@@ -135,7 +133,7 @@ def _read_nodes(path: Path) -> tuple[list, np.ndarray, np.ndarray]:
             raise MapError("empty node id", source=path, line=line, key=id_col)
         if node in seen:
             raise MapError(
-                f"duplicate node id {node!r} (first on line {seen[node]})", source=path, line=line, key=id_col
+                f"duplicate node id {snippet(node)} (first on line {seen[node]})", source=path, line=line, key=id_col
             )
         seen[node] = line
         ids.append(node)
@@ -162,7 +160,7 @@ def _read_edges(path: Path, labels: list, positions: np.ndarray) -> tuple[np.nda
             text = row[index[col]].strip()
             key = str(int(text)) if _is_int(text) and isinstance(labels[0], int) else text
             if key not in node_id:
-                raise MapError(f"node {text!r} is not in the nodes table", source=path, line=line, key=col)
+                raise MapError(f"node {snippet(text)} is not in the nodes table", source=path, line=line, key=col)
             ends.append(node_id[key])
         text = row[index["length_m"]].strip() if has_length else ""
         length = (

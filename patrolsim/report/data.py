@@ -44,6 +44,8 @@ def configs(store: ResultStore, sweep_id: str, metrics: list[str]) -> list[Confi
             value = g.params[k]
             parts.append(str(value) if k in ("strategy.name", "strategy") else f"{_short(k)}={_value(value)}")
         label = ", ".join(parts) or str(first.get("strategy") or sweep_id)
+        if g.version > 1:
+            label += f" (v{g.version})"
         out.append(Config(label=label, team=int(team) if team is not None else None, group=g))
     return out
 

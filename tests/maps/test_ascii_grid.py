@@ -71,7 +71,7 @@ def test_errors_name_file_and_line(tmp_path, text, line, fragment):
     "text, key, fragment",
     [
         ("cell_size: big\n..\n", "cell_size", "expected a number"),
-        ("cell_size: -1\n..\n", "cell_size", "expected a positive number"),
+        ("cell_size: -1\n..\n", "cell_size", "expected a number in"),
         ("connectivity: 6\n..\n", "connectivity", "must be 4 or 8"),
     ],
 )

@@ -165,7 +165,7 @@ def test_bad_header_and_empty_file(tmp_path):
     e = err(tmp_path, "three 50 50 0.5\n")
     assert "number of vertices" in str(e) and e.line == 1
     e = err(tmp_path, "2 50 50\n-0.5\n0 0\n")
-    assert "positive resolution" in str(e) and e.line == 2
+    assert "expected a resolution" in str(e) and e.line == 2
     e = err(tmp_path, "")
     assert "ends early" in str(e)
 
