@@ -70,7 +70,7 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
     """(region id per node, length per region) by recursive bisection: a ball grown in shortest-path
     order from a peripheral node takes the share r1 / r of the spanning-tree length (r1 = r // 2);
     pieces of the rest cut off by the ball join it, so both sides stay connected; each side is split
-    again for its agents."""
+    again for its agents (never more agents than nodes, so no region is empty; r <= number of nodes)."""
     from scipy.sparse.csgraph import connected_components
 
     region = np.zeros(pmap.n_nodes, dtype=np.int64)
@@ -101,8 +101,10 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
             if miss < best_miss and in_a.sum() < nodes.size:
                 best, best_miss = in_a, miss
         in_a = best
-        split(nodes[in_a], k1, first)
-        split(nodes[~in_a], k - k1, first + k1)
+        size_a = int(in_a.sum())
+        k_a = min(max(k1, k - (nodes.size - size_a)), size_a)  # no side gets more agents than nodes
+        split(nodes[in_a], k_a, first)
+        split(nodes[~in_a], k - k_a, first + k_a)
 
     split(np.arange(pmap.n_nodes), r, 0)
     return region, length
@@ -197,7 +199,7 @@ class PartitionStrategy(WalkFollower):
         start_dist = np.array([[row[region == reg].min() for reg in range(k)] for row in rows])
         agents, regions = linear_sum_assignment(start_dist)
         self.partition = np.full(pmap.n_nodes, -1, dtype=np.int64)
-        self.region_lengths = np.zeros(k)
+        self.region_lengths = np.zeros(r)  # by agent: 0 for an agent left without a region
         self.walks: list[CyclicWalk | None] = [None] * r
         self.index = np.zeros(r, dtype=np.int64)
         self.approach: list[list[int]] = [[] for _ in range(r)]
