@@ -35,6 +35,10 @@ from ..jit import kernel_function
 #: nodes: 1.7 million subsets x 220, 0.6 s)
 EXACT_WORK = 600_000_000
 
+#: distance terms (runs x swap rounds x candidates x demand nodes) the Teitz-Bart runs may cost together:
+#: fewer restarts on large maps (a run on 100 candidates x 100,000 nodes costs 1e8)
+SEARCH_WORK = 300_000_000
+
 #: swap rounds a Teitz-Bart run usually takes, for the decision to compile (:func:`patrolsim.jit.for_work`)
 EXPECTED_ROUNDS = 10
 
@@ -130,8 +134,9 @@ def solve_pmedian(
 ) -> list[int]:
     """p-median sites (row indices of ``dist``), sorted: exact when there are at most ``exact_limit``
     p-subsets of the rows and enumerating them costs at most ``EXACT_WORK`` distance terms, else the
-    best Teitz-Bart local optimum from the greedy sites and from ``restarts`` random site sets drawn
-    from ``rng`` (default: a generator of its own with seed 0, so the answer depends on the inputs only)."""
+    best Teitz-Bart local optimum from the greedy sites and from ``restarts`` random site sets (fewer
+    when the runs would cost more than ``SEARCH_WORK``) drawn from ``rng`` (default: a generator of its
+    own with seed 0, so the answer depends on the inputs only)."""
     n = dist.shape[0]
     if not 1 <= p <= n:
         raise ValueError(f"p must lie in 1..{n}, got {p}")
@@ -139,6 +144,7 @@ def solve_pmedian(
     if subsets <= exact_limit and subsets * dist.shape[1] <= EXACT_WORK:
         return sorted(exact_pmedian(dist, weights, p)[0])
     rng = rng if rng is not None else np.random.default_rng(0)
+    restarts = min(restarts, max(SEARCH_WORK // (dist.size * EXPECTED_ROUNDS) - 1, 0))
     starts = [greedy_sites(dist, weights, p)]
     starts += [rng.choice(n, size=p, replace=False).tolist() for _ in range(restarts)]
     runs = [teitz_bart(dist, weights, s) for s in starts]

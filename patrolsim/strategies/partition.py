@@ -6,6 +6,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .. import jit
+from ..algorithms.progress import scaled
 from ..algorithms.refine import WalkBook, polished_walk
 from ..algorithms.region_search import best_regions
 from ..algorithms.search import GraphSearch
@@ -192,7 +193,12 @@ class PartitionStrategy(WalkFollower):
         jit.for_work(2 * budget * tour_work(per_region))  # at most this many region tours
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
-        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng), budget, search)
+        view.progress(0.0, "splitting the map")
+        starts = starting_regions(pmap, r)
+        # walk measurements, most of the set-up: r at first, then the refinement's (few on large maps);
+        # the reported fraction counts them against 4 r
+        book = WalkBook(pmap, view.rng, scaled(view.progress, 0.1, 0.6), min(budget + search, 4 * r))
+        region, region_walks = best_regions(pmap, starts, book, budget, search)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]
@@ -204,8 +210,9 @@ class PartitionStrategy(WalkFollower):
         self.index = np.zeros(r, dtype=np.int64)
         self.approach: list[list[int]] = [[] for _ in range(r)]
         self.depart_at = np.zeros(r)
-        for a, reg in zip(agents.tolist(), regions.tolist()):
-            walk = polished_walk(pmap, region_walks[reg])
+        for i, (a, reg) in enumerate(zip(agents.tolist(), regions.tolist())):
+            part = scaled(view.progress, 0.6 + 0.4 * i / len(agents), 0.6 + 0.4 * (i + 1) / len(agents))
+            walk = polished_walk(pmap, region_walks[reg], part)
             self.partition[region == reg] = a
             self.region_lengths[a] = walk.length
             self.walks[a] = CyclicWalk(walk.nodes, walk.stop, walk.lengths, view.speed(a), view.wait)
