@@ -14,6 +14,7 @@ from .incidents import attach
 from .strategies import strategy_class
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .engine.progress import ProgressSink
     from .scenario import Scenario
     from .strategies import Strategy
 
@@ -25,13 +26,16 @@ def make_strategy(scenario: Scenario) -> Strategy:
     return strategy
 
 
-def make(scenario: Scenario, strategy: Strategy | None = None) -> Simulation:
+def make(scenario: Scenario, strategy: Strategy | None = None, progress: ProgressSink | None = None) -> Simulation:
     """A Simulation of ``scenario`` at time 0 (``strategy`` replaces the scenario's own, e.g. in tests),
-    with the scenario's incidents and dispatch attached."""
+    with the scenario's incidents and dispatch attached; ``progress`` receives the strategy's set-up
+    progress (default: a line on standard error once the set-up takes over 2 s)."""
     if strategy is None:
         strategy = make_strategy(scenario)
     else:
         strategy.communication = scenario.communication
-    sim = Simulation(scenario, strategy, run_info={"communication": scenario.communication.as_dict()})
+    sim = Simulation(
+        scenario, strategy, run_info={"communication": scenario.communication.as_dict()}, progress=progress
+    )
     attach(sim, scenario.incidents, scenario.dispatch)
     return sim

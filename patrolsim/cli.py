@@ -91,7 +91,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--strategies", action="store_true", help="also the global and policing strategies on a 10,000-node grid"
     )
     _batch_parsers(sub)
+    _compare_parser(sub)
     return parser
+
+
+def _compare_parser(sub) -> None:
+    """The compare subcommand: strategies x team sizes x seeds on one map, the published table."""
+    from .batch.compare import __doc__ as definitions
+
+    compare = sub.add_parser(
+        "compare",
+        help="run strategies x team sizes x seeds on one map; print worst, time-averaged and mean-interval "
+        "idleness and patrolling_sim's gavg, gmax, avg_graph, worst_avg (mean and spread over seeds)",
+        description=definitions,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("scenario", help="map file, scenario .toml file or shipped name")
+    compare.add_argument("--strategies", default="cgg,msp,cr", help="comma-separated names (default cgg,msp,cr)")
+    compare.add_argument("--agents", default="1-8", help="team sizes, e.g. 1-8 or 2,4,6 (default 1-8)")
+    compare.add_argument("--seeds", default="1-5", help="seeds, e.g. 1-5 or 1,3 (default 1-5)")
+    compare.add_argument("--duration", type=_positive_float, help="simulated seconds per run")
+    compare.add_argument("--warmup", type=_non_negative_float, help="seconds excluded from the figures")
+    compare.add_argument("--csv", metavar="PATH", help="write one row per configuration as CSV ('-' = stdout)")
+    compare.add_argument("--json", metavar="PATH", help="write the rows and every run as JSON ('-' = stdout)")
+    compare.add_argument("-q", "--quiet", action="store_true", help="no progress line, no table")
 
 
 def _batch_parsers(sub) -> None:
@@ -205,6 +228,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "results": cmd_results,
             "report": cmd_report,
             "bench-batch": cmd_bench_batch,
+            "compare": cmd_compare,
         }[args.command](args)
 
 
@@ -516,6 +540,33 @@ def cmd_bench_batch(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- flag types
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .batch.compare import compare, csv_text, json_text, parse_int_set, table_text
+
+    def progress(done: int, total: int, run: dict) -> None:
+        print(f"\r{done}/{total} {run['strategy']} R={run['agents']} seed={run['seed']}   ", end="", file=sys.stderr)
+
+    overrides = {k: v for k, v in {"duration": args.duration, "warmup": args.warmup}.items() if v is not None}
+    result = compare(
+        args.scenario,
+        [s.strip() for s in args.strategies.split(",") if s.strip()],
+        parse_int_set(args.agents, "--agents"),
+        parse_int_set(args.seeds, "--seeds"),
+        overrides,
+        None if args.quiet else progress,
+    )
+    if not args.quiet:
+        print(file=sys.stderr)
+    for path, text in ((args.csv, csv_text), (args.json, json_text)):
+        if path == "-":
+            print(text(result), end="" if text is csv_text else "\n")
+        elif path:
+            Path(path).write_text(text(result), encoding="utf-8")
+    if not args.quiet and "-" not in (args.csv, args.json):
+        print(table_text(result))
+    return 0
+
+
 def _number(kind, test, expect):
     def parse(text: str):
         try:

@@ -18,6 +18,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ..maps.model import PatrolMap
+from .progress import Report, scaled
 from .tours import best_tour, expand_walk, tsp_tour, walk_lengths
 
 #: refinement stops once the longest region walk is at most this many times the shortest
@@ -45,11 +46,13 @@ class RegionWalk:
         return float(self.lengths.sum())
 
 
-def region_walk(pmap: PatrolMap, members: np.ndarray, rng: np.random.Generator) -> RegionWalk:
+def region_walk(
+    pmap: PatrolMap, members: np.ndarray, rng: np.random.Generator, report: Report | None = None
+) -> RegionWalk:
     """The short closed walk through the region ``members`` (sorted node ids) that never leaves it:
     :func:`tsp_tour` on the region alone, expanded along edges. A one-node region's agent cannot stand
     still, so its walk goes out and back along the node's shortest edge (ties: the lower neighbour
-    id), which is its length; the other end is crossed, not a stop."""
+    id), which is its length; the other end is crossed, not a stop. ``report`` hears the progress."""
     if members.size == 1:
         v = int(members[0])
         lo, hi = pmap.indptr[v], pmap.indptr[v + 1]
@@ -59,19 +62,19 @@ def region_walk(pmap: PatrolMap, members: np.ndarray, rng: np.random.Generator) 
         edge = float(pmap.lengths[k])
         return RegionWalk(np.array([v, int(pmap.indices[k])]), np.array([True, False]), np.array([edge, edge]))
     sub = pmap.subgraph(members)
-    nodes, stop = expand_walk(sub, tsp_tour(sub, 0, rng))
+    nodes, stop = expand_walk(sub, tsp_tour(sub, 0, rng, scaled(report, 0.0, 0.9)), scaled(report, 0.9, 1.0))
     return RegionWalk(members[nodes], stop, walk_lengths(sub, nodes))
 
 
-def polished_walk(pmap: PatrolMap, walk: RegionWalk) -> RegionWalk:
+def polished_walk(pmap: PatrolMap, walk: RegionWalk, report: Report | None = None) -> RegionWalk:
     """``walk``, or the walk of the same region on :func:`best_tour` (several constructions, no seed)
     when that is shorter: for the regions a partition keeps, after the search measured them with a
-    single construction each."""
+    single construction each. ``report`` hears the progress."""
     members = np.unique(walk.nodes[walk.stop])
     if members.size < 3:
         return walk
     sub = pmap.subgraph(members)
-    nodes, stop = expand_walk(sub, best_tour(sub))
+    nodes, stop = expand_walk(sub, best_tour(sub, scaled(report, 0.0, 0.9)), scaled(report, 0.9, 1.0))
     lengths = walk_lengths(sub, nodes)
     return RegionWalk(members[nodes], stop, lengths) if lengths.sum() < walk.length - 1e-9 else walk
 
@@ -80,10 +83,13 @@ class WalkBook:
     """The walks of regions of one map, each distinct region (set of nodes) measured once by
     :func:`region_walk`; walks draw from ``rng`` in the order first asked for, so a fixed order of
     requests gives the same walks in any process. ``asked`` counts the walks asked for, ``measured`` the
-    walks computed."""
+    walks computed; ``report`` hears each measurement, as a share of ``expected`` walks."""
 
-    def __init__(self, pmap: PatrolMap, rng: np.random.Generator) -> None:
+    def __init__(
+        self, pmap: PatrolMap, rng: np.random.Generator, report: Report | None = None, expected: int = 1
+    ) -> None:
         self.pmap, self.rng = pmap, rng
+        self.report, self.expected = report, max(expected, 1)
         self.asked = self.measured = 0
         self._walks: dict[bytes, RegionWalk] = {}
 
@@ -92,7 +98,9 @@ class WalkBook:
         key = members.tobytes()
         self.asked += 1
         if key not in self._walks:
-            self._walks[key] = region_walk(self.pmap, members, self.rng)
+            share = min(self.measured, self.expected - 1) / self.expected
+            part = scaled(self.report, share, share + 1.0 / self.expected)
+            self._walks[key] = region_walk(self.pmap, members, self.rng, part)
             self.measured += 1
         return self._walks[key]
 

@@ -21,6 +21,7 @@ from ..errors import StrategyError
 from ..metrics.series import SeriesRecorder
 from . import kernel as K
 from .decision import Decider, Hold
+from .progress import ProgressSink, SetupProgress
 from .result import Result, build_result
 from .sensing import sensing_sets
 from .starts import start_nodes
@@ -45,12 +46,21 @@ class Simulation:
     Times are seconds of simulated time, distances metres. Events at equal times are processed in
     agent-id order, and all randomness comes from the run's own generator seeded by ``spec.seed``,
     so the same run gives bit-identical results in any process. ``run_info`` adds entries to the
-    result's ``run`` record (e.g. the communication model).
+    result's ``run`` record (e.g. the communication model). ``progress`` receives the strategy's set-up
+    progress (:mod:`.progress`; default: a line on standard error once a set-up takes over 2 s), and
+    ``setup_s`` is the set-up's wall time.
 
     Use :meth:`run` for a whole run, or :meth:`advance_to` to step (the GUI does), then :meth:`result`.
     """
 
-    def __init__(self, spec: RunSpec, strategy: Decider, *, run_info: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        spec: RunSpec,
+        strategy: Decider,
+        *,
+        run_info: dict[str, Any] | None = None,
+        progress: ProgressSink | None = None,
+    ) -> None:
         sc = self.spec = spec
         self.map = sc.map
         self.rng = np.random.default_rng(sc.seed)
@@ -88,8 +98,10 @@ class Simulation:
         self._seq = itertools.count()
         self._visit_listeners: list[Callable] = []
         self._controllers: dict[int, Callable] = {}
+        self.setup_progress = SetupProgress(strategy.name, progress)
         self.view = TeamView(self)
         self.strategy.setup(self.view)
+        self.setup_s = self.setup_progress.finish()
 
     def expected_arrivals(self) -> float:
         """Rough number of arrival events in the whole run (decides whether to compile the loop)."""

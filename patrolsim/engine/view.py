@@ -40,6 +40,11 @@ class TeamView:
     def n_agents(self) -> int:
         return self._state.n_agents
 
+    def progress(self, fraction: float, stage: str) -> None:
+        """Report set-up progress (``fraction`` done, now at ``stage``); a set-up that may take over a
+        second or two calls this at least every second (see :mod:`patrolsim.engine.progress`)."""
+        self._sim.setup_progress.report(fraction, stage)
+
     @property
     def expected_arrivals(self) -> float:
         """Rough number of arrivals in the whole run (for strategies sizing their own work)."""

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ..determinism import exp, log2
+from ..engine.kernel import instant
 from ..errors import StrategyError
 from .base import Param, Strategy
 from .comm import TeamComms
@@ -27,28 +28,38 @@ def pick_max(scores: np.ndarray, rng: np.random.Generator) -> int:
 class GreedyBayesian(Strategy):
     """``gbs``: greedy Bayesian strategy (Portugal & Rocha 2013).
 
-    Rule: at node u, for each neighbour v the gain is g(v) = I(v) / len(u, v) (s/m), with I the
-    team-shared idleness; the probability that moving to v is worthwhile is
+    Rule: at node u, for each neighbour v the gain is g(v) = I(v) / max(c(u, v), edge_min), with I the
+    team-shared idleness and c the edge cost: its length in metres, or in pixels on a map read from a ROS
+    map (a patrolling_sim ``.graph`` or map image, whose ``resolution`` is metres per pixel), as in
+    patrolling_sim. The probability that moving to v is worthwhile is
     P(v) = G1 * exp(ln(1 / G1) * g(v) / G2) if g(v) < G2, else 1. The agent moves to argmax P
     (ties at random).
 
-    Parameters: ``G1`` (P of a zero-gain move, default 0.1); ``G2`` (s/m, the gain at which a move is
-    certainly worthwhile). ``G2 = 0`` derives it from the map instead of patrolling_sim's per-map
-    tables: G2 = |E| / (R * v_mean), the gain of a node left idle for the time the team needs to cover
-    every edge once (|E| * mean edge length / (R * v_mean)) reached over an edge of mean length.
+    Parameters, with patrolling_sim's defaults (GBS_Agent.cpp): ``G1`` (P of a zero-gain move, 0.1),
+    ``G2`` (the gain at which a move is certainly worthwhile, 100 s per unit of edge cost; patrolling_sim
+    tunes it for some of its maps and team sizes, e.g. grid with 4 robots 11.15) and ``edge_min`` (the
+    smallest edge cost a gain divides by, 1).
+
+    Agents standing on the same node at the same instant would see the same board and move as one for
+    ever; so each one, in agent-id order, takes a neighbour its team mates took there at that instant
+    only when every neighbour has been taken as often (the team spreads over the neighbours).
     """
 
     name = "gbs"
     summary = "greedy Bayesian: neighbour with the highest P(worthwhile | idleness / edge length)"
     params = {
         "G1": Param(0.1, "probability of a zero-gain move being worthwhile", low=1e-6, high=0.999),
-        "G2": Param(0.0, "gain (s/m) at which a move is certainly worthwhile; 0 = |E| / (R v_mean)", low=0.0),
+        "G2": Param(100.0, "gain (s per unit of edge cost) at which a move is certainly worthwhile", low=1e-9),
+        "edge_min": Param(1.0, "smallest edge cost (m, or pixels on a ROS map) a gain divides by", low=1e-9),
     }
 
     def setup(self, view) -> None:
         self.comms = TeamComms(view, self.communication)
-        speeds = np.array([view.speed(a) for a in range(view.n_agents)])
-        self.g2 = self.values["G2"] or view.map.n_edges / (view.n_agents * float(speeds.mean()))
+        unit = float(view.map.meta.get("resolution", 1.0))  # metres per unit of edge cost
+        self.g2 = self.values["G2"] / unit  # s/m
+        self.edge_min = self.values["edge_min"] * unit  # m
+        #: node -> (time, [(agent, neighbour taken)]) of the latest decisions there at one instant
+        self.taken: dict[int, tuple[float, list[tuple[int, int]]]] = {}
 
     def probability(self, gain: np.ndarray) -> np.ndarray:
         """P(v) of each gain (see the class docstring)."""
@@ -60,10 +71,24 @@ class GreedyBayesian(Strategy):
         lo, hi = pmap.indptr[node], pmap.indptr[node + 1]
         nbrs = pmap.indices[lo:hi]
         idle = self.comms.idleness(agent, t)
-        p = self.probability(idle[nbrs] / pmap.lengths[lo:hi]) * self.intention_factor(agent, nbrs, t, view)
-        choice = int(nbrs[pick_max(p, view.rng)])
+        gain = idle[nbrs] / np.maximum(pmap.lengths[lo:hi], self.edge_min)
+        p = self.probability(gain) * self.intention_factor(agent, nbrs, t, view)
+        picks = self.picks_at(node, t)
+        mates = [v for a, v in picks if a != agent]
+        counts = np.array([mates.count(int(v)) for v in nbrs])
+        free = np.flatnonzero(counts == counts.min())  # neighbours team mates took least often here, now
+        choice = int(nbrs[free[pick_max(p[free], view.rng)]])
+        picks.append((agent, choice))
         self.comms.announce(t, agent, choice)
         return choice
+
+    def picks_at(self, node: int, t: float) -> list[tuple[int, int]]:
+        """(agent, neighbour) of the decisions taken at ``node`` at the instant t (see the class docstring)."""
+        when, picks = self.taken.get(node, (-math.inf, []))
+        if abs(t - when) > instant(t):
+            picks = []
+            self.taken[node] = (t, picks)
+        return picks
 
     def intention_factor(self, agent, nbrs, t, view) -> np.ndarray | float:
         """Multiplier of P for neighbours team mates intend to visit (none for GBS)."""

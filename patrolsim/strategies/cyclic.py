@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..algorithms.backtrack import walk_back
+from ..algorithms.progress import scaled
 from ..algorithms.search import GraphSearch
 from ..algorithms.tours import best_tour, edge_walk, expand_walk, walk_lengths
 from .base import Hold, Param, Strategy
@@ -188,7 +189,8 @@ class CyclicStrategy(WalkFollower):
             nodes = edge_walk(pmap, 0)
             stop = np.ones(nodes.size, dtype=bool)
         else:
-            nodes, stop = expand_walk(pmap, best_tour(pmap))
+            tour = best_tour(pmap, scaled(view.progress, 0.0, 0.9))
+            nodes, stop = expand_walk(pmap, tour, scaled(view.progress, 0.9, 1.0))
         self.nodes, self.stops = nodes, stop
         lengths = walk_lengths(pmap, nodes)
         self.length_m = float(lengths.sum())

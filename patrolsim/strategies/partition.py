@@ -6,6 +6,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .. import jit
+from ..algorithms.progress import scaled
 from ..algorithms.refine import WalkBook, polished_walk
 from ..algorithms.region_search import best_regions
 from ..algorithms.search import GraphSearch
@@ -70,7 +71,7 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
     """(region id per node, length per region) by recursive bisection: a ball grown in shortest-path
     order from a peripheral node takes the share r1 / r of the spanning-tree length (r1 = r // 2);
     pieces of the rest cut off by the ball join it, so both sides stay connected; each side is split
-    again for its agents."""
+    again for its agents (never more agents than nodes, so no region is empty; r <= number of nodes)."""
     from scipy.sparse.csgraph import connected_components
 
     region = np.zeros(pmap.n_nodes, dtype=np.int64)
@@ -101,8 +102,10 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
             if miss < best_miss and in_a.sum() < nodes.size:
                 best, best_miss = in_a, miss
         in_a = best
-        split(nodes[in_a], k1, first)
-        split(nodes[~in_a], k - k1, first + k1)
+        size_a = int(in_a.sum())
+        k_a = min(max(k1, k - (nodes.size - size_a)), size_a)  # no side gets more agents than nodes
+        split(nodes[in_a], k_a, first)
+        split(nodes[~in_a], k - k_a, first + k_a)
 
     split(np.arange(pmap.n_nodes), r, 0)
     return region, length
@@ -192,20 +195,26 @@ class PartitionStrategy(WalkFollower):
         jit.for_work(2 * budget * tour_work(per_region))  # at most this many region tours
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
-        region, region_walks = best_regions(pmap, starting_regions(pmap, r), WalkBook(pmap, view.rng), budget, search)
+        view.progress(0.0, "splitting the map")
+        starts = starting_regions(pmap, r)
+        # walk measurements, most of the set-up: r at first, then the refinement's (few on large maps);
+        # the reported fraction counts them against 4 r
+        book = WalkBook(pmap, view.rng, scaled(view.progress, 0.1, 0.6), min(budget + search, 4 * r))
+        region, region_walks = best_regions(pmap, starts, book, budget, search)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]
         start_dist = np.array([[row[region == reg].min() for reg in range(k)] for row in rows])
         agents, regions = linear_sum_assignment(start_dist)
         self.partition = np.full(pmap.n_nodes, -1, dtype=np.int64)
-        self.region_lengths = np.zeros(k)
+        self.region_lengths = np.zeros(r)  # by agent: 0 for an agent left without a region
         self.walks = [None] * r
         self.index = np.zeros(r, dtype=np.int64)
         self.approach = [[] for _ in range(r)]
         self.depart_at = np.zeros(r)
-        for a, reg in zip(agents.tolist(), regions.tolist()):
-            walk = polished_walk(pmap, region_walks[reg])
+        for i, (a, reg) in enumerate(zip(agents.tolist(), regions.tolist())):
+            part = scaled(view.progress, 0.6 + 0.4 * i / len(agents), 0.6 + 0.4 * (i + 1) / len(agents))
+            walk = polished_walk(pmap, region_walks[reg], part)
             self.partition[region == reg] = a
             self.region_lengths[a] = walk.length
             self.walks[a] = CyclicWalk(walk.nodes, walk.stop, walk.lengths, view.speed(a), view.wait)

@@ -284,17 +284,26 @@ class HotspotDwell(RiskWeighted):
         self.target[agent] = -1
 
 
+#: candidate sites x nodes of the distance table posts computes (100 candidates on a 100,000-node map)
+CANDIDATE_TERMS = 10_000_000
+#: candidate posts per shortest-path call between two progress reports
+DIJKSTRA_SLICE = 20
+
+
 class Posts(Strategy):
     """``posts``: agents stand at fixed posts and leave only to respond to incidents.
 
     Posts: the weighted p-median of the map, p = number of agents: the p nodes minimising
     ``sum_v weight(v) * d(v, nearest post)`` (shortest-path metres), i.e. the least weighted response
     distance. Candidate sites: every node when the map has at most ``max_candidates`` nodes, otherwise
-    that many drawn from the run's generator with probability proportional to weight. Solved exactly
-    by enumeration when there are at most ``exact_limit`` sets of posts (4 posts among 25 nodes make
-    12,650 sets), else by greedy addition plus Teitz-Bart swaps from the greedy and ``restarts`` random
-    starts (:mod:`patrolsim.algorithms.pmedian` states the measured gap to exact: mean <= 0.06 %, worst
-    7.4 % on random 12-node maps). Agents are assigned to posts minimising the total distance from their starts (Hungarian method).
+    that many (fewer on maps over 10,000 nodes: ``CANDIDATE_TERMS`` / nodes, at least one per agent)
+    drawn with probability proportional to weight. Solved exactly by enumeration when there
+    are at most ``exact_limit`` sets of posts and enumerating them is affordable (3 posts among Mesa's 220
+    nodes: 1.7 million sets, 0.6 s), else by greedy addition plus Teitz-Bart swaps from the greedy and
+    ``restarts`` random starts (:mod:`patrolsim.algorithms.pmedian` states the measured gaps). Candidates
+    and restarts come from a generator of their own (seed 0), so the posts depend on the map and the
+    number of agents only, never on the run's seed. Agents are assigned to posts minimising the total
+    distance from their starts (Hungarian method).
 
     Rule: an agent away from its post takes a shortest path to it; at its post it holds, watching the
     post (and what it senses), waking every ``observe_s`` seconds. It leaves only when dispatched
@@ -311,9 +320,9 @@ class Posts(Strategy):
         "observe_s": _OBSERVE,
         "max_candidates": Param(1000, "candidate post sites considered (all nodes when the map is smaller)", low=1),
         "exact_limit": Param(
-            20000, "solve exactly (enumerate every set of posts) when there are at most this many", low=0
+            2_000_000, "solve exactly (enumerate every set of posts) when there are at most this many", low=0
         ),
-        "restarts": Param(4, "Teitz-Bart runs from random post sets, besides the one from greedy", low=0),
+        "restarts": Param(32, "Teitz-Bart runs from random post sets, besides the one from greedy", low=0),
     }
 
     def setup(self, view):
@@ -321,18 +330,24 @@ class Posts(Strategy):
         from scipy.sparse.csgraph import dijkstra
 
         pmap = view.map
-        n, limit = pmap.n_nodes, self.values["max_candidates"]
+        n = pmap.n_nodes
+        limit = min(self.values["max_candidates"], max(view.n_agents, CANDIDATE_TERMS // n))
+        rng = np.random.default_rng(0)  # posts independent of the run's seed
         if n <= limit:
             cand = np.arange(n)
         else:
-            cand = np.sort(view.rng.choice(n, size=limit, replace=False, p=pmap.weights / pmap.weights.sum()))
-        dist = (
-            pmap.distances.matrix[cand]
-            if pmap.distances.full
-            else dijkstra(pmap.adjacency(), directed=False, indices=cand)
-        )
+            cand = np.sort(rng.choice(n, size=limit, replace=False, p=pmap.weights / pmap.weights.sum()))
+        if pmap.distances.full:
+            dist = pmap.distances.matrix[cand]
+        else:  # in slices, reporting between them
+            adjacency, parts = pmap.adjacency(), []
+            for lo in range(0, cand.size, DIJKSTRA_SLICE):
+                view.progress(0.4 * lo / cand.size, "distances from the candidate posts")
+                parts.append(dijkstra(adjacency, directed=False, indices=cand[lo : lo + DIJKSTRA_SLICE]))
+            dist = np.vstack(parts)
+        view.progress(0.4, "p-median")
         p = min(view.n_agents, cand.size)
-        rows = solve_pmedian(dist, pmap.weights, p, view.rng, self.values["restarts"], self.values["exact_limit"])
+        rows = solve_pmedian(dist, pmap.weights, p, rng, self.values["restarts"], self.values["exact_limit"])
         self.cost = dot(pmap.weights, dist[rows].min(axis=0))
         sites = cand[rows]
         travel = dist[rows][:, view.starts].T  # (agents, posts) metres

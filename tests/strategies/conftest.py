@@ -47,6 +47,12 @@ def make_scenario(
 
 
 @pytest.fixture
+def scenario_of():
+    """scenario_of(pmap, strategy, agents, **options) -> a Scenario (see make_scenario)."""
+    return make_scenario
+
+
+@pytest.fixture
 def sim_of():
     """sim_of(pmap, strategy, agents, **options) -> a Simulation."""
 
