@@ -10,6 +10,7 @@ from ..errors import UserError
 from ..scenario import Scenario
 from . import palette as P
 from .catalogue import load_entry
+from .export import export_all
 from .recorder import Recorder, capture_name, save_screenshot
 from .session import Session, speed_label, with_changes
 
@@ -224,6 +225,16 @@ class Actions:
     def do_screenshot(self) -> None:
         path = save_screenshot(self.screen, capture_name(self.captures, ".png"))
         self.say(f"screenshot saved to {path}")
+
+    def do_export(self) -> None:
+        """Write the run's JSON and CSV (as `patrolsim run` would) and the scenario TOML to captures/."""
+        stem = capture_name(self.captures, ".json").with_suffix("")
+        try:
+            export_all(self.sessions[0], stem)
+        except (UserError, OSError) as exc:
+            self.say(f"export failed: {exc}")
+            return
+        self.say(f"exported {stem}.json, _*.csv and .toml; 'patrolsim run {stem}.toml' reruns it headless")
 
     def _record(self, kind: str) -> None:
         if self.recorder is not None:

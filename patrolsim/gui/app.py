@@ -15,6 +15,7 @@ from ..strategies import available
 from . import palette as P
 from .actions import Actions, twin
 from .catalogue import catalogue, label_for
+from .export import export_run
 from .help import draw_help
 from .map_view import Layers, MapView
 from .panel import PANEL_W, SIDE_COLOURS, Panel
@@ -24,6 +25,7 @@ from .text import Text
 
 FPS = 60
 SIM_BUDGET_S = 0.008  # wall seconds of simulation work per frame
+RUN_TO_END_BUDGET_S = 0.25  # the same for a scripted run to the end (--run-to-end): speed over smoothness
 CLICK_SLOP_PX = 4
 
 KEYS: dict[int, str] = {
@@ -51,6 +53,7 @@ KEYS: dict[int, str] = {
     pygame.K_v: "record_gif",
     pygame.K_m: "record_mp4",
     pygame.K_f: "fit",
+    pygame.K_e: "export",
     pygame.K_F1: "help",
     pygame.K_QUESTION: "help",
     pygame.K_SLASH: "help",
@@ -93,6 +96,7 @@ class App(Actions):
         self.running = True
         self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
         self.fps = 0.0
+        self.sim_budget = SIM_BUDGET_S
         self._press: dict | None = None
         self.manager = pygame_gui.UIManager(size)
         self._layout_views()
@@ -129,14 +133,30 @@ class App(Actions):
         self.panel.build()
 
     # ------------------------------------------------------------------ the loop
-    def run(self, *, screenshot_after: tuple[float, Path] | None = None, max_frames: int | None = None) -> int:
-        """Run until the window is closed (or a scripted screenshot is taken / ``max_frames`` drawn)."""
+    def run(
+        self,
+        *,
+        screenshot_after: tuple[float, Path] | None = None,
+        max_frames: int | None = None,
+        run_to_end: bool = False,
+        export: tuple[str | None, str | None] = (None, None),
+    ) -> int:
+        """Run until the window is closed (or a scripted screenshot is taken / ``max_frames`` drawn).
+        ``run_to_end``: as fast as possible to the scenario's duration, then write ``export`` (a JSON
+        path and a CSV prefix, either None) as `patrolsim run --json / --csv` would, and close."""
         clock = pygame.time.Clock()
         started, frames = time.perf_counter(), 0
+        if run_to_end:
+            self.set_speed(math.inf)
+            self.sim_budget = RUN_TO_END_BUDGET_S
         while self.running:
             dt = min(clock.tick(FPS) / 1000.0, 0.1)
             self.frame(dt)
             frames += 1
+            if run_to_end and self.sessions[0].reached_end:
+                for path in export_run(self.sessions[0], *export):
+                    print(f"wrote {path}")
+                break
             self.fps = clock.get_fps()
             if screenshot_after and time.perf_counter() - started >= screenshot_after[0]:
                 save_screenshot(self.screen, screenshot_after[1])
@@ -161,10 +181,10 @@ class App(Actions):
     def tick(self, dt: float) -> None:
         first = self.sessions[0]
         ended = first.reached_end
-        first.tick(dt, SIM_BUDGET_S / len(self.sessions))
+        first.tick(dt, self.sim_budget / len(self.sessions))
         for other in self.sessions[1:]:
             other.paused = first.paused
-            other.catch_up(first.sim.now, SIM_BUDGET_S / 2)
+            other.catch_up(first.sim.now, self.sim_budget / 2)
         if first.reached_end and not ended:
             self.say(
                 f"reached the scenario's duration ({P.clock_label(first.scenario.duration)}); press Space to keep going"

@@ -25,6 +25,7 @@ CONTROLS: list[tuple[str, str]] = [
     ("C", "compare mode: two strategies side by side (pick the second in the panel)"),
     ("S", "save a screenshot (PNG)"),
     ("V / M", "start / stop recording an animated GIF / an MP4 video"),
+    ("E", "export the run's JSON and CSV (as 'patrolsim run' writes them) and the scenario TOML"),
     ("F", "fit the map to the window"),
     ("Wheel", "zoom about the cursor"),
     ("Drag map", "pan (any mouse button)"),

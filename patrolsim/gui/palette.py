@@ -79,6 +79,23 @@ def duration_label(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
 
 
+def seconds_label(seconds: float | None) -> str:
+    """A metric in seconds with its unit, to three significant figures: '87.2 s', '5.43 min', '1.92 h'
+    ('n/a' for None or NaN)."""
+    if seconds is None or not math.isfinite(seconds):
+        return "n/a"
+    for unit, size, limit in (("s", 1.0, 120.0), ("min", 60.0, 7200.0), ("h", 3600.0, math.inf)):
+        if abs(seconds) < limit:
+            v = seconds / size
+            return f"{v:.3g} {unit}" if abs(v) < 1000 else f"{v:,.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+def share_label(x: float | None) -> str:
+    """A fraction as a percentage ('83.3 %'; 'n/a' for None)."""
+    return "n/a" if x is None or not math.isfinite(x) else f"{x * 100:.1f} %"
+
+
 def clock_label(seconds: float) -> str:
     """Simulated time as h:mm:ss."""
     s = int(seconds)

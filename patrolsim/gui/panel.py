@@ -14,6 +14,7 @@ from .session import SPEEDS, speed_label
 
 PANEL_W = 360
 REFRESH_S = 0.2
+ROW_H = 17
 SIDE_COLOURS = [(90, 170, 255), (255, 160, 60)]
 
 #: button id -> (label, action name, tooltip); the same actions as the keys in help.CONTROLS
@@ -34,6 +35,7 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
     "shot": ("Screenshot", "screenshot", "Save a PNG screenshot (S)"),
     "gif": ("Rec GIF", "record_gif", "Start / stop recording a GIF (V)"),
     "mp4": ("Rec MP4", "record_mp4", "Start / stop recording an MP4 (M)"),
+    "export": ("Export", "export", "Write the run's JSON, CSV and scenario TOML to captures/ (E)"),
     "help": ("Help", "help", "All controls (? or F1)"),
     "compare": ("Compare", "toggle_compare", "Two strategies side by side (C)"),
     "fit": ("Fit", "fit", "Fit the map to the window (F)"),
@@ -42,7 +44,7 @@ ROWS = [
     ["play", "step", "restart", "seed"],
     ["slower", "faster", "remove", "add"],
     ["heat", "paths", "discs", "labels", "regions"],
-    ["shot", "gif", "mp4", "help"],
+    ["shot", "gif", "mp4", "export", "help"],
 ]
 LAYER_BUTTONS = {"heat": "heat", "paths": "paths", "discs": "discs", "labels": "labels", "regions": "regions"}
 
@@ -156,7 +158,6 @@ class Panel:
             P.TEXT_DIM,
         )
         y = self.top_of_readouts
-        stats = [s.stats() for s in app.sessions]
         state = (
             "paused"
             if s0.paused
@@ -164,21 +165,35 @@ class Panel:
         )
         text.draw(surface, f"time {P.clock_label(s0.sim.now)}   speed {state}", (x0 + 10, y), 19)
         text.draw(surface, f"seed {sc.seed}   duration {P.clock_label(sc.duration)}", (x0 + 10, y + 20), 15, P.TEXT_DIM)
-        y += 42
-        cols = [x0 + 10] if len(stats) == 1 else [x0 + 10, x0 + 10 + (PANEL_W - 20) // 2]
-        blocks = [_readout_lines(st, s, wide=len(stats) == 1) for st, s in zip(stats, app.sessions)]
-        for k, (lines, cx) in enumerate(zip(blocks, cols)):
-            colour = SIDE_COLOURS[k] if len(stats) > 1 else P.TEXT
-            for i, line in enumerate(lines):
-                text.draw(
-                    surface,
-                    text.fit(line, 16, (PANEL_W - 20) // len(cols) - 4),
-                    (cx, y + i * 18),
-                    16,
-                    colour if i == 0 else P.TEXT,
-                )
-        y += 18 * max(len(b) for b in blocks) + 6
+        y += 38
+        if not app.comparing:
+            text.draw(surface, text.fit(f"strategy {s0.strategy_names}", 16, PANEL_W - 20), (x0 + 10, y), 16)
+            y += ROW_H
+        y = self._draw_table(surface, readout_rows(app.sessions), x0 + 10, y, PANEL_W - 20)
         self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+
+    def _draw_table(self, surface: pygame.Surface, rows: list, x: int, y: int, width: int) -> int:
+        """Draw ``rows`` (see :func:`readout_rows`): labels on the left, one right-aligned value column
+        per session; returns the y below the table."""
+        text, n = self.app.text, len(self.app.sessions)
+        col_w = 92 if n > 1 else 120
+        value_x = [x + width - (n - 1 - k) * col_w for k in range(n)]
+        if n > 1:
+            for k, s in enumerate(self.app.sessions):
+                name = text.fit(s.scenario.strategy_name, 16, col_w - 6)
+                text.draw(surface, name, (value_x[k], y), 16, SIDE_COLOURS[k], "topright")
+            y += ROW_H
+        for label, values in rows:
+            if not values:
+                y += 3
+                text.draw(surface, text.fit(label, 15, width), (x, y), 15, P.TEXT_DIM)
+                y += ROW_H
+                continue
+            text.draw(surface, text.fit(label, 16, width - n * col_w), (x, y), 16, P.TEXT)
+            for vx, v in zip(value_x, values):
+                text.draw(surface, text.fit(v, 16, col_w - 6), (vx, y), 16, P.TEXT, "topright")
+            y += ROW_H
+        return y + 4
 
     def _draw_charts(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         if area.h < 90:
@@ -217,25 +232,36 @@ class Panel:
         )
 
 
-def _readout_lines(st: dict, session, wide: bool) -> list[str]:
-    """The figures of one session as short lines (two columns in compare mode)."""
-    strategy = st["strategy"] if wide else session.scenario.strategy_name
-    lines = [
-        f"strategy {strategy}" if wide else strategy,
-        f"agents {st['agents']}",
-        f"coverage {st['coverage'] * 100:.1f} %",
-        f"avg idleness {P.duration_label(st['avg_idleness'])}",
-        f"worst idleness {P.duration_label(st['worst_idleness'])}",
-    ]
-    if not session.incidents.available:
-        lines.append("incidents: none in this run" if wide else "no incidents")
-    elif st["resp_n"] == 0:
-        lines.append("response: none reached yet" if wide else "no responses yet")
+def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
+    """The figures of the panel as (label, one value per session) rows; a row with no values is a
+    heading. The run's figures are its own metrics (``result.metrics``, as `patrolsim run` reports
+    them); values at this instant are under the heading "now"."""
+    ms = [s.metrics() for s in sessions]
+    now = [s.now() for s in sessions]
+    s0 = sessions[0]
+    sim, warmup = s0.sim, s0.scenario.warmup
+    if warmup > 0 and sim.now < warmup:
+        head = f"warm-up: run metrics start at {P.clock_label(warmup)}"
     else:
-        within = P.duration_label(st["resp_target"])
-        lines += [
-            f"response mean {P.duration_label(st['resp_mean'])}",
-            f"response p90 {P.duration_label(st['resp_p90'])}",
-            f"within {within}: {st['resp_within'] * 100:.0f} % (n={st['resp_n']})",
-        ]
-    return lines
+        head = f"run metrics since {P.clock_label(sim.t0)}" + (" (after warm-up)" if warmup > 0 else "")
+    rows: list[tuple[str, list[str]]] = [
+        ("agents", [f"{s.sim.state.n_agents}" for s in sessions]),
+        (head, []),
+        ("coverage (nodes seen)", [P.share_label(m["coverage"]) for m in ms]),
+        ("time-avg idleness", [P.seconds_label(m["time_avg_idleness"]) for m in ms]),
+        ("worst idleness", [P.seconds_label(m["worst_idleness"]) for m in ms]),
+        ("mean revisit interval", [P.seconds_label(m["mean_interval"]) for m in ms]),
+        ("now", []),
+        ("avg idleness now", [P.seconds_label(n["avg_idleness"]) for n in now]),
+        ("worst idleness now", [P.seconds_label(n["worst_idleness"]) for n in now]),
+    ]
+    if not any("calls" in m for m in ms):
+        return [*rows, ("incidents: none in this run (click a node to report one)", [])]
+    rows.append(("incidents (run metrics)", []))
+    rows.append(("calls reached", [f"{m.get('response_count', 0)} of {m.get('calls', 0)}" for m in ms]))
+    rows.append(("response mean", [P.seconds_label(m.get("response_mean_s")) for m in ms]))
+    rows.append(("response 90th pct", [P.seconds_label(m.get("response_p90_s")) for m in ms]))
+    targets = sorted({k for m in ms for k in m if k.startswith("response_within_")}, key=lambda k: float(k[16:-1]))
+    for k in targets:
+        rows.append((f"within {P.seconds_label(float(k[16:-1]))}", [P.share_label(m.get(k)) for m in ms]))
+    return rows

@@ -91,6 +91,7 @@ class Session:
         self.scenario = scenario
         self.sim = make(scenario)
         self.incidents = IncidentFeed(self.sim)
+        self._metrics: tuple[tuple, dict] | None = None
         self.reached_end = False
         self._last_heading = np.zeros((self.sim.state.n_agents, 2))
         self._last_heading[:, 0] = 1.0
@@ -183,23 +184,23 @@ class Session:
         part = np.asarray(part)
         return part if part.shape == (self.sim.map.n_nodes,) else None
 
-    def stats(self) -> dict:
-        """The panel's figures: time, coverage, idleness (s), response times (s)."""
+    def metrics(self) -> dict:
+        """The run's own metrics so far, as ``result.metrics`` has them (and `patrolsim run` prints them
+        at the end): time-averaged and worst idleness over the run, coverage, response times, ...
+        Cached until the simulation moves."""
+        key = (self.sim.now, self.sim.state.arrivals, self.incidents.count)
+        if self._metrics is None or self._metrics[0] != key:
+            self._metrics = (key, self.sim.result().metrics)
+        return self._metrics[1]
+
+    def now(self) -> dict:
+        """Values at this instant (the panel labels them "now"): coverage (share of nodes ever seen) and
+        the average and worst idleness (s) over the nodes right now."""
         sim = self.sim
         st = sim.state
         row = np.empty(4)
         sample_row(sim.now, st.last_seen(sim.now), st.visits, None, np.zeros(0), row)
-        out = {
-            "t": sim.now,
-            "agents": st.n_agents,
-            "coverage": float(row[0]),
-            "avg_idleness": float(row[1]),
-            "worst_idleness": float(row[3]),
-            "strategy": self.strategy_names,
-            "events": st.arrivals,
-        }
-        out.update(self.incidents.response_stats())
-        return out
+        return {"coverage": float(row[0]), "avg_idleness": float(row[1]), "worst_idleness": float(row[3])}
 
     def history(self) -> dict[str, np.ndarray]:
         """The engine's sampled series: t, coverage, avg_idleness, max_idleness, ..."""

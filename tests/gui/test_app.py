@@ -117,8 +117,8 @@ def test_click_on_a_node_sends_the_nearest_robot(app):
     assert mgr.log.agent[0] == int(np.argmin(travel)) and mgr.log.dispatched_at[0] == mgr.inc.t_s[0]
     sim.advance_to(sim.now + 200.0)
     assert np.isfinite(mgr.log.arrived_at[0])
-    stats = app.sessions[0].stats()
-    assert stats["resp_n"] == 1 and stats["resp_mean"] == pytest.approx(mgr.log.arrived_at[0] - mgr.inc.t_s[0])
+    m = app.sessions[0].metrics()
+    assert m["response_count"] == 1 and m["response_mean_s"] == pytest.approx(mgr.log.arrived_at[0] - mgr.inc.t_s[0])
     app.panel.sync()
     app.frame(0.01, events=[])  # draws the on-scene marker and the histogram
     assert sim.result().metrics["response_count"] == 1
@@ -246,3 +246,55 @@ def test_slow_set_up_is_announced_before_it_runs(app, monkeypatch):
     monkeypatch.setattr(app.sessions[0], "restart", recording)
     app.set_strategy("msp")
     assert seen == ["setting up msp ..."] and app.status.startswith("strategy msp")
+
+
+def test_export_key_writes_the_runs_json_csv_and_a_scenario_that_reruns_it(app, tmp_path):
+    import json
+
+    from patrolsim.build import make
+    from patrolsim.scenario import load_scenario
+
+    app.frame(0.01, events=[key(pygame.K_a)])  # an edit made in the window: 5 agents
+    s = app.sessions[0]
+    s.sim.advance_to(600.0)
+    app.frame(0.01, events=[key(pygame.K_e)])
+    assert "exported" in app.status
+    folder = tmp_path / "captures"
+    (toml,) = folder.glob("*.toml")
+    (exported,) = folder.glob("*.json")
+    assert sorted(p.name.rsplit("_", 1)[1] for p in folder.glob("*.csv")) == ["agents.csv", "nodes.csv", "series.csv"]
+    rerun = make(load_scenario(toml, duration=600)).run().to_dict()
+    got = json.loads(exported.read_text())
+    assert got["run"]["agents"] == 5 and got["metrics"] == json.loads(json.dumps(rerun["metrics"]))
+
+
+def test_export_button_is_in_the_panel(app):
+    press(app, "export")
+    assert "exported" in app.status
+
+
+def test_panel_shows_the_runs_own_metrics_and_labels_instant_values_now(app):
+    from patrolsim.gui import palette as P
+    from patrolsim.gui.panel import readout_rows
+
+    s = app.sessions[0]
+    s.sim.advance_to(900.0)
+    rows = dict(readout_rows(app.sessions))
+    m = s.sim.result().metrics
+    assert rows["time-avg idleness"] == [P.seconds_label(m["time_avg_idleness"])]
+    assert rows["worst idleness"] == [P.seconds_label(m["worst_idleness"])]
+    assert rows["coverage (nodes seen)"] == [P.share_label(m["coverage"])]
+    assert rows["now"] == [] and rows["worst idleness now"] == [P.seconds_label(float(s.sim.idleness().max()))]
+    assert P.seconds_label(325.7) == "5.43 min" and P.seconds_label(87.21) == "87.2 s"
+
+
+def test_warm_up_is_named_in_the_panel(square):
+    import dataclasses
+
+    from patrolsim.gui.panel import readout_rows
+    from patrolsim.gui.session import Session
+
+    s = Session(dataclasses.replace(square, warmup=600.0))
+    assert any(label.startswith("warm-up: run metrics start at 0:10:00") for label, _ in readout_rows([s]))
+    s.sim.advance_to(700.0)
+    assert any(label.startswith("run metrics since 0:10:00") for label, _ in readout_rows([s]))
