@@ -13,6 +13,7 @@ from .catalogue import load_entry
 from .export import export_all
 from .recorder import Recorder, capture_name, save_screenshot
 from .session import Session, speed_label, with_changes
+from .settings import apply_settings
 
 
 class Actions:
@@ -130,6 +131,30 @@ class Actions:
         self._toggle("regions", "regions")
         if self.layers.regions and self.sessions[0].partition() is None:
             self.say(f"regions on ('{self.sessions[0].scenario.strategy_name}' does not partition the map)")
+
+    def do_apply_settings(self) -> None:
+        """Restart with the Settings tab's edits (the strategy's parameters apply to the left run, the
+        team and incident settings to both in compare mode)."""
+        try:
+            edits = self.panel.edits()
+            if not edits:
+                self.say("nothing changed in Settings")
+                return
+            self.announce("applying the settings ...")
+            shared = {k: v for k, v in edits.items() if not k.startswith("strategy.")}
+            scenarios = [apply_settings(self.sessions[0].scenario, edits)]
+            scenarios += [apply_settings(s.scenario, shared) for s in self.sessions[1:]]
+            for s, sc in zip(self.sessions, scenarios):
+                s.load(sc)
+        except UserError as exc:
+            self.say(f"not applied: {exc}")
+            return
+        self.say("applied " + ", ".join(f"{k} = {v}" for k, v in edits.items()) + "; run restarted")
+        self._after_restart()
+
+    def do_reset_settings(self) -> None:
+        self.panel.build()
+        self.say("settings show the current run's values")
 
     def do_fit(self) -> None:
         for v in self.views:

@@ -293,6 +293,8 @@ class App(Actions):
         pos = pygame.mouse.get_pos()
         k = self._view_at(*pos)
         if k is None:
+            if pos[0] >= self.screen.get_width() - PANEL_W:
+                self.panel.scroll_settings(-int(clicks))
             return
         self.views[k].cam.zoom_at(1.2**clicks, *pos)
         for v in self.views:

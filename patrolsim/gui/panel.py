@@ -6,15 +6,17 @@ import time
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UIDropDownMenu
+from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 
 from . import charts
 from . import palette as P
 from .session import SPEEDS, speed_label
+from .settings import settings_of, strategy_description
 
 PANEL_W = 360
 REFRESH_S = 0.2
 ROW_H = 17
+MIN_CHARTS_H = 300  # the Figures tab adds the charts below the figures when they get this many pixels
 SIDE_COLOURS = [(90, 170, 255), (255, 160, 60)]
 
 #: button id -> (label, action name, tooltip); the same actions as the keys in help.CONTROLS
@@ -32,11 +34,13 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
     "discs": ("Discs", "toggle_discs", "Sensing discs (D)"),
     "labels": ("Labels", "toggle_labels", "Agent numbers and node names (L)"),
     "regions": ("Regions", "toggle_regions", "Regions of region-based strategies (G)"),
-    "shot": ("Screenshot", "screenshot", "Save a PNG screenshot (S)"),
+    "shot": ("PNG", "screenshot", "Save a PNG screenshot (S)"),
     "gif": ("Rec GIF", "record_gif", "Start / stop recording a GIF (V)"),
     "mp4": ("Rec MP4", "record_mp4", "Start / stop recording an MP4 (M)"),
     "export": ("Export", "export", "Write the run's JSON, CSV and scenario TOML to captures/ (E)"),
     "help": ("Help", "help", "All controls (? or F1)"),
+    "apply": ("Apply (restart)", "apply_settings", "Restart the run with the values typed above"),
+    "reset": ("Undo edits", "reset_settings", "Show the current run's values again"),
     "compare": ("Compare", "toggle_compare", "Two strategies side by side (C)"),
     "fit": ("Fit", "fit", "Fit the map to the window (F)"),
 }
@@ -46,6 +50,13 @@ ROWS = [
     ["heat", "paths", "discs", "labels", "regions"],
     ["shot", "gif", "mp4", "export", "help"],
 ]
+#: tab id -> (label, tooltip): what the panel shows below its controls
+TABS: dict[str, tuple[str, str]] = {
+    "figures": ("Figures", "The run's metrics so far and the values now"),
+    "charts": ("Charts", "Coverage, idleness and response times over the run"),
+    "settings": ("Settings", "The strategy's parameters, team, speed, sensing, incidents: edit and apply"),
+}
+SETTINGS_BUTTONS = ["apply", "reset"]
 LAYER_BUTTONS = {"heat": "heat", "paths": "paths", "discs": "discs", "labels": "labels", "regions": "regions"}
 
 
@@ -58,6 +69,8 @@ class Panel:
         self._cache: pygame.Surface | None = None
         self._drawn = 0.0
         self.buttons: dict[str, UIButton] = {}
+        self.tab = "figures"
+        self.scroll = 0
         self.build()
 
     # ------------------------------------------------------------------ widgets
@@ -90,9 +103,89 @@ class Panel:
         self.buttons["fit"] = UIButton(
             pygame.Rect(x0 + width - 48, y, 48, 28), "Fit", m, tool_tip_text=BUTTONS["fit"][2]
         )
-        self.widgets += list(self.buttons.values())
-        self.top_of_readouts = y + 40
+        y += 32
+        tw = (width - 8) // len(TABS)
+        self.tabs = {
+            key: UIButton(pygame.Rect(x0 + i * (tw + 4), y, tw, 26), label, m, tool_tip_text=tip)
+            for i, (key, (label, tip)) in enumerate(TABS.items())
+        }
+        self.widgets += list(self.buttons.values()) + list(self.tabs.values())
+        self.top_of_readouts = y + 34
+        self.entries: dict[str, object] = {}
+        self.settings_text: list[tuple[str, tuple[int, int], int, tuple]] = []
+        if self.tab == "settings":
+            self._build_settings(x0, width)
         self.sync()
+
+    def _build_settings(self, x0: int, width: int) -> None:
+        """The Settings tab: the strategy's description, then one row per setting from ``self.scroll``
+        (label and entry or option list, then its description and range), then Apply and Reset."""
+        app, m, text = self.app, self.app.manager, self.app.text
+        sc = app.sessions[0].scenario
+        left = x0 - (app.screen.get_width() - PANEL_W)  # panel-local x of the drawn text
+        y = self.top_of_readouts + 38  # below the time and seed lines
+        summary, origin = strategy_description(sc.strategy_name)
+        for line in text.wrap(f"{sc.strategy_name}: {summary}", 16, width)[:2]:
+            self.settings_text.append((line, (left, y), 16, P.TEXT))
+            y += 17
+        for line in text.wrap(origin, 14, width)[:2]:
+            self.settings_text.append((line, (left, y), 14, P.TEXT_DIM))
+            y += 15
+        y += 4
+        rows = settings_of(sc)
+        self.scroll = max(0, min(self.scroll, len(rows) - 1))
+        bottom = app.screen.get_height() - app.STATUS_H - 40
+        shown = 0
+        for setting in rows[self.scroll :]:
+            helps = text.wrap(f"{setting.help}" + (f" ({setting.range})" if setting.range else ""), 14, width)[:2]
+            if y + 26 + 15 * len(helps) > bottom:
+                break
+            self.settings_text.append((text.fit(setting.label, 16, width - 130), (left, y + 5), 16, P.TEXT))
+            rect = pygame.Rect(x0 + width - 124, y, 124, 26)
+            if setting.choices:
+                widget = self._dropdown([str(c) for c in setting.choices], str(setting.value), *rect.topleft, rect.w)
+            else:
+                widget = UITextEntryLine(rect, m, initial_text=_shown_value(setting.value))
+                self.widgets.append(widget)
+            self.entries[setting.key] = (setting, widget)
+            y += 27
+            for line in helps:
+                self.settings_text.append((line, (left, y), 14, P.TEXT_DIM))
+                y += 15
+            y += 4
+            shown += 1
+        hidden = len(rows) - self.scroll - shown
+        if hidden > 0 or self.scroll:
+            more = f"rows {self.scroll + 1}-{self.scroll + shown} of {len(rows)}: scroll the wheel here for more"
+            self.settings_text.append((text.fit(more, 14, width), (left, y), 14, P.TEXT_DIM))
+        y = bottom + 6
+        for i, key in enumerate(SETTINGS_BUTTONS):
+            label, _, tip = BUTTONS[key]
+            self.buttons[key] = UIButton(
+                pygame.Rect(x0 + i * (width // 2 + 2), y, width // 2 - 2, 28), label, m, tool_tip_text=tip
+            )
+            self.widgets.append(self.buttons[key])
+
+    def edits(self) -> dict:
+        """The typed values of the Settings tab's rows that differ from the scenario (a UserError
+        naming the key when one cannot be read)."""
+        out = {}
+        for key, (setting, widget) in self.entries.items():
+            if isinstance(widget, UIDropDownMenu):
+                raw = widget.selected_option
+                raw = raw[0] if isinstance(raw, tuple) else raw
+            else:
+                raw = widget.get_text()
+            value = setting.parse(raw) if not setting.choices else raw
+            if value != setting.value:
+                out[key] = value
+        return out
+
+    def scroll_settings(self, rows: int) -> None:
+        """Scroll the Settings tab by ``rows`` (the mouse wheel over the panel)."""
+        if self.tab == "settings":
+            self.scroll = max(0, self.scroll + rows)
+            self.build()
 
     def _dropdown(self, options: list[str], current: str, x: int, y: int, w: int) -> UIDropDownMenu:
         if current not in options:
@@ -109,6 +202,8 @@ class Panel:
         for key, attr in LAYER_BUTTONS.items():
             (self.buttons[key].select if getattr(app.layers, attr) else self.buttons[key].unselect)()
         (self.buttons["compare"].select if app.comparing else self.buttons["compare"].unselect)()
+        for key, button in self.tabs.items():
+            (button.select if key == self.tab else button.unselect)()
         for key, kind in (("gif", "gif"), ("mp4", "mp4")):
             rec = app.recorder is not None and app.recorder.kind == kind
             self.buttons[key].set_text("Stop" if rec else BUTTONS[key][0])
@@ -117,6 +212,10 @@ class Panel:
         """Turn a pygame_gui event into an app action."""
         app = self.app
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            for key, button in self.tabs.items():
+                if event.ui_element is button:
+                    self.show_tab(key)
+                    return
             for key, button in self.buttons.items():
                 if event.ui_element is button:
                     app.act(BUTTONS[key][1])
@@ -129,6 +228,11 @@ class Panel:
                 app.open_entry(event.text)
             elif event.ui_element is self.versus:
                 app.set_compare_strategy(event.text)
+
+    def show_tab(self, key: str) -> None:
+        """Show the Figures, Charts or Settings tab below the controls."""
+        self.tab, self.scroll = key, 0
+        self.build()
 
     # ------------------------------------------------------------------ read-outs
     def draw(self, surface: pygame.Surface) -> None:
@@ -166,11 +270,21 @@ class Panel:
         text.draw(surface, f"time {P.clock_label(s0.sim.now)}   speed {state}", (x0 + 10, y), 19)
         text.draw(surface, f"seed {sc.seed}   duration {P.clock_label(sc.duration)}", (x0 + 10, y + 20), 15, P.TEXT_DIM)
         y += 38
+        if self.tab == "settings":
+            for line, pos, size, colour in self.settings_text:
+                text.draw(surface, line, pos, size, colour)
+            return
+        if self.tab == "charts":
+            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+            return
         if not app.comparing:
             text.draw(surface, text.fit(f"strategy {s0.strategy_names}", 16, PANEL_W - 20), (x0 + 10, y), 16)
             y += ROW_H
         y = self._draw_table(surface, readout_rows(app.sessions), x0 + 10, y, PANEL_W - 20)
-        self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+        if area.bottom - y - 8 >= MIN_CHARTS_H:
+            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+        else:
+            text.draw(surface, "charts: the Charts tab (or a taller window)", (x0 + 10, y + 4), 14, P.TEXT_DIM)
 
     def _draw_table(self, surface: pygame.Surface, rows: list, x: int, y: int, width: int) -> int:
         """Draw ``rows`` (see :func:`readout_rows`): labels on the left, one right-aligned value column
@@ -265,3 +379,10 @@ def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
     for k in targets:
         rows.append((f"within {P.seconds_label(float(k[16:-1]))}", [P.share_label(m.get(k)) for m in ms]))
     return rows
+
+
+def _shown_value(v) -> str:
+    """A setting's value as typed in its entry ('true', '2.5', '60')."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return f"{v:g}" if isinstance(v, float) else str(v)

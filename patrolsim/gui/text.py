@@ -35,6 +35,18 @@ class Text:
             s = s[:-1]
         return s.rstrip() + "..."
 
+    def wrap(self, s: str, size: int, width: int) -> list[str]:
+        """``s`` broken at spaces into lines that render at most ``width`` pixels wide."""
+        font, lines, line = self.font(size), [], ""
+        for word in s.split():
+            trial = f"{line} {word}".strip()
+            if line and font.size(trial)[0] > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        return lines + ([line] if line else [])
+
     def draw(
         self,
         target: pygame.Surface,

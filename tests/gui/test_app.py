@@ -298,3 +298,41 @@ def test_warm_up_is_named_in_the_panel(square):
     assert any(label.startswith("warm-up: run metrics start at 0:10:00") for label, _ in readout_rows([s]))
     s.sim.advance_to(700.0)
     assert any(label.startswith("run metrics since 0:10:00") for label, _ in readout_rows([s]))
+
+
+def test_settings_tab_lists_the_strategys_parameters_and_applies_edits(app):
+    from patrolsim.strategies import strategy_class
+
+    app.set_strategy("hcr")
+    app.panel.show_tab("settings")
+    entries = app.panel.entries
+    assert [k for k in entries if k.startswith("strategy.")] == [f"strategy.{k}" for k in strategy_class("hcr").params]
+    drawn = " ".join(line for line, *_ in app.panel.settings_text)
+    assert strategy_class("hcr").params["w_idle"].help in drawn and "Almeida" in drawn
+    entries["strategy.w_idle"][1].set_text("2.5")
+    entries["agents.count"][1].set_text("6")
+    press(app, "apply")
+    s = app.sessions[0]
+    assert s.sim.strategy.values["w_idle"] == 2.5 and s.sim.state.n_agents == 6 and s.sim.now < 1.0
+    assert "run restarted" in app.status and app.panel.tab == "settings"
+    app.panel.entries["strategy.w_dist"][1].set_text("-1")
+    press(app, "apply")
+    assert app.status.startswith("not applied") and "strategy.w_dist" in app.status
+    assert s.sim.strategy.values["w_dist"] == 1.0  # unchanged
+    seen = set(app.panel.entries)
+    for _ in range(5):  # the wheel over the panel scrolls to the rows that do not fit the window
+        app.panel.scroll_settings(1)
+        seen |= set(app.panel.entries)
+    assert {"agents.count", "agents.speed", "agents.sensing_radius"} <= seen
+
+
+def test_settings_of_a_scenario_with_incidents_include_rate_and_dispatch_policy():
+    from patrolsim.gui.settings import apply_settings, settings_of
+    from patrolsim.scenario import load_run_scenario
+
+    sc = load_run_scenario("mall_security")
+    rows = {r.key: r for r in settings_of(sc)}
+    assert rows["dispatch.policy"].choices == ("nearest", "nearest-preempt", "none")
+    assert rows["incidents.rate_per_hour"].value == sc.incidents.rate_per_hour
+    new = apply_settings(sc, {"incidents.rate_per_hour": 12.0, "dispatch.policy": "none"})
+    assert new.incidents.rate_per_hour == 12.0 and new.dispatch.policy == "none" and new.map is sc.map
