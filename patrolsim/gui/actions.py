@@ -116,6 +116,19 @@ class Actions:
     def do_toggle_heat(self) -> None:
         self._toggle("heat", "heat map")
 
+    def do_toggle_heat_lock(self) -> None:
+        """Lock the heat scale at the current worst idleness (rounded up), or go back to the fixed scale."""
+        if self.heat_lock is None:
+            worst = max(float(s.sim.idleness().max()) for s in self.sessions)
+            self.heat_lock = P.nice_ceiling(worst)
+            self.say(
+                f"heat scale locked at 0 ... {P.duration_label(self.heat_lock)} (K: back to the run's fixed scale)"
+            )
+        else:
+            self.heat_lock = None
+            scale = P.duration_label(self.sessions[0].heat_scale())
+            self.say(f"heat scale fixed for the run: 0 ... {scale} (twice the team's sweep time)")
+
     def do_toggle_paths(self) -> None:
         self._toggle("paths", "planned paths")
 

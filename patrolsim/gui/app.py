@@ -54,6 +54,7 @@ KEYS: dict[int, str] = {
     pygame.K_m: "record_mp4",
     pygame.K_f: "fit",
     pygame.K_e: "export",
+    pygame.K_k: "toggle_heat_lock",
     pygame.K_F1: "help",
     pygame.K_QUESTION: "help",
     pygame.K_SLASH: "help",
@@ -97,6 +98,7 @@ class App(Actions):
         self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
         self.fps = 0.0
         self.sim_budget = SIM_BUDGET_S
+        self.heat_lock: float | None = None  # the heat scale's top (s) when the user locked it (K)
         self._press: dict | None = None
         self.manager = pygame_gui.UIManager(size)
         self._layout_views()
@@ -201,8 +203,9 @@ class App(Actions):
         if self.comparing:
             self.screen.fill(P.BACKGROUND, self.map_rect())
         colours = P.agent_colours(self.sessions[0].sim.state.n_agents)
+        heat_max = self.heat_lock or self.sessions[0].heat_scale()  # one scale for both runs in compare mode
         for k, (view, s) in enumerate(zip(self.views, self.sessions)):
-            view.draw(self.screen, s, self.layers, colours)
+            view.draw(self.screen, s, self.layers, colours, heat_max, locked=self.heat_lock is not None)
             if self.comparing:
                 x, y, w, _ = view.cam.rect
                 self.text.draw(

@@ -17,6 +17,7 @@ CONTROLS: list[tuple[str, str]] = [
     ("N", "restart with a new seed"),
     ("A / X", "add / remove an agent (restarts)"),
     ("H", "idleness heat map on / off"),
+    ("K", "lock the heat scale at the current worst idleness / back to the run's fixed scale"),
     ("P", "planned paths and goals on / off"),
     ("D", "sensing discs on / off"),
     ("L", "labels (agent numbers, node names) on / off"),

@@ -17,6 +17,8 @@ from . import palette as P
 from .camera import Camera
 from .text import Text
 
+HALO = (250, 250, 250)
+
 
 @dataclass
 class Layers:
@@ -49,6 +51,8 @@ class MapView:
             u, v, _ = pmap.edge_list()
             self._edges = np.stack([u, v], axis=1)
         self._static: tuple[tuple, pygame.Surface] | None = None
+        self._borders: tuple[int, np.ndarray] | None = None
+        self.locked = False
         self._discs: dict[tuple, pygame.Surface] = {}
         w = pmap.weights
         tint = np.clip((w - 1.0) / max(float(w.max()) - 1.0, 1.0), 0, 1)[:, None]
@@ -89,19 +93,30 @@ class MapView:
         return a if d[a] <= self.agent_radius + 3 else None
 
     # ------------------------------------------------------------------ drawing
-    def draw(self, surface: pygame.Surface, session, layers: Layers, colours: list) -> None:
-        """Draw the whole view of ``session`` (a :class:`patrolsim.gui.session.Session`)."""
+    def draw(
+        self,
+        surface: pygame.Surface,
+        session,
+        layers: Layers,
+        colours: list,
+        heat_max: float | None = None,
+        locked: bool = False,
+    ) -> None:
+        """Draw the whole view of ``session`` (a :class:`patrolsim.gui.session.Session`); the heat scale
+        runs from 0 to ``heat_max`` seconds (default: the session's fixed scale; ``locked``: the user's)."""
         rect = pygame.Rect(self.cam.rect)
         surface.set_clip(rect)
         surface.fill(P.MAP_BG, rect)
         sim = session.sim
         idle = sim.idleness()
-        self.heat_max = P.nice_ceiling(float(idle.max()) if idle.size else 0.0)
-        node_rgb = self._node_colours(idle, session.partition() if layers.regions else None, layers.heat)
+        self.heat_max = session.heat_scale() if heat_max is None else heat_max
+        self.locked = locked
+        part = session.partition() if layers.regions else None
+        node_rgb = self._node_colours(idle, session.seen, layers.heat)
         if self.map.grid is not None:
-            self._draw_cells(surface, node_rgb)
+            self._draw_cells(surface, node_rgb, part)
         else:
-            self._draw_streets(surface, node_rgb, layers.labels)
+            self._draw_streets(surface, node_rgb, layers.labels, part)
         pos = session.positions()
         screen = self.cam.to_screen(pos)
         radius_m = session.scenario.agents.sensing_radius
@@ -118,16 +133,36 @@ class MapView:
             self._draw_legend(surface)
         surface.set_clip(None)
 
-    def _node_colours(self, idle: np.ndarray, part: np.ndarray | None, heat: bool) -> np.ndarray:
-        rgb = P.HEAT_LUT[P.heat_index(idle, self.heat_max)] if heat else self._plain
-        if part is not None:
-            region = P.distinct_colours(int(part.max()) + 1)[part].astype(float)
-            mix = 0.35 if heat else 0.6
-            rgb = (rgb * (1 - mix) + region * mix).astype(np.uint8)
+    def _node_colours(self, idle: np.ndarray, seen: np.ndarray, heat: bool) -> np.ndarray:
+        if not heat:
+            return self._plain
+        rgb = P.HEAT_LUT[P.heat_index(idle, self.heat_max)]
+        rgb[~seen] = P.NEVER_SEEN
         return rgb
 
-    def _draw_cells(self, surface: pygame.Surface, node_rgb: np.ndarray) -> None:
+    def _region_borders(self, part: np.ndarray) -> np.ndarray:
+        """Grid nodes on the border of their region (a neighbouring free cell lies in another region);
+        cached while the partition stays the same."""
+        key = hash(part.tobytes())
+        if self._borders is None or self._borders[0] != key:
+            grid = np.full(self.map.grid.shape, -1)
+            grid[self.cells[:, 0], self.cells[:, 1]] = part
+            border = np.zeros(grid.shape, dtype=bool)
+            dv = (grid[1:, :] != grid[:-1, :]) & (grid[1:, :] >= 0) & (grid[:-1, :] >= 0)
+            border[1:, :] |= dv
+            border[:-1, :] |= dv
+            dh = (grid[:, 1:] != grid[:, :-1]) & (grid[:, 1:] >= 0) & (grid[:, :-1] >= 0)
+            border[:, 1:] |= dh
+            border[:, :-1] |= dh
+            self._borders = (key, border[self.cells[:, 0], self.cells[:, 1]])
+        return self._borders[1]
+
+    def _draw_cells(self, surface: pygame.Surface, node_rgb: np.ndarray, part: np.ndarray | None) -> None:
         img = self._base
+        if part is not None:  # regions as outlines: border cells in the region's colour, heat inside
+            node_rgb = node_rgb.copy()
+            border = self._region_borders(part)
+            node_rgb[border] = P.distinct_colours(int(part.max()) + 1)[part[border]]
         img.reshape(-1, 3)[self._flat] = node_rgb
         pygame.surfarray.blit_array(self._cell_surface, img)
         g = self.map.grid
@@ -144,7 +179,9 @@ class MapView:
         part = self._cell_surface.subsurface((c0, r0, c1 - c0, r1 - r0))
         surface.blit(pygame.transform.scale(part, size), (left, top))
 
-    def _draw_streets(self, surface: pygame.Surface, node_rgb: np.ndarray, labels: bool) -> None:
+    def _draw_streets(
+        self, surface: pygame.Surface, node_rgb: np.ndarray, labels: bool, part: np.ndarray | None
+    ) -> None:
         key = self.cam.key
         if self._static is None or self._static[0] != key:
             static = pygame.Surface(self.cam.rect[2:])
@@ -164,6 +201,10 @@ class MapView:
         rgb = node_rgb.tolist()
         for i in visible.tolist():
             pygame.draw.circle(surface, rgb[i], pts[i], r)
+        if part is not None:  # regions as rings in the region's colour around the heat-coloured nodes
+            ring = P.distinct_colours(int(part.max()) + 1)[part].tolist()
+            for i in visible.tolist():
+                pygame.draw.circle(surface, ring[i], pts[i], r + 3, 2)
         if labels and visible.size <= 300:
             for i in visible.tolist():
                 self.text.draw(
@@ -219,7 +260,11 @@ class MapView:
         base = screen + h * (r - 2)
         tips, left, right = (screen + h * (r + 0.9 * r)).tolist(), (base + side).tolist(), (base - side).tolist()
         dark = (20, 20, 24)
-        for a, p in enumerate(screen.tolist()):
+        points = screen.tolist()
+        for p in points:  # contrasting halos first (visible on any background), under every marker
+            pygame.draw.circle(surface, HALO, p, r + 3)
+            pygame.draw.circle(surface, dark, p, r + 4, 1)
+        for a, p in enumerate(points):
             nose = (tips[a], left[a], right[a])
             pygame.draw.polygon(surface, colours[a], nose)
             pygame.draw.polygon(surface, dark, nose, 1)
@@ -231,7 +276,7 @@ class MapView:
     def legend_box(self) -> pygame.Rect:
         """Where the colour legend is drawn (screen pixels)."""
         rx, ry, _, rh = self.cam.rect
-        return pygame.Rect(rx + 4, ry + rh - 56, 196, 50)
+        return pygame.Rect(rx + 4, ry + rh - 74, 250, 68)
 
     def _draw_legend(self, surface) -> None:
         box = self.legend_box()
@@ -240,7 +285,11 @@ class MapView:
         pygame.draw.rect(surface, (20, 22, 28), box, border_radius=4)
         ramp = pygame.transform.scale(pygame.surfarray.make_surface(P.HEAT_LUT[:, None, :]), (w, h))
         surface.blit(ramp, (x, y))
-        self.text.draw(surface, "idleness (time since last visit)", (x, y - 4), 15, P.TEXT, "bottomleft")
+        self.text.draw(surface, "idleness (time since last seen)", (x, y - 4), 15, P.TEXT, "bottomleft")
         self.text.draw(surface, "0 s", (x, y + h + 2), 15, P.TEXT_DIM)
         self.text.draw(surface, P.duration_label(self.heat_max / 2), (x + w / 2, y + h + 2), 15, P.TEXT_DIM, "midtop")
-        self.text.draw(surface, P.duration_label(self.heat_max), (x + w, y + h + 2), 15, P.TEXT_DIM, "topright")
+        self.text.draw(surface, "≥ " + P.duration_label(self.heat_max), (x + w, y + h + 2), 15, P.TEXT_DIM, "topright")
+        pygame.draw.rect(surface, P.NEVER_SEEN, (x + w + 12, y, 14, h))
+        self.text.draw(surface, "never", (x + w + 8, y + h + 2), 15, P.TEXT_DIM)
+        how = "scale locked by you (K: back to fixed)" if self.locked else "scale fixed for the run (K: lock at now)"
+        self.text.draw(surface, how, (x, y + h + 17), 14, P.TEXT_DIM)

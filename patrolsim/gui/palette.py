@@ -17,6 +17,8 @@ NODE = (110, 116, 128)
 TEXT = (232, 235, 240)
 TEXT_DIM = (160, 166, 178)
 INCIDENT = (230, 30, 60)
+#: nodes nobody has seen yet (in the window and in the report's heat maps: patrolsim/report/heatmap.py)
+NEVER_SEEN = (96, 140, 200)
 PANEL_BG = (33, 37, 45)
 
 #: idleness scale stops: fresh (just seen) pale yellow ... stale dark red (ColorBrewer YlOrRd)

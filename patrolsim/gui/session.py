@@ -14,6 +14,7 @@ import numpy as np
 from ..build import make
 from ..metrics.series import sample_row
 from ..scenario import Scenario
+from . import palette as P
 from .incidents import IncidentFeed
 
 #: speed factors offered (simulated seconds per wall second); inf = as fast as possible
@@ -92,6 +93,8 @@ class Session:
         self.sim = make(scenario)
         self.incidents = IncidentFeed(self.sim)
         self._metrics: tuple[tuple, dict] | None = None
+        self.seen = np.zeros(self.sim.map.n_nodes, dtype=bool)  # seen at least once since time 0
+        self.sim.on_visits(self._saw)
         self.reached_end = False
         self._last_heading = np.zeros((self.sim.state.n_agents, 2))
         self._last_heading[:, 0] = 1.0
@@ -99,6 +102,18 @@ class Session:
     def restart(self, **changes) -> None:
         """Rebuild with :func:`with_changes` (strategy, count, seed, starts) and start again."""
         self.load(with_changes(self.scenario, **changes))
+
+    def _saw(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
+        self.seen[nodes] = True
+
+    def heat_scale(self) -> float:
+        """The idleness (s) at the top of the heat scale, fixed for the run from the scenario: twice the
+        team's sweep time (nodes x mean edge length / (agents x mean speed): the time to walk past every
+        node once), rounded up to a round number and at most the duration."""
+        sc, pmap = self.scenario, self.sim.map
+        mean_edge = float(pmap.lengths.mean()) if pmap.lengths.size else 1.0
+        sweep = pmap.n_nodes * mean_edge / (sc.agents.count * float(np.mean(sc.agents.speeds)))
+        return min(P.nice_ceiling(2.0 * sweep), P.nice_ceiling(sc.duration))
 
     @property
     def strategy_names(self) -> str:
