@@ -228,8 +228,10 @@ class Actions:
         self._after_restart()
 
     def _other_strategy(self, name: str) -> str:
+        """The compare mode's default second strategy: one that behaves visibly differently from
+        ``name`` (on a uniform grid hcr moves exactly as cr does)."""
         others = [n for n in self.strategy_names if n != name]
-        return "hcr" if "hcr" in others else others[0]
+        return next((n for n in COMPARE_DEFAULTS if n in others), others[0])
 
     # -------------------------------------------------------------- mouse actions
     def click_incident(self, pos: tuple[int, int]) -> None:
@@ -298,6 +300,10 @@ class Actions:
 
     def do_record_mp4(self) -> None:
         self._record("mp4")
+
+
+#: compare defaults in order of preference: a partition strategy next to a reactive one, and back
+COMPARE_DEFAULTS = ("msp", "cr")
 
 
 def twin(scenario: Scenario, strategy: str) -> Scenario:

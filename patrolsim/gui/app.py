@@ -6,6 +6,7 @@ import math
 import time
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pygame_gui
 
@@ -211,6 +212,17 @@ class App(Actions):
                 self.text.draw(
                     self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19, SIDE_COLOURS[k]
                 )
+        if self.comparing and self.runs_identical():
+            r = self.map_rect()
+            self.text.draw(
+                self.screen,
+                "both runs are identical so far: on this map the two strategies make the same moves",
+                (r.centerx, r.y + 34),
+                17,
+                (20, 20, 24),
+                "midtop",
+                box=(250, 220, 120),
+            )
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
             pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
         self.panel.draw(self.screen)
@@ -218,6 +230,17 @@ class App(Actions):
         self._draw_status()
         if self.show_help:
             draw_help(self.screen, self.text)
+
+    def runs_identical(self) -> bool:
+        """In compare mode: whether both runs have made exactly the same moves up to now (same agent
+        positions and the same visits at every node), once there was time to differ."""
+        a, b = self.sessions[0], self.sessions[-1]
+        return (
+            a.sim.now == b.sim.now
+            and a.sim.state.arrivals > a.sim.state.n_agents
+            and np.array_equal(a.positions(), b.positions())
+            and np.array_equal(a.sim.state.visits, b.sim.state.visits)
+        )
 
     def _draw_status(self) -> None:
         w, h = self.screen.get_size()

@@ -18,6 +18,8 @@ from .camera import Camera
 from .text import Text
 
 HALO = (250, 250, 250)
+PLAN_AHEAD = 40  # nodes of an agent's plan drawn ahead of it (a tour of the whole map would hide the map)
+ROUTE_AHEAD = 400  # the same for a route to an incident
 
 
 @dataclass
@@ -229,6 +231,8 @@ class MapView:
         agents = [a for a in range(len(goals)) if all_agents or a in responding]
         if not agents:
             return
+        whole = {a: len(goals[a]) <= (ROUTE_AHEAD if a in responding else PLAN_AHEAD) for a in agents}
+        goals = [g[: ROUTE_AHEAD if a in responding else PLAN_AHEAD] for a, g in enumerate(goals)]
         flat = self.cam.to_screen(self.map.positions[np.concatenate([goals[a] for a in agents])]).tolist()
         k = 0
         for a in agents:
@@ -238,7 +242,8 @@ class MapView:
             hot = a in responding
             colour = P.INCIDENT if hot else colours[a]
             pygame.draw.lines(surface, colour, False, pts, 4 if hot else 2)
-            pygame.draw.circle(surface, colour, pts[-1], 4, 2)
+            if whole[a]:  # the goal (a long plan, e.g. a whole tour, is drawn only up to its next part)
+                pygame.draw.circle(surface, colour, pts[-1], 4, 2)
 
     def _draw_incident(self, surface, mark) -> None:
         x, y = self.cam.to_screen(self.map.positions[mark.node])

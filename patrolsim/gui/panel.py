@@ -312,37 +312,50 @@ class Panel:
     def _draw_charts(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         if area.h < 90:
             return
-        app, text = self.app, self.app.text
+        app = self.app
         h = (area.h - 12) // 3
         hist = [s.history() for s in app.sessions]
         colours = SIDE_COLOURS if len(hist) > 1 else [(120, 200, 140)]
-        cov = [(d["t"], d["coverage"] * 100, colours[k]) for k, d in enumerate(hist)]
+        names = [s.scenario.strategy_name if len(hist) > 1 else "" for s in app.sessions]
+        s0 = app.sessions[0]
+        empty = (
+            f"warm-up: charts start at {P.clock_label(s0.scenario.warmup)}"
+            if s0.sim.now < s0.scenario.warmup
+            else "waiting for samples"
+        )
+        cov = [(d["t"], d["coverage"] * 100, colours[k], names[k]) for k, d in enumerate(hist)]
         charts.line_chart(
             surface,
             pygame.Rect(area.x, area.y, area.w, h),
-            text,
-            "coverage (% of nodes seen)",
+            app.text,
+            "coverage: % of nodes seen",
             cov,
             lambda v: f"{v:.0f} %",
+            empty,
         )
-        idle = [(d["t"], d["avg_idleness"], colours[k]) for k, d in enumerate(hist)]
-        idle += [(d["t"], d["max_idleness"], tuple(int(c * 0.6) for c in colours[k])) for k, d in enumerate(hist)]
+        compare = len(hist) > 1
+        idle = [(d["t"], d["avg_idleness"], colours[k], names[k] or "average") for k, d in enumerate(hist)]
+        idle += [
+            (d["t"], d["max_idleness"], tuple(int(c * 0.55) for c in colours[k]), "" if compare else "worst")
+            for k, d in enumerate(hist)
+        ]
         charts.line_chart(
             surface,
             pygame.Rect(area.x, area.y + h + 6, area.w, h),
-            text,
-            "idleness: average (bright), worst (dim)",
+            app.text,
+            "idleness now: average, worst (dim)" if compare else "idleness now",
             idle,
-            P.duration_label,
+            P.seconds_label,
+            empty,
         )
-        rts = [(s.incidents.response_times(), colours[k]) for k, s in enumerate(app.sessions)]
+        rts = [(s.incidents.response_times(), colours[k], names[k]) for k, s in enumerate(app.sessions)]
         charts.histogram(
             surface,
             pygame.Rect(area.x, area.y + 2 * (h + 6), area.w, h),
-            text,
-            "response time",
+            app.text,
+            "response times",
             rts,
-            app.sessions[0].incidents.target_s,
+            s0.incidents.target_s,
         )
 
 

@@ -336,3 +336,33 @@ def test_settings_of_a_scenario_with_incidents_include_rate_and_dispatch_policy(
     assert rows["incidents.rate_per_hour"].value == sc.incidents.rate_per_hour
     new = apply_settings(sc, {"incidents.rate_per_hour": 12.0, "dispatch.policy": "none"})
     assert new.incidents.rate_per_hour == 12.0 and new.dispatch.policy == "none" and new.map is sc.map
+
+
+def test_compare_says_when_both_runs_are_identical(app):
+    assert app.compare_strategy == "msp"  # the default differs visibly from cr
+    app.set_compare_strategy("hcr")
+    app.frame(0.01, events=[key(pygame.K_c)])
+    for s in app.sessions:
+        s.sim.advance_to(120.0)
+    assert app.runs_identical()  # on a uniform grid hcr moves exactly as cr
+    app.set_compare_strategy("random")
+    for s in app.sessions:
+        s.sim.advance_to(120.0)
+    assert not app.runs_identical()
+
+
+def test_charts_have_axes_and_the_target_is_drawn_over_the_bars():
+    from patrolsim.gui import charts
+    from patrolsim.gui import palette as P
+    from patrolsim.gui.text import Text
+
+    pygame.font.init()
+    surface = pygame.Surface((340, 140))
+    rect = pygame.Rect(0, 0, 340, 140)
+    rt = np.full(50, 60.0)  # every bar sits on the target
+    charts.histogram(surface, rect, Text(), "response times", [(rt, (255, 0, 0), "")], target_s=60.0)
+    plot = pygame.Rect(rect.x + charts.LEFT, rect.y + 22, rect.w - charts.LEFT - 8, rect.h - 22 - charts.BOTTOM - 4)
+    hi = 60.0 * 1.05
+    tx = plot.x + 60.0 / hi * plot.w
+    assert tuple(surface.get_at((int(tx), plot.bottom - 5)))[:3] == P.TEXT  # the target line, over the bar
+    assert tuple(surface.get_at((plot.x, plot.centery)))[:3] == charts.AXIS  # the y axis
