@@ -18,6 +18,7 @@ from .camera import Camera
 from .text import Text
 
 HALO = (250, 250, 250)
+INCIDENT_SIZE = 9  # half-diagonal of an incident's diamond, pixels
 PLAN_AHEAD = 40  # nodes of an agent's plan drawn ahead of it (a tour of the whole map would hide the map)
 ROUTE_AHEAD = 400  # the same for a route to an incident
 
@@ -131,6 +132,7 @@ class MapView:
         for m in marks:
             self._draw_incident(surface, m)
         self._draw_agents(surface, screen, session.headings(), colours, layers.labels)
+        self._draw_incident_labels(surface, marks, screen)
         if layers.heat:
             self._draw_legend(surface)
         surface.set_clip(None)
@@ -247,16 +249,38 @@ class MapView:
 
     def _draw_incident(self, surface, mark) -> None:
         x, y = self.cam.to_screen(self.map.positions[mark.node])
-        s = 9
+        s = INCIDENT_SIZE
         pygame.draw.polygon(surface, P.INCIDENT, [(x, y - s), (x + s, y), (x, y + s), (x - s, y)])
         pygame.draw.polygon(surface, (255, 255, 255), [(x, y - s), (x + s, y), (x, y + s), (x - s, y)], 2)
         self.text.draw(surface, "!", (x, y + 1), 18, (255, 255, 255), "center")
-        if mark.on_scene:
-            label = f"P{mark.priority} on scene"
-        else:
-            late = mark.left_s < 0
-            label = f"P{mark.priority} {'late ' if late else ''}{P.clock_label(abs(mark.left_s))[2:]}"
-        self.text.draw(surface, label, (x + s + 6, y), 16, (255, 255, 255), "midleft", box=P.INCIDENT)
+
+    def _draw_incident_labels(self, surface, marks: list, agents: np.ndarray) -> None:
+        """Each incident's label beside its marker, at the first of a few places that covers no robot,
+        no marker and no label drawn before it (below the others when all are taken)."""
+        r = self.agent_radius + 4
+        taken = [pygame.Rect(int(x) - r, int(y) - r, 2 * r, 2 * r) for x, y in agents.tolist()]
+        spots = [self.cam.to_screen(self.map.positions[m.node]) for m in marks]
+        s = INCIDENT_SIZE
+        taken += [pygame.Rect(int(x) - s, int(y) - s, 2 * s, 2 * s) for x, y in spots]
+        font = self.text.font(16)
+        for m, (x, y) in zip(marks, spots):
+            label = incident_label(m)
+            w, h = font.size(label)
+            w, h = w + 6, h + 2
+            places = [
+                (x + s + 4, y - h / 2),
+                (x - s - 4 - w, y - h / 2),
+                (x - w / 2, y - s - 4 - h),
+                (x - w / 2, y + s + 4),
+            ]
+            places += [(x + s + 4, y + s + 4 + k * (h + 2)) for k in range(8)]
+            rect = next(
+                (q for q in (pygame.Rect(int(px), int(py), w, h) for px, py in places) if q.collidelist(taken) < 0),
+                pygame.Rect(int(places[-1][0]), int(places[-1][1]), w, h),
+            )
+            taken.append(rect)
+            box = P.INCIDENT_WAITING if m.agent < 0 and not m.on_scene else P.INCIDENT
+            self.text.draw(surface, label, rect.center, 16, (255, 255, 255), "center", box=box)
 
     def _draw_agents(self, surface, screen: np.ndarray, heading: np.ndarray, colours: list, labels: bool) -> None:
         r = self.agent_radius
@@ -298,3 +322,14 @@ class MapView:
         self.text.draw(surface, "never", (x + w + 8, y + h + 2), 15, P.TEXT_DIM)
         how = "scale locked by you (K: back to fixed)" if self.locked else "scale fixed for the run (K: lock at now)"
         self.text.draw(surface, how, (x, y + h + 17), 14, P.TEXT_DIM)
+
+
+def incident_label(mark) -> str:
+    """'P1 on scene', 'P2 waiting for a robot 3:05', 'P3 4:12', 'P3 late 1:54:06' (time left until, or
+    past, the response target; hours shown when there are any)."""
+    if mark.on_scene:
+        return f"P{mark.priority} on scene"
+    left = abs(mark.left_s)
+    clock = P.clock_label(left) if left >= 3600 else f"{int(left) // 60}:{int(left) % 60:02d}"
+    waiting = " waiting for a robot" if mark.agent < 0 else ""
+    return f"P{mark.priority}{waiting} {'late ' if mark.left_s < 0 else ''}{clock}"

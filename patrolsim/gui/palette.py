@@ -17,6 +17,8 @@ NODE = (110, 116, 128)
 TEXT = (232, 235, 240)
 TEXT_DIM = (160, 166, 178)
 INCIDENT = (230, 30, 60)
+#: an incident no robot has been sent to yet
+INCIDENT_WAITING = (150, 20, 40)
 #: nodes nobody has seen yet (in the window and in the report's heat maps: patrolsim/report/heatmap.py)
 NEVER_SEEN = (96, 140, 200)
 PANEL_BG = (33, 37, 45)
@@ -29,11 +31,11 @@ HEAT_LUT: np.ndarray = np.stack(
     [np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_STOPS)), _STOPS[:, k]) for k in range(3)], axis=1
 ).astype(np.uint8)
 
+#: tab10 without its red (red means an incident), the agents' first colours
 _TAB10 = [
     (31, 119, 180),
     (255, 127, 14),
     (44, 160, 44),
-    (214, 39, 40),
     (148, 103, 189),
     (140, 86, 75),
     (227, 119, 194),
@@ -43,6 +45,10 @@ _TAB10 = [
 ]
 
 
+#: hues (0..1) outside this range are red
+RED_HUES = (0.05, 0.92)
+
+
 @functools.lru_cache(maxsize=64)
 def agent_colours(n: int) -> list[tuple[int, int, int]]:
     """:func:`distinct_colours` as a list of RGB tuples (cached: drawn every frame)."""
@@ -50,10 +56,13 @@ def agent_colours(n: int) -> list[tuple[int, int, int]]:
 
 
 def distinct_colours(n: int) -> np.ndarray:
-    """(n, 3) uint8 colours, easy to tell apart: tab10 first, then golden-ratio hues."""
+    """(n, 3) uint8 colours, easy to tell apart: tab10 first, then golden-ratio hues; none red (the
+    incidents' colour)."""
     out = list(_TAB10[:n])
     for i in range(len(out), n):
         h = (i * 0.618033988749895) % 1.0
+        if h < RED_HUES[0] or h > RED_HUES[1]:
+            h = RED_HUES[0] + (h + 1.0 - RED_HUES[1]) % 1.0 * 2  # moved out of the reds, into the oranges
         out.append(tuple(int(255 * c) for c in colorsys.hsv_to_rgb(h, 0.75, 0.95)))
     return np.array(out, dtype=np.uint8).reshape(-1, 3)
 

@@ -226,3 +226,45 @@ def test_k_locks_the_heat_scale_in_both_compare_views(square):
         assert [v.heat_max for v in app.views] == [fixed, fixed]
     finally:
         app.close()
+
+
+def test_incident_labels_show_hours_and_the_waiting_state():
+    from patrolsim.gui.incidents import IncidentMark
+    from patrolsim.gui.map_view import incident_label
+
+    assert incident_label(IncidentMark(0, 2, -(3600 + 54 * 60 + 6), 3, False)) == "P3 late 1:54:06"
+    assert incident_label(IncidentMark(0, 2, 185.0, 1, False)) == "P1 3:05"
+    assert incident_label(IncidentMark(0, -1, 185.0, 2, False)) == "P2 waiting for a robot 3:05"
+    assert incident_label(IncidentMark(0, 2, 185.0, 2, True)) == "P2 on scene"
+
+
+def test_incident_red_is_no_agents_colour():
+    import colorsys
+
+    colours = P.agent_colours(60)
+    hues = [colorsys.rgb_to_hsv(*(c / 255 for c in rgb)) for rgb in colours]
+    assert all(not (s > 0.5 and v > 0.6 and (h < P.RED_HUES[0] or h > P.RED_HUES[1])) for h, s, v in hues)
+    assert min(np.linalg.norm(np.subtract(c, P.INCIDENT)) for c in colours) > 90
+    assert colorsys.rgb_to_hsv(*(c / 255 for c in P.INCIDENT))[0] > P.RED_HUES[1]
+
+
+def test_incident_labels_do_not_cover_each_other(square, fake_incidents):
+    s = Session(square)
+    s.incidents.source = fake_incidents(s.sim)
+    for node in (100, 101, 131, 130):  # four calls on neighbouring cells
+        s.incidents.add(node)
+    surface = pygame.Surface((600, 600))
+    view = MapView(s.sim.map, (0, 0, 600, 600), Text())
+    drawn = []
+    original = view.text.draw
+
+    def record(target, label, pos, size=18, colour=(0, 0, 0), anchor="topleft", box=None):
+        rect = original(target, label, pos, size, colour, anchor, box)
+        if label.startswith("P2"):
+            drawn.append(rect)
+        return rect
+
+    view.text.draw = record
+    view.draw(surface, s, Layers(paths=False, discs=False), P.agent_colours(4))
+    assert len(drawn) == 4
+    assert all(a.collidelist([b for b in drawn if b is not a]) < 0 for a in drawn)
