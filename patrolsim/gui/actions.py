@@ -134,16 +134,16 @@ class Actions:
 
     def do_toggle_discs(self) -> None:
         self._toggle("discs", "sensing discs")
-        if self.layers.discs and self.sessions[0].scenario.agents.sensing_radius == 0:
-            self.say("sensing discs on (this scenario's sensing radius is 0 m: agents see only their node)")
+        if self.layers.discs and not self.layer_can_show("discs"):
+            self.say("sensing discs on, but this scenario's sensing radius is 0 m: agents see only their node")
 
     def do_toggle_labels(self) -> None:
         self._toggle("labels", "labels")
 
     def do_toggle_regions(self) -> None:
         self._toggle("regions", "regions")
-        if self.layers.regions and self.sessions[0].partition() is None:
-            self.say(f"regions on ('{self.sessions[0].scenario.strategy_name}' does not partition the map)")
+        if self.layers.regions and not self.layer_can_show("regions"):
+            self.say(f"regions on, but '{self.sessions[0].scenario.strategy_name}' does not partition the map")
 
     def do_apply_settings(self) -> None:
         """Restart with the Settings tab's edits (the strategy's parameters apply to the left run, the
@@ -239,6 +239,7 @@ class Actions:
         k = self._view_at(*pos)
         node = None if k is None else self.views[k].node_at(*pos)
         if node is None:
+            self.say("no node here (a wall or empty space): click a free cell or a street node to report a call")
             return
         for s in self.sessions:
             s.incidents.add(node)

@@ -177,7 +177,7 @@ class App(Actions):
         self.manager.update(dt)
         self.tick(dt)
         self.draw()
-        if self.recorder is not None and not self.recorder.capture(self.screen):
+        if self.recorder is not None and not self.recorder.capture(self.captured_area()):
             self._stop_recording()
         pygame.display.flip()
 
@@ -230,6 +230,21 @@ class App(Actions):
         self._draw_status()
         if self.show_help:
             draw_help(self.screen, self.text)
+
+    def captured_area(self) -> pygame.Surface:
+        """What a recording keeps of the window: everything but the status line (whose "recording"
+        message and REC badge are for the user, not for the video)."""
+        w, h = self.screen.get_size()
+        return self.screen.subsurface((0, 0, w, h - self.STATUS_H))
+
+    def layer_can_show(self, layer: str) -> bool:
+        """Whether the layer has anything to draw in this run (sensing discs need a sensing radius,
+        regions a strategy that partitions the map)."""
+        if layer == "discs":
+            return any(s.scenario.agents.sensing_radius > 0 for s in self.sessions)
+        if layer == "regions":
+            return any(s.partition() is not None for s in self.sessions)
+        return True
 
     def runs_identical(self) -> bool:
         """In compare mode: whether both runs have made exactly the same moves up to now (same agent

@@ -199,8 +199,9 @@ class Panel:
         app = self.app
         self._drawn = 0.0
         self.buttons["play"].set_text("Pause" if not app.sessions[0].paused else "Play")
-        for key, attr in LAYER_BUTTONS.items():
-            (self.buttons[key].select if getattr(app.layers, attr) else self.buttons[key].unselect)()
+        for key, attr in LAYER_BUTTONS.items():  # lit only when on and there is something to show
+            lit = getattr(app.layers, attr) and app.layer_can_show(attr)
+            (self.buttons[key].select if lit else self.buttons[key].unselect)()
         (self.buttons["compare"].select if app.comparing else self.buttons["compare"].unselect)()
         for key, button in self.tabs.items():
             (button.select if key == self.tab else button.unselect)()

@@ -366,3 +366,36 @@ def test_charts_have_axes_and_the_target_is_drawn_over_the_bars():
     tx = plot.x + 60.0 / hi * plot.w
     assert tuple(surface.get_at((int(tx), plot.bottom - 5)))[:3] == P.TEXT  # the target line, over the bar
     assert tuple(surface.get_at((plot.x, plot.centery)))[:3] == charts.AXIS  # the y axis
+
+
+def test_recorded_frames_leave_out_the_status_line(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(recorder, "RECORD_FPS", 10_000)
+    app.frame(0.01, events=[key(pygame.K_v)])
+    for _ in range(3):
+        app.frame(0.05, events=[])
+    app.frame(0.01, events=[key(pygame.K_v)])
+    (gif,) = (tmp_path / "captures").glob("*.gif")
+    with Image.open(gif) as img:
+        w, h = img.size  # (scaled down) the window without its status line: no "recording ...", no REC badge
+        assert abs(h / w - (640 - app.STATUS_H) / 1000) < 0.01
+
+
+def test_layer_buttons_are_lit_only_when_they_can_show_something(app):
+    assert app.sessions[0].scenario.agents.sensing_radius > 0 and app.panel.buttons["discs"].is_selected
+    assert app.layers.regions and not app.panel.buttons["regions"].is_selected  # cr draws no regions
+    app.set_strategy("msp")
+    assert app.panel.buttons["regions"].is_selected
+
+
+def test_clicking_a_wall_says_so():
+    from patrolsim.scenario import load_run_scenario
+
+    a = App(load_run_scenario("office"), size=(1000, 640))
+    try:
+        view, g = a.views[0], a.sessions[0].sim.map.grid
+        r, c = np.argwhere(g.cell_node < 0)[0]
+        centre = (g.origin[0] + (c + 0.5) * g.cell_size, g.origin[1] + (g.shape[0] - r - 0.5) * g.cell_size)
+        a.frame(0.01, events=click(tuple(int(v) for v in view.cam.to_screen(np.array(centre)))))
+        assert "no node here" in a.status and a.sessions[0].incidents.marks() == []
+    finally:
+        a.close()
