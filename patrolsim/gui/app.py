@@ -99,6 +99,7 @@ class App(Actions):
         self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
         self.fps = 0.0
         self.sim_budget = SIM_BUDGET_S
+        self.dirty = True  # something changed since the last frame drawn
         self.heat_lock: float | None = None  # the heat scale's top (s) when the user locked it (K)
         self._press: dict | None = None
         self.manager = pygame_gui.UIManager(size)
@@ -171,11 +172,17 @@ class App(Actions):
         return 0
 
     def frame(self, dt: float, events: list | None = None) -> None:
-        """One frame: handle events, advance the simulation by ``dt`` wall seconds, draw, record."""
-        for event in pygame.event.get() if events is None else events:
+        """One frame: handle events, advance the simulation by ``dt`` wall seconds, draw, record. A
+        paused window with nothing new (no event, no message, no recording) is not redrawn."""
+        events = pygame.event.get() if events is None else events
+        for event in events:
             self.handle(event)
         self.manager.update(dt)
         self.tick(dt)
+        idle = not events and self.recorder is None and all(s.paused for s in self.sessions)
+        if idle and not self.dirty:
+            return
+        self.dirty = not idle  # one more frame after the last change, so that it is drawn
         self.draw()
         if self.recorder is not None and not self.recorder.capture(self.captured_area()):
             self._stop_recording()
@@ -273,6 +280,7 @@ class App(Actions):
     def say(self, message: str) -> None:
         """Show ``message`` on the status line."""
         self.status, self.status_t = message, time.perf_counter()
+        self.dirty = True
 
     def announce(self, message: str) -> None:
         """Show ``message`` on the status line at once, before work that holds the window up (a

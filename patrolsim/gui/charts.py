@@ -13,6 +13,7 @@ from .text import Text
 
 MAX_POINTS = 300
 AXIS = (120, 126, 138)
+WARMUP = (48, 52, 64)  # the shaded warm-up band
 LEFT = 44  # pixels for the y-axis labels
 BOTTOM = 14  # pixels for the x-axis labels
 
@@ -46,18 +47,29 @@ def line_chart(
     title: str,
     lines: list[tuple[np.ndarray, np.ndarray, tuple, str]],
     y_label: Callable[[float], str],
-    empty: str = "waiting for samples",
+    warmup: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     """``lines``: (t seconds, values, colour, legend label). The y axis starts at 0 (its top formatted
-    by ``y_label``); the x axis is simulated time (h:mm:ss); ``empty``: what to say with no data."""
+    by ``y_label``); the x axis is simulated time (h:mm:ss). ``warmup``: (its length, now) in seconds:
+    the warm-up, which the metrics leave out, is shaded from time 0."""
     legend = list(dict.fromkeys((label, colour) for _, _, colour, label in lines if label))
     plot = _frame(surface, rect, text, title, legend)
     lines = [(t, y, c) for t, y, c, _ in lines if len(t) >= 2]
+    length, now = warmup
     if not lines:
-        text.draw(surface, empty, plot.center, 14, P.TEXT_DIM, "center")
+        if length > 0 and now < length:
+            band = pygame.Rect(plot.x, plot.y, max(int(plot.w * now / length), 1), plot.h)
+            pygame.draw.rect(surface, WARMUP, band)
+            text.draw(surface, f"warm-up: metrics start at {P.clock_label(length)}", plot.center, 14, P.TEXT, "center")
+        else:
+            text.draw(surface, "waiting for samples", plot.center, 14, P.TEXT_DIM, "center")
         return
     t_max = max(float(t[-1]) for t, _, _ in lines)
-    t_min = min(float(t[0]) for t, _, _ in lines)
+    t_min = 0.0 if length > 0 else min(float(t[0]) for t, _, _ in lines)
+    if length > 0:
+        band = pygame.Rect(plot.x, plot.y, int(plot.w * length / max(t_max, 1e-9)), plot.h)
+        pygame.draw.rect(surface, WARMUP, band)
+        text.draw(surface, "warm-up", (band.centerx, plot.bottom - 2), 13, P.TEXT_DIM, "midbottom")
     y_max = max(float(np.nanmax(y)) for _, y, _ in lines) or 1.0
     for t, y, colour in lines:
         step = max(1, len(t) // MAX_POINTS)

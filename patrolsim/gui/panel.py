@@ -319,11 +319,7 @@ class Panel:
         colours = SIDE_COLOURS if len(hist) > 1 else [(120, 200, 140)]
         names = [s.scenario.strategy_name if len(hist) > 1 else "" for s in app.sessions]
         s0 = app.sessions[0]
-        empty = (
-            f"warm-up: charts start at {P.clock_label(s0.scenario.warmup)}"
-            if s0.sim.now < s0.scenario.warmup
-            else "waiting for samples"
-        )
+        warmup = (s0.scenario.warmup, s0.sim.now)
         cov = [(d["t"], d["coverage"] * 100, colours[k], names[k]) for k, d in enumerate(hist)]
         charts.line_chart(
             surface,
@@ -332,7 +328,7 @@ class Panel:
             "coverage: % of nodes seen",
             cov,
             lambda v: f"{v:.0f} %",
-            empty,
+            warmup,
         )
         compare = len(hist) > 1
         idle = [(d["t"], d["avg_idleness"], colours[k], names[k] or "average") for k, d in enumerate(hist)]
@@ -347,7 +343,7 @@ class Panel:
             "idleness now: average, worst (dim)" if compare else "idleness now",
             idle,
             P.seconds_label,
-            empty,
+            warmup,
         )
         rts = [(s.incidents.response_times(), colours[k], names[k]) for k, s in enumerate(app.sessions)]
         charts.histogram(

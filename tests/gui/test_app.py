@@ -399,3 +399,36 @@ def test_clicking_a_wall_says_so():
         assert "no node here" in a.status and a.sessions[0].incidents.marks() == []
     finally:
         a.close()
+
+
+def test_a_paused_window_with_nothing_new_is_not_redrawn(app, monkeypatch):
+    app.frame(0.01, events=[key(pygame.K_SPACE)])  # pause
+    drawn = []
+    monkeypatch.setattr(app, "draw", lambda: drawn.append(1))
+    for _ in range(5):
+        app.frame(0.01, events=[])
+    assert len(drawn) <= 1  # (the frame after the last change)
+    before = len(drawn)
+    app.frame(0.01, events=[pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(1, 1), buttons=(0, 0, 0))])
+    assert len(drawn) == before + 1  # an event: drawn
+    drawn.clear()
+    app.frame(0.01, events=[key(pygame.K_SPACE)])  # playing again: every frame is drawn
+    app.frame(0.01, events=[])
+    app.frame(0.01, events=[])
+    assert len(drawn) == 3
+
+
+def test_charts_shade_the_warm_up():
+    from patrolsim.gui import charts
+    from patrolsim.gui.text import Text
+
+    pygame.font.init()
+    surface = pygame.Surface((340, 140))
+    rect = pygame.Rect(0, 0, 340, 140)
+    charts.line_chart(surface, rect, Text(), "coverage", [], str, warmup=(3600.0, 1800.0))
+    plot = pygame.Rect(rect.x + charts.LEFT, rect.y + 22, rect.w - charts.LEFT - 8, rect.h - 22 - charts.BOTTOM - 4)
+    assert tuple(surface.get_at((plot.x + 5, plot.y + 5)))[:3] == charts.WARMUP  # half the warm-up so far
+    assert tuple(surface.get_at((plot.right - 5, plot.y + 5)))[:3] != charts.WARMUP
+    t = np.linspace(3600.0, 7200.0, 20)
+    charts.line_chart(surface, rect, Text(), "coverage", [(t, t / 100, (0, 255, 0), "")], str, warmup=(3600.0, 7200.0))
+    assert tuple(surface.get_at((plot.x + 5, plot.y + 5)))[:3] == charts.WARMUP  # the first half of the axis
