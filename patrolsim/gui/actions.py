@@ -116,6 +116,11 @@ class Actions:
     def do_toggle_heat(self) -> None:
         self._toggle("heat", "heat map")
 
+    def do_toggle_ledger(self) -> None:
+        self._toggle("ledger", "fairness ledger")
+        if self.layers.ledger and not self.layer_can_show("ledger"):
+            self.say("fairness ledger on, but this run has no incidents and no risk weights to show")
+
     def do_toggle_heat_lock(self) -> None:
         """Lock the heat scale at the current worst idleness (rounded up), or go back to the fixed scale."""
         if self.heat_lock is None:

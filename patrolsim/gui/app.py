@@ -56,6 +56,7 @@ KEYS: dict[int, str] = {
     pygame.K_f: "fit",
     pygame.K_e: "export",
     pygame.K_k: "toggle_heat_lock",
+    pygame.K_i: "toggle_ledger",
     pygame.K_F1: "help",
     pygame.K_QUESTION: "help",
     pygame.K_SLASH: "help",
@@ -251,6 +252,9 @@ class App(Actions):
             return any(s.scenario.agents.sensing_radius > 0 for s in self.sessions)
         if layer == "regions":
             return any(s.partition() is not None for s in self.sessions)
+        if layer == "ledger":
+            w = self.sessions[0].sim.map.weights
+            return self.sessions[0].incidents.available or float(w.max()) > float(w.min())
         return True
 
     def runs_identical(self) -> bool:

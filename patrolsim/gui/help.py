@@ -22,6 +22,7 @@ CONTROLS: list[tuple[str, str]] = [
     ("D", "sensing discs on / off"),
     ("L", "labels (agent numbers, node names) on / off"),
     ("G", "regions of region-based strategies on / off"),
+    ("I", "fairness ledger on / off: patrol vs incident share per area, predicted risk (policing scenarios)"),
     ("O", "open the next shipped scenario or map (or pick one in the panel list)"),
     ("C", "compare mode: two strategies side by side (pick the second in the panel)"),
     ("S", "save a screenshot (PNG)"),

@@ -18,6 +18,9 @@ from .camera import Camera
 from .text import Text
 
 HALO = (250, 250, 250)
+LEDGER_PATROL = (90, 200, 250)
+LEDGER_RISK = (255, 230, 120)
+LEDGER_BAR_PX = 40  # height of the largest share's bar
 INCIDENT_SIZE = 9  # half-diagonal of an incident's diamond, pixels
 PLAN_AHEAD = 40  # nodes of an agent's plan drawn ahead of it (a tour of the whole map would hide the map)
 ROUTE_AHEAD = 400  # the same for a route to an incident
@@ -32,6 +35,7 @@ class Layers:
     discs: bool = True
     labels: bool = False
     regions: bool = True
+    ledger: bool = False
 
 
 class MapView:
@@ -129,6 +133,8 @@ class MapView:
         responding = {m.agent for m in marks if m.agent >= 0 and not m.on_scene}
         if layers.paths or responding:
             self._draw_paths(surface, screen.tolist(), sim.agent_goals(), colours, responding, layers.paths)
+        if layers.ledger:
+            self._draw_ledger(surface, session)
         for m in marks:
             self._draw_incident(surface, m)
         self._draw_agents(surface, screen, session.headings(), colours, layers.labels)
@@ -246,6 +252,47 @@ class MapView:
             pygame.draw.lines(surface, colour, False, pts, 4 if hot else 2)
             if whole[a]:  # the goal (a long plan, e.g. a whole tour, is drawn only up to its next part)
                 pygame.draw.circle(surface, colour, pts[-1], 4, 2)
+
+    def _draw_ledger(self, surface, session) -> None:
+        """Policing overlay. With incidents: per area (at its centre) two bars, the area's share of
+        patrol time and its share of incidents, and a ring for the predictive layer's current risk
+        estimate; without: rings sized by each node's risk weight."""
+        areas = session.ledger()
+        if areas is None:
+            w = self.map.weights
+            if float(w.max()) <= float(w.min()):
+                return
+            pts = self.cam.to_screen(self.map.positions).tolist()
+            for p, x in zip(pts, ((w - w.min()) / (w.max() - w.min())).tolist()):
+                if x > 0:
+                    pygame.draw.circle(surface, LEDGER_RISK, p, 3 + 12 * x**0.5, 2)
+            self._ledger_legend(surface, [("risk weight of the node (ring size)", LEDGER_RISK)])
+            return
+        pts = self.cam.to_screen(np.stack([areas["x_m"], areas["y_m"]], axis=1)).tolist()
+        patrol, incident = areas["patrol_share"], areas["true_share"]
+        top = max(float(patrol.max()), float(incident.max()), 1e-9)
+        risk = areas.get("risk_share")
+        for k, (x, y) in enumerate(pts):
+            if risk is not None and risk[k] > 0:
+                pygame.draw.circle(surface, LEDGER_RISK, (x, y), 4 + 22 * (risk[k] / max(risk.max(), 1e-9)) ** 0.5, 2)
+            for dx, share, colour in ((-7, patrol[k], LEDGER_PATROL), (1, incident[k], P.INCIDENT)):
+                h = max(int(LEDGER_BAR_PX * share / top), 1)
+                pygame.draw.rect(surface, (20, 20, 24), (x + dx - 1, y - h - 1, 8, h + 2))
+                pygame.draw.rect(surface, colour, (x + dx, y - h, 6, h))
+        rows = [("patrol share of the area", LEDGER_PATROL), ("incident share of the area", P.INCIDENT)]
+        if risk is not None:
+            rows.append(("predicted risk share (ring)", LEDGER_RISK))
+        self._ledger_legend(surface, rows)
+
+    def _ledger_legend(self, surface, rows: list[tuple[str, tuple]]) -> None:
+        rx, ry, _, _ = self.cam.rect
+        box = pygame.Rect(rx + 4, ry + 4, 230, 22 + 16 * len(rows))
+        pygame.draw.rect(surface, (20, 22, 28), box, border_radius=4)
+        self.text.draw(surface, "fairness ledger so far", (box.x + 8, box.y + 4), 15, P.TEXT)
+        for i, (label, colour) in enumerate(rows):
+            y = box.y + 22 + 16 * i
+            pygame.draw.rect(surface, colour, (box.x + 8, y + 2, 10, 10))
+            self.text.draw(surface, label, (box.x + 24, y), 14, P.TEXT_DIM)
 
     def _draw_incident(self, surface, mark) -> None:
         x, y = self.cam.to_screen(self.map.positions[mark.node])

@@ -34,6 +34,7 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
     "discs": ("Discs", "toggle_discs", "Sensing discs (D)"),
     "labels": ("Labels", "toggle_labels", "Agent numbers and node names (L)"),
     "regions": ("Regions", "toggle_regions", "Regions of region-based strategies (G)"),
+    "ledger": ("Ledger", "toggle_ledger", "Fairness ledger: patrol vs incident share per area, predicted risk (I)"),
     "shot": ("PNG", "screenshot", "Save a PNG screenshot (S)"),
     "gif": ("Rec GIF", "record_gif", "Start / stop recording a GIF (V)"),
     "mp4": ("Rec MP4", "record_mp4", "Start / stop recording an MP4 (M)"),
@@ -46,7 +47,7 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
 }
 ROWS = [
     ["play", "step", "restart", "seed"],
-    ["slower", "faster", "remove", "add"],
+    ["slower", "faster", "remove", "add", "ledger"],
     ["heat", "paths", "discs", "labels", "regions"],
     ["shot", "gif", "mp4", "export", "help"],
 ]
@@ -57,7 +58,14 @@ TABS: dict[str, tuple[str, str]] = {
     "settings": ("Settings", "The strategy's parameters, team, speed, sensing, incidents: edit and apply"),
 }
 SETTINGS_BUTTONS = ["apply", "reset"]
-LAYER_BUTTONS = {"heat": "heat", "paths": "paths", "discs": "discs", "labels": "labels", "regions": "regions"}
+LAYER_BUTTONS = {
+    "heat": "heat",
+    "paths": "paths",
+    "discs": "discs",
+    "labels": "labels",
+    "regions": "regions",
+    "ledger": "ledger",
+}
 
 
 class Panel:

@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from ..build import make
+from ..engine.result import Result
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from . import palette as P
@@ -92,7 +93,7 @@ class Session:
         self.scenario = scenario
         self.sim = make(scenario)
         self.incidents = IncidentFeed(self.sim)
-        self._metrics: tuple[tuple, dict] | None = None
+        self._result: tuple[tuple, Result] | None = None
         self.seen = np.zeros(self.sim.map.n_nodes, dtype=bool)  # seen at least once since time 0
         self.sim.on_visits(self._saw)
         self.reached_end = False
@@ -199,14 +200,24 @@ class Session:
         part = np.asarray(part)
         return part if part.shape == (self.sim.map.n_nodes,) else None
 
+    def result(self) -> Result:
+        """The run's result so far (``sim.result()``), cached until the simulation moves."""
+        key = (self.sim.now, self.sim.state.arrivals, self.incidents.count)
+        if self._result is None or self._result[0] != key:
+            self._result = (key, self.sim.result())
+        return self._result[1]
+
     def metrics(self) -> dict:
         """The run's own metrics so far, as ``result.metrics`` has them (and `patrolsim run` prints them
-        at the end): time-averaged and worst idleness over the run, coverage, response times, ...
-        Cached until the simulation moves."""
-        key = (self.sim.now, self.sim.state.arrivals, self.incidents.count)
-        if self._metrics is None or self._metrics[0] != key:
-            self._metrics = (key, self.sim.result().metrics)
-        return self._metrics[1]
+        at the end): time-averaged and worst idleness over the run, coverage, response times, ..."""
+        return self.result().metrics
+
+    def ledger(self) -> dict[str, np.ndarray] | None:
+        """The fairness ledger so far, one row per area (``result.areas``: centre x_m / y_m,
+        patrol_share, true_share = incident share, and risk_share = the predictive layer's current
+        estimate when it is on); None without incidents."""
+        areas = self.result().areas
+        return areas if areas.get("area") is not None and len(areas["area"]) else None
 
     def now(self) -> dict:
         """Values at this instant (the panel labels them "now"): coverage (share of nodes ever seen) and

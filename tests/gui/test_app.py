@@ -432,3 +432,25 @@ def test_charts_shade_the_warm_up():
     t = np.linspace(3600.0, 7200.0, 20)
     charts.line_chart(surface, rect, Text(), "coverage", [(t, t / 100, (0, 255, 0), "")], str, warmup=(3600.0, 7200.0))
     assert tuple(surface.get_at((plot.x + 5, plot.y + 5)))[:3] == charts.WARMUP  # the first half of the axis
+
+
+def test_ledger_overlay_shows_the_runs_fairness_ledger():
+    from patrolsim.scenario import load_run_scenario
+
+    a = App(load_run_scenario("feedback_loop"), size=(1000, 640))
+    try:
+        s = a.sessions[0]
+        s.sim.advance_to(3 * 3600.0)
+        a.frame(0.01, events=[key(pygame.K_i)])
+        assert a.layers.ledger and a.panel.buttons["ledger"].is_selected
+        areas, engine = s.ledger(), s.sim.result().areas
+        for col in ("patrol_share", "true_share", "risk_share"):  # the predictive layer's estimate too
+            assert np.array_equal(areas[col], engine[col])
+    finally:
+        a.close()
+
+
+def test_ledger_button_is_dark_without_incidents_or_risk(app):
+    app.frame(0.01, events=[key(pygame.K_i)])
+    assert app.layers.ledger and not app.panel.buttons["ledger"].is_selected
+    assert "no incidents" in app.status and app.sessions[0].ledger() is None
