@@ -83,7 +83,7 @@ class App(Actions):
         pygame.font.init()
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         pygame.display.set_caption("patrolsim")
-        self.text = Text()
+        self.text = Text()  # the panel's (drawn unscaled, then scaled with the panel)
         self.layers = Layers()
         self.captures = captures
         self.strategy_names = [name for name, _, _ in available()]
@@ -104,6 +104,7 @@ class App(Actions):
         self.heat_lock: float | None = None  # the heat scale's top (s) when the user locked it (K)
         self._press: dict | None = None
         self.manager = pygame_gui.UIManager(size)
+        self.map_text = Text(self.ui_scale)  # the map's labels and legend, scaled with the window
         self._layout_views()
         self.panel = Panel(self)
 
@@ -114,7 +115,20 @@ class App(Actions):
 
     def map_rect(self) -> pygame.Rect:
         w, h = self.screen.get_size()
-        return pygame.Rect(0, 0, max(w - PANEL_W, 100), max(h - self.STATUS_H, 100))
+        return pygame.Rect(0, 0, max(w - self.panel_w, 100), max(h - self.STATUS_H, 100))
+
+    @property
+    def ui_scale(self) -> float:
+        """How much the panel and its fonts are enlarged: 1 up to 1.2 x 1280 x 720 (1366 x 768 included:
+        no blurred text), then with the window in steps of 0.1, at most 1.6."""
+        w, h = self.screen.get_size()
+        k = min(w / 1280, h / 720)
+        return 1.0 if k < 1.2 else min(round(k * 10) / 10, 1.6)
+
+    @property
+    def panel_w(self) -> int:
+        """The panel's width in pixels."""
+        return round(PANEL_W * self.ui_scale)
 
     def _view_rects(self) -> list[tuple[int, int, int, int]]:
         r = self.map_rect()
@@ -129,10 +143,11 @@ class App(Actions):
             for v, r in zip(self.views, rects):
                 v.cam.resize(r)
         else:
-            self.views = [MapView(s.sim.map, r, self.text) for s, r in zip(self.sessions, rects)]
+            self.views = [MapView(s.sim.map, r, self.map_text) for s, r in zip(self.sessions, rects)]
 
     def resized(self) -> None:
         self.screen = pygame.display.get_surface()
+        self.map_text.scale = self.ui_scale
         self.manager.set_window_resolution(self.screen.get_size())
         self._layout_views()
         self.panel.build()
@@ -346,7 +361,7 @@ class App(Actions):
         pos = pygame.mouse.get_pos()
         k = self._view_at(*pos)
         if k is None:
-            if pos[0] >= self.screen.get_width() - PANEL_W:
+            if pos[0] >= self.screen.get_width() - self.panel_w:
                 self.panel.scroll_settings(-int(clicks))
             return
         self.views[k].cam.zoom_at(1.2**clicks, *pos)

@@ -352,12 +352,13 @@ class MapView:
     def legend_box(self) -> pygame.Rect:
         """Where the colour legend is drawn (screen pixels)."""
         rx, ry, _, rh = self.cam.rect
-        return pygame.Rect(rx + 4, ry + rh - 74, 250, 68)
+        k = self.text.scale
+        return pygame.Rect(rx + 4, ry + rh - round(74 * k), round(250 * k), round(68 * k))
 
     def _draw_legend(self, surface) -> None:
-        box = self.legend_box()
-        w, h = 180, 10
-        x, y = box.x + 8, box.y + 22
+        box, k = self.legend_box(), self.text.scale
+        w, h = round(180 * k), round(10 * k)
+        x, y = box.x + 8, box.y + round(22 * k)
         pygame.draw.rect(surface, (20, 22, 28), box, border_radius=4)
         ramp = pygame.transform.scale(pygame.surfarray.make_surface(P.HEAT_LUT[:, None, :]), (w, h))
         surface.blit(ramp, (x, y))
@@ -365,10 +366,10 @@ class MapView:
         self.text.draw(surface, "0 s", (x, y + h + 2), 15, P.TEXT_DIM)
         self.text.draw(surface, P.duration_label(self.heat_max / 2), (x + w / 2, y + h + 2), 15, P.TEXT_DIM, "midtop")
         self.text.draw(surface, "≥ " + P.duration_label(self.heat_max), (x + w, y + h + 2), 15, P.TEXT_DIM, "topright")
-        pygame.draw.rect(surface, P.NEVER_SEEN, (x + w + 12, y, 14, h))
-        self.text.draw(surface, "never", (x + w + 8, y + h + 2), 15, P.TEXT_DIM)
+        pygame.draw.rect(surface, P.NEVER_SEEN, (x + w + round(12 * k), y, round(14 * k), h))
+        self.text.draw(surface, "never", (x + w + round(8 * k), y + h + 2), 15, P.TEXT_DIM)
         how = "scale locked by you (K: back to fixed)" if self.locked else "scale fixed for the run (K: lock at now)"
-        self.text.draw(surface, how, (x, y + h + 17), 14, P.TEXT_DIM)
+        self.text.draw(surface, how, (x, y + h + round(17 * k)), 14, P.TEXT_DIM)
 
 
 def incident_label(mark) -> str:

@@ -88,14 +88,14 @@ class Panel:
             w.kill()
         self.widgets, self.buttons = [], {}
         app, m = self.app, self.app.manager
-        x0 = app.screen.get_width() - PANEL_W + 10
+        x0 = 10  # panel-local, in unscaled pixels (see rect)
         width = PANEL_W - 20
         y = 44
         for row in ROWS:
             bw = (width - 4 * (len(row) - 1)) // len(row)
             for i, key in enumerate(row):
                 label, _, tip = BUTTONS[key]
-                b = UIButton(pygame.Rect(x0 + i * (bw + 4), y, bw, 28), label, m, tool_tip_text=tip)
+                b = UIButton(self.rect(x0 + i * (bw + 4), y, bw, 28), label, m, tool_tip_text=tip)
                 self.buttons[key] = b
             y += 32
         s = app.sessions[0]
@@ -104,17 +104,13 @@ class Panel:
         y += 32
         self.scenario = self._dropdown(list(app.catalogue), app.current_label, x0, y, width)
         y += 32
-        self.buttons["compare"] = UIButton(
-            pygame.Rect(x0, y, 84, 28), "Compare", m, tool_tip_text=BUTTONS["compare"][2]
-        )
+        self.buttons["compare"] = UIButton(self.rect(x0, y, 84, 28), "Compare", m, tool_tip_text=BUTTONS["compare"][2])
         self.versus = self._dropdown(app.strategy_names, app.compare_strategy, x0 + 88, y, width - 88 - 52)
-        self.buttons["fit"] = UIButton(
-            pygame.Rect(x0 + width - 48, y, 48, 28), "Fit", m, tool_tip_text=BUTTONS["fit"][2]
-        )
+        self.buttons["fit"] = UIButton(self.rect(x0 + width - 48, y, 48, 28), "Fit", m, tool_tip_text=BUTTONS["fit"][2])
         y += 32
         tw = (width - 8) // len(TABS)
         self.tabs = {
-            key: UIButton(pygame.Rect(x0 + i * (tw + 4), y, tw, 26), label, m, tool_tip_text=tip)
+            key: UIButton(self.rect(x0 + i * (tw + 4), y, tw, 26), label, m, tool_tip_text=tip)
             for i, (key, (label, tip)) in enumerate(TABS.items())
         }
         self.widgets += list(self.buttons.values()) + list(self.tabs.values())
@@ -130,7 +126,7 @@ class Panel:
         (label and entry or option list, then its description and range), then Apply and Reset."""
         app, m, text = self.app, self.app.manager, self.app.text
         sc = app.sessions[0].scenario
-        left = x0 - (app.screen.get_width() - PANEL_W)  # panel-local x of the drawn text
+        left = x0
         y = self.top_of_readouts + 38  # below the time and seed lines
         summary, origin = strategy_description(sc.strategy_name)
         for line in text.wrap(f"{sc.strategy_name}: {summary}", 16, width)[:2]:
@@ -142,18 +138,19 @@ class Panel:
         y += 4
         rows = settings_of(sc)
         self.scroll = max(0, min(self.scroll, len(rows) - 1))
-        bottom = app.screen.get_height() - app.STATUS_H - 40
+        bottom = int((app.screen.get_height() - app.STATUS_H) / app.ui_scale) - 40
         shown = 0
         for setting in rows[self.scroll :]:
             helps = text.wrap(f"{setting.help}" + (f" ({setting.range})" if setting.range else ""), 14, width)[:2]
             if y + 26 + 15 * len(helps) > bottom:
                 break
             self.settings_text.append((text.fit(setting.label, 16, width - 130), (left, y + 5), 16, P.TEXT))
-            rect = pygame.Rect(x0 + width - 124, y, 124, 26)
             if setting.choices:
-                widget = self._dropdown([str(c) for c in setting.choices], str(setting.value), *rect.topleft, rect.w)
+                widget = self._dropdown([str(c) for c in setting.choices], str(setting.value), x0 + width - 124, y, 124)
             else:
-                widget = UITextEntryLine(rect, m, initial_text=_shown_value(setting.value))
+                widget = UITextEntryLine(
+                    self.rect(x0 + width - 124, y, 124, 26), m, initial_text=_shown_value(setting.value)
+                )
                 self.widgets.append(widget)
             self.entries[setting.key] = (setting, widget)
             y += 27
@@ -170,7 +167,7 @@ class Panel:
         for i, key in enumerate(SETTINGS_BUTTONS):
             label, _, tip = BUTTONS[key]
             self.buttons[key] = UIButton(
-                pygame.Rect(x0 + i * (width // 2 + 2), y, width // 2 - 2, 28), label, m, tool_tip_text=tip
+                self.rect(x0 + i * (width // 2 + 2), y, width // 2 - 2, 28), label, m, tool_tip_text=tip
             )
             self.widgets.append(self.buttons[key])
 
@@ -195,10 +192,16 @@ class Panel:
             self.scroll = max(0, self.scroll + rows)
             self.build()
 
+    def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
+        """The screen rectangle of a widget at panel-local (x, y, w, h) in unscaled pixels: the panel is
+        laid out for 360 pixels of width and scaled with the window (:attr:`App.ui_scale`)."""
+        k, left = self.app.ui_scale, self.app.screen.get_width() - self.app.panel_w
+        return pygame.Rect(round(left + x * k), round(y * k), round(w * k), round(h * k))
+
     def _dropdown(self, options: list[str], current: str, x: int, y: int, w: int) -> UIDropDownMenu:
         if current not in options:
             options = options + [current]
-        d = UIDropDownMenu(options, current, pygame.Rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
+        d = UIDropDownMenu(options, current, self.rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
         self.widgets.append(d)
         return d
 
@@ -245,15 +248,19 @@ class Panel:
 
     # ------------------------------------------------------------------ read-outs
     def draw(self, surface: pygame.Surface) -> None:
-        """Blit the read-outs, redrawn at most every REFRESH_S wall seconds (figures need no more)."""
-        area = pygame.Rect(surface.get_width() - PANEL_W, 0, PANEL_W, surface.get_height() - self.app.STATUS_H)
+        """Blit the read-outs, redrawn at most every REFRESH_S wall seconds (figures need no more); they
+        are drawn for a 360-pixel-wide panel and scaled with the window."""
+        app = self.app
+        area = pygame.Rect(surface.get_width() - app.panel_w, 0, app.panel_w, surface.get_height() - app.STATUS_H)
+        base = (PANEL_W, round(area.h / app.ui_scale))
         now = time.perf_counter()
-        if self._cache is None or self._cache.get_size() != area.size or now - self._drawn >= REFRESH_S:
-            if self._cache is None or self._cache.get_size() != area.size:
-                self._cache = pygame.Surface(area.size)
+        if self._cache is None or self._cache.get_size() != base or now - self._drawn >= REFRESH_S:
+            if self._cache is None or self._cache.get_size() != base:
+                self._cache = pygame.Surface(base)
             self._draw_readouts(self._cache)
+            self._scaled = self._cache if app.ui_scale == 1.0 else pygame.transform.smoothscale(self._cache, area.size)
             self._drawn = now
-        surface.blit(self._cache, area)
+        surface.blit(self._scaled, area)
 
     def _draw_readouts(self, surface: pygame.Surface) -> None:
         app, text = self.app, self.app.text

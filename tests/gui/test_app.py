@@ -10,6 +10,7 @@ from PIL import Image
 
 from patrolsim.gui import recorder
 from patrolsim.gui.app import App
+from patrolsim.gui.text import Text
 from patrolsim.incidents import manager_of
 
 
@@ -454,3 +455,18 @@ def test_ledger_button_is_dark_without_incidents_or_risk(app):
     app.frame(0.01, events=[key(pygame.K_i)])
     assert app.layers.ledger and not app.panel.buttons["ledger"].is_selected
     assert "no incidents" in app.status and app.sessions[0].ledger() is None
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.0), ((1366, 768), 1.0), ((1920, 1080), 1.5)])
+def test_the_window_fits_and_fonts_scale_with_it(square, size, scale):
+    a = App(square, size=size)
+    try:
+        a.frame(0.01, events=[])
+        assert a.ui_scale == scale and a.map_text.scale == scale and a.panel_w == round(360 * scale)
+        w, h = size
+        for widget in a.panel.widgets:  # every control inside the panel, above the status line
+            r = widget.rect
+            assert r.left >= w - a.panel_w and r.right <= w and r.bottom <= h - a.STATUS_H
+        assert a.map_text.font(16).get_height() > Text().font(16).get_height() or scale == 1.0
+    finally:
+        a.close()
