@@ -58,14 +58,33 @@ class Actions:
         self.set_speed(self.sessions[0].speed)
 
     def set_strategy(self, name: str) -> None:
-        self.announce(f"setting up {name} ...")
         try:
-            self.sessions[0].restart(strategy=name)
+            scenario = with_changes(self.sessions[0].scenario, strategy=name)
         except UserError as exc:
             self.say(f"cannot use strategy '{name}': {exc}")
             return
-        self.say(f"strategy {self.sessions[0].strategy_names}; run restarted")
-        self._after_restart()
+        if self._rebuild([scenario], f"setting up {name}", f"cannot use strategy '{name}'"):
+            self.say(f"strategy {self.sessions[0].strategy_names}; run restarted")
+            self._after_restart()
+
+    def _rebuild(self, scenarios: list[Scenario], what: str, failed: str | None = None) -> bool:
+        """Start fresh runs of ``scenarios`` in the first sessions (adding sessions when there are more
+        scenarios), set up while the window shows progress (:meth:`App.set_up`); the runs shown so far
+        stay when the set-up fails (a message ``failed: why``) or the user cancels it."""
+        try:
+            sims = self.set_up(scenarios, what)
+        except UserError as exc:
+            self.say(f"{failed or what}: {exc}")
+            return False
+        if sims is None:
+            return False
+        first = self.sessions[0]
+        for k, (sc, sim) in enumerate(zip(scenarios, sims)):
+            if k < len(self.sessions):
+                self.sessions[k].load(sc, sim)
+            else:
+                self.sessions.append(Session(sc, speed=first.speed, paused=first.paused, sim=sim))
+        return True
 
     def do_next_strategy(self, step: int = 1) -> None:
         names = self.strategy_names
@@ -77,15 +96,14 @@ class Actions:
         self.do_next_strategy(-1)
 
     def _restart_all(self, message: str, **changes) -> None:
-        self.announce("restarting ...")
         try:
-            for s in self.sessions:
-                s.restart(**changes)
+            scenarios = [with_changes(s.scenario, **changes) for s in self.sessions]
         except UserError as exc:
             self.say(str(exc))
             return
-        self.say(message)
-        self._after_restart()
+        if self._rebuild(scenarios, "restarting", "cannot restart"):
+            self.say(message)
+            self._after_restart()
 
     def _after_restart(self) -> None:
         self._layout_views()
@@ -158,14 +176,13 @@ class Actions:
             if not edits:
                 self.say("nothing changed in Settings")
                 return
-            self.announce("applying the settings ...")
             shared = {k: v for k, v in edits.items() if not k.startswith("strategy.")}
             scenarios = [apply_settings(self.sessions[0].scenario, edits)]
             scenarios += [apply_settings(s.scenario, shared) for s in self.sessions[1:]]
-            for s, sc in zip(self.sessions, scenarios):
-                s.load(sc)
         except UserError as exc:
             self.say(f"not applied: {exc}")
+            return
+        if not self._rebuild(scenarios, "applying the settings", "not applied"):
             return
         self.say("applied " + ", ".join(f"{k} = {v}" for k, v in edits.items()) + "; run restarted")
         self._after_restart()
@@ -192,14 +209,11 @@ class Actions:
         except UserError as exc:
             self.say(str(exc))
             return
-        self.current_label = label
-        self.announce(f"opening {label} ...")
-        speed = self.sessions[0].speed
-        self.sessions = [Session(scenario, speed=speed)] + [
-            Session(twin(scenario, self.compare_strategy), speed=speed) for _ in self.sessions[1:]
-        ]
-        self.say(f"opened {label}")
-        self._after_restart()
+        scenarios = [scenario] + [twin(scenario, self.compare_strategy) for _ in self.sessions[1:]]
+        if self._rebuild(scenarios, f"opening {label}", f"cannot open {label}"):
+            self.current_label = label
+            self.say(f"opened {label}")
+            self._after_restart()
 
     def do_open_next(self) -> None:
         labels = list(self.catalogue)
@@ -220,11 +234,10 @@ class Actions:
             self.say("compare mode off")
         else:
             first = self.sessions[0]
-            self.announce(f"setting up {self.compare_strategy} beside {first.scenario.strategy_name} ...")
-            first.restart()
-            self.sessions.append(
-                Session(twin(first.scenario, self.compare_strategy), speed=first.speed, paused=first.paused)
-            )
+            scenarios = [first.scenario, twin(first.scenario, self.compare_strategy)]
+            what = f"setting up {self.compare_strategy} beside {first.scenario.strategy_name}"
+            if not self._rebuild(scenarios, what, "no compare mode"):
+                return
             self.say(
                 f"compare mode: {first.scenario.strategy_name} (left) vs {self.compare_strategy} (right), "
                 "same map, seed and incidents; both restarted"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pygame
 import pygame_gui
 
 from .. import jit
+from ..build import make
+from ..engine.simulation import Simulation
 from ..scenario import Scenario
 from ..strategies import available
 from . import palette as P
@@ -26,6 +29,7 @@ from .text import Text
 
 FPS = 60
 SIM_BUDGET_S = 0.008  # wall seconds of simulation work per frame
+SET_UP_POLL_S = 0.1  # while a strategy sets up: how often the window looks for Esc and updates the clock
 RUN_TO_END_BUDGET_S = 0.25  # the same for a scripted run to the end (--run-to-end): speed over smoothness
 CLICK_SLOP_PX = 4
 
@@ -300,6 +304,35 @@ class App(Actions):
         """Show ``message`` on the status line."""
         self.status, self.status_t = message, time.perf_counter()
         self.dirty = True
+
+    def set_up(self, scenarios: list[Scenario], what: str) -> list[Simulation] | None:
+        """Build a run of each scenario (``make``: the strategies' set-up, which can take seconds on
+        large maps) in a worker thread while the window says ``what`` with the seconds elapsed; Esc
+        cancels (None; the thread's work is dropped when it ends). A UserError of the set-up is raised."""
+        out: dict = {}
+
+        def work() -> None:
+            try:
+                out["sims"] = [make(sc) for sc in scenarios]
+            except Exception as exc:  # handed to the window's thread
+                out["error"] = exc
+
+        worker = threading.Thread(target=work, name="patrolsim-set-up", daemon=True)
+        self.announce(f"{what} ...")
+        started = time.perf_counter()
+        worker.start()
+        while worker.is_alive():
+            worker.join(SET_UP_POLL_S)
+            for event in pygame.event.get((pygame.KEYDOWN, pygame.QUIT)):
+                if event.type == pygame.QUIT or event.key == pygame.K_ESCAPE:
+                    self.running = event.type != pygame.QUIT
+                    self.say(f"{what}: cancelled; the run shown goes on")
+                    return None
+            if worker.is_alive():
+                self.announce(f"{what} ... {time.perf_counter() - started:.1f} s (Esc cancels)")
+        if "error" in out:
+            raise out["error"]
+        return out["sims"]
 
     def announce(self, message: str) -> None:
         """Show ``message`` on the status line at once, before work that holds the window up (a

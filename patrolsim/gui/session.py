@@ -13,6 +13,7 @@ import numpy as np
 
 from ..build import make
 from ..engine.result import Result
+from ..engine.simulation import Simulation
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from . import palette as P
@@ -78,20 +79,23 @@ class Session:
     responsive; when the simulation cannot keep up, :attr:`behind` is True.
     """
 
-    def __init__(self, scenario: Scenario, *, speed: float = 10.0, paused: bool = False) -> None:
+    def __init__(
+        self, scenario: Scenario, *, speed: float = 10.0, paused: bool = False, sim: Simulation | None = None
+    ) -> None:
         self.speed = speed
         self.paused = paused
         self.behind = False
         self.events = 0  # arrivals processed since the last reset of the counter
         self._chunk = 1.0  # simulated seconds advanced per engine call, adapted to the budget
         self.reached_end = False
-        self.load(scenario)
+        self.load(scenario, sim)
 
     # ------------------------------------------------------------------ building
-    def load(self, scenario: Scenario) -> None:
-        """Start a fresh run of ``scenario`` (time 0, paused state kept)."""
+    def load(self, scenario: Scenario, sim: Simulation | None = None) -> None:
+        """Start a fresh run of ``scenario`` (time 0, paused state kept); ``sim``: its simulation, if
+        already built (``make(scenario)``, at time 0)."""
         self.scenario = scenario
-        self.sim = make(scenario)
+        self.sim = make(scenario) if sim is None else sim
         self.incidents = IncidentFeed(self.sim)
         self._result: tuple[tuple, Result] | None = None
         self.seen = np.zeros(self.sim.map.n_nodes, dtype=bool)  # seen at least once since time 0
@@ -99,10 +103,6 @@ class Session:
         self.reached_end = False
         self._last_heading = np.zeros((self.sim.state.n_agents, 2))
         self._last_heading[:, 0] = 1.0
-
-    def restart(self, **changes) -> None:
-        """Rebuild with :func:`with_changes` (strategy, count, seed, starts) and start again."""
-        self.load(with_changes(self.scenario, **changes))
 
     def _saw(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
         self.seen[nodes] = True

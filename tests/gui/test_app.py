@@ -237,16 +237,38 @@ def test_window_resize_relays_out(app):
     assert np.isfinite(app.views[0].cam.scale)
 
 
-def test_slow_set_up_is_announced_before_it_runs(app, monkeypatch):
-    seen, restart = [], app.sessions[0].restart
+def test_slow_set_up_shows_progress_and_can_be_cancelled(app, monkeypatch):
+    import time
 
-    def recording(**changes):
+    from patrolsim.gui import app as app_module
+
+    seen, make = [], app_module.make
+
+    def slow(scenario):
         seen.append(app.status)
-        restart(**changes)
+        time.sleep(0.4)
+        return make(scenario)
 
-    monkeypatch.setattr(app.sessions[0], "restart", recording)
+    monkeypatch.setattr(app_module, "make", slow)
     app.set_strategy("msp")
     assert seen == ["setting up msp ..."] and app.status.startswith("strategy msp")
+    assert app.sessions[0].sim.strategy.name == "msp"
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
+    app.set_strategy("hcr")
+    assert "cancelled" in app.status and app.sessions[0].scenario.strategy_name == "msp"  # the run shown goes on
+
+
+def test_a_failed_set_up_keeps_the_run_and_says_why(app, monkeypatch):
+    from patrolsim.errors import UserError
+    from patrolsim.gui import app as app_module
+
+    def failing(scenario):
+        raise UserError("msp needs at most as many agents as nodes")
+
+    monkeypatch.setattr(app_module, "make", failing)
+    app.set_strategy("msp")
+    assert app.status == "cannot use strategy 'msp': msp needs at most as many agents as nodes"
+    assert app.sessions[0].scenario.strategy_name == "cr"
 
 
 def test_export_key_writes_the_runs_json_csv_and_a_scenario_that_reruns_it(app, tmp_path):
