@@ -492,3 +492,13 @@ def test_the_window_fits_and_fonts_scale_with_it(square, size, scale):
         assert a.map_text.font(16).get_height() > Text().font(16).get_height() or scale == 1.0
     finally:
         a.close()
+
+
+def test_settings_with_choices_are_option_lists(app):
+    from pygame_gui.elements import UIDropDownMenu
+
+    app.set_strategy("cgg")
+    app.panel.show_tab("settings")
+    setting, widget = app.panel.entries["strategy.walk"]
+    assert isinstance(widget, UIDropDownMenu) and setting.choices == ("tour", "edges")
+    assert app.panel.edits() == {}
