@@ -94,19 +94,24 @@ class App(Actions):
         self.catalogue = catalogue()
         self.current_label = label_for(scenario, self.catalogue)
         self.compare_strategy = compare or self._other_strategy(scenario.strategy_name)
-        self.sessions = [Session(scenario, speed=speed)]
-        if compare:
-            self.sessions.append(Session(twin(scenario, compare), speed=speed))
+        self.sessions: list[Session] = []
         self.views: list[MapView] = []
         self.recorder: Recorder | None = None
         self.show_help = False
         self.running = True
-        self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
         self.fps = 0.0
         self.sim_budget = SIM_BUDGET_S
         self.dirty = True  # something changed since the last frame drawn
         self.heat_lock: float | None = None  # the heat scale's top (s) when the user locked it (K)
         self._press: dict | None = None
+        scenarios = [scenario] + ([twin(scenario, compare)] if compare else [])
+        what = f"setting up {scenario.strategy_name} on {scenario.map.n_nodes:,} nodes"
+        sims = self.set_up(scenarios, what)  # in the open window: the user sees it, Esc quits
+        self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
+        if sims is None:
+            self.running = False
+            return
+        self.sessions = [Session(sc, speed=speed, sim=sim) for sc, sim in zip(scenarios, sims)]
         self.manager = pygame_gui.UIManager(size)
         self.map_text = Text(self.ui_scale)  # the map's labels and legend, scaled with the window
         self._layout_views()
@@ -170,6 +175,9 @@ class App(Actions):
         path and a CSV prefix, either None) as `patrolsim run --json / --csv` would, and close."""
         clock = pygame.time.Clock()
         started, frames = time.perf_counter(), 0
+        if not self.running:  # the first set-up was cancelled
+            self.close()
+            return 0
         if run_to_end:
             self.set_speed(math.inf)
             self.sim_budget = RUN_TO_END_BUDGET_S
@@ -292,6 +300,8 @@ class App(Actions):
         bar = pygame.Rect(0, h - self.STATUS_H, w, self.STATUS_H)
         self.screen.fill((16, 18, 22), bar)
         self.text.draw(self.screen, self.status, (10, bar.centery), 18, P.TEXT, "midleft")
+        if not self.sessions:  # (setting up the first run)
+            return
         s = self.sessions[0]
         right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
         if self.recorder is not None:

@@ -502,3 +502,22 @@ def test_settings_with_choices_are_option_lists(app):
     setting, widget = app.panel.entries["strategy.walk"]
     assert isinstance(widget, UIDropDownMenu) and setting.choices == ("tour", "edges")
     assert app.panel.edits() == {}
+
+
+def test_the_first_set_up_runs_in_the_open_window_and_esc_closes_it(square, monkeypatch):
+    import time
+
+    from patrolsim.gui import app as app_module
+
+    make = app_module.make
+
+    def slow(scenario):
+        time.sleep(0.4)
+        return make(scenario)
+
+    monkeypatch.setattr(app_module, "make", slow)
+    pygame.display.init()
+    pygame.event.clear()
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
+    a = App(square, size=(1000, 640))
+    assert not a.running and a.sessions == [] and a.run() == 0
