@@ -328,6 +328,8 @@ class App(Actions):
                 out["error"] = exc
 
         worker = threading.Thread(target=work, name="patrolsim-set-up", daemon=True)
+        if not self.sessions:  # the first run: nothing to show behind the message yet
+            self.screen.fill(P.BACKGROUND)
         self.announce(f"{what} ...")
         started = time.perf_counter()
         worker.start()
