@@ -29,6 +29,8 @@ from .text import Text
 
 FPS = 60
 SIM_BUDGET_S = 0.008  # wall seconds of simulation work per frame
+WIDGET_FONT_PX = 14  # pygame_gui's default font size, scaled with the panel
+THEMED = ("button", "drop_down_menu", "text_entry_line", "tool_tip", "selection_list")
 SET_UP_POLL_S = 0.1  # while a strategy sets up: how often the window looks for Esc and updates the clock
 RUN_TO_END_BUDGET_S = 0.25  # the same for a scripted run to the end (--run-to-end): speed over smoothness
 CLICK_SLOP_PX = 4
@@ -112,7 +114,7 @@ class App(Actions):
             self.running = False
             return
         self.sessions = [Session(sc, speed=speed, sim=sim) for sc, sim in zip(scenarios, sims)]
-        self.manager = pygame_gui.UIManager(size)
+        self.manager = self._manager()
         self.map_text = Text(self.ui_scale)  # the map's labels and legend, scaled with the window
         self._layout_views()
         self.panel = Panel(self)
@@ -157,9 +159,22 @@ class App(Actions):
     def resized(self) -> None:
         self.screen = pygame.display.get_surface()
         self.map_text.scale = self.ui_scale
-        self.manager.set_window_resolution(self.screen.get_size())
+        if self.ui_scale != self.manager_scale:  # the widgets' fonts change: a manager with that theme
+            for widget in self.panel.widgets:
+                widget.kill()
+            self.panel.widgets = []
+            self.manager = self._manager()
+        else:
+            self.manager.set_window_resolution(self.screen.get_size())
         self._layout_views()
         self.panel.build()
+
+    def _manager(self) -> pygame_gui.UIManager:
+        """The widgets' manager, its fonts scaled with the panel (:attr:`ui_scale`)."""
+        self.manager_scale = self.ui_scale
+        font = {"name": "noto_sans", "size": str(round(WIDGET_FONT_PX * self.manager_scale))}
+        theme = {element: {"font": font} for element in THEMED}
+        return pygame_gui.UIManager(self.screen.get_size(), theme_path=theme)
 
     # ------------------------------------------------------------------ the loop
     def run(

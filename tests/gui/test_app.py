@@ -521,3 +521,17 @@ def test_the_first_set_up_runs_in_the_open_window_and_esc_closes_it(square, monk
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
     a = App(square, size=(1000, 640))
     assert not a.running and a.sessions == [] and a.run() == 0
+
+
+def test_resizing_the_window_rescales_the_panel_and_its_widget_fonts(square):
+    a = App(square, size=(1000, 640))
+    try:
+        small = a.panel.buttons["play"].font.size("Play")
+        pygame.display.set_mode((1920, 1080), pygame.RESIZABLE)
+        a.frame(0.01, events=[pygame.event.Event(pygame.VIDEORESIZE, size=(1920, 1080), w=1920, h=1080)])
+        assert a.ui_scale == 1.5 and a.panel_w == 540 and a.map_text.scale == 1.5
+        assert a.panel.buttons["play"].font.size("Play")[1] > small[1]
+        press(a, "heat")  # the rebuilt widgets work
+        assert not a.layers.heat
+    finally:
+        a.close()
