@@ -286,13 +286,14 @@ class MapView:
 
     def _ledger_legend(self, surface, rows: list[tuple[str, tuple]]) -> None:
         rx, ry, _, _ = self.cam.rect
-        box = pygame.Rect(rx + 4, ry + 4, 230, 22 + 16 * len(rows))
+        k = self.text.scale
+        box = pygame.Rect(rx + 4, ry + 4, round(230 * k), round((22 + 16 * len(rows)) * k))
         pygame.draw.rect(surface, (20, 22, 28), box, border_radius=4)
         self.text.draw(surface, "fairness ledger so far", (box.x + 8, box.y + 4), 15, P.TEXT)
         for i, (label, colour) in enumerate(rows):
-            y = box.y + 22 + 16 * i
-            pygame.draw.rect(surface, colour, (box.x + 8, y + 2, 10, 10))
-            self.text.draw(surface, label, (box.x + 24, y), 14, P.TEXT_DIM)
+            y = box.y + round((22 + 16 * i) * k)
+            pygame.draw.rect(surface, colour, (box.x + 8, y + 2, round(10 * k), round(10 * k)))
+            self.text.draw(surface, label, (box.x + round(24 * k), y), 14, P.TEXT_DIM)
 
     def _draw_incident(self, surface, mark) -> None:
         x, y = self.cam.to_screen(self.map.positions[mark.node])
