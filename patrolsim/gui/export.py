@@ -6,6 +6,7 @@ No pygame here: the window's Export button, its E key and ``patrolsim gui --run-
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,17 @@ from ..scenario import Scenario
 
 def run_result(sim) -> Result:
     """The result of ``sim`` (a Simulation) up to now, as :meth:`Simulation.run` returns it: the time
-    series closed with a row at the current time, as a headless run of this duration ends."""
-    return sim.run(until=sim.now)
+    series closed with a row at the current time, as a headless run of this duration ends. The run
+    itself is left as it is (its series gets no extra row), so exporting changes nothing later on."""
+    result = sim.result()
+    rows = sim.series.rows
+    warming = sim.now < sim.spec.warmup
+    if not warming and (not rows or rows[-1][0] < sim.now):
+        series = copy.deepcopy(sim.series)
+        st = sim.state
+        series.sample(sim.now, st.last_seen(sim.now), st.visits, sim.map.sample_weights)
+        result.series = series.as_arrays()
+    return result
 
 
 def export_run(session, json_path: str | Path | None = None, csv_prefix: str | Path | None = None) -> list[Path]:

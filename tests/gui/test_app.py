@@ -535,3 +535,19 @@ def test_resizing_the_window_rescales_the_panel_and_its_widget_fonts(square):
         assert not a.layers.heat
     finally:
         a.close()
+
+
+def test_exporting_mid_run_changes_nothing_later(square):
+    from patrolsim.build import make
+    from patrolsim.gui.export import run_result
+    from patrolsim.gui.session import Session
+
+    s = Session(square, speed=float("inf"))
+    s.sim.advance_to(1234.5)  # between two samples
+    early = run_result(s.sim)
+    assert early.series["t"][-1] == 1234.5 and s.sim.series.rows[-1][0] < 1234.5
+    while not s.reached_end:
+        s.tick(1.0, 1.0)
+    end, headless = run_result(s.sim).to_dict(), make(square).run().to_dict()
+    end["run"].pop("wall_s"), headless["run"].pop("wall_s")
+    assert end == headless
