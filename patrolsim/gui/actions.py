@@ -293,7 +293,7 @@ class Actions:
         except (UserError, OSError) as exc:
             self.say(f"export failed: {exc}")
             return
-        self.say(f"exported {stem}.json, _*.csv and .toml; 'patrolsim run {stem}.toml' reruns it headless")
+        self.say(f"exported {stem}.json, {stem.name}_*.csv, {stem.name}.toml ('patrolsim run' reruns the .toml)")
 
     def _record(self, kind: str) -> None:
         if self.recorder is not None:

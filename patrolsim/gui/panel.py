@@ -380,7 +380,7 @@ def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
     s0 = sessions[0]
     sim, warmup = s0.sim, s0.scenario.warmup
     if warmup > 0 and sim.now < warmup:
-        head = f"warm-up: run metrics start at {P.clock_label(warmup)}"
+        head = f"warm-up so far (the run's metrics restart at {P.clock_label(warmup)})"
     else:
         head = f"run metrics since {P.clock_label(sim.t0)}" + (" (after warm-up)" if warmup > 0 else "")
     rows: list[tuple[str, list[str]]] = [

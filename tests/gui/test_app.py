@@ -318,7 +318,9 @@ def test_warm_up_is_named_in_the_panel(square):
     from patrolsim.gui.session import Session
 
     s = Session(dataclasses.replace(square, warmup=600.0))
-    assert any(label.startswith("warm-up: run metrics start at 0:10:00") for label, _ in readout_rows([s]))
+    assert any(
+        label.startswith("warm-up so far (the run's metrics restart at 0:10:00)") for label, _ in readout_rows([s])
+    )
     s.sim.advance_to(700.0)
     assert any(label.startswith("run metrics since 0:10:00") for label, _ in readout_rows([s]))
 
