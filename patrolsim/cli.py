@@ -35,26 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scenario headless and print its summary")
     run.add_argument("scenario", help="scenario .toml file (or a map file: run it with default settings)")
-    run.add_argument("--strategy", help="strategy name (see 'patrolsim strategies')")
-    run.add_argument("--agents", type=_positive_int, help="number of agents")
-    run.add_argument("--seed", type=_non_negative_int, help="random seed")
-    run.add_argument("--duration", type=_positive_float, help="simulated seconds")
-    run.add_argument("--warmup", type=_non_negative_float, help="seconds excluded from the metrics")
-    run.add_argument("--speed", type=_positive_float, help="agent speed in m/s")
-    run.add_argument("--sensing-radius", type=_non_negative_float, help="sensing radius in metres")
-    run.add_argument(
-        "--largest-component",
-        action="store_true",
-        default=None,
-        help="keep only the largest connected part of a disconnected map",
-    )
-    run.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override any scenario key, e.g. --set strategy.w_idle=2 (value in TOML syntax)",
-    )
+    _scenario_flags(run)
     run.add_argument("--json", metavar="PATH", help="write run, metrics and tables as JSON ('-' = stdout)")
     run.add_argument("--csv", metavar="PREFIX", help="write PREFIX_nodes.csv, PREFIX_agents.csv, PREFIX_series.csv")
     run.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
@@ -67,7 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="open the window on a scenario or map (default: the office scenario)")
     gui.add_argument("scenario", nargs="?", help="scenario .toml file or map file")
+    _scenario_flags(gui)
     gui.add_argument("--compare", metavar="STRATEGY", help="start in compare mode against this strategy")
+    gui.add_argument("--size", metavar="WxH", help="window size in pixels (default 1280x720)")
+    gui.add_argument(
+        "--run-to-end",
+        action="store_true",
+        help="run as fast as possible to the scenario's duration, write the --export-* files and close "
+        "(off-screen when there is no display)",
+    )
+    gui.add_argument("--export-json", metavar="PATH", help="with --run-to-end: the JSON 'patrolsim run --json' writes")
+    gui.add_argument(
+        "--export-csv", metavar="PREFIX", help="with --run-to-end: the CSV files 'patrolsim run --csv' writes"
+    )
     gui.add_argument(
         "--screenshot-after",
         nargs=2,
@@ -115,6 +108,30 @@ def _compare_parser(sub) -> None:
     compare.add_argument("--csv", metavar="PATH", help="write one row per configuration as CSV ('-' = stdout)")
     compare.add_argument("--json", metavar="PATH", help="write the rows and every run as JSON ('-' = stdout)")
     compare.add_argument("-q", "--quiet", action="store_true", help="no progress line, no table")
+
+
+def _scenario_flags(p: argparse.ArgumentParser) -> None:
+    """The flags that change the scenario (read by :func:`scenario_overrides`): run and gui share them."""
+    p.add_argument("--strategy", help="strategy name (see 'patrolsim strategies')")
+    p.add_argument("--agents", type=_positive_int, help="number of agents")
+    p.add_argument("--seed", type=_non_negative_int, help="random seed")
+    p.add_argument("--duration", type=_positive_float, help="simulated seconds")
+    p.add_argument("--warmup", type=_non_negative_float, help="seconds excluded from the metrics")
+    p.add_argument("--speed", type=_positive_float, help="agent speed in m/s")
+    p.add_argument("--sensing-radius", type=_non_negative_float, help="sensing radius in metres")
+    p.add_argument(
+        "--largest-component",
+        action="store_true",
+        default=None,
+        help="keep only the largest connected part of a disconnected map",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any scenario key, e.g. --set strategy.w_idle=2 (value in TOML syntax)",
+    )
 
 
 def _batch_parsers(sub) -> None:
@@ -235,7 +252,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _default_app() -> int:
     """Open the window on the default scenario; without a display, say so in one line and run it headless."""
     default = str(default_scenario())
-    problem = _open_window(default, None, None)
+    problem = _open_window(default, {})
     if problem is None:
         return 0
     print(
@@ -245,15 +262,16 @@ def _default_app() -> int:
     return cmd_run(build_parser().parse_args(["run", default]))
 
 
-def _open_window(path: str, compare: str | None, screenshot_after) -> str | None:
-    """Run the window on the scenario or map at ``path``; returns why it could not open (else None)."""
+def _open_window(path: str, overrides: dict, *, compare: str | None = None, **window) -> str | None:
+    """Run the window on the scenario or map at ``path`` with ``overrides``; ``window``: the other
+    arguments of :func:`patrolsim.gui.launch`. Returns why it could not open (else None)."""
     from .gui import NoDisplay, display_problem, launch
     from .strategies import strategy_class
 
-    scenario = load_run_scenario(path, {})
+    scenario = load_run_scenario(path, overrides)
     if compare:
         strategy_class(compare)
-    problem = display_problem()
+    problem = None if window.get("run_to_end") else display_problem()
     if problem:
         return f"cannot open the window: {problem}"
     try:
@@ -262,7 +280,7 @@ def _open_window(path: str, compare: str | None, screenshot_after) -> str | None
     except MissingExtra as exc:
         return str(exc)
     try:
-        launch(scenario, compare=compare, screenshot_after=screenshot_after)
+        launch(scenario, compare=compare, **window)
     except NoDisplay as exc:
         return f"cannot open the window: {exc}"
     return None
@@ -276,10 +294,30 @@ def cmd_gui(args: argparse.Namespace) -> int:
             shot = (_positive_float(seconds), Path(path))
         except argparse.ArgumentTypeError as exc:
             raise UserError(f"--screenshot-after SECONDS: {exc}") from None
-    problem = _open_window(args.scenario or str(default_scenario()), args.compare, shot)
+    for flag, value in (("--export-json", args.export_json), ("--export-csv", args.export_csv)):
+        if value and not args.run_to_end:
+            raise UserError(f"{flag} needs --run-to-end (the window's Export button writes files otherwise)")
+    problem = _open_window(
+        args.scenario or str(default_scenario()),
+        scenario_overrides(args),
+        compare=args.compare,
+        screenshot_after=shot,
+        size=_window_size(args.size) if args.size else (1280, 720),
+        run_to_end=args.run_to_end,
+        export_json=args.export_json,
+        export_csv=args.export_csv,
+    )
     if problem:
         raise UserError(f"{problem}; 'patrolsim run SCENARIO' runs without a window")
     return 0
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """'1366x768' -> (1366, 768); a UserError naming --size otherwise."""
+    w, x, h = text.lower().partition("x")
+    if not (x and w.strip().isdigit() and h.strip().isdigit()) or int(w) < 640 or int(h) < 480:
+        raise UserError(f"--size expects WIDTHxHEIGHT of at least 640x480 pixels, e.g. 1366x768; got {text!r}")
+    return int(w), int(h)
 
 
 def cmd_gui_bench(args: argparse.Namespace) -> int:

@@ -10,8 +10,10 @@ from ..errors import UserError
 from ..scenario import Scenario
 from . import palette as P
 from .catalogue import load_entry
+from .export import export_all
 from .recorder import Recorder, capture_name, save_screenshot
 from .session import Session, speed_label, with_changes
+from .settings import apply_settings
 
 
 class Actions:
@@ -56,14 +58,33 @@ class Actions:
         self.set_speed(self.sessions[0].speed)
 
     def set_strategy(self, name: str) -> None:
-        self.announce(f"setting up {name} ...")
         try:
-            self.sessions[0].restart(strategy=name)
+            scenario = with_changes(self.sessions[0].scenario, strategy=name)
         except UserError as exc:
             self.say(f"cannot use strategy '{name}': {exc}")
             return
-        self.say(f"strategy {self.sessions[0].strategy_names}; run restarted")
-        self._after_restart()
+        if self._rebuild([scenario], f"setting up {name}", f"cannot use strategy '{name}'"):
+            self.say(f"strategy {self.sessions[0].strategy_names}; run restarted")
+            self._after_restart()
+
+    def _rebuild(self, scenarios: list[Scenario], what: str, failed: str | None = None) -> bool:
+        """Start fresh runs of ``scenarios`` in the first sessions (adding sessions when there are more
+        scenarios), set up while the window shows progress (:meth:`App.set_up`); the runs shown so far
+        stay when the set-up fails (a message ``failed: why``) or the user cancels it."""
+        try:
+            sims = self.set_up(scenarios, what)
+        except UserError as exc:
+            self.say(f"{failed or what}: {exc}")
+            return False
+        if sims is None:
+            return False
+        first = self.sessions[0]
+        for k, (sc, sim) in enumerate(zip(scenarios, sims)):
+            if k < len(self.sessions):
+                self.sessions[k].load(sc, sim)
+            else:
+                self.sessions.append(Session(sc, speed=first.speed, paused=first.paused, sim=sim))
+        return True
 
     def do_next_strategy(self, step: int = 1) -> None:
         names = self.strategy_names
@@ -75,15 +96,14 @@ class Actions:
         self.do_next_strategy(-1)
 
     def _restart_all(self, message: str, **changes) -> None:
-        self.announce("restarting ...")
         try:
-            for s in self.sessions:
-                s.restart(**changes)
+            scenarios = [with_changes(s.scenario, **changes) for s in self.sessions]
         except UserError as exc:
             self.say(str(exc))
             return
-        self.say(message)
-        self._after_restart()
+        if self._rebuild(scenarios, "restarting", "cannot restart"):
+            self.say(message)
+            self._after_restart()
 
     def _after_restart(self) -> None:
         self._layout_views()
@@ -114,21 +134,62 @@ class Actions:
     def do_toggle_heat(self) -> None:
         self._toggle("heat", "heat map")
 
+    def do_toggle_ledger(self) -> None:
+        self._toggle("ledger", "fairness ledger")
+        if self.layers.ledger and not self.layer_can_show("ledger"):
+            self.say("fairness ledger on, but this run has no incidents and no risk weights to show")
+
+    def do_toggle_heat_lock(self) -> None:
+        """Lock the heat scale at the current worst idleness (rounded up), or go back to the fixed scale."""
+        if self.heat_lock is None:
+            worst = max(float(s.sim.idleness().max()) for s in self.sessions)
+            self.heat_lock = P.nice_ceiling(worst)
+            self.say(
+                f"heat scale locked at 0 ... {P.duration_label(self.heat_lock)} (K: back to the run's fixed scale)"
+            )
+        else:
+            self.heat_lock = None
+            scale = P.duration_label(self.sessions[0].heat_scale())
+            self.say(f"heat scale fixed for the run: 0 ... {scale} (twice the team's sweep time)")
+
     def do_toggle_paths(self) -> None:
         self._toggle("paths", "planned paths")
 
     def do_toggle_discs(self) -> None:
         self._toggle("discs", "sensing discs")
-        if self.layers.discs and self.sessions[0].scenario.agents.sensing_radius == 0:
-            self.say("sensing discs on (this scenario's sensing radius is 0 m: agents see only their node)")
+        if self.layers.discs and not self.layer_can_show("discs"):
+            self.say("sensing discs on, but this scenario's sensing radius is 0 m: agents see only their node")
 
     def do_toggle_labels(self) -> None:
         self._toggle("labels", "labels")
 
     def do_toggle_regions(self) -> None:
         self._toggle("regions", "regions")
-        if self.layers.regions and self.sessions[0].partition() is None:
-            self.say(f"regions on ('{self.sessions[0].scenario.strategy_name}' does not partition the map)")
+        if self.layers.regions and not self.layer_can_show("regions"):
+            self.say(f"regions on, but '{self.sessions[0].scenario.strategy_name}' does not partition the map")
+
+    def do_apply_settings(self) -> None:
+        """Restart with the Settings tab's edits (the strategy's parameters apply to the left run, the
+        team and incident settings to both in compare mode)."""
+        try:
+            edits = self.panel.edits()
+            if not edits:
+                self.say("nothing changed in Settings")
+                return
+            shared = {k: v for k, v in edits.items() if not k.startswith("strategy.")}
+            scenarios = [apply_settings(self.sessions[0].scenario, edits)]
+            scenarios += [apply_settings(s.scenario, shared) for s in self.sessions[1:]]
+        except UserError as exc:
+            self.say(f"not applied: {exc}")
+            return
+        if not self._rebuild(scenarios, "applying the settings", "not applied"):
+            return
+        self.say("applied " + ", ".join(f"{k} = {v}" for k, v in edits.items()) + "; run restarted")
+        self._after_restart()
+
+    def do_reset_settings(self) -> None:
+        self.panel.build()
+        self.say("settings show the current run's values")
 
     def do_fit(self) -> None:
         for v in self.views:
@@ -148,14 +209,11 @@ class Actions:
         except UserError as exc:
             self.say(str(exc))
             return
-        self.current_label = label
-        self.announce(f"opening {label} ...")
-        speed = self.sessions[0].speed
-        self.sessions = [Session(scenario, speed=speed)] + [
-            Session(twin(scenario, self.compare_strategy), speed=speed) for _ in self.sessions[1:]
-        ]
-        self.say(f"opened {label}")
-        self._after_restart()
+        scenarios = [scenario] + [twin(scenario, self.compare_strategy) for _ in self.sessions[1:]]
+        if self._rebuild(scenarios, f"opening {label}", f"cannot open {label}"):
+            self.current_label = label
+            self.say(f"opened {label}")
+            self._after_restart()
 
     def do_open_next(self) -> None:
         labels = list(self.catalogue)
@@ -176,11 +234,10 @@ class Actions:
             self.say("compare mode off")
         else:
             first = self.sessions[0]
-            self.announce(f"setting up {self.compare_strategy} beside {first.scenario.strategy_name} ...")
-            first.restart()
-            self.sessions.append(
-                Session(twin(first.scenario, self.compare_strategy), speed=first.speed, paused=first.paused)
-            )
+            scenarios = [first.scenario, twin(first.scenario, self.compare_strategy)]
+            what = f"setting up {self.compare_strategy} beside {first.scenario.strategy_name}"
+            if not self._rebuild(scenarios, what, "no compare mode"):
+                return
             self.say(
                 f"compare mode: {first.scenario.strategy_name} (left) vs {self.compare_strategy} (right), "
                 "same map, seed and incidents; both restarted"
@@ -189,8 +246,10 @@ class Actions:
         self._after_restart()
 
     def _other_strategy(self, name: str) -> str:
+        """The compare mode's default second strategy: one that behaves visibly differently from
+        ``name`` (on a uniform grid hcr moves exactly as cr does)."""
         others = [n for n in self.strategy_names if n != name]
-        return "hcr" if "hcr" in others else others[0]
+        return next((n for n in COMPARE_DEFAULTS if n in others), others[0])
 
     # -------------------------------------------------------------- mouse actions
     def click_incident(self, pos: tuple[int, int]) -> None:
@@ -198,6 +257,7 @@ class Actions:
         k = self._view_at(*pos)
         node = None if k is None else self.views[k].node_at(*pos)
         if node is None:
+            self.say("no node here (a wall or empty space): click a free cell or a street node to report a call")
             return
         for s in self.sessions:
             s.incidents.add(node)
@@ -225,6 +285,16 @@ class Actions:
         path = save_screenshot(self.screen, capture_name(self.captures, ".png"))
         self.say(f"screenshot saved to {path}")
 
+    def do_export(self) -> None:
+        """Write the run's JSON and CSV (as `patrolsim run` would) and the scenario TOML to captures/."""
+        stem = capture_name(self.captures, ".json").with_suffix("")
+        try:
+            export_all(self.sessions[0], stem)
+        except (UserError, OSError) as exc:
+            self.say(f"export failed: {exc}")
+            return
+        self.say(f"exported {stem}.json, {stem.name}_*.csv, {stem.name}.toml ('patrolsim run' reruns the .toml)")
+
     def _record(self, kind: str) -> None:
         if self.recorder is not None:
             was = self.recorder.kind
@@ -249,6 +319,10 @@ class Actions:
 
     def do_record_mp4(self) -> None:
         self._record("mp4")
+
+
+#: compare defaults in order of preference: a partition strategy next to a reactive one, and back
+COMPARE_DEFAULTS = ("msp", "cr")
 
 
 def twin(scenario: Scenario, strategy: str) -> Scenario:

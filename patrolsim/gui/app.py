@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pygame_gui
 
 from .. import jit
+from ..build import make
+from ..engine.simulation import Simulation
 from ..scenario import Scenario
 from ..strategies import available
 from . import palette as P
 from .actions import Actions, twin
 from .catalogue import catalogue, label_for
+from .export import export_run
 from .help import draw_help
 from .map_view import Layers, MapView
 from .panel import PANEL_W, SIDE_COLOURS, Panel
@@ -24,6 +29,10 @@ from .text import Text
 
 FPS = 60
 SIM_BUDGET_S = 0.008  # wall seconds of simulation work per frame
+WIDGET_FONT_PX = 14  # pygame_gui's default font size, scaled with the panel
+THEMED = ("button", "drop_down_menu", "text_entry_line", "tool_tip", "selection_list")
+SET_UP_POLL_S = 0.1  # while a strategy sets up: how often the window looks for Esc and updates the clock
+RUN_TO_END_BUDGET_S = 0.25  # the same for a scripted run to the end (--run-to-end): speed over smoothness
 CLICK_SLOP_PX = 4
 
 KEYS: dict[int, str] = {
@@ -51,6 +60,9 @@ KEYS: dict[int, str] = {
     pygame.K_v: "record_gif",
     pygame.K_m: "record_mp4",
     pygame.K_f: "fit",
+    pygame.K_e: "export",
+    pygame.K_k: "toggle_heat_lock",
+    pygame.K_i: "toggle_ledger",
     pygame.K_F1: "help",
     pygame.K_QUESTION: "help",
     pygame.K_SLASH: "help",
@@ -77,24 +89,33 @@ class App(Actions):
         pygame.font.init()
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         pygame.display.set_caption("patrolsim")
-        self.text = Text()
+        self.text = Text()  # the panel's (drawn unscaled, then scaled with the panel)
         self.layers = Layers()
         self.captures = captures
         self.strategy_names = [name for name, _, _ in available()]
         self.catalogue = catalogue()
         self.current_label = label_for(scenario, self.catalogue)
         self.compare_strategy = compare or self._other_strategy(scenario.strategy_name)
-        self.sessions = [Session(scenario, speed=speed)]
-        if compare:
-            self.sessions.append(Session(twin(scenario, compare), speed=speed))
+        self.sessions: list[Session] = []
         self.views: list[MapView] = []
         self.recorder: Recorder | None = None
         self.show_help = False
         self.running = True
-        self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
         self.fps = 0.0
+        self.sim_budget = SIM_BUDGET_S
+        self.dirty = True  # something changed since the last frame drawn
+        self.heat_lock: float | None = None  # the heat scale's top (s) when the user locked it (K)
         self._press: dict | None = None
-        self.manager = pygame_gui.UIManager(size)
+        scenarios = [scenario] + ([twin(scenario, compare)] if compare else [])
+        what = f"setting up {scenario.strategy_name} on {scenario.map.n_nodes:,} nodes"
+        sims = self.set_up(scenarios, what)  # in the open window: the user sees it, Esc quits
+        self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()
+        if sims is None:
+            self.running = False
+            return
+        self.sessions = [Session(sc, speed=speed, sim=sim) for sc, sim in zip(scenarios, sims)]
+        self.manager = self._manager()
+        self.map_text = Text(self.ui_scale)  # the map's labels and legend, scaled with the window
         self._layout_views()
         self.panel = Panel(self)
 
@@ -105,7 +126,20 @@ class App(Actions):
 
     def map_rect(self) -> pygame.Rect:
         w, h = self.screen.get_size()
-        return pygame.Rect(0, 0, max(w - PANEL_W, 100), max(h - self.STATUS_H, 100))
+        return pygame.Rect(0, 0, max(w - self.panel_w, 100), max(h - self.STATUS_H, 100))
+
+    @property
+    def ui_scale(self) -> float:
+        """How much the panel and its fonts are enlarged: 1 up to 1.2 x 1280 x 720 (1366 x 768 included:
+        no blurred text), then with the window in steps of 0.1, at most 1.6."""
+        w, h = self.screen.get_size()
+        k = min(w / 1280, h / 720)
+        return 1.0 if k < 1.2 else min(round(k * 10) / 10, 1.6)
+
+    @property
+    def panel_w(self) -> int:
+        """The panel's width in pixels."""
+        return round(PANEL_W * self.ui_scale)
 
     def _view_rects(self) -> list[tuple[int, int, int, int]]:
         r = self.map_rect()
@@ -120,23 +154,56 @@ class App(Actions):
             for v, r in zip(self.views, rects):
                 v.cam.resize(r)
         else:
-            self.views = [MapView(s.sim.map, r, self.text) for s, r in zip(self.sessions, rects)]
+            self.views = [MapView(s.sim.map, r, self.map_text) for s, r in zip(self.sessions, rects)]
 
     def resized(self) -> None:
         self.screen = pygame.display.get_surface()
-        self.manager.set_window_resolution(self.screen.get_size())
+        self.map_text.scale = self.ui_scale
+        if self.ui_scale != self.manager_scale:  # the widgets' fonts change: a manager with that theme
+            for widget in self.panel.widgets:
+                widget.kill()
+            self.panel.widgets = []
+            self.manager = self._manager()
+        else:
+            self.manager.set_window_resolution(self.screen.get_size())
         self._layout_views()
         self.panel.build()
 
+    def _manager(self) -> pygame_gui.UIManager:
+        """The widgets' manager, its fonts scaled with the panel (:attr:`ui_scale`)."""
+        self.manager_scale = self.ui_scale
+        font = {"name": "noto_sans", "size": str(round(WIDGET_FONT_PX * self.manager_scale))}
+        theme = {element: {"font": font} for element in THEMED}
+        return pygame_gui.UIManager(self.screen.get_size(), theme_path=theme)
+
     # ------------------------------------------------------------------ the loop
-    def run(self, *, screenshot_after: tuple[float, Path] | None = None, max_frames: int | None = None) -> int:
-        """Run until the window is closed (or a scripted screenshot is taken / ``max_frames`` drawn)."""
+    def run(
+        self,
+        *,
+        screenshot_after: tuple[float, Path] | None = None,
+        max_frames: int | None = None,
+        run_to_end: bool = False,
+        export: tuple[str | None, str | None] = (None, None),
+    ) -> int:
+        """Run until the window is closed (or a scripted screenshot is taken / ``max_frames`` drawn).
+        ``run_to_end``: as fast as possible to the scenario's duration, then write ``export`` (a JSON
+        path and a CSV prefix, either None) as `patrolsim run --json / --csv` would, and close."""
         clock = pygame.time.Clock()
         started, frames = time.perf_counter(), 0
+        if not self.running:  # the first set-up was cancelled
+            self.close()
+            return 0
+        if run_to_end:
+            self.set_speed(math.inf)
+            self.sim_budget = RUN_TO_END_BUDGET_S
         while self.running:
             dt = min(clock.tick(FPS) / 1000.0, 0.1)
             self.frame(dt)
             frames += 1
+            if run_to_end and self.sessions[0].reached_end:
+                for path in export_run(self.sessions[0], *export):
+                    print(f"wrote {path}")
+                break
             self.fps = clock.get_fps()
             if screenshot_after and time.perf_counter() - started >= screenshot_after[0]:
                 save_screenshot(self.screen, screenshot_after[1])
@@ -148,23 +215,29 @@ class App(Actions):
         return 0
 
     def frame(self, dt: float, events: list | None = None) -> None:
-        """One frame: handle events, advance the simulation by ``dt`` wall seconds, draw, record."""
-        for event in pygame.event.get() if events is None else events:
+        """One frame: handle events, advance the simulation by ``dt`` wall seconds, draw, record. A
+        paused window with nothing new (no event, no message, no recording) is not redrawn."""
+        events = pygame.event.get() if events is None else events
+        for event in events:
             self.handle(event)
         self.manager.update(dt)
         self.tick(dt)
+        idle = not events and self.recorder is None and all(s.paused for s in self.sessions)
+        if idle and not self.dirty:
+            return
+        self.dirty = not idle  # one more frame after the last change, so that it is drawn
         self.draw()
-        if self.recorder is not None and not self.recorder.capture(self.screen):
+        if self.recorder is not None and not self.recorder.capture(self.captured_area()):
             self._stop_recording()
         pygame.display.flip()
 
     def tick(self, dt: float) -> None:
         first = self.sessions[0]
         ended = first.reached_end
-        first.tick(dt, SIM_BUDGET_S / len(self.sessions))
+        first.tick(dt, self.sim_budget / len(self.sessions))
         for other in self.sessions[1:]:
             other.paused = first.paused
-            other.catch_up(first.sim.now, SIM_BUDGET_S / 2)
+            other.catch_up(first.sim.now, self.sim_budget / 2)
         if first.reached_end and not ended:
             self.say(
                 f"reached the scenario's duration ({P.clock_label(first.scenario.duration)}); press Space to keep going"
@@ -181,13 +254,25 @@ class App(Actions):
         if self.comparing:
             self.screen.fill(P.BACKGROUND, self.map_rect())
         colours = P.agent_colours(self.sessions[0].sim.state.n_agents)
+        heat_max = self.heat_lock or self.sessions[0].heat_scale()  # one scale for both runs in compare mode
         for k, (view, s) in enumerate(zip(self.views, self.sessions)):
-            view.draw(self.screen, s, self.layers, colours)
+            view.draw(self.screen, s, self.layers, colours, heat_max, locked=self.heat_lock is not None)
             if self.comparing:
                 x, y, w, _ = view.cam.rect
                 self.text.draw(
                     self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19, SIDE_COLOURS[k]
                 )
+        if self.comparing and self.runs_identical():
+            r = self.map_rect()
+            self.text.draw(
+                self.screen,
+                "both runs are identical so far: on this map the two strategies make the same moves",
+                (r.centerx, r.y + 34),
+                17,
+                (20, 20, 24),
+                "midtop",
+                box=(250, 220, 120),
+            )
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
             pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
         self.panel.draw(self.screen)
@@ -196,11 +281,42 @@ class App(Actions):
         if self.show_help:
             draw_help(self.screen, self.text)
 
+    def captured_area(self) -> pygame.Surface:
+        """What a recording keeps of the window: everything but the status line (whose "recording"
+        message and REC badge are for the user, not for the video)."""
+        w, h = self.screen.get_size()
+        return self.screen.subsurface((0, 0, w, h - self.STATUS_H))
+
+    def layer_can_show(self, layer: str) -> bool:
+        """Whether the layer has anything to draw in this run (sensing discs need a sensing radius,
+        regions a strategy that partitions the map)."""
+        if layer == "discs":
+            return any(s.scenario.agents.sensing_radius > 0 for s in self.sessions)
+        if layer == "regions":
+            return any(s.partition() is not None for s in self.sessions)
+        if layer == "ledger":
+            w = self.sessions[0].sim.map.weights
+            return self.sessions[0].incidents.available or float(w.max()) > float(w.min())
+        return True
+
+    def runs_identical(self) -> bool:
+        """In compare mode: whether both runs have made exactly the same moves up to now (same agent
+        positions and the same visits at every node), once there was time to differ."""
+        a, b = self.sessions[0], self.sessions[-1]
+        return (
+            a.sim.now == b.sim.now
+            and a.sim.state.arrivals > a.sim.state.n_agents
+            and np.array_equal(a.positions(), b.positions())
+            and np.array_equal(a.sim.state.visits, b.sim.state.visits)
+        )
+
     def _draw_status(self) -> None:
         w, h = self.screen.get_size()
         bar = pygame.Rect(0, h - self.STATUS_H, w, self.STATUS_H)
         self.screen.fill((16, 18, 22), bar)
         self.text.draw(self.screen, self.status, (10, bar.centery), 18, P.TEXT, "midleft")
+        if not self.sessions:  # (setting up the first run)
+            return
         s = self.sessions[0]
         right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
         if self.recorder is not None:
@@ -212,6 +328,38 @@ class App(Actions):
     def say(self, message: str) -> None:
         """Show ``message`` on the status line."""
         self.status, self.status_t = message, time.perf_counter()
+        self.dirty = True
+
+    def set_up(self, scenarios: list[Scenario], what: str) -> list[Simulation] | None:
+        """Build a run of each scenario (``make``: the strategies' set-up, which can take seconds on
+        large maps) in a worker thread while the window says ``what`` with the seconds elapsed; Esc
+        cancels (None; the thread's work is dropped when it ends). A UserError of the set-up is raised."""
+        out: dict = {}
+
+        def work() -> None:
+            try:
+                out["sims"] = [make(sc) for sc in scenarios]
+            except Exception as exc:  # handed to the window's thread
+                out["error"] = exc
+
+        worker = threading.Thread(target=work, name="patrolsim-set-up", daemon=True)
+        if not self.sessions:  # the first run: nothing to show behind the message yet
+            self.screen.fill(P.BACKGROUND)
+        self.announce(f"{what} ...")
+        started = time.perf_counter()
+        worker.start()
+        while worker.is_alive():
+            worker.join(SET_UP_POLL_S)
+            for event in pygame.event.get((pygame.KEYDOWN, pygame.QUIT)):
+                if event.type == pygame.QUIT or event.key == pygame.K_ESCAPE:
+                    self.running = event.type != pygame.QUIT
+                    self.say(f"{what}: cancelled; the run shown goes on")
+                    return None
+            if worker.is_alive():
+                self.announce(f"{what} ... {time.perf_counter() - started:.1f} s (Esc cancels)")
+        if "error" in out:
+            raise out["error"]
+        return out["sims"]
 
     def announce(self, message: str) -> None:
         """Show ``message`` on the status line at once, before work that holds the window up (a
@@ -273,6 +421,8 @@ class App(Actions):
         pos = pygame.mouse.get_pos()
         k = self._view_at(*pos)
         if k is None:
+            if pos[0] >= self.screen.get_width() - self.panel_w:
+                self.panel.scroll_settings(-int(clicks))
             return
         self.views[k].cam.zoom_at(1.2**clicks, *pos)
         for v in self.views:

@@ -1,6 +1,9 @@
-"""Small live charts drawn with plain pygame: line charts over simulated time and a histogram."""
+"""Small live charts drawn with plain pygame: line charts over simulated time and a histogram, each with
+axes (values and units at both ends), a legend, and a note while there is nothing to draw yet."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pygame
@@ -9,12 +12,32 @@ from . import palette as P
 from .text import Text
 
 MAX_POINTS = 300
+AXIS = (120, 126, 138)
+WARMUP = (48, 52, 64)  # the shaded warm-up band
+LEFT = 44  # pixels for the y-axis labels
+BOTTOM = 14  # pixels for the x-axis labels
 
 
-def _frame(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str) -> pygame.Rect:
+def _frame(surface: pygame.Surface, rect: pygame.Rect, text: Text, title: str, legend: list) -> pygame.Rect:
+    """Background, title, legend (label, colour) on the right of the title; returns the plot area."""
     pygame.draw.rect(surface, (26, 29, 36), rect, border_radius=4)
     text.draw(surface, title, (rect.x + 6, rect.y + 4), 15, P.TEXT_DIM)
-    return pygame.Rect(rect.x + 6, rect.y + 20, rect.w - 12, rect.h - 26)
+    x = rect.right - 6
+    for label, colour in reversed(legend):
+        r = text.draw(surface, label, (x, rect.y + 4), 14, P.TEXT_DIM, "topright")
+        pygame.draw.line(surface, colour, (r.x - 14, r.centery), (r.x - 4, r.centery), 3)
+        x = r.x - 20
+    plot = pygame.Rect(rect.x + LEFT, rect.y + 22, rect.w - LEFT - 8, rect.h - 22 - BOTTOM - 4)
+    return plot
+
+
+def _axes(surface, plot: pygame.Rect, text: Text, y_top: str, x_left: str, x_right: str, y_bottom: str = "0"):
+    pygame.draw.line(surface, AXIS, plot.bottomleft, plot.bottomright, 1)
+    pygame.draw.line(surface, AXIS, plot.bottomleft, plot.topleft, 1)
+    text.draw(surface, y_top, (plot.x - 4, plot.y), 13, P.TEXT_DIM, "topright")
+    text.draw(surface, y_bottom, (plot.x - 4, plot.bottom), 13, P.TEXT_DIM, "bottomright")
+    text.draw(surface, x_left, (plot.x, plot.bottom + 2), 13, P.TEXT_DIM, "topleft")
+    text.draw(surface, x_right, (plot.right, plot.bottom + 2), 13, P.TEXT_DIM, "topright")
 
 
 def line_chart(
@@ -22,17 +45,31 @@ def line_chart(
     rect: pygame.Rect,
     text: Text,
     title: str,
-    lines: list[tuple[np.ndarray, np.ndarray, tuple]],
-    y_label,
+    lines: list[tuple[np.ndarray, np.ndarray, tuple, str]],
+    y_label: Callable[[float], str],
+    warmup: tuple[float, float] = (0.0, 0.0),
 ) -> None:
-    """``lines``: (t seconds, values, colour). The y axis starts at 0; ``y_label(v)`` formats its top."""
-    plot = _frame(surface, rect, text, title)
-    lines = [(t, y, c) for t, y, c in lines if len(t) >= 2]
+    """``lines``: (t seconds, values, colour, legend label). The y axis starts at 0 (its top formatted
+    by ``y_label``); the x axis is simulated time (h:mm:ss). ``warmup``: (its length, now) in seconds:
+    the warm-up, which the metrics leave out, is shaded from time 0."""
+    legend = list(dict.fromkeys((label, colour) for _, _, colour, label in lines if label))
+    plot = _frame(surface, rect, text, title, legend)
+    lines = [(t, y, c) for t, y, c, _ in lines if len(t) >= 2]
+    length, now = warmup
     if not lines:
-        text.draw(surface, "waiting for samples", plot.center, 14, P.TEXT_DIM, "center")
+        if length > 0 and now < length:
+            band = pygame.Rect(plot.x, plot.y, max(int(plot.w * now / length), 1), plot.h)
+            pygame.draw.rect(surface, WARMUP, band)
+            text.draw(surface, f"warm-up: metrics start at {P.clock_label(length)}", plot.center, 14, P.TEXT, "center")
+        else:
+            text.draw(surface, "waiting for samples", plot.center, 14, P.TEXT_DIM, "center")
         return
     t_max = max(float(t[-1]) for t, _, _ in lines)
-    t_min = min(float(t[0]) for t, _, _ in lines)
+    t_min = 0.0 if length > 0 else min(float(t[0]) for t, _, _ in lines)
+    if length > 0:
+        band = pygame.Rect(plot.x, plot.y, int(plot.w * length / max(t_max, 1e-9)), plot.h)
+        pygame.draw.rect(surface, WARMUP, band)
+        text.draw(surface, "warm-up", (band.centerx, plot.bottom - 2), 13, P.TEXT_DIM, "midbottom")
     y_max = max(float(np.nanmax(y)) for _, y, _ in lines) or 1.0
     for t, y, colour in lines:
         step = max(1, len(t) // MAX_POINTS)
@@ -40,7 +77,7 @@ def line_chart(
         xs = plot.x + (t - t_min) / max(t_max - t_min, 1e-9) * plot.w
         ys = plot.bottom - np.nan_to_num(y) / y_max * plot.h
         pygame.draw.lines(surface, colour, False, np.stack([xs, ys], axis=1), 2)
-    text.draw(surface, y_label(y_max), (rect.right - 6, rect.y + 4), 14, P.TEXT_DIM, "topright")
+    _axes(surface, plot, text, y_label(y_max), P.clock_label(t_min), P.clock_label(t_max) + " (time)")
 
 
 def histogram(
@@ -48,15 +85,17 @@ def histogram(
     rect: pygame.Rect,
     text: Text,
     title: str,
-    samples: list[tuple[np.ndarray, tuple]],
+    samples: list[tuple[np.ndarray, tuple, str]],
     target_s: float,
     bins: int = 12,
 ) -> None:
-    """Response-time histogram (seconds) of one or more runs, with the target marked."""
-    plot = _frame(surface, rect, text, f"{title}; white line: target {P.duration_label(target_s)}")
-    samples = [(v, c) for v, c in samples if len(v)]
+    """Response-time histogram (seconds) of one or more runs (values, colour, legend label), with the
+    target drawn over the bars."""
+    legend = [(label, colour) for _, colour, label in samples if label] + [("target", P.TEXT)]
+    plot = _frame(surface, rect, text, title, legend)
+    samples = [(v, c) for v, c, _ in samples if len(v)]
     if not samples:
-        text.draw(surface, "no incident reached yet", plot.center, 14, P.TEXT_DIM, "center")
+        text.draw(surface, "no call reached yet", plot.center, 14, P.TEXT_DIM, "center")
         return
     hi = max(float(v.max()) for v, _ in samples)
     hi = max(hi, target_s) * 1.05
@@ -71,5 +110,7 @@ def histogram(
                 surface, colour, (plot.x + (i * len(samples) + k) * bw, plot.bottom - h, max(bw - 1, 1), h)
             )
     tx = plot.x + target_s / hi * plot.w
-    pygame.draw.line(surface, P.TEXT, (tx, plot.y), (tx, plot.bottom), 1)
-    text.draw(surface, P.duration_label(hi), (rect.right - 6, rect.y + 4), 14, P.TEXT_DIM, "topright")
+    pygame.draw.line(surface, (20, 20, 24), (tx, plot.y), (tx, plot.bottom), 4)  # drawn over the bars
+    pygame.draw.line(surface, P.TEXT, (tx, plot.y), (tx, plot.bottom), 2)
+    text.draw(surface, P.duration_label(target_s), (tx + 3, plot.y), 13, P.TEXT, "topleft")
+    _axes(surface, plot, text, f"{top} call{'s' if top > 1 else ''}", "0 s", P.seconds_label(hi) + " (response time)")

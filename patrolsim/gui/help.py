@@ -17,14 +17,17 @@ CONTROLS: list[tuple[str, str]] = [
     ("N", "restart with a new seed"),
     ("A / X", "add / remove an agent (restarts)"),
     ("H", "idleness heat map on / off"),
+    ("K", "lock the heat scale at the current worst idleness / back to the run's fixed scale"),
     ("P", "planned paths and goals on / off"),
     ("D", "sensing discs on / off"),
     ("L", "labels (agent numbers, node names) on / off"),
     ("G", "regions of region-based strategies on / off"),
+    ("I", "fairness ledger: patrol vs incident share per area, predicted risk"),
     ("O", "open the next shipped scenario or map (or pick one in the panel list)"),
     ("C", "compare mode: two strategies side by side (pick the second in the panel)"),
     ("S", "save a screenshot (PNG)"),
     ("V / M", "start / stop recording an animated GIF / an MP4 video"),
+    ("E", "export the run's JSON and CSV (as 'patrolsim run' does) and the scenario"),
     ("F", "fit the map to the window"),
     ("Wheel", "zoom about the cursor"),
     ("Drag map", "pan (any mouse button)"),
@@ -36,8 +39,8 @@ CONTROLS: list[tuple[str, str]] = [
 
 INTRO = (
     "Robots (coloured markers; the point shows their heading) patrol the map. Cells turn from pale "
-    "yellow to dark red the longer nobody has seen them. The panel shows coverage, idleness and "
-    "incident response times as they change."
+    "yellow to dark red the longer nobody has seen them (blue: never seen). The panel shows the run's "
+    "metrics, charts and the settings you can change (Figures, Charts, Settings)."
 )
 
 

@@ -88,29 +88,10 @@ class IncidentFeed:
         if src is None:
             return np.zeros(0)
         resp = src.log.arrived_at - src.inc.t_s
-        return resp[self._calls() & np.isfinite(resp)]
+        calls = src.inc.reported & (src.inc.t_s >= self.sim.t0)  # the calls the run's metrics count
+        return resp[calls & np.isfinite(resp)]
 
-    def _calls(self) -> np.ndarray:
-        """Reported incidents that occurred after the warm-up (the ones the run's metrics count)."""
-        return self.source.inc.reported & (self.source.inc.t_s >= self.sim.t0)
-
-    def response_stats(self) -> dict:
-        """Mean and 90th percentile (s) of response times, and the share within the target among calls
-        reached or already overdue (as the run's metrics count it); NaN while nothing is known."""
-        rt = self.response_times()
-        out = {
-            "resp_n": int(rt.size),
-            "resp_mean": float("nan"),
-            "resp_p90": float("nan"),
-            "resp_within": float("nan"),
-            "resp_target": self.target_s,
-        }
-        if rt.size:
-            src, now = self.source, self.sim.now
-            overdue = self._calls() & np.isnan(src.log.arrived_at) & (src.inc.t_s + self.target_s <= now)
-            out.update(
-                resp_mean=float(rt.mean()),
-                resp_p90=float(np.percentile(rt, 90)),
-                resp_within=float(np.sum(rt <= self.target_s) / (rt.size + np.count_nonzero(overdue))),
-            )
-        return out
+    @property
+    def count(self) -> int:
+        """Incidents known to the engine so far (grows with the user's clicks)."""
+        return 0 if self.source is None else len(self.source.inc.t_s)

@@ -17,6 +17,10 @@ NODE = (110, 116, 128)
 TEXT = (232, 235, 240)
 TEXT_DIM = (160, 166, 178)
 INCIDENT = (230, 30, 60)
+#: an incident no robot has been sent to yet
+INCIDENT_WAITING = (150, 20, 40)
+#: nodes nobody has seen yet (in the window and in the report's heat maps: patrolsim/report/heatmap.py)
+NEVER_SEEN = (96, 140, 200)
 PANEL_BG = (33, 37, 45)
 
 #: idleness scale stops: fresh (just seen) pale yellow ... stale dark red (ColorBrewer YlOrRd)
@@ -27,11 +31,11 @@ HEAT_LUT: np.ndarray = np.stack(
     [np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_STOPS)), _STOPS[:, k]) for k in range(3)], axis=1
 ).astype(np.uint8)
 
+#: tab10 without its red (red means an incident), the agents' first colours
 _TAB10 = [
     (31, 119, 180),
     (255, 127, 14),
     (44, 160, 44),
-    (214, 39, 40),
     (148, 103, 189),
     (140, 86, 75),
     (227, 119, 194),
@@ -41,6 +45,10 @@ _TAB10 = [
 ]
 
 
+#: hues (0..1) outside this range are red
+RED_HUES = (0.05, 0.92)
+
+
 @functools.lru_cache(maxsize=64)
 def agent_colours(n: int) -> list[tuple[int, int, int]]:
     """:func:`distinct_colours` as a list of RGB tuples (cached: drawn every frame)."""
@@ -48,10 +56,13 @@ def agent_colours(n: int) -> list[tuple[int, int, int]]:
 
 
 def distinct_colours(n: int) -> np.ndarray:
-    """(n, 3) uint8 colours, easy to tell apart: tab10 first, then golden-ratio hues."""
+    """(n, 3) uint8 colours, easy to tell apart: tab10 first, then golden-ratio hues; none red (the
+    incidents' colour)."""
     out = list(_TAB10[:n])
     for i in range(len(out), n):
         h = (i * 0.618033988749895) % 1.0
+        if h < RED_HUES[0] or h > RED_HUES[1]:
+            h = RED_HUES[0] + (h + 1.0 - RED_HUES[1]) % 1.0 * 2  # moved out of the reds, into the oranges
         out.append(tuple(int(255 * c) for c in colorsys.hsv_to_rgb(h, 0.75, 0.95)))
     return np.array(out, dtype=np.uint8).reshape(-1, 3)
 
@@ -77,6 +88,23 @@ def duration_label(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
+
+
+def seconds_label(seconds: float | None) -> str:
+    """A metric in seconds with its unit, to three significant figures: '87.2 s', '5.43 min', '1.92 h'
+    ('n/a' for None or NaN)."""
+    if seconds is None or not math.isfinite(seconds):
+        return "n/a"
+    for unit, size, limit in (("s", 1.0, 120.0), ("min", 60.0, 7200.0), ("h", 3600.0, math.inf)):
+        if abs(seconds) < limit:
+            v = seconds / size
+            return f"{v:.3g} {unit}" if abs(v) < 1000 else f"{v:,.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+def share_label(x: float | None) -> str:
+    """A fraction as a percentage ('83.3 %'; 'n/a' for None)."""
+    return "n/a" if x is None or not math.isfinite(x) else f"{x * 100:.1f} %"
 
 
 def clock_label(seconds: float) -> str:

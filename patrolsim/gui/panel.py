@@ -6,14 +6,17 @@ import time
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UIDropDownMenu
+from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 
 from . import charts
 from . import palette as P
 from .session import SPEEDS, speed_label
+from .settings import settings_of, strategy_description
 
 PANEL_W = 360
 REFRESH_S = 0.2
+ROW_H = 17
+MIN_CHARTS_H = 300  # the Figures tab adds the charts below the figures when they get this many pixels
 SIDE_COLOURS = [(90, 170, 255), (255, 160, 60)]
 
 #: button id -> (label, action name, tooltip); the same actions as the keys in help.CONTROLS
@@ -31,20 +34,38 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
     "discs": ("Discs", "toggle_discs", "Sensing discs (D)"),
     "labels": ("Labels", "toggle_labels", "Agent numbers and node names (L)"),
     "regions": ("Regions", "toggle_regions", "Regions of region-based strategies (G)"),
-    "shot": ("Screenshot", "screenshot", "Save a PNG screenshot (S)"),
+    "ledger": ("Ledger", "toggle_ledger", "Fairness ledger: patrol vs incident share per area, predicted risk (I)"),
+    "shot": ("PNG", "screenshot", "Save a PNG screenshot (S)"),
     "gif": ("Rec GIF", "record_gif", "Start / stop recording a GIF (V)"),
     "mp4": ("Rec MP4", "record_mp4", "Start / stop recording an MP4 (M)"),
+    "export": ("Export", "export", "Write the run's JSON, CSV and scenario TOML to captures/ (E)"),
     "help": ("Help", "help", "All controls (? or F1)"),
+    "apply": ("Apply (restart)", "apply_settings", "Restart the run with the values typed above"),
+    "reset": ("Undo edits", "reset_settings", "Show the current run's values again"),
     "compare": ("Compare", "toggle_compare", "Two strategies side by side (C)"),
     "fit": ("Fit", "fit", "Fit the map to the window (F)"),
 }
 ROWS = [
     ["play", "step", "restart", "seed"],
-    ["slower", "faster", "remove", "add"],
+    ["slower", "faster", "remove", "add", "ledger"],
     ["heat", "paths", "discs", "labels", "regions"],
-    ["shot", "gif", "mp4", "help"],
+    ["shot", "gif", "mp4", "export", "help"],
 ]
-LAYER_BUTTONS = {"heat": "heat", "paths": "paths", "discs": "discs", "labels": "labels", "regions": "regions"}
+#: tab id -> (label, tooltip): what the panel shows below its controls
+TABS: dict[str, tuple[str, str]] = {
+    "figures": ("Figures", "The run's metrics so far and the values now"),
+    "charts": ("Charts", "Coverage, idleness and response times over the run"),
+    "settings": ("Settings", "The strategy's parameters, team, speed, sensing, incidents: edit and apply"),
+}
+SETTINGS_BUTTONS = ["apply", "reset"]
+LAYER_BUTTONS = {
+    "heat": "heat",
+    "paths": "paths",
+    "discs": "discs",
+    "labels": "labels",
+    "regions": "regions",
+    "ledger": "ledger",
+}
 
 
 class Panel:
@@ -56,6 +77,8 @@ class Panel:
         self._cache: pygame.Surface | None = None
         self._drawn = 0.0
         self.buttons: dict[str, UIButton] = {}
+        self.tab = "figures"
+        self.scroll = 0
         self.build()
 
     # ------------------------------------------------------------------ widgets
@@ -65,14 +88,14 @@ class Panel:
             w.kill()
         self.widgets, self.buttons = [], {}
         app, m = self.app, self.app.manager
-        x0 = app.screen.get_width() - PANEL_W + 10
+        x0 = 10  # panel-local, in unscaled pixels (see rect)
         width = PANEL_W - 20
         y = 44
         for row in ROWS:
             bw = (width - 4 * (len(row) - 1)) // len(row)
             for i, key in enumerate(row):
                 label, _, tip = BUTTONS[key]
-                b = UIButton(pygame.Rect(x0 + i * (bw + 4), y, bw, 28), label, m, tool_tip_text=tip)
+                b = UIButton(self.rect(x0 + i * (bw + 4), y, bw, 28), label, m, tool_tip_text=tip)
                 self.buttons[key] = b
             y += 32
         s = app.sessions[0]
@@ -81,21 +104,104 @@ class Panel:
         y += 32
         self.scenario = self._dropdown(list(app.catalogue), app.current_label, x0, y, width)
         y += 32
-        self.buttons["compare"] = UIButton(
-            pygame.Rect(x0, y, 84, 28), "Compare", m, tool_tip_text=BUTTONS["compare"][2]
-        )
+        self.buttons["compare"] = UIButton(self.rect(x0, y, 84, 28), "Compare", m, tool_tip_text=BUTTONS["compare"][2])
         self.versus = self._dropdown(app.strategy_names, app.compare_strategy, x0 + 88, y, width - 88 - 52)
-        self.buttons["fit"] = UIButton(
-            pygame.Rect(x0 + width - 48, y, 48, 28), "Fit", m, tool_tip_text=BUTTONS["fit"][2]
-        )
-        self.widgets += list(self.buttons.values())
-        self.top_of_readouts = y + 40
+        self.buttons["fit"] = UIButton(self.rect(x0 + width - 48, y, 48, 28), "Fit", m, tool_tip_text=BUTTONS["fit"][2])
+        y += 32
+        tw = (width - 8) // len(TABS)
+        self.tabs = {
+            key: UIButton(self.rect(x0 + i * (tw + 4), y, tw, 26), label, m, tool_tip_text=tip)
+            for i, (key, (label, tip)) in enumerate(TABS.items())
+        }
+        self.widgets += list(self.buttons.values()) + list(self.tabs.values())
+        self.top_of_readouts = y + 34
+        self.entries: dict[str, object] = {}
+        self.settings_text: list[tuple[str, tuple[int, int], int, tuple]] = []
+        if self.tab == "settings":
+            self._build_settings(x0, width)
         self.sync()
+
+    def _build_settings(self, x0: int, width: int) -> None:
+        """The Settings tab: the strategy's description, then one row per setting from ``self.scroll``
+        (label and entry or option list, then its description and range), then Apply and Reset."""
+        app, m, text = self.app, self.app.manager, self.app.text
+        sc = app.sessions[0].scenario
+        left = x0
+        y = self.top_of_readouts + 38  # below the time and seed lines
+        summary, origin = strategy_description(sc.strategy_name)
+        for line in text.wrap(f"{sc.strategy_name}: {summary}", 16, width)[:2]:
+            self.settings_text.append((line, (left, y), 16, P.TEXT))
+            y += 17
+        for line in text.wrap(origin, 14, width)[:2]:
+            self.settings_text.append((line, (left, y), 14, P.TEXT_DIM))
+            y += 15
+        y += 4
+        rows = settings_of(sc)
+        self.scroll = max(0, min(self.scroll, len(rows) - 1))
+        bottom = int((app.screen.get_height() - app.STATUS_H) / app.ui_scale) - 40
+        shown = 0
+        for setting in rows[self.scroll :]:
+            helps = text.wrap(f"{setting.help}" + (f" ({setting.range})" if setting.range else ""), 14, width)[:2]
+            if y + 26 + 15 * len(helps) > bottom:
+                break
+            self.settings_text.append((text.fit(setting.label, 16, width - 130), (left, y + 5), 16, P.TEXT))
+            if setting.choices:
+                widget = self._dropdown([str(c) for c in setting.choices], str(setting.value), x0 + width - 124, y, 124)
+            else:
+                widget = UITextEntryLine(
+                    self.rect(x0 + width - 124, y, 124, 26), m, initial_text=_shown_value(setting.value)
+                )
+                self.widgets.append(widget)
+            self.entries[setting.key] = (setting, widget)
+            y += 27
+            for line in helps:
+                self.settings_text.append((line, (left, y), 14, P.TEXT_DIM))
+                y += 15
+            y += 4
+            shown += 1
+        hidden = len(rows) - self.scroll - shown
+        if hidden > 0 or self.scroll:
+            more = f"rows {self.scroll + 1}-{self.scroll + shown} of {len(rows)}: scroll the wheel here for more"
+            self.settings_text.append((text.fit(more, 14, width), (left, y), 14, P.TEXT_DIM))
+        y = bottom + 6
+        for i, key in enumerate(SETTINGS_BUTTONS):
+            label, _, tip = BUTTONS[key]
+            self.buttons[key] = UIButton(
+                self.rect(x0 + i * (width // 2 + 2), y, width // 2 - 2, 28), label, m, tool_tip_text=tip
+            )
+            self.widgets.append(self.buttons[key])
+
+    def edits(self) -> dict:
+        """The typed values of the Settings tab's rows that differ from the scenario (a UserError
+        naming the key when one cannot be read)."""
+        out = {}
+        for key, (setting, widget) in self.entries.items():
+            if isinstance(widget, UIDropDownMenu):
+                raw = widget.selected_option
+                raw = raw[0] if isinstance(raw, tuple) else raw
+            else:
+                raw = widget.get_text()
+            value = setting.parse(raw) if not setting.choices else raw
+            if value != setting.value:
+                out[key] = value
+        return out
+
+    def scroll_settings(self, rows: int) -> None:
+        """Scroll the Settings tab by ``rows`` (the mouse wheel over the panel)."""
+        if self.tab == "settings":
+            self.scroll = max(0, self.scroll + rows)
+            self.build()
+
+    def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
+        """The screen rectangle of a widget at panel-local (x, y, w, h) in unscaled pixels: the panel is
+        laid out for 360 pixels of width and scaled with the window (:attr:`App.ui_scale`)."""
+        k, left = self.app.ui_scale, self.app.screen.get_width() - self.app.panel_w
+        return pygame.Rect(round(left + x * k), round(y * k), round(w * k), round(h * k))
 
     def _dropdown(self, options: list[str], current: str, x: int, y: int, w: int) -> UIDropDownMenu:
         if current not in options:
             options = options + [current]
-        d = UIDropDownMenu(options, current, pygame.Rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
+        d = UIDropDownMenu(options, current, self.rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
         self.widgets.append(d)
         return d
 
@@ -104,9 +210,12 @@ class Panel:
         app = self.app
         self._drawn = 0.0
         self.buttons["play"].set_text("Pause" if not app.sessions[0].paused else "Play")
-        for key, attr in LAYER_BUTTONS.items():
-            (self.buttons[key].select if getattr(app.layers, attr) else self.buttons[key].unselect)()
+        for key, attr in LAYER_BUTTONS.items():  # lit only when on and there is something to show
+            lit = getattr(app.layers, attr) and app.layer_can_show(attr)
+            (self.buttons[key].select if lit else self.buttons[key].unselect)()
         (self.buttons["compare"].select if app.comparing else self.buttons["compare"].unselect)()
+        for key, button in self.tabs.items():
+            (button.select if key == self.tab else button.unselect)()
         for key, kind in (("gif", "gif"), ("mp4", "mp4")):
             rec = app.recorder is not None and app.recorder.kind == kind
             self.buttons[key].set_text("Stop" if rec else BUTTONS[key][0])
@@ -115,6 +224,10 @@ class Panel:
         """Turn a pygame_gui event into an app action."""
         app = self.app
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            for key, button in self.tabs.items():
+                if event.ui_element is button:
+                    self.show_tab(key)
+                    return
             for key, button in self.buttons.items():
                 if event.ui_element is button:
                     app.act(BUTTONS[key][1])
@@ -128,17 +241,26 @@ class Panel:
             elif event.ui_element is self.versus:
                 app.set_compare_strategy(event.text)
 
+    def show_tab(self, key: str) -> None:
+        """Show the Figures, Charts or Settings tab below the controls."""
+        self.tab, self.scroll = key, 0
+        self.build()
+
     # ------------------------------------------------------------------ read-outs
     def draw(self, surface: pygame.Surface) -> None:
-        """Blit the read-outs, redrawn at most every REFRESH_S wall seconds (figures need no more)."""
-        area = pygame.Rect(surface.get_width() - PANEL_W, 0, PANEL_W, surface.get_height() - self.app.STATUS_H)
+        """Blit the read-outs, redrawn at most every REFRESH_S wall seconds (figures need no more); they
+        are drawn for a 360-pixel-wide panel and scaled with the window."""
+        app = self.app
+        area = pygame.Rect(surface.get_width() - app.panel_w, 0, app.panel_w, surface.get_height() - app.STATUS_H)
+        base = (PANEL_W, round(area.h / app.ui_scale))
         now = time.perf_counter()
-        if self._cache is None or self._cache.get_size() != area.size or now - self._drawn >= REFRESH_S:
-            if self._cache is None or self._cache.get_size() != area.size:
-                self._cache = pygame.Surface(area.size)
+        if self._cache is None or self._cache.get_size() != base or now - self._drawn >= REFRESH_S:
+            if self._cache is None or self._cache.get_size() != base:
+                self._cache = pygame.Surface(base)
             self._draw_readouts(self._cache)
+            self._scaled = self._cache if app.ui_scale == 1.0 else pygame.transform.smoothscale(self._cache, area.size)
             self._drawn = now
-        surface.blit(self._cache, area)
+        surface.blit(self._scaled, area)
 
     def _draw_readouts(self, surface: pygame.Surface) -> None:
         app, text = self.app, self.app.text
@@ -156,7 +278,6 @@ class Panel:
             P.TEXT_DIM,
         )
         y = self.top_of_readouts
-        stats = [s.stats() for s in app.sessions]
         state = (
             "paused"
             if s0.paused
@@ -164,78 +285,129 @@ class Panel:
         )
         text.draw(surface, f"time {P.clock_label(s0.sim.now)}   speed {state}", (x0 + 10, y), 19)
         text.draw(surface, f"seed {sc.seed}   duration {P.clock_label(sc.duration)}", (x0 + 10, y + 20), 15, P.TEXT_DIM)
-        y += 42
-        cols = [x0 + 10] if len(stats) == 1 else [x0 + 10, x0 + 10 + (PANEL_W - 20) // 2]
-        blocks = [_readout_lines(st, s, wide=len(stats) == 1) for st, s in zip(stats, app.sessions)]
-        for k, (lines, cx) in enumerate(zip(blocks, cols)):
-            colour = SIDE_COLOURS[k] if len(stats) > 1 else P.TEXT
-            for i, line in enumerate(lines):
-                text.draw(
-                    surface,
-                    text.fit(line, 16, (PANEL_W - 20) // len(cols) - 4),
-                    (cx, y + i * 18),
-                    16,
-                    colour if i == 0 else P.TEXT,
-                )
-        y += 18 * max(len(b) for b in blocks) + 6
-        self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+        y += 38
+        if self.tab == "settings":
+            for line, pos, size, colour in self.settings_text:
+                text.draw(surface, line, pos, size, colour)
+            return
+        if self.tab == "charts":
+            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+            return
+        if not app.comparing:
+            text.draw(surface, text.fit(f"strategy {s0.strategy_names}", 16, PANEL_W - 20), (x0 + 10, y), 16)
+            y += ROW_H
+        y = self._draw_table(surface, readout_rows(app.sessions), x0 + 10, y, PANEL_W - 20)
+        if area.bottom - y - 8 >= MIN_CHARTS_H:
+            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+        else:
+            text.draw(surface, "charts: the Charts tab (or a taller window)", (x0 + 10, y + 4), 14, P.TEXT_DIM)
+
+    def _draw_table(self, surface: pygame.Surface, rows: list, x: int, y: int, width: int) -> int:
+        """Draw ``rows`` (see :func:`readout_rows`): labels on the left, one right-aligned value column
+        per session; returns the y below the table."""
+        text, n = self.app.text, len(self.app.sessions)
+        col_w = 92 if n > 1 else 120
+        value_x = [x + width - (n - 1 - k) * col_w for k in range(n)]
+        if n > 1:
+            for k, s in enumerate(self.app.sessions):
+                name = text.fit(s.scenario.strategy_name, 16, col_w - 6)
+                text.draw(surface, name, (value_x[k], y), 16, SIDE_COLOURS[k], "topright")
+            y += ROW_H
+        for label, values in rows:
+            if not values:
+                y += 3
+                text.draw(surface, text.fit(label, 15, width), (x, y), 15, P.TEXT_DIM)
+                y += ROW_H
+                continue
+            text.draw(surface, text.fit(label, 16, width - n * col_w), (x, y), 16, P.TEXT)
+            for vx, v in zip(value_x, values):
+                text.draw(surface, text.fit(v, 16, col_w - 6), (vx, y), 16, P.TEXT, "topright")
+            y += ROW_H
+        return y + 4
 
     def _draw_charts(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         if area.h < 90:
             return
-        app, text = self.app, self.app.text
+        app = self.app
         h = (area.h - 12) // 3
         hist = [s.history() for s in app.sessions]
         colours = SIDE_COLOURS if len(hist) > 1 else [(120, 200, 140)]
-        cov = [(d["t"], d["coverage"] * 100, colours[k]) for k, d in enumerate(hist)]
+        names = [s.scenario.strategy_name if len(hist) > 1 else "" for s in app.sessions]
+        s0 = app.sessions[0]
+        warmup = (s0.scenario.warmup, s0.sim.now)
+        cov = [(d["t"], d["coverage"] * 100, colours[k], names[k]) for k, d in enumerate(hist)]
         charts.line_chart(
             surface,
             pygame.Rect(area.x, area.y, area.w, h),
-            text,
-            "coverage (% of nodes seen)",
+            app.text,
+            "coverage: % of nodes seen",
             cov,
             lambda v: f"{v:.0f} %",
+            warmup,
         )
-        idle = [(d["t"], d["avg_idleness"], colours[k]) for k, d in enumerate(hist)]
-        idle += [(d["t"], d["max_idleness"], tuple(int(c * 0.6) for c in colours[k])) for k, d in enumerate(hist)]
+        compare = len(hist) > 1
+        idle = [(d["t"], d["avg_idleness"], colours[k], names[k] or "average") for k, d in enumerate(hist)]
+        idle += [
+            (d["t"], d["max_idleness"], tuple(int(c * 0.55) for c in colours[k]), "" if compare else "worst")
+            for k, d in enumerate(hist)
+        ]
         charts.line_chart(
             surface,
             pygame.Rect(area.x, area.y + h + 6, area.w, h),
-            text,
-            "idleness: average (bright), worst (dim)",
+            app.text,
+            "idleness now: average, worst (dim)" if compare else "idleness now",
             idle,
-            P.duration_label,
+            P.seconds_label,
+            warmup,
         )
-        rts = [(s.incidents.response_times(), colours[k]) for k, s in enumerate(app.sessions)]
+        rts = [(s.incidents.response_times(), colours[k], names[k]) for k, s in enumerate(app.sessions)]
         charts.histogram(
             surface,
             pygame.Rect(area.x, area.y + 2 * (h + 6), area.w, h),
-            text,
-            "response time",
+            app.text,
+            "response times",
             rts,
-            app.sessions[0].incidents.target_s,
+            s0.incidents.target_s,
         )
 
 
-def _readout_lines(st: dict, session, wide: bool) -> list[str]:
-    """The figures of one session as short lines (two columns in compare mode)."""
-    strategy = st["strategy"] if wide else session.scenario.strategy_name
-    lines = [
-        f"strategy {strategy}" if wide else strategy,
-        f"agents {st['agents']}",
-        f"coverage {st['coverage'] * 100:.1f} %",
-        f"avg idleness {P.duration_label(st['avg_idleness'])}",
-        f"worst idleness {P.duration_label(st['worst_idleness'])}",
-    ]
-    if not session.incidents.available:
-        lines.append("incidents: none in this run" if wide else "no incidents")
-    elif st["resp_n"] == 0:
-        lines.append("response: none reached yet" if wide else "no responses yet")
+def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
+    """The figures of the panel as (label, one value per session) rows; a row with no values is a
+    heading. The run's figures are its own metrics (``result.metrics``, as `patrolsim run` reports
+    them); values at this instant are under the heading "now"."""
+    ms = [s.metrics() for s in sessions]
+    now = [s.now() for s in sessions]
+    s0 = sessions[0]
+    sim, warmup = s0.sim, s0.scenario.warmup
+    if warmup > 0 and sim.now < warmup:
+        head = f"warm-up so far (the run's metrics restart at {P.clock_label(warmup)})"
     else:
-        within = P.duration_label(st["resp_target"])
-        lines += [
-            f"response mean {P.duration_label(st['resp_mean'])}",
-            f"response p90 {P.duration_label(st['resp_p90'])}",
-            f"within {within}: {st['resp_within'] * 100:.0f} % (n={st['resp_n']})",
-        ]
-    return lines
+        head = f"run metrics since {P.clock_label(sim.t0)}" + (" (after warm-up)" if warmup > 0 else "")
+    rows: list[tuple[str, list[str]]] = [
+        ("agents", [f"{s.sim.state.n_agents}" for s in sessions]),
+        (head, []),
+        ("coverage (nodes seen)", [P.share_label(m["coverage"]) for m in ms]),
+        ("time-avg idleness", [P.seconds_label(m["time_avg_idleness"]) for m in ms]),
+        ("worst idleness", [P.seconds_label(m["worst_idleness"]) for m in ms]),
+        ("mean revisit interval", [P.seconds_label(m["mean_interval"]) for m in ms]),
+        ("now", []),
+        ("avg idleness now", [P.seconds_label(n["avg_idleness"]) for n in now]),
+        ("worst idleness now", [P.seconds_label(n["worst_idleness"]) for n in now]),
+    ]
+    if not any("calls" in m for m in ms):
+        return [*rows, ("incidents: none in this run (click a node to report one)", [])]
+    rows.append(("incidents (run metrics)", []))
+    rows.append(("calls reached", [f"{m.get('response_count', 0)} of {m.get('calls', 0)}" for m in ms]))
+    rows.append(("response mean", [P.seconds_label(m.get("response_mean_s")) for m in ms]))
+    rows.append(("response 90th pct", [P.seconds_label(m.get("response_p90_s")) for m in ms]))
+    targets = sorted({k for m in ms for k in m if k.startswith("response_within_")}, key=lambda k: float(k[16:-1]))
+    for k in targets:
+        rows.append((f"within {P.seconds_label(float(k[16:-1]))}", [P.share_label(m.get(k)) for m in ms]))
+    return rows
+
+
+def _shown_value(v) -> str:
+    """A setting's value as typed in its entry ('true', '2.5', '60')."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return f"{v:g}" if isinstance(v, float) else str(v)

@@ -12,8 +12,11 @@ import time
 import numpy as np
 
 from ..build import make
+from ..engine.result import Result
+from ..engine.simulation import Simulation
 from ..metrics.series import sample_row
 from ..scenario import Scenario
+from . import palette as P
 from .incidents import IncidentFeed
 
 #: speed factors offered (simulated seconds per wall second); inf = as fast as possible
@@ -76,28 +79,42 @@ class Session:
     responsive; when the simulation cannot keep up, :attr:`behind` is True.
     """
 
-    def __init__(self, scenario: Scenario, *, speed: float = 10.0, paused: bool = False) -> None:
+    def __init__(
+        self, scenario: Scenario, *, speed: float = 10.0, paused: bool = False, sim: Simulation | None = None
+    ) -> None:
         self.speed = speed
         self.paused = paused
         self.behind = False
         self.events = 0  # arrivals processed since the last reset of the counter
         self._chunk = 1.0  # simulated seconds advanced per engine call, adapted to the budget
         self.reached_end = False
-        self.load(scenario)
+        self.load(scenario, sim)
 
     # ------------------------------------------------------------------ building
-    def load(self, scenario: Scenario) -> None:
-        """Start a fresh run of ``scenario`` (time 0, paused state kept)."""
+    def load(self, scenario: Scenario, sim: Simulation | None = None) -> None:
+        """Start a fresh run of ``scenario`` (time 0, paused state kept); ``sim``: its simulation, if
+        already built (``make(scenario)``, at time 0)."""
         self.scenario = scenario
-        self.sim = make(scenario)
+        self.sim = make(scenario) if sim is None else sim
         self.incidents = IncidentFeed(self.sim)
+        self._result: tuple[tuple, Result] | None = None
+        self.seen = np.zeros(self.sim.map.n_nodes, dtype=bool)  # seen at least once since time 0
+        self.sim.on_visits(self._saw)
         self.reached_end = False
         self._last_heading = np.zeros((self.sim.state.n_agents, 2))
         self._last_heading[:, 0] = 1.0
 
-    def restart(self, **changes) -> None:
-        """Rebuild with :func:`with_changes` (strategy, count, seed, starts) and start again."""
-        self.load(with_changes(self.scenario, **changes))
+    def _saw(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
+        self.seen[nodes] = True
+
+    def heat_scale(self) -> float:
+        """The idleness (s) at the top of the heat scale, fixed for the run from the scenario: twice the
+        team's sweep time (nodes x mean edge length / (agents x mean speed): the time to walk past every
+        node once), rounded up to a round number and at most the duration."""
+        sc, pmap = self.scenario, self.sim.map
+        mean_edge = float(pmap.lengths.mean()) if pmap.lengths.size else 1.0
+        sweep = pmap.n_nodes * mean_edge / (sc.agents.count * float(np.mean(sc.agents.speeds)))
+        return min(P.nice_ceiling(2.0 * sweep), P.nice_ceiling(sc.duration))
 
     @property
     def strategy_names(self) -> str:
@@ -183,23 +200,33 @@ class Session:
         part = np.asarray(part)
         return part if part.shape == (self.sim.map.n_nodes,) else None
 
-    def stats(self) -> dict:
-        """The panel's figures: time, coverage, idleness (s), response times (s)."""
+    def result(self) -> Result:
+        """The run's result so far (``sim.result()``), cached until the simulation moves."""
+        key = (self.sim.now, self.sim.state.arrivals, self.incidents.count)
+        if self._result is None or self._result[0] != key:
+            self._result = (key, self.sim.result())
+        return self._result[1]
+
+    def metrics(self) -> dict:
+        """The run's own metrics so far, as ``result.metrics`` has them (and `patrolsim run` prints them
+        at the end): time-averaged and worst idleness over the run, coverage, response times, ..."""
+        return self.result().metrics
+
+    def ledger(self) -> dict[str, np.ndarray] | None:
+        """The fairness ledger so far, one row per area (``result.areas``: centre x_m / y_m,
+        patrol_share, true_share = incident share, and risk_share = the predictive layer's current
+        estimate when it is on); None without incidents."""
+        areas = self.result().areas
+        return areas if areas.get("area") is not None and len(areas["area"]) else None
+
+    def now(self) -> dict:
+        """Values at this instant (the panel labels them "now"): coverage (share of nodes ever seen) and
+        the average and worst idleness (s) over the nodes right now."""
         sim = self.sim
         st = sim.state
         row = np.empty(4)
         sample_row(sim.now, st.last_seen(sim.now), st.visits, None, np.zeros(0), row)
-        out = {
-            "t": sim.now,
-            "agents": st.n_agents,
-            "coverage": float(row[0]),
-            "avg_idleness": float(row[1]),
-            "worst_idleness": float(row[3]),
-            "strategy": self.strategy_names,
-            "events": st.arrivals,
-        }
-        out.update(self.incidents.response_stats())
-        return out
+        return {"coverage": float(row[0]), "avg_idleness": float(row[1]), "worst_idleness": float(row[3])}
 
     def history(self) -> dict[str, np.ndarray]:
         """The engine's sampled series: t, coverage, avg_idleness, max_idleness, ..."""

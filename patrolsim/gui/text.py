@@ -8,17 +8,19 @@ import pygame
 class Text:
     """Renders strings at a few sizes; identical (string, size, colour) renders are reused."""
 
-    def __init__(self) -> None:
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale  # sizes are multiplied by this (fonts grow with the window)
         self._fonts: dict[int, pygame.font.Font] = {}
         self._cache: dict[tuple, pygame.Surface] = {}
 
     def font(self, size: int) -> pygame.font.Font:
-        if size not in self._fonts:
-            self._fonts[size] = pygame.font.Font(None, size)
-        return self._fonts[size]
+        px = round(size * self.scale)
+        if px not in self._fonts:
+            self._fonts[px] = pygame.font.Font(None, px)
+        return self._fonts[px]
 
     def render(self, s: str, size: int = 18, colour=(232, 235, 240)) -> pygame.Surface:
-        key = (s, size, tuple(colour))
+        key = (s, round(size * self.scale), tuple(colour))
         surf = self._cache.get(key)
         if surf is None:
             if len(self._cache) > 4000:
@@ -34,6 +36,18 @@ class Text:
         while s and font.size(s + "...")[0] > width:
             s = s[:-1]
         return s.rstrip() + "..."
+
+    def wrap(self, s: str, size: int, width: int) -> list[str]:
+        """``s`` broken at spaces into lines that render at most ``width`` pixels wide."""
+        font, lines, line = self.font(size), [], ""
+        for word in s.split():
+            trial = f"{line} {word}".strip()
+            if line and font.size(trial)[0] > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        return lines + ([line] if line else [])
 
     def draw(
         self,

@@ -48,14 +48,16 @@ def _clear_of_markers(view, session, positions):
     return far & outside
 
 
-def _heat(view, idle, node):
+def _heat(view, idle, node, seen):
+    if not seen[node]:
+        return P.NEVER_SEEN
     return tuple(P.HEAT_LUT[P.heat_index(idle[node : node + 1], view.heat_max)][0])
 
 
 def test_a_visited_cell_turns_from_stale_to_fresh(square):
     s = Session(square, speed=1.0)
     s.sim.advance_to(120.0)
-    before = s.sim.idleness().copy()
+    before, seen_before = s.sim.idleness().copy(), s.seen.copy()
     surface1, view1 = _draw(s, Layers(paths=False, discs=False))
     clear1 = _clear_of_markers(view1, s, square.map.positions)
     s.sim.advance_to(180.0)
@@ -68,8 +70,8 @@ def test_a_visited_cell_turns_from_stale_to_fresh(square):
     assert drop[node] > 60.0  # it was stale at 120 s and was seen again since
     pos = view1.cam.to_screen(square.map.positions[node])
     stale, fresh = _pixel(surface1, pos), _pixel(surface2, pos)
-    assert stale == _heat(view1, before, node)
-    assert fresh == _heat(view2, after, node)
+    assert stale == _heat(view1, before, node, seen_before)
+    assert fresh == _heat(view2, after, node, s.seen)
     assert stale != fresh
 
 
@@ -87,8 +89,12 @@ def test_agent_markers_are_where_the_engine_says(square):
     s.sim.advance_to(33.3)  # mid-edge for most agents
     surface, view = _draw(s, Layers(paths=False, discs=False))
     colours = P.agent_colours(4)
+    drawn = 0
     for a, xy in enumerate(view.cam.to_screen(s.sim.agent_positions())):
-        assert _pixel(surface, xy) == colours[a]
+        if not view.legend_box().inflate(24, 24).collidepoint(*xy):  # (the legend is drawn over the map)
+            assert _pixel(surface, xy) == colours[a]
+            drawn += 1
+    assert drawn >= 3
 
 
 def test_walls_are_drawn_as_walls():
@@ -118,9 +124,10 @@ def test_incident_marker_and_legend(square, fake_incidents):
     assert s.incidents.marks()[0].agent == 0 and s.incidents.marks()[0].left_s == 60.0
     surface, view = _draw(s, Layers(paths=False, discs=False))
     assert _pixel(surface, view.cam.to_screen(square.map.positions[100]) + (0, -6)) == P.INCIDENT
-    lx, ly, lw, lh = view.cam.rect
-    # the legend's colour ramp starts at the fresh end of the scale
-    assert _pixel(surface, (lx + 12, ly + lh - 30)) == tuple(P.HEAT_LUT[0])
+    box = view.legend_box()
+    # the legend's colour ramp starts at the fresh end of the scale; the never-seen swatch follows it
+    assert _pixel(surface, (box.x + 8, box.y + 27)) == tuple(P.HEAT_LUT[0])
+    assert _pixel(surface, (box.x + 8 + 180 + 18, box.y + 27)) == P.NEVER_SEEN
 
 
 def test_street_map_nodes_are_coloured_by_idleness():
@@ -132,18 +139,42 @@ def test_street_map_nodes_are_coloured_by_idleness():
     idle = s.sim.idleness()
     pos = view.cam.to_screen(s.sim.map.positions)
     agents = view.cam.to_screen(s.positions())
-    clear = [n for n in np.nonzero(idle == idle.max())[0] if np.min(np.hypot(*(agents - pos[n]).T)) > 25]
-    assert _pixel(surface, pos[clear[0]]) == tuple(P.HEAT_LUT[255])
+    box = view.legend_box()
+    clear = [
+        n
+        for n in range(s.sim.map.n_nodes)
+        if np.min(np.hypot(*(agents - pos[n]).T)) > 25 and not box.inflate(20, 20).collidepoint(*pos[n])
+    ]
+    never = [n for n in clear if not s.seen[n]]
+    seen = [n for n in clear if s.seen[n]]
+    assert never and seen
+    assert _pixel(surface, pos[never[0]]) == P.NEVER_SEEN
+    assert _pixel(surface, pos[seen[0]]) == _heat(view, idle, seen[0], s.seen)
 
 
-def test_regions_colour_cells_when_the_strategy_partitions(square):
+def test_regions_are_outlined_and_the_heat_shows_inside(square):
     s = Session(square)
     s.sim.strategy.partition = (square.map.positions[:, 0] > 15).astype(int)
-    plain, view = _draw(s, Layers(heat=False, paths=False, discs=False, regions=False))
-    regions, _ = _draw(s, Layers(heat=False, paths=False, discs=False, regions=True))
-    west, east = view.cam.to_screen(np.array([[3.5, 3.5], [27.5, 3.5]]))
-    assert _pixel(plain, west) == _pixel(plain, east)
-    assert _pixel(regions, west) != _pixel(regions, east)
+    s.sim.advance_to(60.0)
+    layers = {"paths": False, "discs": False}
+    heat, view = _draw(s, Layers(regions=False, **layers))
+    regions, _ = _draw(s, Layers(regions=True, **layers))
+    inside, west_edge, east_edge = view.cam.to_screen(np.array([[3.5, 27.5], [14.5, 27.5], [15.5, 27.5]]))
+    assert _pixel(regions, inside) == _pixel(heat, inside)  # the heat map is not tinted
+    assert _pixel(regions, west_edge) == tuple(P.distinct_colours(2)[0])
+    assert _pixel(regions, east_edge) == tuple(P.distinct_colours(2)[1])
+
+
+def test_the_heat_scale_is_fixed_for_the_run(square):
+    s = Session(square)
+    scale = s.heat_scale()
+    s.sim.advance_to(30.0)
+    _, early = _draw(s, Layers())
+    s.sim.advance_to(2000.0)
+    _, late = _draw(s, Layers())
+    assert early.heat_max == late.heat_max == scale
+    sweep = square.map.n_nodes * square.map.lengths.mean() / (4 * 1.0)
+    assert 2 * sweep <= scale <= square.duration
 
 
 def test_node_and_agent_hit_tests(square):
@@ -165,3 +196,75 @@ def test_zoom_keeps_the_point_under_the_cursor(square):
     assert np.allclose(view.cam.to_world(200, 300), before)
     view.cam.pan(50, 0)
     assert np.allclose(view.cam.to_world(250, 300), before)
+
+
+def test_the_report_heat_maps_use_the_windows_colours():
+    from matplotlib import colormaps
+    from matplotlib.colors import to_rgb
+
+    from patrolsim.report import heatmap
+
+    cmap = colormaps[heatmap.CMAP]
+    fresh, stale = (tuple(round(255 * c) for c in cmap(x)[:3]) for x in (0.0, 1.0))
+    assert fresh == tuple(P.HEAT_LUT[0]) and stale == tuple(P.HEAT_LUT[-1])  # pale yellow ... dark red
+    assert tuple(round(255 * c) for c in to_rgb(heatmap.NEVER_SEEN)) == P.NEVER_SEEN
+
+
+def test_k_locks_the_heat_scale_in_both_compare_views(square):
+    from patrolsim.gui.app import App
+
+    app = App(square, size=(1000, 640), compare="random")
+    try:
+        app.sessions[0].sim.advance_to(200.0)
+        app.frame(0.01, events=[])
+        fixed = app.sessions[0].heat_scale()
+        assert [v.heat_max for v in app.views] == [fixed, fixed]
+        app.frame(0.01, events=[pygame.event.Event(pygame.KEYDOWN, key=pygame.K_k, mod=0, unicode="", scancode=0)])
+        locked = P.nice_ceiling(max(float(s.sim.idleness().max()) for s in app.sessions))
+        assert [v.heat_max for v in app.views] == [locked, locked] and "locked" in app.status
+        app.frame(0.01, events=[pygame.event.Event(pygame.KEYDOWN, key=pygame.K_k, mod=0, unicode="", scancode=0)])
+        assert [v.heat_max for v in app.views] == [fixed, fixed]
+    finally:
+        app.close()
+
+
+def test_incident_labels_show_hours_and_the_waiting_state():
+    from patrolsim.gui.incidents import IncidentMark
+    from patrolsim.gui.map_view import incident_label
+
+    assert incident_label(IncidentMark(0, 2, -(3600 + 54 * 60 + 6), 3, False)) == "P3 late 1:54:06"
+    assert incident_label(IncidentMark(0, 2, 185.0, 1, False)) == "P1 3:05"
+    assert incident_label(IncidentMark(0, -1, 185.0, 2, False)) == "P2 waiting for a robot 3:05"
+    assert incident_label(IncidentMark(0, 2, 185.0, 2, True)) == "P2 on scene"
+
+
+def test_incident_red_is_no_agents_colour():
+    import colorsys
+
+    colours = P.agent_colours(60)
+    hues = [colorsys.rgb_to_hsv(*(c / 255 for c in rgb)) for rgb in colours]
+    assert all(not (s > 0.5 and v > 0.6 and (h < P.RED_HUES[0] or h > P.RED_HUES[1])) for h, s, v in hues)
+    assert min(np.linalg.norm(np.subtract(c, P.INCIDENT)) for c in colours) > 90
+    assert colorsys.rgb_to_hsv(*(c / 255 for c in P.INCIDENT))[0] > P.RED_HUES[1]
+
+
+def test_incident_labels_do_not_cover_each_other(square, fake_incidents):
+    s = Session(square)
+    s.incidents.source = fake_incidents(s.sim)
+    for node in (100, 101, 131, 130):  # four calls on neighbouring cells
+        s.incidents.add(node)
+    surface = pygame.Surface((600, 600))
+    view = MapView(s.sim.map, (0, 0, 600, 600), Text())
+    drawn = []
+    original = view.text.draw
+
+    def record(target, label, pos, size=18, colour=(0, 0, 0), anchor="topleft", box=None):
+        rect = original(target, label, pos, size, colour, anchor, box)
+        if label.startswith("P2"):
+            drawn.append(rect)
+        return rect
+
+    view.text.draw = record
+    view.draw(surface, s, Layers(paths=False, discs=False), P.agent_colours(4))
+    assert len(drawn) == 4
+    assert all(a.collidelist([b for b in drawn if b is not a]) < 0 for a in drawn)

@@ -80,7 +80,7 @@ def test_with_changes_keeps_the_map_and_changes_team_and_strategy(square):
     assert sc.strategy_name == "hcr" and sc.seed == 9
     s = Session(sc)
     assert s.sim.starts.tolist() == [0, 1, 2, 3, 4, 5]
-    assert s.stats()["strategy"].startswith("hcr")
+    assert s.strategy_names.startswith("hcr")
 
 
 def test_adding_agents_to_explicit_starts_is_deterministic(square):
@@ -89,13 +89,13 @@ def test_adding_agents_to_explicit_starts_is_deterministic(square):
     assert a.agents.starts == b.agents.starts and a.agents.starts[:4] == (5, 6, 7, 8)
 
 
-def test_stats_match_the_engine(square):
+def test_now_values_and_run_metrics_match_the_engine(square):
     s = Session(square, speed=100.0)
     s.tick(1.0, budget_s=30.0)
-    st = s.stats()
+    now = s.now()
     idle = s.sim.idleness()
-    assert st["worst_idleness"] == idle.max() and np.isclose(st["avg_idleness"], idle.mean())
-    assert st["resp_n"] == 0 and math.isnan(st["resp_mean"])
+    assert now["worst_idleness"] == idle.max() and np.isclose(now["avg_idleness"], idle.mean())
+    assert s.metrics() == s.sim.result().metrics and "calls" not in s.metrics()
 
 
 def test_partition_is_read_from_the_strategy_when_it_has_one(square):
