@@ -40,7 +40,7 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def snippet(text: str, limit: int = 24) -> str:
+def snippet(text: object, limit: int = 24) -> str:
     """A field read from a file, for a message: quoted, escaped, cut to ``limit`` characters."""
     text = str(text)
     cut = text[:limit] + ("..." if len(text) > limit else "")

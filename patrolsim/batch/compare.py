@@ -144,7 +144,7 @@ def compare(
     scenario = None
     for name in strategies:
         for count in agents:
-            group = []
+            group: list[dict] = []
             for seed in seeds:
                 scenario = load_run_scenario(
                     path, {**(overrides or {}), "strategy": name, "agents": count, "seed": seed}
@@ -156,7 +156,7 @@ def compare(
                     progress(len(runs), total, run)
             row: dict = {"strategy": name, "agents": count, "seeds": len(group)}
             for metric in METRICS:
-                for stat, value in spread([r[metric] for r in group]).items():
+                for stat, value in spread([float(r[metric]) for r in group]).items():
                     row[f"{metric}_{stat}"] = value
             rows.append(row)
     assert scenario is not None

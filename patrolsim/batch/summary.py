@@ -101,7 +101,8 @@ def groups(store: ResultStore, sweep_id: str, metrics: list[str]) -> list[Group]
     by: dict[tuple, list[dict]] = {}
     for row in store.runs(sweep_id):
         by.setdefault((tuple(repr(row.get(a)) for a in axes), row.get("config_id")), []).append(row)
-    out, seen = [], {}
+    out: list = []
+    seen: dict = {}
     for (params, config), rows in by.items():
         ok = [r for r in rows if r["status"] == "ok"]
         seen[params] = seen.get(params, 0) + 1

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pygame
 
 from ..errors import UserError
 from ..scenario import Scenario
@@ -15,10 +18,43 @@ from .recorder import Recorder, capture_name, save_screenshot
 from .session import Session, speed_label, with_changes
 from .settings import apply_settings
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.simulation import Simulation
+    from .map_view import Layers, MapView
+    from .panel import Panel
+
 
 class Actions:
     """``do_<name>`` methods run by :meth:`act` (names in help.CONTROLS / panel.BUTTONS); they use the
     App's sessions, views, layers, panel and status line."""
+
+    # what the App provides (declared here for the type checker)
+    sessions: list[Session]
+    views: list[MapView]
+    layers: Layers
+    panel: Panel
+    screen: pygame.Surface
+    catalogue: dict[str, Path]
+    captures: Path
+    strategy_names: list[str]
+    heat_lock: float | None
+    recorder: Recorder | None
+    show_help: bool
+
+    if TYPE_CHECKING:  # pragma: no cover
+
+        @property
+        def comparing(self) -> bool: ...
+
+        def say(self, message: str) -> None: ...
+
+        def set_up(self, scenarios: list[Scenario], what: str) -> list[Simulation] | None: ...
+
+        def layer_can_show(self, layer: str) -> bool: ...
+
+        def _layout_views(self) -> None: ...
+
+        def _view_at(self, px: int, py: int) -> int | None: ...
 
     # ------------------------------------------------------------------ actions
     def act(self, name: str) -> None:
@@ -310,6 +346,8 @@ class Actions:
 
     def _stop_recording(self) -> None:
         rec, self.recorder = self.recorder, None
+        if rec is None:
+            return
         path = rec.finish()
         self.say(f"{rec.kind.upper()} of {rec.frames} frames saved to {path}")
         self.panel.sync()

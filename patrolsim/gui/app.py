@@ -144,7 +144,7 @@ class App(Actions):
     def _view_rects(self) -> list[tuple[int, int, int, int]]:
         r = self.map_rect()
         if not self.comparing:
-            return [tuple(r)]
+            return [(r.x, r.y, r.w, r.h)]
         half = r.w // 2
         return [(r.x, r.y + 22, half - 2, r.h - 22), (r.x + half + 2, r.y + 22, r.w - half - 2, r.h - 22)]
 
@@ -157,7 +157,7 @@ class App(Actions):
             self.views = [MapView(s.sim.map, r, self.map_text) for s, r in zip(self.sessions, rects)]
 
     def resized(self) -> None:
-        self.screen = pygame.display.get_surface()
+        self.screen = pygame.display.get_surface() or self.screen
         self.map_text.scale = self.ui_scale
         if self.ui_scale != self.manager_scale:  # the widgets' fonts change: a manager with that theme
             for widget in self.panel.widgets:
@@ -385,8 +385,9 @@ class App(Actions):
         elif event.type == pygame.MOUSEWHEEL:
             self._zoom(event.y)
         elif event.type == pygame.MOUSEBUTTONDOWN and self._view_at(*event.pos) is not None:
-            view = self.views[self._view_at(*event.pos)]
-            agent = view.agent_at(*event.pos, self.sessions[0].positions()) if event.button == 1 else None
+            px, py = event.pos
+            view = self.views[self._view_at(px, py) or 0]
+            agent = view.agent_at(px, py, self.sessions[0].positions()) if event.button == 1 else None
             self._press = {"start": event.pos, "pos": event.pos, "moved": False, "agent": agent, "button": event.button}
         elif event.type == pygame.MOUSEMOTION and self._press is not None:
             self._press["pos"] = event.pos

@@ -54,9 +54,9 @@ def line_chart(
     the warm-up, which the metrics leave out, is shaded from time 0."""
     legend = list(dict.fromkeys((label, colour) for _, _, colour, label in lines if label))
     plot = _frame(surface, rect, text, title, legend)
-    lines = [(t, y, c) for t, y, c, _ in lines if len(t) >= 2]
+    drawn = [(t, y, c) for t, y, c, _ in lines if len(t) >= 2]
     length, now = warmup
-    if not lines:
+    if not drawn:
         if length > 0 and now < length:
             band = pygame.Rect(plot.x, plot.y, max(int(plot.w * now / length), 1), plot.h)
             pygame.draw.rect(surface, WARMUP, band)
@@ -64,14 +64,14 @@ def line_chart(
         else:
             text.draw(surface, "waiting for samples", plot.center, 14, P.TEXT_DIM, "center")
         return
-    t_max = max(float(t[-1]) for t, _, _ in lines)
-    t_min = 0.0 if length > 0 else min(float(t[0]) for t, _, _ in lines)
+    t_max = max(float(t[-1]) for t, _, _ in drawn)
+    t_min = 0.0 if length > 0 else min(float(t[0]) for t, _, _ in drawn)
     if length > 0:
         band = pygame.Rect(plot.x, plot.y, int(plot.w * length / max(t_max, 1e-9)), plot.h)
         pygame.draw.rect(surface, WARMUP, band)
         text.draw(surface, "warm-up", (band.centerx, plot.bottom - 2), 13, P.TEXT_DIM, "midbottom")
-    y_max = max(float(np.nanmax(y)) for _, y, _ in lines) or 1.0
-    for t, y, colour in lines:
+    y_max = max(float(np.nanmax(y)) for _, y, _ in drawn) or 1.0
+    for t, y, colour in drawn:
         step = max(1, len(t) // MAX_POINTS)
         t, y = t[::step], y[::step]
         xs = plot.x + (t - t_min) / max(t_max - t_min, 1e-9) * plot.w
@@ -93,22 +93,20 @@ def histogram(
     target drawn over the bars."""
     legend = [(label, colour) for _, colour, label in samples if label] + [("target", P.TEXT)]
     plot = _frame(surface, rect, text, title, legend)
-    samples = [(v, c) for v, c, _ in samples if len(v)]
-    if not samples:
+    shown = [(v, c) for v, c, _ in samples if len(v)]
+    if not shown:
         text.draw(surface, "no call reached yet", plot.center, 14, P.TEXT_DIM, "center")
         return
-    hi = max(float(v.max()) for v, _ in samples)
+    hi = max(float(v.max()) for v, _ in shown)
     hi = max(hi, target_s) * 1.05
     edges = np.linspace(0.0, hi, bins + 1)
-    counts = [np.histogram(v, edges)[0] for v, _ in samples]
+    counts = [np.histogram(v, edges)[0] for v, _ in shown]
     top = max(int(c.max()) for c in counts) or 1
-    bw = plot.w / bins / len(samples)
-    for k, ((_, colour), c) in enumerate(zip(samples, counts)):
+    bw = plot.w / bins / len(shown)
+    for k, ((_, colour), c) in enumerate(zip(shown, counts)):
         for i, n in enumerate(c.tolist()):
             h = n / top * plot.h
-            pygame.draw.rect(
-                surface, colour, (plot.x + (i * len(samples) + k) * bw, plot.bottom - h, max(bw - 1, 1), h)
-            )
+            pygame.draw.rect(surface, colour, (plot.x + (i * len(shown) + k) * bw, plot.bottom - h, max(bw - 1, 1), h))
     tx = plot.x + target_s / hi * plot.w
     pygame.draw.line(surface, (20, 20, 24), (tx, plot.y), (tx, plot.bottom), 4)  # drawn over the bars
     pygame.draw.line(surface, P.TEXT, (tx, plot.y), (tx, plot.bottom), 2)

@@ -61,6 +61,7 @@ class IncidentFeed:
             from ..incidents import attach
 
             self.source = attach(self.sim, None, None, calls_only=True)
+        assert self.source is not None  # calls_only always attaches
         self.source.add(int(node), self.sim.now)
 
     def marks(self) -> list[IncidentMark]:

@@ -155,6 +155,7 @@ class MapView:
         cached while the partition stays the same."""
         key = hash(part.tobytes())
         if self._borders is None or self._borders[0] != key:
+            assert self.map.grid is not None  # regions are outlined cell by cell on grid maps only
             grid = np.full(self.map.grid.shape, -1)
             grid[self.cells[:, 0], self.cells[:, 1]] = part
             border = np.zeros(grid.shape, dtype=bool)
@@ -176,6 +177,7 @@ class MapView:
         img.reshape(-1, 3)[self._flat] = node_rgb
         pygame.surfarray.blit_array(self._cell_surface, img)
         g = self.map.grid
+        assert g is not None  # cells are drawn for grid maps only
         rows, cols = g.shape
         x0, y0 = self.cam.to_screen(np.array([g.origin[0], g.origin[1] + rows * g.cell_size]))
         cpx = g.cell_size * self.cam.scale
@@ -186,8 +188,8 @@ class MapView:
             return
         left, top = round(x0 + c0 * cpx), round(y0 + r0 * cpx)
         size = (round(x0 + c1 * cpx) - left, round(y0 + r1 * cpx) - top)
-        part = self._cell_surface.subsurface((c0, r0, c1 - c0, r1 - r0))
-        surface.blit(pygame.transform.scale(part, size), (left, top))
+        tile = self._cell_surface.subsurface((c0, r0, c1 - c0, r1 - r0))
+        surface.blit(pygame.transform.scale(tile, size), (left, top))
 
     def _draw_streets(
         self, surface: pygame.Surface, node_rgb: np.ndarray, labels: bool, part: np.ndarray | None

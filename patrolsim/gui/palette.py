@@ -52,13 +52,18 @@ RED_HUES = (0.05, 0.92)
 @functools.lru_cache(maxsize=64)
 def agent_colours(n: int) -> list[tuple[int, int, int]]:
     """:func:`distinct_colours` as a list of RGB tuples (cached: drawn every frame)."""
-    return [tuple(int(v) for v in c) for c in distinct_colours(n)]
+    return [(int(c[0]), int(c[1]), int(c[2])) for c in distinct_colours(n)]
+
+
+def darker(rgb: tuple[int, int, int], share: float = 0.55) -> tuple[int, int, int]:
+    """``rgb`` at ``share`` of its brightness (a run's worst-idleness line beside its average)."""
+    return (int(rgb[0] * share), int(rgb[1] * share), int(rgb[2] * share))
 
 
 def distinct_colours(n: int) -> np.ndarray:
     """(n, 3) uint8 colours, easy to tell apart: tab10 first, then golden-ratio hues; none red (the
     incidents' colour)."""
-    out = list(_TAB10[:n])
+    out: list[tuple[int, ...]] = [tuple(c) for c in _TAB10[:n]]
     for i in range(len(out), n):
         h = (i * 0.618033988749895) % 1.0
         if h < RED_HUES[0] or h > RED_HUES[1]:

@@ -11,7 +11,7 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 from . import charts
 from . import palette as P
 from .session import SPEEDS, speed_label
-from .settings import settings_of, strategy_description
+from .settings import Setting, settings_of, strategy_description
 
 PANEL_W = 360
 REFRESH_S = 0.2
@@ -115,7 +115,7 @@ class Panel:
         }
         self.widgets += list(self.buttons.values()) + list(self.tabs.values())
         self.top_of_readouts = y + 34
-        self.entries: dict[str, object] = {}
+        self.entries: dict[str, tuple[Setting, UIDropDownMenu | UITextEntryLine]] = {}
         self.settings_text: list[tuple[str, tuple[int, int], int, tuple]] = []
         if self.tab == "settings":
             self._build_settings(x0, width)
@@ -145,6 +145,7 @@ class Panel:
             if y + 26 + 15 * len(helps) > bottom:
                 break
             self.settings_text.append((text.fit(setting.label, 16, width - 130), (left, y + 5), 16, P.TEXT))
+            widget: UIDropDownMenu | UITextEntryLine
             if setting.choices:
                 widget = self._dropdown([str(c) for c in setting.choices], str(setting.value), x0 + width - 124, y, 124)
             else:
@@ -177,8 +178,8 @@ class Panel:
         out = {}
         for key, (setting, widget) in self.entries.items():
             if isinstance(widget, UIDropDownMenu):
-                raw = widget.selected_option
-                raw = raw[0] if isinstance(raw, tuple) else raw
+                chosen = widget.selected_option
+                raw = chosen[0] if isinstance(chosen, tuple) else chosen
             else:
                 raw = widget.get_text()
             value = setting.parse(raw) if not setting.choices else raw
@@ -201,7 +202,8 @@ class Panel:
     def _dropdown(self, options: list[str], current: str, x: int, y: int, w: int) -> UIDropDownMenu:
         if current not in options:
             options = options + [current]
-        d = UIDropDownMenu(options, current, self.rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
+        choices: list[str | tuple[str, str]] = list(options)
+        d = UIDropDownMenu(choices, current, self.rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
         self.widgets.append(d)
         return d
 
@@ -348,8 +350,7 @@ class Panel:
         compare = len(hist) > 1
         idle = [(d["t"], d["avg_idleness"], colours[k], names[k] or "average") for k, d in enumerate(hist)]
         idle += [
-            (d["t"], d["max_idleness"], tuple(int(c * 0.55) for c in colours[k]), "" if compare else "worst")
-            for k, d in enumerate(hist)
+            (d["t"], d["max_idleness"], P.darker(colours[k]), "" if compare else "worst") for k, d in enumerate(hist)
         ]
         charts.line_chart(
             surface,

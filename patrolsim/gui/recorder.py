@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pygame
@@ -48,7 +49,7 @@ class Recorder:
         self.frames = 0
         self._next = 0.0
         self._gif: list = []
-        self._writer = None
+        self._writer: Any = None  # imageio-ffmpeg's frame generator, started by the first frame
         if self.kind == "mp4":
             try:
                 import imageio_ffmpeg
@@ -73,7 +74,8 @@ class Recorder:
                     str(self.path), (w, h), fps=RECORD_FPS, quality=7, macro_block_size=2
                 )
                 self._writer.send(None)
-            self._writer.send(np.ascontiguousarray(frame).tobytes())
+            writer = self._writer
+            writer.send(np.ascontiguousarray(frame).tobytes())
         else:
             from PIL import Image
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from typing import cast
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from ..engine.result import Result
 from ..engine.simulation import Simulation
 from ..metrics.series import sample_row
 from ..scenario import Scenario
+from ..strategies import Strategy
 from . import palette as P
 from .incidents import IncidentFeed
 
@@ -118,7 +120,7 @@ class Session:
 
     @property
     def strategy_names(self) -> str:
-        return self.sim.strategy.describe()
+        return cast("Strategy", self.sim.strategy).describe()
 
     # ------------------------------------------------------------------ time
     def tick(self, wall_dt: float, budget_s: float = 0.010) -> None:

@@ -7,6 +7,7 @@ weights); :attr:`PatrolMap.graph` builds the equivalent networkx graph for analy
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -116,8 +117,8 @@ class PatrolMap:
             raise MapError(f"node positions must lie within +-{MAX_COORD:g} metres of the origin", source=src)
         labels = kwargs.get("labels")
         if labels is not None and len(set(labels)) != len(labels):
-            seen: set = set()
-            twice = next(x for x in labels if x in seen or seen.add(x))
+            counts = collections.Counter(labels)
+            twice = next(x for x in labels if counts[x] > 1)
             raise MapError(
                 f"two nodes have the id {snippet(twice)} (ids such as '1' and '01' name the same number); "
                 "expected distinct node ids",
@@ -276,7 +277,7 @@ class PatrolMap:
         n = self.n_nodes
         return csr_matrix((self.lengths, self.indices, self.indptr), shape=(n, n))
 
-    def nearest_node(self, xy: Sequence[float]) -> int:
+    def nearest_node(self, xy: Sequence[float] | np.ndarray) -> int:
         """The node closest (Euclidean) to the point ``xy`` in metres."""
         d = np.einsum("ij,ij->i", self.positions - np.asarray(xy), self.positions - np.asarray(xy))
         return int(np.argmin(d))

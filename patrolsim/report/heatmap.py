@@ -63,7 +63,7 @@ def _draw(ax, store: ResultStore, cfg: Config, values: np.ndarray, never: np.nda
 
         u, v, _ = pmap.edge_list()
         pos = pmap.positions
-        segs = np.stack([pos[u], pos[v]], axis=1)
+        segs = list(np.stack([pos[u], pos[v]], axis=1))
         lc = LineCollection(segs, cmap=cmap, norm=norm, linewidths=2.5)
         lc.set_array(0.5 * (values[u] + values[v]))
         ax.add_collection(lc)
@@ -74,6 +74,7 @@ def _draw(ax, store: ResultStore, cfg: Config, values: np.ndarray, never: np.nda
         return lc
     x = mean_column(store, "nodes", ids, "x_m")
     y = mean_column(store, "nodes", ids, "y_m")
+    assert x is not None and y is not None  # every run has its nodes table
     ax.scatter(x[never], y[never], c=NEVER_SEEN, s=10, marker="s")
     return ax.scatter(x[~never], y[~never], c=values[~never], cmap=cmap, norm=norm, s=10, marker="s")
 
@@ -83,10 +84,13 @@ def best_worst_heatmaps(store: ResultStore, cfgs: list[Config], metric: str, low
     ranked = [c for c in cfgs if c.group.stats.get(metric) and c.group.stats[metric].mean is not None]
     if not ranked:
         return None
-    ranked.sort(key=lambda c: c.group.stats[metric].mean, reverse=not lower_better)
+    ranked.sort(key=lambda c: float(c.group.stats[metric].mean or 0.0), reverse=not lower_better)
     picks = [("Best", ranked[0]), ("Worst", ranked[-1])] if len(ranked) > 1 else [("Only", ranked[0])]
-    data = [(name, c, mean_column(store, "nodes", c.ok_ids, "time_avg_idleness")) for name, c in picks]
-    data = [d for d in data if d[2] is not None]
+    data = []
+    for name, c in picks:
+        values = mean_column(store, "nodes", c.ok_ids, "time_avg_idleness")
+        if values is not None:
+            data.append((name, c, values))
     if not data:
         return None
     from matplotlib import colormaps
