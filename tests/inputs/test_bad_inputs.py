@@ -599,3 +599,75 @@ def test_yaml_reads_exponents_as_numbers(tmp_path, capsys):
 
 
 DISTINCT_INPUTS += 2
+
+
+# ---------------------------------------------------------------------------- databases under stress
+TWO_WRITERS_SWEEP = f"""
+[sweep]
+name = "writers"
+replications = 3
+root_seed = 5
+[base]
+map = "{ROOT / "maps" / "open_square.txt"}"
+duration = 60
+seed = 0
+agents.count = 1
+strategy.name = "cr"
+[axes]
+"agents.count" = [1, 2]
+"""
+
+
+class _DiskFailsAfter(sqlite3.Connection):
+    """A connection whose disk 'fills up' after two finished runs have been written."""
+
+    runs_written = 0
+
+    def executemany(self, sql, rows):  # type: ignore[override]
+        if sql.lstrip().upper().startswith("INSERT INTO RUNS"):
+            if _DiskFailsAfter.runs_written >= 2:
+                raise sqlite3.OperationalError("disk I/O error")
+            _DiskFailsAfter.runs_written += 1
+        return super().executemany(sql, rows)
+
+
+def test_a_disk_error_mid_sweep_is_one_line_and_keeps_the_runs_written(tmp_path, capsys, monkeypatch):
+    from patrolsim.batch import store as store_module
+
+    sweep = tmp_path / "writers.toml"
+    sweep.write_text(TWO_WRITERS_SWEEP, encoding="utf-8")
+    db = tmp_path / "r.db"
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(store_module.sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=_DiskFailsAfter, **k))
+    _DiskFailsAfter.runs_written = 0
+    code, _, err = run_cli(["batch", sweep, "--out", db, "--serial", "-q"], capsys)
+    monkeypatch.undo()
+    lines = [line for line in err.splitlines() if "disk I/O error" in line]
+    assert code == 2 and len(lines) == 1 and "Traceback" not in err, err
+    assert str(db) in lines[0]
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT COUNT(*) FROM runs WHERE status = 'ok'").fetchone()[0] == 2
+    # the same command again resumes and completes the sweep
+    code, _, _ = run_cli(["batch", sweep, "--out", db, "--serial", "-q"], capsys)
+    with sqlite3.connect(db) as check:
+        assert code == 0 and check.execute("SELECT COUNT(*) FROM runs WHERE status = 'ok'").fetchone()[0] == 6
+
+
+def test_two_batch_processes_creating_one_new_database(tmp_path):
+    import subprocess
+    import sys
+
+    sweep = tmp_path / "writers.toml"
+    sweep.write_text(TWO_WRITERS_SWEEP, encoding="utf-8")
+    db = tmp_path / "new.db"
+    argv = [sys.executable, str(ROOT / "run.py"), "batch", str(sweep), "--out", str(db), "--serial", "-q"]
+    procs = [subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, cwd=tmp_path) for _ in range(2)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    assert not any("Traceback" in e for e in errors), errors
+    with sqlite3.connect(db) as check:
+        ok = check.execute("SELECT run_id, COUNT(*) FROM runs WHERE status = 'ok' GROUP BY run_id").fetchall()
+    assert len(ok) == 6 and all(n == 1 for _, n in ok)
+
+
+DISTINCT_INPUTS += 2
