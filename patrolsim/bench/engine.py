@@ -27,31 +27,11 @@ def measure(side: int, agents: int, duration: float, strategy: str) -> dict:
     from .. import jit
     from ..build import make
     from ..maps.occupancy import grid_map
-    from ..scenario import AgentSpec, Scenario
+    from ..scenario import Scenario
+    from .scenarios import bench_scenario
 
     def scenario(d: float, pmap) -> Scenario:
-        agents_spec = AgentSpec(
-            count=agents,
-            speeds=(1.0,) * agents,
-            starts="random",
-            sensing_radius=0.0,
-            wait=0.0,
-            pass_through_visits=True,
-        )
-        return Scenario(
-            name="bench",
-            map=pmap,
-            map_path="<generated>",
-            duration=d,
-            warmup=0.0,
-            seed=1,
-            sample_interval=d / 200.0,
-            coverage_windows=(60.0, 300.0),
-            agents=agents_spec,
-            strategy_name=strategy,
-            strategy_params={},
-            data={},
-        )
+        return bench_scenario(pmap, strategy, agents, d, samples=200, windows=(60.0, 300.0))
 
     jit.use_compiled()  # the benchmark measures the compiled loop, whatever the run size
     tiny = grid_map("tiny", np.ones((4, 4), dtype=bool))

@@ -24,25 +24,9 @@ GLOBAL_STRATEGIES = ("hpcc", "dtag", "dtap", "cgg", "msp")
 
 
 def _scenario(pmap, strategy: str, agents: int, duration: float):
-    from ..scenario import AgentSpec, Scenario
+    from .scenarios import bench_scenario
 
-    spec = AgentSpec(
-        count=agents, speeds=(1.0,) * agents, starts="random", sensing_radius=0.0, wait=0.0, pass_through_visits=True
-    )
-    return Scenario(
-        name="bench",
-        map=pmap,
-        map_path="<generated>",
-        duration=duration,
-        warmup=0.0,
-        seed=1,
-        sample_interval=duration / 50.0,
-        coverage_windows=(60.0,),
-        agents=spec,
-        strategy_name=strategy,
-        strategy_params={},
-        data={},
-    )
+    return bench_scenario(pmap, strategy, agents, duration, samples=50, windows=(60.0,))
 
 
 def measure_strategy(strategy: str, side: int = 100, agents: int = 10, duration: float = 3000.0) -> dict:
