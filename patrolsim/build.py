@@ -15,6 +15,7 @@ from .strategies import strategy_class
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine.progress import ProgressSink
+    from .jit import Backend
     from .scenario import Scenario
     from .strategies import Strategy
 
@@ -26,16 +27,26 @@ def make_strategy(scenario: Scenario) -> Strategy:
     return strategy
 
 
-def make(scenario: Scenario, strategy: Strategy | None = None, progress: ProgressSink | None = None) -> Simulation:
+def make(
+    scenario: Scenario,
+    strategy: Strategy | None = None,
+    progress: ProgressSink | None = None,
+    backend: Backend | None = None,
+) -> Simulation:
     """A Simulation of ``scenario`` at time 0 (``strategy`` replaces the scenario's own, e.g. in tests),
     with the scenario's incidents and dispatch attached; ``progress`` receives the strategy's set-up
-    progress (default: a line on standard error once the set-up takes over 2 s)."""
+    progress (default: a line on standard error once the set-up takes over 2 s); ``backend`` forces
+    plain or compiled kernels (default: as the run's work estimate says, :func:`patrolsim.jit.backend_for`)."""
     if strategy is None:
         strategy = make_strategy(scenario)
     else:
         strategy.communication = scenario.communication
     sim = Simulation(
-        scenario, strategy, run_info={"communication": scenario.communication.as_dict()}, progress=progress
+        scenario,
+        strategy,
+        run_info={"communication": scenario.communication.as_dict()},
+        progress=progress,
+        backend=backend,
     )
     attach(sim, scenario.incidents, scenario.dispatch)
     return sim

@@ -1,58 +1,150 @@
-"""Compile the hot loops with numba only when the work pays for numba's start-up.
+"""Two ways to run the hot loops, chosen per run: plain Python, or compiled by numba.
 
 Numba costs about a second the first time a process calls compiled code (importing it, its
 type registries, and scipy's BLAS check), even with the on-disk cache. A small run finishes faster
-than that as plain Python, so the kernel functions are written once as numba-compatible Python,
-registered with :func:`kernel_function`, and swapped for ``numba.njit(cache=True)`` versions by
-:func:`use_compiled` when a run is big enough (or ``PATROLSIM_JIT=1``). Both forms execute the same
-source with the same IEEE arithmetic, so results are identical either way (a test checks this).
-``PATROLSIM_JIT=0`` never compiles (for debugging with pdb).
+than that as plain Python, so the kernel functions (the event loop, searches, tours, p-median swaps)
+are written once as numba-compatible Python and registered with :func:`kernel_function`. Both forms
+execute the same source with the same IEEE arithmetic, so results are identical either way (a test
+checks this).
+
+A :class:`Backend` is one of the two forms. Each Simulation owns one, picked by :func:`backend_for`
+from the run's work estimate, and makes it the *active* backend (:meth:`Backend.active`, a context
+variable, so two runs in one process or in two threads may differ) while its own code runs. A call of
+a registered function from Python goes to the active backend's version of it; inside either version,
+calls between kernel functions go straight to that version (copies of the functions whose globals
+name the plain, or the compiled, versions of the others), so the plain loop pays nothing per call.
+Module globals are never rebound. ``PATROLSIM_JIT=0`` never compiles (for debugging with pdb),
+``PATROLSIM_JIT=1`` always does.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import sys
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
-#: estimated events (arrivals, node visits of a BFS, ...) above which compiling pays off
+#: estimated events (arrivals, node visits of a search, ...) above which compiling pays off
 COMPILE_ABOVE = 40_000
 
-_registered: list[Callable] = []
-_compiled = False
-_expected = 0.0  # work announced to for_work so far in this process
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: the plain function behind every registered name, by (module, name)
+_registered: dict[tuple[str, str], Callable] = {}
 
 
-def _compile(fn: Callable) -> Callable:
-    from numba import njit
+class Backend:
+    """Plain Python or numba-compiled versions of every kernel function (made when first asked for)."""
 
-    dispatcher = njit(cache=True)(fn)
-    setattr(sys.modules[fn.__module__], fn.__name__, dispatcher)
-    return dispatcher
+    def __init__(self, name: str, compiled: bool) -> None:
+        self.name, self.compiled = name, compiled
+        self._versions: dict[tuple[str, str], Callable] = {}
+        self._modules: dict[str, types.ModuleType] = {}
+
+    def __repr__(self) -> str:
+        return f"<Backend {self.name}>"
+
+    def version(self, fn: Callable) -> Callable:
+        """This backend's version of the registered function ``fn``."""
+        key = _key(fn)
+        return self._versions.get(key) or self._make(key)
+
+    @contextmanager
+    def active(self) -> Iterator[Backend]:
+        """Make this the backend that calls of kernel functions from Python use, inside the block."""
+        token = _active.set(self)
+        try:
+            yield self
+        finally:
+            _active.reset(token)
+
+    def _make(self, key: tuple[str, str]) -> Callable:
+        """A copy of the plain function ``key`` whose globals see this backend's versions of the other
+        kernel functions (and proxy modules for ``module.function`` calls); compiled if so chosen."""
+        plain = _registered[key]
+        scope: dict[str, Any] = {}
+        copy = types.FunctionType(plain.__code__, scope, plain.__name__, plain.__defaults__, plain.__closure__)
+        copy.__qualname__, copy.__doc__ = plain.__qualname__, plain.__doc__
+        if self.compiled:
+            from numba import njit
+
+            made: Callable = njit(cache=True)(copy)
+        else:
+            made = copy
+        self._versions[key] = made  # before filling the globals: kernel functions may call each other
+        scope.update(self._scope(plain.__globals__))
+        return made
+
+    def _scope(self, module_globals: dict[str, Any]) -> dict[str, Any]:
+        scope = dict(module_globals)
+        for name, value in module_globals.items():
+            if isinstance(value, _Dispatch):
+                scope[name] = self.version(value)
+            elif isinstance(value, types.ModuleType) and _holds_kernels(value.__name__):
+                scope[name] = self._module(value)
+        return scope
+
+    def _module(self, module: types.ModuleType) -> types.ModuleType:
+        proxy = self._modules.get(module.__name__)
+        if proxy is None:
+            proxy = types.ModuleType(module.__name__, module.__doc__)
+            self._modules[module.__name__] = proxy
+            proxy.__dict__.update(self._scope(vars(module)))
+        return proxy
 
 
-def kernel_function(fn: Callable) -> Callable:
-    """Mark ``fn`` (numba-compatible Python, called through its module's globals) as compilable."""
-    _registered.append(fn)
-    return _compile(fn) if _compiled else fn
+PLAIN = Backend("plain", compiled=False)
+COMPILED = Backend("compiled", compiled=True)
 
 
-def use_compiled() -> None:
-    """From now on run every kernel function compiled: those registered so far are replaced in their
-    modules by numba dispatchers, and later ones are compiled as they register."""
-    global _compiled
-    if _compiled or os.environ.get("PATROLSIM_JIT") == "0":
-        return
-    _compiled = True
-    for fn in _registered:
-        _compile(fn)
+#: the backend outside any run (a library call, a map being loaded): plain unless PATROLSIM_JIT=1
+_active: ContextVar[Backend] = ContextVar(
+    "patrolsim_backend", default=COMPILED if os.environ.get("PATROLSIM_JIT") == "1" else PLAIN
+)
 
 
-def for_work(events: float) -> None:
-    """Announce ``events`` (an estimate of loop iterations ahead); compile once the work announced in
-    this process adds up to more than COMPILE_ABOVE (numba's start-up is paid once per process, so many
-    small pieces of work, e.g. the tours of a partition's regions, add up), or always when PATROLSIM_JIT=1."""
-    global _expected
-    _expected += events
-    if os.environ.get("PATROLSIM_JIT") == "1" or _expected > COMPILE_ABOVE:
-        use_compiled()
+def active() -> Backend:
+    """The backend kernel calls from Python go to now."""
+    return _active.get()
+
+
+def backend_for(work: float) -> Backend:
+    """The backend for a run estimated at ``work`` plain-Python events (arrivals, settled nodes, ...):
+    compiled when that is worth numba's start-up, or as PATROLSIM_JIT says (0 never, 1 always)."""
+    choice = os.environ.get("PATROLSIM_JIT")
+    if choice == "0":
+        return PLAIN
+    if choice == "1" or work > COMPILE_ABOVE:
+        return COMPILED
+    return PLAIN
+
+
+class _Dispatch:
+    """A registered kernel function as Python code sees it: each call goes to the active backend."""
+
+    def __init__(self, fn: Callable) -> None:
+        self.plain = fn
+        self.key = (fn.__module__, fn.__name__)
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args: Any) -> Any:
+        backend = _active.get()
+        return (backend._versions.get(self.key) or backend._make(self.key))(*args)
+
+
+def _key(fn: Callable) -> tuple[str, str]:
+    return fn.key if isinstance(fn, _Dispatch) else (fn.__module__, fn.__name__)
+
+
+def _holds_kernels(module_name: str) -> bool:
+    return any(mod == module_name for mod, _ in _registered)
+
+
+def kernel_function(fn: F) -> F:
+    """Register ``fn`` (numba-compatible Python that calls other kernel functions through its module's
+    globals) so that it runs plain or compiled as the active backend says."""
+    _registered[(fn.__module__, fn.__name__)] = fn
+    return _Dispatch(fn)  # type: ignore[return-value]

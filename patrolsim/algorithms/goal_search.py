@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import jit
 from ..jit import kernel_function
 from . import backtrack, heap
 
@@ -91,12 +90,6 @@ class GoalIndex:
             np.zeros(n + 1, dtype=np.int64),
         )
 
-    @staticmethod
-    def expect(decisions: float, n_nodes: int) -> None:
-        """Compile the search when ``decisions`` searches on ``n_nodes`` nodes are worth it (each search
-        passes over every node once, about an eighth of an arrival's cost in plain Python)."""
-        jit.for_work(decisions * n_nodes / 8.0)
-
     def best(
         self,
         source: int,
@@ -130,6 +123,12 @@ class GoalIndex:
             self.bucket_of,
             *self._work,
         )
+
+
+def goal_work(decisions: float, n_nodes: int) -> float:
+    """Plain-Python events of ``decisions`` goal searches on ``n_nodes`` nodes (each passes over every
+    node once, about an eighth of an arrival's cost)."""
+    return decisions * n_nodes / 8.0
 
 
 @kernel_function

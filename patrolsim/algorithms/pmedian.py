@@ -27,7 +27,6 @@ from math import comb
 
 import numpy as np
 
-from .. import jit
 from ..determinism import dot, row_dots
 from ..jit import kernel_function
 
@@ -39,7 +38,7 @@ EXACT_WORK = 600_000_000
 #: fewer restarts on large maps (a run on 100 candidates x 100,000 nodes costs 1e8)
 SEARCH_WORK = 300_000_000
 
-#: swap rounds a Teitz-Bart run usually takes, for the decision to compile (:func:`patrolsim.jit.for_work`)
+#: swap rounds a Teitz-Bart run usually takes, for the run's work estimate (:func:`pmedian_work`)
 EXPECTED_ROUNDS = 10
 
 
@@ -68,7 +67,6 @@ def teitz_bart(dist: np.ndarray, weights: np.ndarray, sites: list[int], max_roun
     p = len(sites)
     if p == 0 or p >= dist.shape[0]:
         return sites
-    jit.for_work(dist.size * EXPECTED_ROUNDS)
     for _ in range(max_rounds):
         cost, swapped = swap_costs(dist, weights, sites)
         c, j = np.unravel_index(int(np.argmin(swapped)), swapped.shape)
@@ -124,6 +122,25 @@ def _swap_costs(dist, weights, d1, d2, first, cost, loss, out):
             out[c, j] -= gain
 
 
+def _exact(n: int, cols: int, p: int, exact_limit: int) -> bool:
+    """Whether :func:`solve_pmedian` enumerates every p-subset of ``n`` rows of ``cols`` columns."""
+    subsets = comb(n, p)
+    return subsets <= exact_limit and subsets * cols <= EXACT_WORK
+
+
+def _affordable_restarts(size: int, restarts: int) -> int:
+    """The random restarts :func:`solve_pmedian` runs on a distance table of ``size`` entries."""
+    return min(restarts, max(SEARCH_WORK // (size * EXPECTED_ROUNDS) - 1, 0))
+
+
+def pmedian_work(n: int, cols: int, p: int, restarts: int, exact_limit: int) -> float:
+    """Plain-Python events of :func:`solve_pmedian` on an ``n`` x ``cols`` distance table (the
+    enumeration is numpy; each Teitz-Bart run costs about EXPECTED_ROUNDS swap rounds of the table)."""
+    if _exact(n, cols, p, exact_limit):
+        return 0.0
+    return (1 + _affordable_restarts(n * cols, restarts)) * n * cols * EXPECTED_ROUNDS
+
+
 def solve_pmedian(
     dist: np.ndarray,
     weights: np.ndarray,
@@ -140,11 +157,10 @@ def solve_pmedian(
     n = dist.shape[0]
     if not 1 <= p <= n:
         raise ValueError(f"p must lie in 1..{n}, got {p}")
-    subsets = comb(n, p)
-    if subsets <= exact_limit and subsets * dist.shape[1] <= EXACT_WORK:
+    if _exact(n, dist.shape[1], p, exact_limit):
         return sorted(exact_pmedian(dist, weights, p)[0])
     rng = rng if rng is not None else np.random.default_rng(0)
-    restarts = min(restarts, max(SEARCH_WORK // (dist.size * EXPECTED_ROUNDS) - 1, 0))
+    restarts = _affordable_restarts(dist.size, restarts)
     starts = [greedy_sites(dist, weights, p)]
     starts += [rng.choice(n, size=p, replace=False).tolist() for _ in range(restarts)]
     runs = [teitz_bart(dist, weights, s) for s in starts]

@@ -9,7 +9,7 @@ for map lengths); ``pred[v]`` is the node before v on a shortest path (-1 at sou
 nodes).
 
 The search functions are numba-compatible Python registered with :func:`patrolsim.jit.kernel_function`:
-compiled when a run is big enough (callers size their work with :meth:`GraphSearch.expect`), else
+compiled when a run is big enough (strategies estimate their searches with :func:`search_work`), else
 plain Python with identical results.
 """
 
@@ -17,13 +17,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import jit
 from ..jit import kernel_function
 from . import backtrack, heap
 
-#: plain-Python cost of settling one node, in :func:`patrolsim.jit.for_work` events (about a quarter of
+#: plain-Python cost of settling one node, in events of a run's work estimate (:mod:`patrolsim.jit`) (about a quarter of
 #: an event-loop arrival: 5-9 us, measured on office with buckets and with the heap)
 SETTLE_COST = 0.25
+
+
+def search_work(n_nodes: int, rows: float, decisions: float) -> float:
+    """Plain-Python events of ``rows`` whole-map searches and ``decisions`` goal searches
+    (:meth:`GraphSearch.best` with the path to the goal) on ``n_nodes`` nodes. A goal search settles most
+    of a small map but stops early on a large one, after a few times sqrt(N) nodes (measured with hpcc,
+    dtag and dtap: 8-14 of 18 nodes, 50-240 of 2,000)."""
+    goal_nodes = min(float(n_nodes), 4.0 * np.sqrt(n_nodes))
+    return (rows * n_nodes + decisions * goal_nodes) * SETTLE_COST
 
 
 @kernel_function
@@ -231,14 +239,6 @@ class GraphSearch:
         self._head = np.empty(count, dtype=np.int64)
         self._rng = np.zeros(1, dtype=np.uint64)
         self._touched = np.full(n + 1, -1, dtype=np.int64)
-
-    def expect(self, rows: float, decisions: float) -> None:
-        """Compile the searches if ``rows`` whole-map searches and ``decisions`` goal searches (:meth:`best`
-        with the path to the goal) are worth numba's start-up. A goal search settles most of a small map
-        but stops early on a large one, after a few times sqrt(N) nodes (measured with hpcc, dtag and dtap:
-        8-14 of 18 nodes, 50-240 of 2,000)."""
-        goal_nodes = min(float(self.n), 4.0 * np.sqrt(self.n))
-        jit.for_work((rows * self.n + decisions * goal_nodes) * SETTLE_COST)
 
     @property
     def work(self) -> tuple:

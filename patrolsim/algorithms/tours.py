@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import jit
 from ..determinism import smallest_per_row
 from ..jit import kernel_function
 from ..maps.model import PatrolMap
 from . import search
 from .progress import Report, scaled
-from .search import GraphSearch
+from .search import GraphSearch, search_work
 
 CHRISTOFIDES_MAX = 120
 MATRIX_MAX = 4000
@@ -38,7 +37,7 @@ EPS = 1e-9
 
 
 def tour_work(n_nodes: int, matrix: bool = True) -> float:
-    """Plain-Python work of :func:`tsp_tour` on ``n_nodes`` nodes, in :func:`patrolsim.jit.for_work` events
+    """Plain-Python work of :func:`tsp_tour` on ``n_nodes`` nodes, in events of a run's work estimate (:mod:`patrolsim.jit`)
     (measured on office, mall, campus and msp's regions of them): with the distance matrix, nearest
     neighbour takes n^2 steps of about 1/100 event and the 2-opt / Or-opt sweeps about 5 events per node;
     with graph searches instead (``matrix`` false) a node costs about 300 (40 s on 4,900 nodes)."""
@@ -365,7 +364,6 @@ def tsp_tour(
         return np.roll(np.arange(n, dtype=np.int64), -start)
     rng = rng if rng is not None else np.random.default_rng(0)
     matrix = _matrix_fits(pmap)
-    jit.for_work(tour_work(n, matrix))
     work = _search_work(pmap, rng)
     if matrix:
         best = _shortest_matrix_tour(pmap, [start], work, report)
@@ -395,9 +393,22 @@ def best_tour(pmap: PatrolMap, report: Report | None = None) -> np.ndarray:
     n = pmap.n_nodes
     if n <= 2 or not _matrix_fits(pmap):
         return canonical_tour(tsp_tour(pmap, 0, np.random.default_rng(0), report))
-    starts = np.unique(np.linspace(0, n - 1, min(TOUR_STARTS, n)).round().astype(np.int64))
-    jit.for_work(starts.size * tour_work(n))
-    return _shortest_matrix_tour(pmap, starts.tolist(), _search_work(pmap, np.random.default_rng(0)), report)
+    return _shortest_matrix_tour(pmap, _tour_starts(n).tolist(), _search_work(pmap, np.random.default_rng(0)), report)
+
+
+def _tour_starts(n: int) -> np.ndarray:
+    """The nodes :func:`best_tour` builds nearest-neighbour tours from."""
+    return np.unique(np.linspace(0, n - 1, min(TOUR_STARTS, n)).round().astype(np.int64))
+
+
+def best_tour_work(pmap: PatrolMap) -> float:
+    """Plain-Python events of :func:`best_tour` on ``pmap`` (see :func:`tour_work`)."""
+    n = pmap.n_nodes
+    if n <= 2:
+        return 0.0
+    if not _matrix_fits(pmap):
+        return tour_work(n, matrix=False)
+    return _tour_starts(n).size * tour_work(n)
 
 
 def canonical_tour(order: np.ndarray) -> np.ndarray:
@@ -516,6 +527,12 @@ def expand_walk(pmap: PatrolMap, order: np.ndarray, report: Report | None = None
     return np.asarray(nodes, dtype=np.int64), np.asarray(stop, dtype=bool)
 
 
+def edge_walk_work(pmap: PatrolMap) -> float:
+    """Plain-Python events of :func:`edge_walk` on ``pmap``: a whole-map search from every odd node."""
+    odd = int(np.count_nonzero(np.diff(pmap.indptr) % 2 == 1))
+    return search_work(pmap.n_nodes, rows=odd, decisions=0)
+
+
 def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
     """A closed walk that traverses every edge (Chinese postman): the graph's odd nodes are paired by
     a minimum-weight matching (up to 60 of them; greedy nearest pairing beyond), the pairing paths
@@ -533,7 +550,6 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
     deg = np.diff(pmap.indptr)
     odd = np.flatnonzero(deg % 2 == 1)
     gs = GraphSearch.of(pmap)
-    gs.expect(rows=odd.size, decisions=0)
     if odd.size:
         rows = {int(o): gs.row(int(o))[odd] for o in odd.tolist()}
         if odd.size <= 60:

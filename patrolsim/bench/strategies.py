@@ -32,14 +32,13 @@ def _scenario(pmap, strategy: str, agents: int, duration: float):
 def measure_strategy(strategy: str, side: int = 100, agents: int = 10, duration: float = 3000.0) -> dict:
     """Set-up seconds, decisions, arrivals and their rates for one strategy on a side x side grid."""
     from ..build import make
-    from ..jit import use_compiled
+    from ..jit import COMPILED
     from ..maps.occupancy import grid_map
 
-    use_compiled()  # the event loop compiled, as for any large run
-    make(_scenario(grid_map("warm-up", np.ones((12, 12), dtype=bool)), strategy, 2, 200.0)).run()
+    make(_scenario(grid_map("warm-up", np.ones((12, 12), dtype=bool)), strategy, 2, 200.0), backend=COMPILED).run()
     pmap = grid_map(f"open {side}x{side}", np.ones((side, side), dtype=bool))
     started = time.perf_counter()
-    sim = make(_scenario(pmap, strategy, agents, duration))
+    sim = make(_scenario(pmap, strategy, agents, duration), backend=COMPILED)  # as any large run
     setup_s = time.perf_counter() - started
     result = sim.run()
     decisions, arrivals = result.run["decisions"], result.run["arrivals"]
@@ -84,16 +83,15 @@ def measure_setup(strategy: str, side: int = 316, agents: int = 10) -> dict:
     """Set-up seconds of one strategy on a side x side open grid and its longest silence (s) between
     progress reports."""
     from ..build import make
-    from ..jit import use_compiled
+    from ..jit import COMPILED
     from ..maps.occupancy import grid_map
 
-    use_compiled()
     # a warm-up past MATRIX_MAX nodes compiles the kernels of large maps too (tours by graph searches)
     warm = grid_map("warm-up", np.ones((70, 70), dtype=bool))
-    make(_scenario(warm, strategy, 2, 200.0), progress=_quiet).run()
+    make(_scenario(warm, strategy, 2, 200.0), progress=_quiet, backend=COMPILED).run()
     pmap = grid_map(f"open {side}x{side}", np.ones((side, side), dtype=bool))
     cpu = time.process_time()
-    sim = make(_scenario(pmap, strategy, agents, 100.0), progress=_quiet)
+    sim = make(_scenario(pmap, strategy, agents, 100.0), progress=_quiet, backend=COMPILED)
     cpu = time.process_time() - cpu
     marks = np.array([0.0, *sim.setup_progress.times, sim.setup_s])
     return {

@@ -8,11 +8,12 @@ incidents or scenario files. :func:`patrolsim.build.make` assembles one from a s
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -30,6 +31,21 @@ from .view import TeamView
 
 if TYPE_CHECKING:  # pragma: no cover
     from .spec import RunSpec
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _own_backend(method: _Method) -> _Method:
+    """Run a Simulation method with the run's own backend active (calls from the window or an
+    attachment outside :meth:`Simulation.advance_to` compute as the run does)."""
+
+    @functools.wraps(method)
+    def run(self: Simulation, *args: Any, **kwargs: Any) -> Any:
+        with self.backend.active():
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, run)
 
 
 class Attachment(Protocol):
@@ -60,6 +76,7 @@ class Simulation:
         *,
         run_info: dict[str, Any] | None = None,
         progress: ProgressSink | None = None,
+        backend: jit.Backend | None = None,
     ) -> None:
         sc = self.spec = spec
         self.map = sc.map
@@ -69,8 +86,6 @@ class Simulation:
         self.attachments: list[Attachment] = []
         self.starts = start_nodes(self.map, sc.agents.count, sc.agents.starts, self.rng)
         sense_ptr, sense_idx = sensing_sets(self.map, sc.agents.sensing_radius)
-        # an arrival costs about as much as eight sensed-node visits in plain Python
-        jit.for_work(self.expected_arrivals() * (1.0 + sense_idx.size / self.map.n_nodes / 8.0))
         self.state = EngineState(
             self.map,
             self.starts,
@@ -100,8 +115,18 @@ class Simulation:
         self._controllers: dict[int, Callable] = {}
         self.setup_progress = SetupProgress(strategy.name, progress)
         self.view = TeamView(self)
-        self.strategy.setup(self.view)
+        #: plain Python or compiled kernels for this run (:mod:`patrolsim.jit`), active while it computes
+        self.backend = backend or jit.backend_for(self.work())
+        with self.backend.active():
+            self.strategy.setup(self.view)
         self.setup_s = self.setup_progress.finish()
+
+    def work(self) -> float:
+        """The run's work estimate in plain-Python events, which decides whether it is compiled: the
+        event loop's arrivals (one costs about as much as eight sensed-node visits) plus what the
+        strategy expects its set-up and decisions to cost (:meth:`Decider.work`)."""
+        sensed_per_node = self.state.sense_idx.size / self.map.n_nodes
+        return self.expected_arrivals() * (1.0 + sensed_per_node / 8.0) + self.strategy.work(self.view)
 
     def expected_arrivals(self) -> float:
         """Rough number of arrival events in the whole run (decides whether to compile the loop)."""
@@ -120,6 +145,7 @@ class Simulation:
     def next_sample_time(self) -> float:
         return self.t0 + self._samples_taken * self.spec.sample_interval
 
+    @_own_backend
     def advance_to(self, t: float) -> None:
         """Process every event up to and including time ``t`` (seconds); take due samples."""
         if t < self.now:
@@ -231,6 +257,7 @@ class Simulation:
         self.state.enable_visit_log()
         self._visit_listeners.append(listener)
 
+    @_own_backend
     def hold(self, agent: int, seconds: float) -> None:
         """Keep ``agent``, which stands at a node now, there for ``seconds``; then it asks again."""
         st = self.state
@@ -244,6 +271,7 @@ class Simulation:
         st.watching = True
         K.heapify(st.heap, st.a_flt)
 
+    @_own_backend
     def take_control(
         self, agent: int, path: list[int], on_arrival: Callable[[Simulation, int, int, float], None]
     ) -> None:
@@ -267,6 +295,7 @@ class Simulation:
         """Replace ``agent``'s plan (node ids, the first adjacent to the node it is heading to)."""
         self.state.set_plan(agent, path)
 
+    @_own_backend
     def release(self, agent: int) -> None:
         """Hand ``agent`` back to its strategy (it decides at the node the agent reaches next; the
         strategy hears of it through ``Strategy.released``)."""

@@ -84,7 +84,6 @@ class App(Actions):
         captures: Path = Path("captures"),
         speed: float = 10.0,
     ) -> None:
-        jit.use_compiled()  # the window runs open-ended and up to x1000: always worth compiling
         pygame.display.init()
         pygame.font.init()
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
@@ -338,7 +337,7 @@ class App(Actions):
 
         def work() -> None:
             try:
-                out["sims"] = [make(sc) for sc in scenarios]
+                out["sims"] = [make(sc, backend=jit.COMPILED) for sc in scenarios]
             except Exception as exc:  # handed to the window's thread
                 out["error"] = exc
 

@@ -15,6 +15,7 @@ import numpy as np
 from ..build import make
 from ..engine.result import Result
 from ..engine.simulation import Simulation
+from ..jit import COMPILED
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from ..strategies import Strategy
@@ -97,7 +98,8 @@ class Session:
         """Start a fresh run of ``scenario`` (time 0, paused state kept); ``sim``: its simulation, if
         already built (``make(scenario)``, at time 0)."""
         self.scenario = scenario
-        self.sim = make(scenario) if sim is None else sim
+        # the window runs open-ended and up to x1000: always worth compiling
+        self.sim = make(scenario, backend=COMPILED) if sim is None else sim
         self.incidents = IncidentFeed(self.sim)
         self._result: tuple[tuple, Result] | None = None
         self.seen = np.zeros(self.sim.map.n_nodes, dtype=bool)  # seen at least once since time 0

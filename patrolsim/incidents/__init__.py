@@ -31,7 +31,8 @@ def attach(
         spec, dispatch = default_specs("calls", sim.map)
     from .manager import IncidentManager
 
-    manager = IncidentManager(sim, spec, dispatch)
+    with sim.backend.active():  # its set-up computes as the run does
+        manager = IncidentManager(sim, spec, dispatch)
     sim.attach(manager)
     return manager
 

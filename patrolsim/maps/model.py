@@ -180,10 +180,8 @@ class PatrolMap:
 
     def component_labels(self) -> np.ndarray:
         """Connected-component label of every node (0-based)."""
-        from .. import jit
         from . import components
 
-        jit.for_work(self.indices.size)
         return components.component_labels(self.indptr, self.indices)
 
     def subgraph(self, keep: np.ndarray) -> PatrolMap:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..algorithms.search import GraphSearch
+from ..algorithms.search import GraphSearch, search_work
 from .base import Param, Strategy
 from .comm import TeamComms
 
@@ -39,11 +39,14 @@ class GreedyTaskAssignment(Strategy):
         "w_home": Param(0.0, "weight of the travel time from the goal back to the agent's start", low=0.0),
     }
 
+    def work(self, view) -> float:
+        rows = view.n_agents if self.values["w_home"] else 0
+        return search_work(view.map.n_nodes, rows=rows, decisions=view.expected_arrivals)
+
     def setup(self, view) -> None:
         self.comms = TeamComms(view, self.communication)
         self.search = GraphSearch.of(view.map)
         w_home = self.values["w_home"]
-        self.search.expect(rows=view.n_agents if w_home else 0, decisions=view.expected_arrivals)
         self.home_cost = [
             w_home * self.search.row(int(s)) / view.speed(a) if w_home else 0.0 for a, s in enumerate(view.starts)
         ]
@@ -110,11 +113,14 @@ class AuctionPartition(Strategy):
         ),
     }
 
+    def work(self, view) -> float:
+        # a row per centre, about as many for moves
+        return search_work(view.map.n_nodes, rows=2 * view.n_agents, decisions=view.expected_arrivals)
+
     def setup(self, view) -> None:
         self.comms = TeamComms(view, self.communication)
         self.search = GraphSearch.of(view.map)
         r, n = view.n_agents, view.map.n_nodes
-        self.search.expect(rows=2 * r, decisions=view.expected_arrivals)  # a row per centre, about as many for moves
         self.centre = np.asarray(view.starts, dtype=np.int64).copy()
         self.centre_dist = np.array([self.search.row(int(c)) for c in self.centre])
         self.owner = np.full(n, -1, dtype=np.int64)

@@ -98,6 +98,13 @@ class Strategy:
         """Values for the compiled loop's parameter slots (kernel.P_*), for built-in rules."""
         return {}
 
+    def work(self, view: TeamView) -> float:
+        """Plain-Python events :meth:`setup` and the decisions are expected to cost, for the run's
+        choice of plain or compiled kernels (:meth:`patrolsim.engine.simulation.Simulation.work`);
+        strategies that search, build tours or solve p-median estimate theirs with the algorithms' own
+        ``*_work`` functions. Only speed depends on it, never a result."""
+        return 0.0
+
     def setup(self, view: TeamView) -> None:
         """Called once before the run starts (e.g. to compute tours or partitions)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..algorithms.search import GraphSearch
+from ..algorithms.search import GraphSearch, search_work
 from .base import Param, Strategy
 
 
@@ -30,9 +30,11 @@ class HeuristicPathfinderCC(Strategy):
         "path_bias": Param(0.5, "how much idle nodes shorten a route (0 = shortest path)", low=0.0, high=0.95),
     }
 
+    def work(self, view) -> float:
+        return search_work(view.map.n_nodes, rows=2, decisions=view.expected_arrivals)  # a decision per arrival
+
     def setup(self, view) -> None:
         self.search = GraphSearch.of(view.map)
-        self.search.expect(rows=2, decisions=view.expected_arrivals)  # at most one decision per arrival
         far = int(np.argmax(self.search.row(0)))
         self.diameter = max(float(self.search.row(far).max()), 1e-9)
         self.allowed = np.ones(view.map.n_nodes, dtype=bool)

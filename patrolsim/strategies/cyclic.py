@@ -7,7 +7,7 @@ import numpy as np
 from ..algorithms.backtrack import walk_back
 from ..algorithms.progress import scaled
 from ..algorithms.search import GraphSearch
-from ..algorithms.tours import best_tour, edge_walk, expand_walk, walk_lengths
+from ..algorithms.tours import best_tour, best_tour_work, edge_walk, edge_walk_work, expand_walk, walk_lengths
 from .base import Hold, Param, Strategy
 
 #: seconds within which two times count as equal when choosing where to rejoin a walk
@@ -182,6 +182,9 @@ class CyclicStrategy(WalkFollower):
             choices=("even", "start"),
         ),
     }
+
+    def work(self, view) -> float:
+        return edge_walk_work(view.map) if self.values["walk"] == "edges" else best_tour_work(view.map)
 
     def setup(self, view) -> None:
         pmap = view.map

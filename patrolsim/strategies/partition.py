@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .. import jit
 from ..algorithms.progress import scaled
 from ..algorithms.refine import WalkBook, polished_walk
 from ..algorithms.region_search import best_regions
@@ -188,11 +187,14 @@ class PartitionStrategy(WalkFollower):
     name = "msp"
     summary = "partition: one balanced connected region per agent, each cycles its own tour"
 
+    def work(self, view) -> float:
+        budget = SEARCH_WALKS_PER_REGION * view.n_agents + SEARCH_WALKS
+        return 2 * budget * tour_work(max(view.map.n_nodes // view.n_agents, 1))  # at most this many region tours
+
     def setup(self, view) -> None:
         pmap, r = view.map, view.n_agents
         budget = SEARCH_WALKS_PER_REGION * r + SEARCH_WALKS
         per_region = max(pmap.n_nodes // r, 1)
-        jit.for_work(2 * budget * tour_work(per_region))  # at most this many region tours
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
         view.progress(0.0, "splitting the map")

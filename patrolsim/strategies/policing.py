@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..algorithms.goal_search import GoalIndex
-from ..algorithms.pmedian import solve_pmedian
+from ..algorithms.goal_search import GoalIndex, goal_work
+from ..algorithms.pmedian import pmedian_work, solve_pmedian
 from ..determinism import dot
 from .base import Hold, Param, Strategy
 
@@ -67,6 +67,9 @@ class RiskWeighted(Strategy):
     summary = "goal = most weighted idleness removed per second of travel (tunable hot-spot focus)"
     params = {"exponent": _EXPONENT, "tau_s": _TAU}
 
+    def work(self, view) -> float:
+        return goal_work(view.expected_arrivals, view.map.n_nodes)
+
     def setup(self, view):
         pmap = view.map
         self.gain = _risk_gain(pmap.weights, self.values["exponent"])
@@ -74,7 +77,6 @@ class RiskWeighted(Strategy):
         self._allowed = np.ones(pmap.n_nodes, dtype=np.bool_)
         self._no_extra = np.zeros(pmap.n_nodes)
         self.index = GoalIndex(pmap, self.gain)
-        GoalIndex.expect(view.expected_arrivals, pmap.n_nodes)
 
     def decide(self, agent, node, t, view):
         goal, path = self.find_goal(agent, node, view, view.shared_idleness(t), self._allowed, self._no_extra, np.inf)
@@ -325,13 +327,22 @@ class Posts(Strategy):
         "restarts": Param(32, "Teitz-Bart runs from random post sets, besides the one from greedy", low=0),
     }
 
+    def _candidates(self, view) -> int:
+        """How many candidate post sites the set-up considers."""
+        n = view.map.n_nodes
+        return min(n, self.values["max_candidates"], max(view.n_agents, CANDIDATE_TERMS // n))
+
+    def work(self, view) -> float:
+        c, v = self._candidates(view), self.values
+        return pmedian_work(c, view.map.n_nodes, min(view.n_agents, c), v["restarts"], v["exact_limit"])
+
     def setup(self, view):
         from scipy.optimize import linear_sum_assignment
         from scipy.sparse.csgraph import dijkstra
 
         pmap = view.map
         n = pmap.n_nodes
-        limit = min(self.values["max_candidates"], max(view.n_agents, CANDIDATE_TERMS // n))
+        limit = self._candidates(view)
         rng = np.random.default_rng(0)  # posts independent of the run's seed
         if n <= limit:
             cand = np.arange(n)

@@ -244,10 +244,10 @@ def test_slow_set_up_shows_progress_and_can_be_cancelled(app, monkeypatch):
 
     seen, make = [], app_module.make
 
-    def slow(scenario):
+    def slow(scenario, **options):
         seen.append(app.status)
         time.sleep(0.4)
-        return make(scenario)
+        return make(scenario, **options)
 
     monkeypatch.setattr(app_module, "make", slow)
     app.set_strategy("msp")
@@ -262,7 +262,7 @@ def test_a_failed_set_up_keeps_the_run_and_says_why(app, monkeypatch):
     from patrolsim.errors import UserError
     from patrolsim.gui import app as app_module
 
-    def failing(scenario):
+    def failing(scenario, **options):
         raise UserError("msp needs at most as many agents as nodes")
 
     monkeypatch.setattr(app_module, "make", failing)
@@ -513,9 +513,9 @@ def test_the_first_set_up_runs_in_the_open_window_and_esc_closes_it(square, monk
 
     make = app_module.make
 
-    def slow(scenario):
+    def slow(scenario, **options):
         time.sleep(0.4)
-        return make(scenario)
+        return make(scenario, **options)
 
     monkeypatch.setattr(app_module, "make", slow)
     pygame.display.init()

@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from patrolsim import jit
 from patrolsim.gui.session import Session
 from patrolsim.incidents import manager_of
 from patrolsim.scenario import load_scenario
@@ -15,7 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def mall():
-    jit.use_compiled()
     return Session(load_scenario(ROOT / "scenarios" / "mall_security.toml"))
 
 
