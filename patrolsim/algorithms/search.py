@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..jit import kernel_function
-from . import backtrack, heap
+from . import backtrack, draws, heap
 
 #: plain-Python cost of settling one node, in events of a run's work estimate (:mod:`patrolsim.jit`) (about a quarter of
 #: an event-loop arrival: 5-9 us, measured on office with buckets and with the heap)
@@ -35,19 +35,6 @@ def search_work(n_nodes: int, rows: float, decisions: float) -> float:
 
 
 @kernel_function
-def tie_draw(rng, k):
-    """Uniform integer in [0, k) from an xorshift64* state ``rng[0]`` (non-zero), for tie breaks.
-    The multiplication wraps around 2**64 on purpose: as plain Python, call under
-    ``np.errstate(over="ignore")``."""
-    x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    rng[0] = x
-    return int(((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)) * (1.0 / 9007199254740992.0) * k)
-
-
-@kernel_function
 def _score(u, d, source, gain, g0, g1, w, allowed, rng, best, best_score, ties):
     """Fold settled node u (at distance d) into the running best goal; returns (best, score, ties)."""
     if allowed[u] and u != source:
@@ -56,7 +43,7 @@ def _score(u, d, source, gain, g0, g1, w, allowed, rng, best, best_score, ties):
             return u, score, 1
         if score == best_score:
             ties += 1
-            if tie_draw(rng, ties) == 0:
+            if draws.rand_below(rng, ties) == 0:
                 best = u
     return best, best_score, ties
 
@@ -331,7 +318,7 @@ class GraphSearch:
         gain = np.asarray(gain, dtype=np.float64)
         if top is None:
             top = offset + slope * float(gain.max() if slope >= 0 else gain.min())
-        with np.errstate(over="ignore"):  # tie_draw wraps uint64 on purpose
+        with np.errstate(over="ignore"):  # the tie draws (algorithms.draws) wrap uint64 on purpose
             return int(
                 search(
                     self.indptr,

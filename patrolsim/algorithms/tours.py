@@ -371,7 +371,7 @@ def tsp_tour(
         mat = np.zeros((0, 0))
         if report is not None:
             report(0.0, "nearest-unvisited tour")
-        with np.errstate(over="ignore"):  # search.tie_draw wraps uint64 on purpose
+        with np.errstate(over="ignore"):  # the tie draws (algorithms.draws) wrap uint64 on purpose
             best = _nearest_unvisited_graph(work, start)
         nbr, nbr_d = _neighbour_lists_graph(work, NEIGHBOURS)
         improve = scaled(report, 0.1, 1.0)

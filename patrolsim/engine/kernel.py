@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..algorithms import heap
+from ..algorithms.draws import rand_below
 from ..jit import kernel_function
 from .rules import P_PASS_VISITS, P_W_DIST, P_W_IDLE, P_WAIT, RULE_CR, RULE_HCR, RULE_PYTHON, RULE_RANDOM
 
@@ -46,59 +48,24 @@ def instant(t):
     return TIME_EPS * max(t, 10.0)
 
 
-@kernel_function
-def rand_u64(rng):
-    """splitmix64: the run's own generator state (one uint64), seeded from numpy's Generator."""
-    rng[0] += np.uint64(0x9E3779B97F4A7C15)
-    z = rng[0]
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-@kernel_function
-def rand_float(rng):
-    """Uniform float in [0, 1) with 53 random bits."""
-    return float(rand_u64(rng) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@kernel_function
-def rand_below(rng, k):
-    """Uniform integer in [0, k)."""
-    return int(rand_float(rng) * k)
-
-
 # ---------------------------------------------------------------------------- heap of agents
 @kernel_function
-def sift_down(heap, a_flt, pos):
-    """Restore heap order (by arrival time, then agent id) below ``pos`` after its key grew."""
-    n = heap.size
-    item = heap[pos]
-    t_item = a_flt[item, A_ARRIVE]
-    while True:
-        child = 2 * pos + 1
-        if child >= n:
-            break
-        c = heap[child]
-        t_c = a_flt[c, A_ARRIVE]
-        if child + 1 < n:
-            d = heap[child + 1]
-            t_d = a_flt[d, A_ARRIVE]
-            if t_d < t_c or (t_d == t_c and d < c):
-                child, c, t_c = child + 1, d, t_d
-        if t_c < t_item or (t_c == t_item and c < item):
-            heap[pos] = c
-            pos = child
-        else:
-            break
-    heap[pos] = item
+def rebuild_heap(heap_t, heap_a, a_flt):
+    """Fill the arrival heap from the agents' arrival times (after changes from outside the loop)."""
+    for agent in range(heap_a.size):
+        heap_t[agent] = a_flt[agent, A_ARRIVE]
+        heap_a[agent] = agent
+    heap.heapify(heap_t, heap_a, heap_a.size)
 
 
 @kernel_function
-def heapify(heap, a_flt):
-    """Rebuild the heap after arbitrary changes to arrival times."""
-    for pos in range(heap.size // 2 - 1, -1, -1):
-        sift_down(heap, a_flt, pos)
+def requeue(agent, heap_t, heap_a, a_flt):
+    """Put ``agent``'s next arrival in the heap: it is the first item (it has just arrived), unless a
+    controller rebuilt the heap meanwhile and another agent due at the same instant came first."""
+    if heap_a[0] == agent:
+        heap.replace_top(heap_t, heap_a, heap_a.size, a_flt[agent, A_ARRIVE], agent)
+    else:
+        rebuild_heap(heap_t, heap_a, a_flt)
 
 
 # ---------------------------------------------------------------------------- visits
@@ -225,8 +192,8 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
 
     The state comes in groups (:class:`patrolsim.engine.state.EngineState` builds them):
     ``graph`` = (indptr, indices, lengths, reverse, sense_ptr, sense_idx): the map's CSR arrays, the
-    reverse entry of each edge entry and who senses whom; ``agents`` = (a_int, a_flt, plan, heap): the
-    agents' columns (A_*), planned paths and the arrival heap; ``nodes`` = (m_flt, m_int, watched,
+    reverse entry of each edge entry and who senses whom; ``agents`` = (a_int, a_flt, plan, heap_t, heap_a):
+    the agents' columns (A_*), planned paths and the arrival heap (times, agents: :mod:`..algorithms.heap`); ``nodes`` = (m_flt, m_int, watched,
     node_busy, edge_busy, moves): the per-node accumulators (M_*), watch ends, the latest departure
     per node and arrival per edge entry (interference), departures per edge entry; ``team`` = (know,
     own, board): what agents know of last visits; ``log`` = (log_t, log_i): the visit log (off when
@@ -242,7 +209,7 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
     Arrivals that return to Python have been processed (visits done); resuming continues them.
     """
     indptr, indices, lengths, reverse, sense_ptr, sense_idx = graph
-    a_int, a_flt, plan, heap = agents
+    a_int, a_flt, plan, heap_t, heap_a = agents
     m_flt, m_int, watched, node_busy, edge_busy, moves = nodes
     know, own, board = team
     log_t, log_i = log
@@ -258,8 +225,8 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
             node = int(a_int[agent, A_TO])
             t = float(a_flt[agent, A_ARRIVE])
         else:
-            agent = int(heap[0])
-            t = float(a_flt[agent, A_ARRIVE])
+            agent = int(heap_a[0])
+            t = float(heap_t[0])
             if t > until:
                 return DONE, -1
             if arrivals >= CHUNK:
@@ -299,7 +266,7 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
             return EXTERNAL, agent
         elif indptr[node + 1] == indptr[node]:
             a_flt[agent, A_ARRIVE] = np.inf  # isolated node: nowhere to go
-            sift_down(heap, a_flt, 0)
+            requeue(agent, heap_t, heap_a, a_flt)
             continue
         elif rule != RULE_PYTHON:
             nxt = choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, params, rng)
@@ -325,5 +292,4 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
             return BAD_PLAN, agent
         if wait > 0.0:
             watch(node, t + wait, sense_ptr, sense_idx, watched)
-        # the agent was at the top of the heap (or is resuming from it): its key only grew
-        sift_down(heap, a_flt, 0)
+        requeue(agent, heap_t, heap_a, a_flt)

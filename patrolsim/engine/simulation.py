@@ -121,6 +121,11 @@ class Simulation:
             self.strategy.setup(self.view)
         self.setup_s = self.setup_progress.finish()
 
+    def seed_stream(self, key: int) -> np.random.SeedSequence:
+        """A stream of seeds derived from the run's seed under ``key`` (independent of :attr:`rng` and
+        of every other key), for an attachment that needs generators of its own."""
+        return np.random.SeedSequence(self.spec.seed, spawn_key=(key,))
+
     def work(self) -> float:
         """The run's work estimate in plain-Python events, which decides whether it is compiled: the
         event loop's arrivals (one costs about as much as eight sensed-node visits) plus what the
@@ -139,7 +144,7 @@ class Simulation:
     def clock(self) -> float:
         """Simulated seconds reached: the time of the next event while an advance is under way, else ``now``."""
         st = self.state
-        return max(self.now, min(float(st.a_flt[int(st.heap[0]), K.A_ARRIVE]), self.spec.duration))
+        return max(self.now, min(float(st.heap_t[0]), self.spec.duration))
 
     @property
     def next_sample_time(self) -> float:
@@ -269,7 +274,7 @@ class Simulation:
         st.node_busy[node] = max(st.node_busy[node], self.now + seconds)
         K.watch(node, self.now + seconds, st.sense_ptr, st.sense_idx, st.watched)
         st.watching = True
-        K.heapify(st.heap, st.a_flt)
+        K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
 
     @_own_backend
     def take_control(
@@ -289,7 +294,7 @@ class Simulation:
             seen = st.sense_idx[st.sense_ptr[node] : st.sense_ptr[node + 1]]
             st.watched[seen] = np.minimum(st.watched[seen], self.now)
             st.node_busy[node] = min(st.node_busy[node], self.now)
-            K.heapify(st.heap, st.a_flt)
+            K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
 
     def set_path(self, agent: int, path: list[int]) -> None:
         """Replace ``agent``'s plan (node ids, the first adjacent to the node it is heading to)."""

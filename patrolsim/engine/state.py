@@ -45,7 +45,10 @@ class EngineState:
         self.a_flt = np.zeros((a, 4), dtype=np.float64)
         self.a_flt[:, K.A_SPEED] = speeds
         self.plan = np.zeros((a, plan_capacity), dtype=np.int64)
-        self.heap = np.arange(a, dtype=np.int64)
+        # the arrival heap (:mod:`patrolsim.algorithms.heap`) of (next arrival time, agent): all at 0 now,
+        # so the agents in id order are in heap order
+        self.heap_t = np.zeros(a)
+        self.heap_a = np.arange(a, dtype=np.int64)
         self.board = np.full(n, NEVER_SEEN)
         self.own = bool(own_knowledge)
         # np.full writes every page now, so first-touch page faults are paid at set-up, not mid-run
@@ -174,7 +177,7 @@ class EngineState:
         """Run the compiled loop up to ``until``; see :func:`kernel.advance` for the groups of arrays."""
         m = self.map
         graph = (m.indptr, m.indices, m.lengths, self.reverse, self.sense_ptr, self.sense_idx)
-        agents = (self.a_int, self.a_flt, self.plan, self.heap)
+        agents = (self.a_int, self.a_flt, self.plan, self.heap_t, self.heap_a)
         nodes = (self.m_flt, self.m_int, self.watched, self.node_busy, self.edge_busy, self.moves)
         team = (self.know, self.own, self.board)
         log = (self.log_t, self.log_i)

@@ -69,7 +69,7 @@ class IncidentManager:
         sc = sim.spec
         # one generator draws the incidents, another the run's detections and predictive choices, so a
         # replay of a run's own incidents repeats the run exactly
-        streams, draws = np.random.SeedSequence(sc.seed, spawn_key=(STREAM_SEED_KEY,)).spawn(2)
+        streams, draws = sim.seed_stream(STREAM_SEED_KEY).spawn(2)
         self.inc, self.dropped = generate(spec, sim.map, np.random.default_rng(streams), sc.duration)
         self.rng = np.random.default_rng(draws)
         n = len(self.inc)
