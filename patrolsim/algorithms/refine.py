@@ -318,11 +318,18 @@ def _better(before: np.ndarray, after: np.ndarray) -> bool:
     """Whether walk lengths ``after`` are more balanced than ``before``: the longest-first order drops
     (lexicographically) with the shortest not lower, or the shortest-first order rises with the
     longest not higher."""
-    down = np.sort(after)[::-1], np.sort(before)[::-1]
-    up = np.sort(after), np.sort(before)
-    if after.min() >= before.min() and _lex_less(*down):
-        return True
-    return after.max() <= before.max() and _lex_less(up[1], up[0])
+    return (after.min() >= before.min() and top_lowered(before, after)) or bottom_raised(before, after)
+
+
+def top_lowered(before: np.ndarray, after: np.ndarray) -> bool:
+    """Whether walk lengths ``after``, sorted from the longest, are lexicographically below ``before``."""
+    return _lex_less(np.sort(after)[::-1], np.sort(before)[::-1])
+
+
+def bottom_raised(before: np.ndarray, after: np.ndarray) -> bool:
+    """Whether walk lengths ``after``, sorted from the shortest, are lexicographically above ``before``
+    with the longest not higher."""
+    return after.max() <= before.max() and _lex_less(np.sort(before), np.sort(after))
 
 
 def _lex_less(a: np.ndarray, b: np.ndarray) -> bool:

@@ -62,6 +62,13 @@ SEARCH_WALKS = 60
 #: region size (nodes) above which the search past the first refinement gets proportionally fewer walks
 SEARCH_REGION_NODES = 150
 
+#: maps of at most this many nodes also get the search for a shorter longest walk (moves of one or two
+#: boundary nodes, :func:`patrolsim.algorithms.region_search.shortest_longest`), within this many
+#: walks per region plus ``LONGEST_WALKS``; a walk of a region of 40 nodes takes about 10 ms
+LONGEST_SEARCH_NODES = 100
+LONGEST_WALKS_PER_REGION = 60
+LONGEST_WALKS = 200
+
 #: cut positions tried by :func:`bisected_regions`, as multiples of the target share
 CUT_SHARES = (1.0, 0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.4, 0.5, 1.5)
 
@@ -159,6 +166,13 @@ def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray,
     return best
 
 
+def _walk_budgets(n_nodes: int, r: int) -> tuple[int, int]:
+    """Walk measurements msp's set-up may spend on ``r`` regions of an ``n_nodes`` map: balancing, and
+    the longest-walk search (small maps only)."""
+    longest = LONGEST_WALKS_PER_REGION * r + LONGEST_WALKS if n_nodes <= LONGEST_SEARCH_NODES else 0
+    return SEARCH_WALKS_PER_REGION * r + SEARCH_WALKS, longest
+
+
 class PartitionStrategy(WalkFollower):
     """``msp``: multilevel subgraph patrolling (Portugal & Rocha 2010), re-derived.
 
@@ -169,7 +183,10 @@ class PartitionStrategy(WalkFollower):
     ones (:func:`patrolsim.algorithms.refine.refine_regions`), the most balanced is kept and its local
     optimum escaped by whole-piece kicks (:func:`patrolsim.algorithms.region_search.best_regions`),
     within ``SEARCH_WALKS_PER_REGION`` r + ``SEARCH_WALKS`` walks for the first refinement and as many
-    again for the rest (fewer when regions exceed ``SEARCH_REGION_NODES`` nodes). Each region's walk
+    again for the rest (fewer when regions exceed ``SEARCH_REGION_NODES`` nodes). On maps of up to
+    ``LONGEST_SEARCH_NODES`` nodes the longest walk is then shortened by moves of one or two boundary
+    nodes (:func:`patrolsim.algorithms.region_search.shortest_longest`, ``LONGEST_WALKS_PER_REGION`` r +
+    ``LONGEST_WALKS`` walks), kept when the ratio stays bounded. Each region's walk
     is a short closed tour (:func:`patrolsim.algorithms.tours.tsp_tour` on the region alone, so the
     walk never leaves it; the kept regions' walks are then rebuilt with
     :func:`patrolsim.algorithms.refine.polished_walk` where that is shorter). A one-node region is
@@ -188,21 +205,24 @@ class PartitionStrategy(WalkFollower):
     summary = "partition: one balanced connected region per agent, each cycles its own tour"
 
     def work(self, view) -> float:
-        budget = SEARCH_WALKS_PER_REGION * view.n_agents + SEARCH_WALKS
-        return 2 * budget * tour_work(max(view.map.n_nodes // view.n_agents, 1))  # at most this many region tours
+        budget, longest = _walk_budgets(view.map.n_nodes, view.n_agents)
+        # at most this many region tours
+        return (2 * budget + longest) * tour_work(max(view.map.n_nodes // view.n_agents, 1))
 
     def setup(self, view) -> None:
         pmap, r = view.map, view.n_agents
-        budget = SEARCH_WALKS_PER_REGION * r + SEARCH_WALKS
+        budget, longest = _walk_budgets(pmap.n_nodes, r)
         per_region = max(pmap.n_nodes // r, 1)
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
         view.progress(0.0, "splitting the map")
         starts = starting_regions(pmap, r)
         # walk measurements, most of the set-up: r at first, then the refinement's (few on large maps);
-        # the reported fraction counts them against 4 r
-        book = WalkBook(pmap, view.rng, scaled(view.progress, 0.1, 0.6), min(budget + search, 4 * r))
-        region, region_walks = best_regions(pmap, starts, book, budget, search)
+        # the reported fraction counts them against 4 r, and half the longest-walk search's (it asks
+        # for about as many walks again as it measures)
+        expected = min(budget + search, 4 * r) + longest // 2
+        book = WalkBook(pmap, view.rng, scaled(view.progress, 0.1, 0.6), expected)
+        region, region_walks = best_regions(pmap, starts, book, budget, search, longest_budget=longest)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]

@@ -52,22 +52,7 @@ def test_cgg_edge_walk_on_grid_matches_patrolling_sim(sim_of):
 GRID_PARTITION_OPTIMUM = {2: 79.8, 4: 45.6, 6: 34.2, 8: 22.8}
 
 
-@pytest.mark.parametrize(
-    "agents",
-    [
-        pytest.param(
-            2,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="msp balances two 91.2 m walks; the optimum "
-                "is 79.8 m (13 and 12 nodes), which its search does not find",
-            ),
-        ),
-        4,
-        6,
-        8,
-    ],
-)
+@pytest.mark.parametrize("agents", GRID_PARTITION_OPTIMUM)
 def test_msp_on_grid_is_within_two_percent_of_the_optimal_partition(sim_of, agents):
     optimum = GRID_PARTITION_OPTIMUM[agents]
     for seed in SEEDS:

@@ -8,7 +8,15 @@ from patrolsim.maps import load_map
 from patrolsim.maps.model import PatrolMap
 from patrolsim.strategies.partition import starting_regions
 from patrolsim.algorithms.refine import RegionWalk, WalkBook
-from patrolsim.algorithms.region_search import beats, best_regions, kicks, score
+from patrolsim.algorithms.region_search import (
+    beats,
+    best_regions,
+    kicks,
+    node_moves,
+    preferred,
+    score,
+    shortest_longest,
+)
 
 
 def two_density_map():
@@ -171,3 +179,50 @@ def test_one_node_regions_are_costed_as_walked(sim_of):
     res = sim.run()
     assert region_tour_lengths(sim).tolist() == [10.0] * 8
     assert res.metrics["worst_idleness"] == pytest.approx(10.0)
+
+
+def test_a_shorter_longest_walk_is_preferred_while_the_ratio_stays_bounded():
+    assert preferred((1.101266, 156.6), (1.047703, 177.9))  # example, 2 agents: worse ratio, within 1.25
+    assert preferred((1.4, 90.0), (1.5, 100.0))  # beats: better in both
+    assert preferred((1.6, 90.0), (1.7, 100.0))  # the ratio no worse than the other's
+    assert not preferred((1.336031, 114.38), (1.150836, 142.85))  # plaza, 3 agents: ratio past 1.25
+    assert preferred((1.0, 100.0), (1.2, 100.0))  # the same longest walk, a better ratio
+    assert not preferred((1.1, 101.0), (1.2, 100.0))
+
+
+def test_node_moves_keep_the_giver_connected_and_touch_the_named_regions(ring_map):
+    ring = ring_map([1.0] * 8)
+    region = np.array([0, 0, 0, 0, 0, 1, 1, 2])
+    moves = list(node_moves(ring, region, [0]))
+    # region 0 is the path 0-1-2-3-4: only its ends can go, alone or with their neighbour on the path
+    # (node 0 to region 2, node 4 to region 1); then moves into it: node 5 of the two-node region 1
+    assert moves == [([0], 0, 2), ([0, 1], 0, 2), ([4], 0, 1), ([4, 3], 0, 1), ([5], 1, 0)]
+    # region 2 is one node and cannot give: moves into it come from its neighbours' ends
+    assert list(node_moves(ring, region, [2])) == [([0], 0, 2), ([0, 1], 0, 2), ([6], 1, 2)]
+
+
+GRID_START = """
+1 1 1 1 0
+1 1 1 1 0
+1 0 0 0 0
+1 1 0 0 0
+1 1 0 0 0
+"""
+
+
+def test_the_longest_walk_search_reaches_grids_optimal_two_regions():
+    # patrolling_sim's 5 x 5 grid (5.7 m edges) cut into 14 and 11 nodes, both walked in 16 edges
+    # (91.2 m): balanced, so the balancing moves stop there (this is where msp's search ended). Any cut
+    # leaves one side 13 nodes or more, and a closed walk on a bipartite grid through 13 nodes takes
+    # 14 edges at least (79.8 m): the optimum, which the search reaches with both walks 14 edges.
+    pmap = load_map("maps/benchmarks/grid.graph")
+    picture = np.array(GRID_START.split(), dtype=np.int64).reshape(5, 5)
+    start = picture.T.ravel()  # node id = 5 column + row (row 0 at the top)
+    for seed in (1, 2, 3):
+        book = WalkBook(pmap, np.random.default_rng(seed))
+        walks = book.walks(start, [0, 1])
+        assert [w.length for w in walks] == pytest.approx([91.2, 91.2])
+        region, walks = shortest_longest(pmap, start, walks, book, 400)
+        assert [w.length for w in walks] == pytest.approx([79.8, 79.8])
+        for k in (0, 1):
+            assert pmap.subgraph(np.flatnonzero(region == k)).component_labels().max() == 0
