@@ -71,6 +71,7 @@ class Backend:
         if self.compiled:
             from numba import njit
 
+            _use_cache_dir()
             made: Callable = njit(cache=True)(copy)
         else:
             made = copy
@@ -94,6 +95,35 @@ class Backend:
             self._modules[module.__name__] = proxy
             proxy.__dict__.update(self._scope(vars(module)))
         return proxy
+
+
+@functools.cache
+def _use_cache_dir() -> None:
+    """Point numba's on-disk cache at a folder named after a hash of every kernel module's source.
+
+    Numba checks only the source file of the function it loads, so a compiled function cached before
+    a kernel function it calls in *another* file changed would run the old callee: results would
+    depend on the cache. One folder per version of all the kernel sources rules that out (a folder of
+    another version is removed). ``NUMBA_CACHE_DIR``, when set, is used as the parent folder."""
+    import hashlib
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from numba.core import config
+
+    digest = hashlib.sha256()
+    for name in sorted({mod for mod, _ in _registered}):
+        digest.update(name.encode() + b"\0" + Path(sys.modules[name].__file__ or "").read_bytes())
+    base = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "patrolsim", "numba"
+    )
+    here = Path(base) / digest.hexdigest()[:16]
+    for old in Path(base).glob("?" * 16) if Path(base).is_dir() else []:
+        if old != here:
+            shutil.rmtree(old, ignore_errors=True)
+    here.mkdir(parents=True, exist_ok=True)
+    config.CACHE_DIR = str(here)  # type: ignore[attr-defined]
 
 
 PLAIN = Backend("plain", compiled=False)
