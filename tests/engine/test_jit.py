@@ -92,3 +92,19 @@ def test_kernel_functions_give_the_same_answers_on_both_backends():
 def test_a_map_loads_without_a_run_and_without_compiling():
     pmap = grid_map("g", np.ones((5, 5), dtype=bool))
     assert pmap.component_labels().tolist() == [0] * 25
+
+
+def test_the_compiled_cache_folder_is_named_after_the_kernel_sources(tmp_path, monkeypatch):
+    from numba.core import config
+
+    before = config.CACHE_DIR
+    stale = tmp_path / ("0" * 16)
+    stale.mkdir()
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    try:
+        jit._use_cache_dir.__wrapped__()
+        here = config.CACHE_DIR
+    finally:
+        config.CACHE_DIR = before
+    assert here.startswith(str(tmp_path)) and len(here.rsplit("/", 1)[1]) == 16
+    assert not stale.exists()  # another version's folder is removed
