@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pygame
 import pygame_gui
 
 from .. import jit
-from ..build import make
 from ..engine.simulation import Simulation
 from ..scenario import Scenario
 from ..strategies import available
@@ -25,6 +23,7 @@ from .map_view import Layers, MapView
 from .panel import PANEL_W, SIDE_COLOURS, Panel
 from .recorder import Recorder, save_screenshot
 from .session import Session, speed_label
+from .set_up import SetUp
 from .text import Text
 
 FPS = 60
@@ -332,34 +331,30 @@ class App(Actions):
 
     def set_up(self, scenarios: list[Scenario], what: str) -> list[Simulation] | None:
         """Build a run of each scenario (``make``: the strategies' set-up, which can take seconds on
-        large maps) in a worker thread while the window says ``what`` with the seconds elapsed; Esc
-        cancels (None; the thread's work is dropped when it ends). A UserError of the set-up is raised."""
-        out: dict = {}
-
-        def work() -> None:
-            try:
-                out["sims"] = [make(sc) for sc in scenarios]
-            except Exception as exc:  # handed to the window's thread
-                out["error"] = exc
-
-        worker = threading.Thread(target=work, name="patrolsim-set-up", daemon=True)
+        large maps) in a worker thread (:class:`SetUp`) while the window says ``what`` with the
+        set-up's progress and the seconds elapsed; Esc (or closing the window) cancels: the set-up stops
+        at its next progress report and this returns None once the thread has ended. A UserError of the
+        set-up is raised."""
+        job = SetUp(scenarios)
         if not self.sessions:  # the first run: nothing to show behind the message yet
             self.screen.fill(P.BACKGROUND)
         self.announce(f"{what} ...")
         started = time.perf_counter()
-        worker.start()
-        while worker.is_alive():
-            worker.join(SET_UP_POLL_S)
+        job.start()
+        while not job.wait(SET_UP_POLL_S):
             for event in pygame.event.get((pygame.KEYDOWN, pygame.QUIT)):
                 if event.type == pygame.QUIT or event.key == pygame.K_ESCAPE:
-                    self.running = event.type != pygame.QUIT
-                    self.say(f"{what}: cancelled; the run shown goes on")
-                    return None
-            if worker.is_alive():
-                self.announce(f"{what} ... {time.perf_counter() - started:.1f} s (Esc cancels)")
-        if "error" in out:
-            raise out["error"]
-        return out["sims"]
+                    self.running = self.running and event.type != pygame.QUIT
+                    job.cancel()
+            state = "cancelling ..." if job.cancelled else "(Esc cancels)"
+            done = " ".join(filter(None, (job.progress_label(), f"{time.perf_counter() - started:.1f} s", state)))
+            self.announce(f"{what} ... {done}")
+        if job.cancelled:
+            self.say(f"{what}: cancelled; the run shown goes on")
+            return None
+        if job.error is not None:
+            raise job.error
+        return job.sims
 
     def announce(self, message: str) -> None:
         """Show ``message`` on the status line at once, before work that holds the window up (a

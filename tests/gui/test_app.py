@@ -240,16 +240,16 @@ def test_window_resize_relays_out(app):
 def test_slow_set_up_shows_progress_and_can_be_cancelled(app, monkeypatch):
     import time
 
-    from patrolsim.gui import app as app_module
+    from patrolsim.gui import set_up as set_up_module
 
-    seen, make = [], app_module.make
+    seen, make = [], set_up_module.make
 
-    def slow(scenario):
+    def slow(scenario, progress=None):
         seen.append(app.status)
         time.sleep(0.4)
-        return make(scenario)
+        return make(scenario, progress=progress)
 
-    monkeypatch.setattr(app_module, "make", slow)
+    monkeypatch.setattr(set_up_module, "make", slow)
     app.set_strategy("msp")
     assert seen == ["setting up msp ..."] and app.status.startswith("strategy msp")
     assert app.sessions[0].sim.strategy.name == "msp"
@@ -258,14 +258,50 @@ def test_slow_set_up_shows_progress_and_can_be_cancelled(app, monkeypatch):
     assert "cancelled" in app.status and app.sessions[0].scenario.strategy_name == "msp"  # the run shown goes on
 
 
+def test_esc_stops_the_set_up_at_its_next_progress_report_and_the_next_one_works(app, monkeypatch):
+    import threading
+    import time
+
+    from patrolsim.gui.set_up import SetUp
+
+    report, jobs, shown = SetUp._report, [], []
+    announce = app.announce
+
+    def until(condition):
+        for _ in range(100_000):  # a hang guard only: nothing is timed
+            if condition():
+                return
+            time.sleep(0.001)
+
+    def held(self, name, fraction, stage):  # the third report waits for the progress on the status line,
+        report(self, name, fraction, stage)  # presses Esc, and waits for the window to cancel
+        if self.ticks == 3:
+            jobs.append(self)
+            until(lambda: any(" % " in m for m in shown))
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
+            until(lambda: self.cancelled)
+
+    monkeypatch.setattr(SetUp, "_report", held)
+    monkeypatch.setattr(app, "announce", lambda message: shown.append(message) or announce(message))
+    app.set_strategy("msp")
+    job = jobs[0]
+    assert job.ticks == job.cancelled_at + 1 and not job.alive and job.sims is None
+    assert "patrolsim-set-up" not in [t.name for t in threading.enumerate()]
+    assert any(" % " in m and "(Esc cancels)" in m for m in shown)  # the progress was on the status line
+    assert "cancelled" in app.status and app.sessions[0].scenario.strategy_name == "cr"
+    monkeypatch.setattr(SetUp, "_report", report)
+    app.set_strategy("msp")  # a new set-up right away
+    assert app.sessions[0].sim.strategy.name == "msp" and app.status.startswith("strategy msp")
+
+
 def test_a_failed_set_up_keeps_the_run_and_says_why(app, monkeypatch):
     from patrolsim.errors import UserError
-    from patrolsim.gui import app as app_module
+    from patrolsim.gui import set_up as set_up_module
 
-    def failing(scenario):
+    def failing(scenario, progress=None):
         raise UserError("msp needs at most as many agents as nodes")
 
-    monkeypatch.setattr(app_module, "make", failing)
+    monkeypatch.setattr(set_up_module, "make", failing)
     app.set_strategy("msp")
     assert app.status == "cannot use strategy 'msp': msp needs at most as many agents as nodes"
     assert app.sessions[0].scenario.strategy_name == "cr"
@@ -509,15 +545,15 @@ def test_settings_with_choices_are_option_lists(app):
 def test_the_first_set_up_runs_in_the_open_window_and_esc_closes_it(square, monkeypatch):
     import time
 
-    from patrolsim.gui import app as app_module
+    from patrolsim.gui import set_up as set_up_module
 
-    make = app_module.make
+    make = set_up_module.make
 
-    def slow(scenario):
+    def slow(scenario, progress=None):
         time.sleep(0.4)
-        return make(scenario)
+        return make(scenario, progress=progress)
 
-    monkeypatch.setattr(app_module, "make", slow)
+    monkeypatch.setattr(set_up_module, "make", slow)
     pygame.display.init()
     pygame.event.clear()
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
