@@ -72,7 +72,8 @@ KEYS: dict[int, str] = {
 class App(Actions):
     """The desktop window on one scenario (two sessions side by side in compare mode)."""
 
-    STATUS_H = 26
+    STATUS_H = 26  # the status line's height at scale 1 (see status_h)
+    HEADER_H = 22  # compare mode: the strategy names above the two maps, at scale 1 (see header_h)
 
     def __init__(
         self,
@@ -89,6 +90,8 @@ class App(Actions):
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         pygame.display.set_caption("patrolsim")
         self.text = Text()  # the panel's (drawn unscaled, then scaled with the panel)
+        # the map's labels and legend, the status line, compare headers and help, scaled with the window
+        self.map_text = Text(self.ui_scale)
         self.layers = Layers()
         self.captures = captures
         self.strategy_names = [name for name, _, _ in available()]
@@ -114,7 +117,6 @@ class App(Actions):
             return
         self.sessions = [Session(sc, speed=speed, sim=sim) for sc, sim in zip(scenarios, sims)]
         self.manager = self._manager()
-        self.map_text = Text(self.ui_scale)  # the map's labels and legend, scaled with the window
         self._layout_views()
         self.panel = Panel(self)
 
@@ -125,7 +127,7 @@ class App(Actions):
 
     def map_rect(self) -> pygame.Rect:
         w, h = self.screen.get_size()
-        return pygame.Rect(0, 0, max(w - self.panel_w, 100), max(h - self.STATUS_H, 100))
+        return pygame.Rect(0, 0, max(w - self.panel_w, 100), max(h - self.status_h, 100))
 
     @property
     def ui_scale(self) -> float:
@@ -140,12 +142,22 @@ class App(Actions):
         """The panel's width in pixels."""
         return round(PANEL_W * self.ui_scale)
 
+    @property
+    def status_h(self) -> int:
+        """The status line's height in pixels (it grows with the window as the panel does)."""
+        return round(self.STATUS_H * self.ui_scale)
+
+    @property
+    def header_h(self) -> int:
+        """Compare mode: the height in pixels of the strategy names above the two maps."""
+        return round(self.HEADER_H * self.ui_scale)
+
     def _view_rects(self) -> list[tuple[int, int, int, int]]:
         r = self.map_rect()
         if not self.comparing:
             return [(r.x, r.y, r.w, r.h)]
-        half = r.w // 2
-        return [(r.x, r.y + 22, half - 2, r.h - 22), (r.x + half + 2, r.y + 22, r.w - half - 2, r.h - 22)]
+        half, top = r.w // 2, self.header_h
+        return [(r.x, r.y + top, half - 2, r.h - top), (r.x + half + 2, r.y + top, r.w - half - 2, r.h - top)]
 
     def _layout_views(self) -> None:
         rects = self._view_rects()
@@ -254,37 +266,53 @@ class App(Actions):
             self.screen.fill(P.BACKGROUND, self.map_rect())
         colours = P.agent_colours(self.sessions[0].sim.state.n_agents)
         heat_max = self.heat_lock or self.sessions[0].heat_scale()  # one scale for both runs in compare mode
-        for k, (view, s) in enumerate(zip(self.views, self.sessions)):
+        for view, s in zip(self.views, self.sessions):
             view.draw(self.screen, s, self.layers, colours, heat_max, locked=self.heat_lock is not None)
-            if self.comparing:
-                x, y, w, _ = view.cam.rect
-                self.text.draw(
-                    self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19, SIDE_COLOURS[k]
-                )
-        if self.comparing and self.runs_identical():
-            r = self.map_rect()
-            self.text.draw(
-                self.screen,
-                "both runs are identical so far: on this map the two strategies make the same moves",
-                (r.centerx, r.y + 34),
-                17,
-                (20, 20, 24),
-                "midtop",
-                box=(250, 220, 120),
-            )
+        if self.comparing:
+            self._draw_headers()
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
-            pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
+            k = self.ui_scale
+            pygame.draw.circle(
+                self.screen, colours[self._press["agent"]], self._press["pos"], round(9 * k), round(3 * k)
+            )
         self.panel.draw(self.screen)
         self.manager.draw_ui(self.screen)
         self._draw_status()
         if self.show_help:
-            draw_help(self.screen, self.text)
+            draw_help(self.screen, self.map_text)
+
+    def _draw_headers(self) -> list[pygame.Rect]:
+        """Compare mode: each run's strategy above its map, and a banner when both runs are identical;
+        returns the rectangles drawn."""
+        text, k, drawn = self.map_text, self.ui_scale, []
+        for view, s, colour in zip(self.views, self.sessions, SIDE_COLOURS):
+            x, y, w, _ = view.cam.rect
+            name = text.fit(s.strategy_names, 19, w - round(16 * k))
+            drawn.append(
+                text.draw(self.screen, name, (x + round(8 * k), y - self.header_h // 2), 19, colour, "midleft")
+            )
+        if self.runs_identical():
+            r = self.map_rect()
+            note = "both runs are identical so far: on this map the two strategies make the same moves"
+            at = (r.centerx, r.y + self.header_h + round(12 * k))
+            drawn.append(
+                text.draw(
+                    self.screen,
+                    text.fit(note, 17, r.w - round(20 * k)),
+                    at,
+                    17,
+                    (20, 20, 24),
+                    "midtop",
+                    (250, 220, 120),
+                )
+            )
+        return drawn
 
     def captured_area(self) -> pygame.Surface:
         """What a recording keeps of the window: everything but the status line (whose "recording"
         message and REC badge are for the user, not for the video)."""
         w, h = self.screen.get_size()
-        return self.screen.subsurface((0, 0, w, h - self.STATUS_H))
+        return self.screen.subsurface((0, 0, w, h - self.status_h))
 
     def layer_can_show(self, layer: str) -> bool:
         """Whether the layer has anything to draw in this run (sensing discs need a sensing radius,
@@ -309,20 +337,26 @@ class App(Actions):
             and np.array_equal(a.sim.state.visits, b.sim.state.visits)
         )
 
-    def _draw_status(self) -> None:
+    def _draw_status(self) -> list[pygame.Rect]:
+        """The status line: the last message on the left (shortened to the room left), frames per
+        second, speed and recording on the right; returns the bar and the rectangles drawn."""
         w, h = self.screen.get_size()
-        bar = pygame.Rect(0, h - self.STATUS_H, w, self.STATUS_H)
+        text, pad = self.map_text, round(10 * self.ui_scale)
+        bar = pygame.Rect(0, h - self.status_h, w, self.status_h)
         self.screen.fill((16, 18, 22), bar)
-        self.text.draw(self.screen, self.status, (10, bar.centery), 18, P.TEXT, "midleft")
-        if not self.sessions:  # (setting up the first run)
-            return
-        s = self.sessions[0]
-        right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
-        if self.recorder is not None:
-            right = f"REC {self.recorder.kind.upper()} {self.recorder.frames} frames   " + right
-        self.text.draw(
-            self.screen, right, (w - 10, bar.centery), 18, P.INCIDENT if self.recorder else P.TEXT_DIM, "midright"
-        )
+        drawn = [bar]
+        right_x = w - pad
+        if self.sessions:  # (not while setting up the first run)
+            s = self.sessions[0]
+            right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
+            if self.recorder is not None:
+                right = f"REC {self.recorder.kind.upper()} {self.recorder.frames} frames   " + right
+            colour = P.INCIDENT if self.recorder else P.TEXT_DIM
+            drawn.append(text.draw(self.screen, right, (right_x, bar.centery), 18, colour, "midright"))
+            right_x = drawn[-1].x - 2 * pad
+        message = text.fit(self.status, 18, right_x - pad)
+        drawn.insert(1, text.draw(self.screen, message, (pad, bar.centery), 18, P.TEXT, "midleft"))
+        return drawn
 
     def say(self, message: str) -> None:
         """Show ``message`` on the status line."""

@@ -138,7 +138,7 @@ class Panel:
         y += 4
         rows = settings_of(sc)
         self.scroll = max(0, min(self.scroll, len(rows) - 1))
-        bottom = int((app.screen.get_height() - app.STATUS_H) / app.ui_scale) - 40
+        bottom = int((app.screen.get_height() - app.status_h) / app.ui_scale) - 40
         shown = 0
         for setting in rows[self.scroll :]:
             helps = text.wrap(f"{setting.help}" + (f" ({setting.range})" if setting.range else ""), 14, width)[:2]
@@ -253,7 +253,7 @@ class Panel:
         """Blit the read-outs, redrawn at most every REFRESH_S wall seconds (figures need no more); they
         are drawn for a 360-pixel-wide panel and scaled with the window."""
         app = self.app
-        area = pygame.Rect(surface.get_width() - app.panel_w, 0, app.panel_w, surface.get_height() - app.STATUS_H)
+        area = pygame.Rect(surface.get_width() - app.panel_w, 0, app.panel_w, surface.get_height() - app.status_h)
         base = (PANEL_W, round(area.h / app.ui_scale))
         now = time.perf_counter()
         if self._cache is None or self._cache.get_size() != base or now - self._drawn >= REFRESH_S:
