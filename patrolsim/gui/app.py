@@ -131,11 +131,12 @@ class App(Actions):
 
     @property
     def ui_scale(self) -> float:
-        """How much the panel and its fonts are enlarged: 1 up to 1.2 x 1280 x 720 (1366 x 768 included:
-        no blurred text), then with the window in steps of 0.1, at most 1.6."""
+        """How much the panel and its fonts are enlarged: 1 up to 1.2 x 1280 x 768 (1366 x 768 included:
+        no blurred text), then with the window in steps of 0.1 (rounded down, so that the panel always
+        has the height of 768 pixels to lay out its figures and charts in), at most 1.6."""
         w, h = self.screen.get_size()
-        k = min(w / 1280, h / 720)
-        return 1.0 if k < 1.2 else min(round(k * 10) / 10, 1.6)
+        k = min(w / 1280, h / 768)
+        return 1.0 if k < 1.2 else min(math.floor(k * 10 + 1e-9) / 10, 1.6)
 
     @property
     def panel_w(self) -> int:

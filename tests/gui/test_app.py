@@ -517,7 +517,10 @@ def test_ledger_button_is_dark_without_incidents_or_risk(app):
     assert "no incidents" in app.status and app.sessions[0].ledger() is None
 
 
-@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.0), ((1366, 768), 1.0), ((1920, 1080), 1.5)])
+@pytest.mark.parametrize(
+    ("size", "scale"),
+    [((1280, 720), 1.0), ((1366, 768), 1.0), ((1920, 1080), 1.4), ((1920, 1200), 1.5), ((2560, 1440), 1.6)],
+)
 def test_the_window_fits_and_fonts_scale_with_it(square, size, scale):
     a = App(square, size=size)
     try:
@@ -526,7 +529,7 @@ def test_the_window_fits_and_fonts_scale_with_it(square, size, scale):
         w, h = size
         for widget in a.panel.widgets:  # every control inside the panel, above the status line
             r = widget.rect
-            assert r.left >= w - a.panel_w and r.right <= w and r.bottom <= h - a.STATUS_H
+            assert r.left >= w - a.panel_w and r.right <= w and r.bottom <= h - a.status_h
         assert a.map_text.font(16).get_height() > Text().font(16).get_height() or scale == 1.0
     finally:
         a.close()
@@ -567,7 +570,7 @@ def test_resizing_the_window_rescales_the_panel_and_its_widget_fonts(square):
         small = a.panel.buttons["play"].font.size("Play")
         pygame.display.set_mode((1920, 1080), pygame.RESIZABLE)
         a.frame(0.01, events=[pygame.event.Event(pygame.VIDEORESIZE, size=(1920, 1080), w=1920, h=1080)])
-        assert a.ui_scale == 1.5 and a.panel_w == 540 and a.map_text.scale == 1.5
+        assert a.ui_scale == 1.4 and a.panel_w == 504 and a.map_text.scale == 1.4
         assert a.panel.buttons["play"].font.size("Play")[1] > small[1]
         press(a, "heat")  # the rebuilt widgets work
         assert not a.layers.heat

@@ -2,12 +2,16 @@
 the panel grow with the window, and nothing overlaps or is cut (rectangles, not pixels)."""
 
 import itertools
+from pathlib import Path
 
 import pygame
 import pytest
 
 from patrolsim.gui.app import App
 from patrolsim.gui.help import help_layout
+from patrolsim.gui.panel import CHART_MIN_H, readout_rows
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SIZES = [(1280, 800), (1366, 768), (1920, 1080), (2560, 1440)]
 
@@ -70,5 +74,67 @@ def test_text_outside_the_panel_grows_with_the_window(square):
             heights.append((a.status_h, message.h, box.w, title))
         finally:
             a.close()
-    for small, large in zip(heights, heights[1:]):
+    for small, large in itertools.pairwise(heights):
         assert all(b > s for s, b in zip(small, large)), heights
+
+
+@pytest.fixture(scope="module")
+def mall():
+    from patrolsim.cli import load_run_scenario
+
+    return load_run_scenario(str(ROOT / "scenarios" / "mall_security.toml"), {})
+
+
+def panel_after(app, t: float):
+    """The panel's read-outs drawn once the runs reached ``t`` simulated seconds."""
+    for s in app.sessions:
+        s.sim.advance_to(t)
+    app.panel._draw_readouts(pygame.Surface(app.panel.base_size()))
+    return app.panel
+
+
+def check_no_overlap_and_inside(rects, bounds):
+    assert all(bounds.contains(r) for r in rects)
+    assert not any(r.colliderect(q) for r, q in itertools.combinations(rects, 2))
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (2560, 1440)], ids=["1366x768", "1920x1080", "2560x1440"])
+def test_a_single_runs_figures_and_its_three_charts_fit_together_in_the_panel(mall, size):
+    a = App(mall, size=size)
+    try:
+        panel = panel_after(a, 1800.0)
+        surface = pygame.Rect((0, 0), a.panel.base_size())
+        figures, charts = panel.layout["figures"], panel.layout["charts"]
+        assert panel.charts_below == 3 and len(charts) == 3  # coverage, idleness, response times
+        shown = [s for s, _ in figures]
+        for label, values in readout_rows(a.sessions):  # every figure, its label whole (not shortened)
+            assert label in shown and all(v in shown for v in values)
+        check_no_overlap_and_inside([r for _, r in figures] + charts, surface)
+        assert max(r.bottom for _, r in figures) <= charts[0].top  # the charts below the figures
+        assert all(c.h >= CHART_MIN_H for c in charts)
+    finally:
+        a.close()
+
+
+@pytest.mark.parametrize(("size", "count"), [((1366, 768), 2), ((2560, 1440), 3)], ids=["1366x768", "2560x1440"])
+def test_compare_mode_keeps_the_line_charts_under_the_figures(mall, size, count):
+    a = App(mall, size=size, compare="msp")
+    try:
+        panel = panel_after(a, 1800.0)
+        figures, charts = panel.layout["figures"], panel.layout["charts"]
+        assert panel.charts_below == count == len(charts)  # 768 px: the histogram stays on the Charts tab
+        check_no_overlap_and_inside([r for _, r in figures] + charts, pygame.Rect((0, 0), a.panel.base_size()))
+        assert max(r.bottom for _, r in figures) <= charts[0].top
+    finally:
+        a.close()
+
+
+def test_without_calls_the_figures_tab_shows_two_charts_and_a_call_brings_the_third(square):
+    a = App(square, size=(1366, 768))
+    try:
+        assert panel_after(a, 600.0).charts_below == 2
+        a.sessions[0].incidents.add(5)
+        a.sessions[0].sim.advance_to(900.0)
+        assert panel_after(a, 900.0).charts_below == 3
+    finally:
+        a.close()
