@@ -33,6 +33,7 @@ THEMED = ("button", "drop_down_menu", "text_entry_line", "tool_tip", "selection_
 SET_UP_POLL_S = 0.1  # while a strategy sets up: how often the window looks for Esc and updates the clock
 RUN_TO_END_BUDGET_S = 0.25  # the same for a scripted run to the end (--run-to-end): speed over smoothness
 CLICK_SLOP_PX = 4
+STACK_GAIN = 1.25  # compare mode stacks the two maps when that shows them this much larger
 
 KEYS: dict[int, str] = {
     pygame.K_SPACE: "toggle_pause",
@@ -154,11 +155,22 @@ class App(Actions):
         return round(self.HEADER_H * self.ui_scale)
 
     def _view_rects(self) -> list[tuple[int, int, int, int]]:
+        """The maps' viewports: the whole map area, or in compare mode two halves, each below its
+        header: side by side, or one above the other when that shows the map ``STACK_GAIN`` times larger
+        (wide maps)."""
         r = self.map_rect()
         if not self.comparing:
             return [(r.x, r.y, r.w, r.h)]
         half, top = r.w // 2, self.header_h
-        return [(r.x, r.y + top, half - 2, r.h - top), (r.x + half + 2, r.y + top, r.w - half - 2, r.h - top)]
+        beside = [(r.x, r.y + top, half - 2, r.h - top), (r.x + half + 2, r.y + top, r.w - half - 2, r.h - top)]
+        hh = r.h // 2
+        stacked = [(r.x, r.y + top, r.w, hh - top - 2), (r.x, r.y + hh + 2 + top, r.w, r.h - hh - 2 - top)]
+        xmin, ymin, xmax, ymax = self.sessions[0].sim.map.bounds()
+
+        def fitted(rect: tuple[int, int, int, int]) -> float:
+            return min(rect[2] / max(xmax - xmin, 1e-6), rect[3] / max(ymax - ymin, 1e-6))
+
+        return stacked if fitted(stacked[0]) > STACK_GAIN * fitted(beside[0]) else beside
 
     def _layout_views(self) -> None:
         rects = self._view_rects()

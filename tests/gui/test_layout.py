@@ -138,3 +138,20 @@ def test_without_calls_the_figures_tab_shows_two_charts_and_a_call_brings_the_th
         assert panel_after(a, 900.0).charts_below == 3
     finally:
         a.close()
+
+
+def test_compare_mode_stacks_the_maps_of_a_wide_map_and_keeps_a_square_one_side_by_side(mall, square):
+    for scenario, stacked in ((mall, True), (square, False)):
+        a = App(scenario, size=(1366, 768), compare="msp")
+        try:
+            top, bottom = (pygame.Rect(v.cam.rect) for v in a.views)
+            names = a._draw_headers()
+            assert not top.colliderect(bottom) and all(a.map_rect().contains(r) for r in (top, bottom))
+            if stacked:  # the mall (96 m x 40 m): each map the whole width, one above the other
+                assert top.w == bottom.w == a.map_rect().w and top.bottom < bottom.top - a.header_h
+            else:
+                assert top.h == bottom.h and top.right < bottom.left
+            for name, view in zip(names, (top, bottom)):
+                assert pygame.Rect(view.x, view.y - a.header_h, view.w, a.header_h).contains(name)
+        finally:
+            a.close()
