@@ -394,8 +394,8 @@ class App(Actions):
                     self.running = self.running and event.type != pygame.QUIT
                     job.cancel()
             state = "cancelling ..." if job.cancelled else "(Esc cancels)"
-            done = " ".join(filter(None, (job.progress_label(), f"{time.perf_counter() - started:.1f} s", state)))
-            self.announce(f"{what} ... {done}")
+            done = ", ".join(filter(None, (job.progress_label(), f"{time.perf_counter() - started:.1f} s")))
+            self.announce(f"{what} ... {done} {state}")
         if job.cancelled:
             self.say(f"{what}: cancelled; the run shown goes on")
             return None
