@@ -29,6 +29,7 @@ import numpy as np
 
 from ..determinism import dot, row_dots
 from ..jit import kernel_function
+from .progress import Report
 
 #: distance terms (p-subsets x demand nodes) an exact enumeration may cost: about 1 s (3 of Mesa's 220
 #: nodes: 1.7 million subsets x 220, 0.6 s)
@@ -37,6 +38,9 @@ EXACT_WORK = 600_000_000
 #: distance terms (runs x swap rounds x candidates x demand nodes) the Teitz-Bart runs may cost together:
 #: fewer restarts on large maps (a run on 100 candidates x 100,000 nodes costs 1e8)
 SEARCH_WORK = 300_000_000
+
+#: (p - 1)-prefixes of the exact enumeration between two progress reports (Mesa: 23,871 prefixes, 0.6 s)
+EXACT_REPORT_EVERY = 1000
 
 #: swap rounds a Teitz-Bart run usually takes, for the run's work estimate (:func:`pmedian_work`)
 EXPECTED_ROUNDS = 10
@@ -148,32 +152,44 @@ def solve_pmedian(
     rng: np.random.Generator | None = None,
     restarts: int = 32,
     exact_limit: int = 2_000_000,
+    report: Report | None = None,
 ) -> list[int]:
     """p-median sites (row indices of ``dist``), sorted: exact when there are at most ``exact_limit``
     p-subsets of the rows and enumerating them costs at most ``EXACT_WORK`` distance terms, else the
     best Teitz-Bart local optimum from the greedy sites and from ``restarts`` random site sets (fewer
     when the runs would cost more than ``SEARCH_WORK``) drawn from ``rng`` (default: a generator of its
-    own with seed 0, so the answer depends on the inputs only)."""
+    own with seed 0, so the answer depends on the inputs only). ``report`` hears the progress (before each
+    Teitz-Bart run, every ``EXACT_REPORT_EVERY`` prefixes of the enumeration)."""
     n = dist.shape[0]
     if not 1 <= p <= n:
         raise ValueError(f"p must lie in 1..{n}, got {p}")
     if _exact(n, dist.shape[1], p, exact_limit):
-        return sorted(exact_pmedian(dist, weights, p)[0])
+        return sorted(exact_pmedian(dist, weights, p, report)[0])
     rng = rng if rng is not None else np.random.default_rng(0)
     restarts = _affordable_restarts(dist.size, restarts)
     starts = [greedy_sites(dist, weights, p)]
     starts += [rng.choice(n, size=p, replace=False).tolist() for _ in range(restarts)]
-    runs = [teitz_bart(dist, weights, s) for s in starts]
+    runs = []
+    for i, s in enumerate(starts):
+        if report is not None:
+            report(i / len(starts), f"p-median: Teitz-Bart run {i + 1} of {len(starts)}")
+        runs.append(teitz_bart(dist, weights, s))
     return sorted(min(runs, key=lambda s: pmedian_cost(dist, weights, s)))
 
 
-def exact_pmedian(dist: np.ndarray, weights: np.ndarray, p: int) -> tuple[list[int], float]:
+def exact_pmedian(
+    dist: np.ndarray, weights: np.ndarray, p: int, report: Report | None = None
+) -> tuple[list[int], float]:
     """Optimal sites and cost by enumerating every p-subset of the rows in lexicographic order (ties:
-    the first, i.e. the lowest ids): over each (p - 1)-prefix, the costs of every last site at once."""
+    the first, i.e. the lowest ids): over each (p - 1)-prefix, the costs of every last site at once.
+    ``report`` hears the progress every ``EXACT_REPORT_EVERY`` prefixes."""
     m = dist.shape[0]
     best: list[int] = []
     best_cost = np.inf
-    for prefix in itertools.combinations(range(m - 1), p - 1):
+    prefixes = comb(m - 1, p - 1)
+    for done, prefix in enumerate(itertools.combinations(range(m - 1), p - 1)):
+        if report is not None and done % EXACT_REPORT_EVERY == 0:
+            report(done / prefixes, "p-median: every set of posts")
         last = prefix[-1] + 1 if prefix else 0
         if m - last < 1:
             continue

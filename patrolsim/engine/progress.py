@@ -1,7 +1,8 @@
 """Set-up progress: a strategy whose set-up takes long reports how far it is (``TeamView.progress``), so
 nobody waits in silence. Reports go to a sink ``(strategy name, fraction done, stage)``; without one, a
 line on standard error, shown only once the set-up has run ``SILENT_S`` seconds and refreshed at most
-every ``REFRESH_S``, then closed with the set-up's wall time."""
+every ``REFRESH_S``, then closed with the set-up's wall time. A sink may raise to stop the set-up (the window's Esc does): the
+exception leaves the strategy's ``setup`` and ``Simulation()`` at the next report."""
 
 from __future__ import annotations
 

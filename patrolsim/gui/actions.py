@@ -205,8 +205,8 @@ class Actions:
             self.say(f"regions on, but '{self.sessions[0].scenario.strategy_name}' does not partition the map")
 
     def do_apply_settings(self) -> None:
-        """Restart with the Settings tab's edits (the strategy's parameters apply to the left run, the
-        team and incident settings to both in compare mode)."""
+        """Restart with the Settings tab's edits (in compare mode the strategy's parameters apply to the
+        first run, the blue one, and the team and incident settings to both)."""
         try:
             edits = self.panel.edits()
             if not edits:
@@ -275,7 +275,7 @@ class Actions:
             if not self._rebuild(scenarios, what, "no compare mode"):
                 return
             self.say(
-                f"compare mode: {first.scenario.strategy_name} (left) vs {self.compare_strategy} (right), "
+                f"compare mode: {first.scenario.strategy_name} (blue) vs {self.compare_strategy} (orange), "
                 "same map, seed and incidents; both restarted"
             )
         self.views = []

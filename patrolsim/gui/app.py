@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from pathlib import Path
 
@@ -11,8 +10,6 @@ import numpy as np
 import pygame
 import pygame_gui
 
-from .. import jit
-from ..build import make
 from ..engine.simulation import Simulation
 from ..scenario import Scenario
 from ..strategies import available
@@ -25,6 +22,7 @@ from .map_view import Layers, MapView
 from .panel import PANEL_W, SIDE_COLOURS, Panel
 from .recorder import Recorder, save_screenshot
 from .session import Session, speed_label
+from .set_up import SetUp
 from .text import Text
 
 FPS = 60
@@ -34,6 +32,7 @@ THEMED = ("button", "drop_down_menu", "text_entry_line", "tool_tip", "selection_
 SET_UP_POLL_S = 0.1  # while a strategy sets up: how often the window looks for Esc and updates the clock
 RUN_TO_END_BUDGET_S = 0.25  # the same for a scripted run to the end (--run-to-end): speed over smoothness
 CLICK_SLOP_PX = 4
+STACK_GAIN = 1.25  # compare mode stacks the two maps when that shows them this much larger
 
 KEYS: dict[int, str] = {
     pygame.K_SPACE: "toggle_pause",
@@ -73,7 +72,8 @@ KEYS: dict[int, str] = {
 class App(Actions):
     """The desktop window on one scenario (two sessions side by side in compare mode)."""
 
-    STATUS_H = 26
+    STATUS_H = 26  # the status line's height at scale 1 (see status_h)
+    HEADER_H = 22  # compare mode: the strategy names above the two maps, at scale 1 (see header_h)
 
     def __init__(
         self,
@@ -89,6 +89,8 @@ class App(Actions):
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         pygame.display.set_caption("patrolsim")
         self.text = Text()  # the panel's (drawn unscaled, then scaled with the panel)
+        # the map's labels and legend, the status line, compare headers and help, scaled with the window
+        self.map_text = Text(self.ui_scale)
         self.layers = Layers()
         self.captures = captures
         self.strategy_names = [name for name, _, _ in available()]
@@ -114,7 +116,6 @@ class App(Actions):
             return
         self.sessions = [Session(sc, speed=speed, sim=sim) for sc, sim in zip(scenarios, sims)]
         self.manager = self._manager()
-        self.map_text = Text(self.ui_scale)  # the map's labels and legend, scaled with the window
         self._layout_views()
         self.panel = Panel(self)
 
@@ -125,27 +126,49 @@ class App(Actions):
 
     def map_rect(self) -> pygame.Rect:
         w, h = self.screen.get_size()
-        return pygame.Rect(0, 0, max(w - self.panel_w, 100), max(h - self.STATUS_H, 100))
+        return pygame.Rect(0, 0, max(w - self.panel_w, 100), max(h - self.status_h, 100))
 
     @property
     def ui_scale(self) -> float:
-        """How much the panel and its fonts are enlarged: 1 up to 1.2 x 1280 x 720 (1366 x 768 included:
-        no blurred text), then with the window in steps of 0.1, at most 1.6."""
+        """How much the panel and its fonts are enlarged: 1 up to 1.2 x 1280 x 768 (1366 x 768 included:
+        no blurred text), then with the window in steps of 0.1 (rounded down, so that the panel always
+        has the height of 768 pixels to lay out its figures and charts in), at most 1.6."""
         w, h = self.screen.get_size()
-        k = min(w / 1280, h / 720)
-        return 1.0 if k < 1.2 else min(round(k * 10) / 10, 1.6)
+        k = min(w / 1280, h / 768)
+        return 1.0 if k < 1.2 else min(math.floor(k * 10 + 1e-9) / 10, 1.6)
 
     @property
     def panel_w(self) -> int:
         """The panel's width in pixels."""
         return round(PANEL_W * self.ui_scale)
 
+    @property
+    def status_h(self) -> int:
+        """The status line's height in pixels (it grows with the window as the panel does)."""
+        return round(self.STATUS_H * self.ui_scale)
+
+    @property
+    def header_h(self) -> int:
+        """Compare mode: the height in pixels of the strategy names above the two maps."""
+        return round(self.HEADER_H * self.ui_scale)
+
     def _view_rects(self) -> list[tuple[int, int, int, int]]:
+        """The maps' viewports: the whole map area, or in compare mode two halves, each below its
+        header: side by side, or one above the other when that shows the map ``STACK_GAIN`` times larger
+        (wide maps)."""
         r = self.map_rect()
         if not self.comparing:
             return [(r.x, r.y, r.w, r.h)]
-        half = r.w // 2
-        return [(r.x, r.y + 22, half - 2, r.h - 22), (r.x + half + 2, r.y + 22, r.w - half - 2, r.h - 22)]
+        half, top = r.w // 2, self.header_h
+        beside = [(r.x, r.y + top, half - 2, r.h - top), (r.x + half + 2, r.y + top, r.w - half - 2, r.h - top)]
+        hh = r.h // 2
+        stacked = [(r.x, r.y + top, r.w, hh - top - 2), (r.x, r.y + hh + 2 + top, r.w, r.h - hh - 2 - top)]
+        xmin, ymin, xmax, ymax = self.sessions[0].sim.map.bounds()
+
+        def fitted(rect: tuple[int, int, int, int]) -> float:
+            return min(rect[2] / max(xmax - xmin, 1e-6), rect[3] / max(ymax - ymin, 1e-6))
+
+        return stacked if fitted(stacked[0]) > STACK_GAIN * fitted(beside[0]) else beside
 
     def _layout_views(self) -> None:
         rects = self._view_rects()
@@ -254,37 +277,53 @@ class App(Actions):
             self.screen.fill(P.BACKGROUND, self.map_rect())
         colours = P.agent_colours(self.sessions[0].sim.state.n_agents)
         heat_max = self.heat_lock or self.sessions[0].heat_scale()  # one scale for both runs in compare mode
-        for k, (view, s) in enumerate(zip(self.views, self.sessions)):
+        for view, s in zip(self.views, self.sessions):
             view.draw(self.screen, s, self.layers, colours, heat_max, locked=self.heat_lock is not None)
-            if self.comparing:
-                x, y, w, _ = view.cam.rect
-                self.text.draw(
-                    self.screen, self.text.fit(s.strategy_names, 19, w - 16), (x + 8, y - 20), 19, SIDE_COLOURS[k]
-                )
-        if self.comparing and self.runs_identical():
-            r = self.map_rect()
-            self.text.draw(
-                self.screen,
-                "both runs are identical so far: on this map the two strategies make the same moves",
-                (r.centerx, r.y + 34),
-                17,
-                (20, 20, 24),
-                "midtop",
-                box=(250, 220, 120),
-            )
+        if self.comparing:
+            self._draw_headers()
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
-            pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
+            k = self.ui_scale
+            pygame.draw.circle(
+                self.screen, colours[self._press["agent"]], self._press["pos"], round(9 * k), round(3 * k)
+            )
         self.panel.draw(self.screen)
         self.manager.draw_ui(self.screen)
         self._draw_status()
         if self.show_help:
-            draw_help(self.screen, self.text)
+            draw_help(self.screen, self.map_text)
+
+    def _draw_headers(self) -> list[pygame.Rect]:
+        """Compare mode: each run's strategy above its map, and a banner when both runs are identical;
+        returns the rectangles drawn."""
+        text, k, drawn = self.map_text, self.ui_scale, []
+        for view, s, colour in zip(self.views, self.sessions, SIDE_COLOURS):
+            x, y, w, _ = view.cam.rect
+            name = text.fit(s.strategy_names, 19, w - round(16 * k))
+            drawn.append(
+                text.draw(self.screen, name, (x + round(8 * k), y - self.header_h // 2), 19, colour, "midleft")
+            )
+        if self.runs_identical():
+            r = self.map_rect()
+            note = "both runs are identical so far: on this map the two strategies make the same moves"
+            at = (r.centerx, r.y + self.header_h + round(12 * k))
+            drawn.append(
+                text.draw(
+                    self.screen,
+                    text.fit(note, 17, r.w - round(20 * k)),
+                    at,
+                    17,
+                    (20, 20, 24),
+                    "midtop",
+                    (250, 220, 120),
+                )
+            )
+        return drawn
 
     def captured_area(self) -> pygame.Surface:
         """What a recording keeps of the window: everything but the status line (whose "recording"
         message and REC badge are for the user, not for the video)."""
         w, h = self.screen.get_size()
-        return self.screen.subsurface((0, 0, w, h - self.STATUS_H))
+        return self.screen.subsurface((0, 0, w, h - self.status_h))
 
     def layer_can_show(self, layer: str) -> bool:
         """Whether the layer has anything to draw in this run (sensing discs need a sensing radius,
@@ -309,20 +348,26 @@ class App(Actions):
             and np.array_equal(a.sim.state.visits, b.sim.state.visits)
         )
 
-    def _draw_status(self) -> None:
+    def _draw_status(self) -> list[pygame.Rect]:
+        """The status line: the last message on the left (shortened to the room left), frames per
+        second, speed and recording on the right; returns the bar and the rectangles drawn."""
         w, h = self.screen.get_size()
-        bar = pygame.Rect(0, h - self.STATUS_H, w, self.STATUS_H)
+        text, pad = self.map_text, round(10 * self.ui_scale)
+        bar = pygame.Rect(0, h - self.status_h, w, self.status_h)
         self.screen.fill((16, 18, 22), bar)
-        self.text.draw(self.screen, self.status, (10, bar.centery), 18, P.TEXT, "midleft")
-        if not self.sessions:  # (setting up the first run)
-            return
-        s = self.sessions[0]
-        right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
-        if self.recorder is not None:
-            right = f"REC {self.recorder.kind.upper()} {self.recorder.frames} frames   " + right
-        self.text.draw(
-            self.screen, right, (w - 10, bar.centery), 18, P.INCIDENT if self.recorder else P.TEXT_DIM, "midright"
-        )
+        drawn = [bar]
+        right_x = w - pad
+        if self.sessions:  # (not while setting up the first run)
+            s = self.sessions[0]
+            right = f"{self.fps:.0f} fps   {speed_label(s.speed)}{'  paused' if s.paused else ''}"
+            if self.recorder is not None:
+                right = f"REC {self.recorder.kind.upper()} {self.recorder.frames} frames   " + right
+            colour = P.INCIDENT if self.recorder else P.TEXT_DIM
+            drawn.append(text.draw(self.screen, right, (right_x, bar.centery), 18, colour, "midright"))
+            right_x = drawn[-1].x - 2 * pad
+        message = text.fit(self.status, 18, right_x - pad)
+        drawn.insert(1, text.draw(self.screen, message, (pad, bar.centery), 18, P.TEXT, "midleft"))
+        return drawn
 
     def say(self, message: str) -> None:
         """Show ``message`` on the status line."""
@@ -331,34 +376,30 @@ class App(Actions):
 
     def set_up(self, scenarios: list[Scenario], what: str) -> list[Simulation] | None:
         """Build a run of each scenario (``make``: the strategies' set-up, which can take seconds on
-        large maps) in a worker thread while the window says ``what`` with the seconds elapsed; Esc
-        cancels (None; the thread's work is dropped when it ends). A UserError of the set-up is raised."""
-        out: dict = {}
-
-        def work() -> None:
-            try:
-                out["sims"] = [make(sc, backend=jit.COMPILED) for sc in scenarios]
-            except Exception as exc:  # handed to the window's thread
-                out["error"] = exc
-
-        worker = threading.Thread(target=work, name="patrolsim-set-up", daemon=True)
+        large maps) in a worker thread (:class:`SetUp`) while the window says ``what`` with the
+        set-up's progress and the seconds elapsed; Esc (or closing the window) cancels: the set-up stops
+        at its next progress report and this returns None once the thread has ended. A UserError of the
+        set-up is raised."""
+        job = SetUp(scenarios)
         if not self.sessions:  # the first run: nothing to show behind the message yet
             self.screen.fill(P.BACKGROUND)
         self.announce(f"{what} ...")
         started = time.perf_counter()
-        worker.start()
-        while worker.is_alive():
-            worker.join(SET_UP_POLL_S)
+        job.start()
+        while not job.wait(SET_UP_POLL_S):
             for event in pygame.event.get((pygame.KEYDOWN, pygame.QUIT)):
                 if event.type == pygame.QUIT or event.key == pygame.K_ESCAPE:
-                    self.running = event.type != pygame.QUIT
-                    self.say(f"{what}: cancelled; the run shown goes on")
-                    return None
-            if worker.is_alive():
-                self.announce(f"{what} ... {time.perf_counter() - started:.1f} s (Esc cancels)")
-        if "error" in out:
-            raise out["error"]
-        return out["sims"]
+                    self.running = self.running and event.type != pygame.QUIT
+                    job.cancel()
+            state = "cancelling ..." if job.cancelled else "(Esc cancels)"
+            done = ", ".join(filter(None, (job.progress_label(), f"{time.perf_counter() - started:.1f} s")))
+            self.announce(f"{what} ... {done} {state}")
+        if job.cancelled:
+            self.say(f"{what}: cancelled; the run shown goes on")
+            return None
+        if job.error is not None:
+            raise job.error
+        return job.sims
 
     def announce(self, message: str) -> None:
         """Show ``message`` on the status line at once, before work that holds the window up (a

@@ -110,5 +110,5 @@ def histogram(
     tx = plot.x + target_s / hi * plot.w
     pygame.draw.line(surface, (20, 20, 24), (tx, plot.y), (tx, plot.bottom), 4)  # drawn over the bars
     pygame.draw.line(surface, P.TEXT, (tx, plot.y), (tx, plot.bottom), 2)
-    text.draw(surface, P.duration_label(target_s), (tx + 3, plot.y), 13, P.TEXT, "topleft")
+    text.draw(surface, P.duration_label(target_s), (tx + 5, plot.y + 1), 13, P.TEXT, "topleft", box=(20, 20, 24))
     _axes(surface, plot, text, f"{top} call{'s' if top > 1 else ''}", "0 s", P.seconds_label(hi) + " (response time)")

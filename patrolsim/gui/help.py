@@ -44,28 +44,66 @@ INTRO = (
 )
 
 
-def draw_help(surface: pygame.Surface, text: Text) -> None:
-    """A centred, semi-transparent box listing :data:`CONTROLS`."""
+#: the overlay's base sizes (pixels at scale 1, multiplied by the window's text scale)
+BOX_W = 760
+MARGIN = 20  # around the box, and inside it
+TITLE_PX, INTRO_PX, ROW_PX = 26, 17, 18
+KEY_COLOUR = (255, 214, 120)
+
+#: one piece of text of the overlay: (string, top-left pixel, base size, colour)
+Item = tuple[str, tuple[int, int], float, tuple[int, int, int]]
+
+
+def help_layout(size: tuple[int, int], text: Text) -> tuple[pygame.Rect, list[Item]]:
+    """The overlay's box and every piece of text in it for a window of ``size``, with sizes and spacing
+    following the window's text scale (``text.scale``, as the panel and the map's labels), shrunk as
+    much as needed for the box to fit the window; long descriptions wrap onto a second line."""
+    w, h = size
+    fit = 1.0
+    for _ in range(4):  # shrinking changes the wrapping a little: a few rounds settle it
+        box, items = _layout(w, text, fit)
+        room = h - 2 * round(MARGIN * text.scale * fit)
+        if box.h <= room or fit < 0.3:
+            break
+        fit *= room / box.h
+    box.center = (w // 2, h // 2)
+    dx, dy = box.x, box.y
+    return box, [(s, (x + dx, y + dy), px, colour) for s, (x, y), px, colour in items]
+
+
+def _layout(w: int, text: Text, fit: float) -> tuple[pygame.Rect, list[Item]]:
+    """:func:`help_layout` at ``fit`` times the text scale, with the box at (0, 0)."""
+    k = text.scale * fit
+    pad = round(MARGIN * k)
+    bw = min(round(BOX_W * k), w - 2 * pad)
+    inner = bw - 2 * pad
+    items: list[Item] = [("patrolsim: controls", (pad, round(14 * k)), TITLE_PX * fit, P.TEXT)]
+    y = round(14 * k) + text.font(TITLE_PX * fit).get_linesize() + round(4 * k)
+    line = text.font(INTRO_PX * fit).get_linesize()
+    for part in text.wrap(INTRO, INTRO_PX * fit, inner):
+        items.append((part, (pad, y), INTRO_PX * fit, P.TEXT_DIM))
+        y += line
+    y += round(10 * k)
+    font = text.font(ROW_PX * fit)
+    key_w = max(font.size(keys)[0] for keys, _ in CONTROLS) + round(16 * k)
+    row = font.get_linesize()
+    for keys, what in CONTROLS:
+        items.append((keys, (pad, y), ROW_PX * fit, KEY_COLOUR))
+        for part in text.wrap(what, ROW_PX * fit, inner - key_w):
+            items.append((part, (pad + key_w, y), ROW_PX * fit, P.TEXT))
+            y += row
+    return pygame.Rect(0, 0, bw, y + pad), items
+
+
+def draw_help(surface: pygame.Surface, text: Text) -> pygame.Rect:
+    """A centred box over a shade listing :data:`CONTROLS` (:func:`help_layout`); returns the box."""
     w, h = surface.get_size()
     shade = pygame.Surface((w, h), pygame.SRCALPHA)
     shade.fill((0, 0, 0, 160))
     surface.blit(shade, (0, 0))
-    box = pygame.Rect(0, 0, min(760, w - 40), min(36 + 22 * len(CONTROLS) + 90, h - 40))
-    box.center = (w // 2, h // 2)
+    box, items = help_layout((w, h), text)
     pygame.draw.rect(surface, P.PANEL_BG, box, border_radius=8)
     pygame.draw.rect(surface, P.TEXT_DIM, box, 1, border_radius=8)
-    text.draw(surface, "patrolsim: controls", (box.x + 20, box.y + 14), 26)
-    y = box.y + 44
-    words, line = INTRO.split(), ""
-    for word in words:
-        if text.font(17).size(line + " " + word)[0] > box.w - 40:
-            text.draw(surface, line, (box.x + 20, y), 17, P.TEXT_DIM)
-            y, line = y + 18, word
-        else:
-            line = f"{line} {word}".strip()
-    text.draw(surface, line, (box.x + 20, y), 17, P.TEXT_DIM)
-    y += 28
-    for keys, what in CONTROLS:
-        text.draw(surface, keys, (box.x + 20, y), 18, (255, 214, 120))
-        text.draw(surface, what, (box.x + 190, y), 18)
-        y += 22
+    for s, pos, px, colour in items:
+        text.draw(surface, s, pos, px, colour)
+    return box

@@ -15,8 +15,13 @@ from .settings import Setting, settings_of, strategy_description
 
 PANEL_W = 360
 REFRESH_S = 0.2
-ROW_H = 17
-MIN_CHARTS_H = 300  # the Figures tab adds the charts below the figures when they get this many pixels
+ROW_H = 16
+WIDGET_H = 25  # the controls' height and the step from one row of controls to the next (unscaled pixels)
+WIDGET_STEP = 29
+CELL_GAP = 12  # a single run's figures: two side by side, this far apart
+DIVIDER = (60, 65, 78)
+CHART_MIN_H = 72  # the Figures tab adds the charts below the figures when each gets this many pixels
+CHART_GAP = 6
 SIDE_COLOURS = [(90, 170, 255), (255, 160, 60)]
 
 #: button id -> (label, action name, tooltip); the same actions as the keys in help.CONTROLS
@@ -79,6 +84,10 @@ class Panel:
         self.buttons: dict[str, UIButton] = {}
         self.tab = "figures"
         self.scroll = 0
+        self.charts_below = 0  # how many charts the Figures tab showed below the figures
+        #: what the last drawing of the read-outs laid out (unscaled panel pixels): "figures", the
+        #: (string, rectangle) of every heading, label and value of the table; "charts", their rectangles
+        self.layout: dict[str, list] = {"figures": [], "charts": []}
         self.build()
 
     # ------------------------------------------------------------------ widgets
@@ -95,26 +104,27 @@ class Panel:
             bw = (width - 4 * (len(row) - 1)) // len(row)
             for i, key in enumerate(row):
                 label, _, tip = BUTTONS[key]
-                b = UIButton(self.rect(x0 + i * (bw + 4), y, bw, 28), label, m, tool_tip_text=tip)
+                b = UIButton(self.rect(x0 + i * (bw + 4), y, bw, WIDGET_H), label, m, tool_tip_text=tip)
                 self.buttons[key] = b
-            y += 32
+            y += WIDGET_STEP
         s = app.sessions[0]
         self.speed = self._dropdown([speed_label(v) for v in SPEEDS], speed_label(s.speed), x0, y, 90)
         self.strategy = self._dropdown(app.strategy_names, s.scenario.strategy_name, x0 + 94, y, width - 94)
-        y += 32
+        y += WIDGET_STEP
         self.scenario = self._dropdown(list(app.catalogue), app.current_label, x0, y, width)
-        y += 32
-        self.buttons["compare"] = UIButton(self.rect(x0, y, 84, 28), "Compare", m, tool_tip_text=BUTTONS["compare"][2])
+        y += WIDGET_STEP
+        compare_tip, fit_tip = BUTTONS["compare"][2], BUTTONS["fit"][2]
+        self.buttons["compare"] = UIButton(self.rect(x0, y, 84, WIDGET_H), "Compare", m, tool_tip_text=compare_tip)
         self.versus = self._dropdown(app.strategy_names, app.compare_strategy, x0 + 88, y, width - 88 - 52)
-        self.buttons["fit"] = UIButton(self.rect(x0 + width - 48, y, 48, 28), "Fit", m, tool_tip_text=BUTTONS["fit"][2])
-        y += 32
+        self.buttons["fit"] = UIButton(self.rect(x0 + width - 48, y, 48, WIDGET_H), "Fit", m, tool_tip_text=fit_tip)
+        y += WIDGET_STEP
         tw = (width - 8) // len(TABS)
         self.tabs = {
-            key: UIButton(self.rect(x0 + i * (tw + 4), y, tw, 26), label, m, tool_tip_text=tip)
+            key: UIButton(self.rect(x0 + i * (tw + 4), y, tw, WIDGET_H), label, m, tool_tip_text=tip)
             for i, (key, (label, tip)) in enumerate(TABS.items())
         }
         self.widgets += list(self.buttons.values()) + list(self.tabs.values())
-        self.top_of_readouts = y + 34
+        self.top_of_readouts = y + WIDGET_STEP + 3
         self.entries: dict[str, tuple[Setting, UIDropDownMenu | UITextEntryLine]] = {}
         self.settings_text: list[tuple[str, tuple[int, int], int, tuple]] = []
         if self.tab == "settings":
@@ -138,7 +148,7 @@ class Panel:
         y += 4
         rows = settings_of(sc)
         self.scroll = max(0, min(self.scroll, len(rows) - 1))
-        bottom = int((app.screen.get_height() - app.STATUS_H) / app.ui_scale) - 40
+        bottom = int((app.screen.get_height() - app.status_h) / app.ui_scale) - 40
         shown = 0
         for setting in rows[self.scroll :]:
             helps = text.wrap(f"{setting.help}" + (f" ({setting.range})" if setting.range else ""), 14, width)[:2]
@@ -203,7 +213,7 @@ class Panel:
         if current not in options:
             options = options + [current]
         choices: list[str | tuple[str, str]] = list(options)
-        d = UIDropDownMenu(choices, current, self.rect(x, y, w, 28), self.app.manager, expansion_height_limit=360)
+        d = UIDropDownMenu(choices, current, self.rect(x, y, w, WIDGET_H), self.app.manager, expansion_height_limit=360)
         self.widgets.append(d)
         return d
 
@@ -253,8 +263,8 @@ class Panel:
         """Blit the read-outs, redrawn at most every REFRESH_S wall seconds (figures need no more); they
         are drawn for a 360-pixel-wide panel and scaled with the window."""
         app = self.app
-        area = pygame.Rect(surface.get_width() - app.panel_w, 0, app.panel_w, surface.get_height() - app.STATUS_H)
-        base = (PANEL_W, round(area.h / app.ui_scale))
+        area = pygame.Rect(surface.get_width() - app.panel_w, 0, app.panel_w, surface.get_height() - app.status_h)
+        base = self.base_size()
         now = time.perf_counter()
         if self._cache is None or self._cache.get_size() != base or now - self._drawn >= REFRESH_S:
             if self._cache is None or self._cache.get_size() != base:
@@ -264,8 +274,14 @@ class Panel:
             self._drawn = now
         surface.blit(self._scaled, area)
 
+    def base_size(self) -> tuple[int, int]:
+        """The read-outs' size in unscaled pixels (360 wide; the panel's height over the scale)."""
+        app = self.app
+        return PANEL_W, round((app.screen.get_height() - app.status_h) / app.ui_scale)
+
     def _draw_readouts(self, surface: pygame.Surface) -> None:
         app, text = self.app, self.app.text
+        self.layout = {"figures": [], "charts": []}
         x0 = 0
         area = surface.get_rect()
         surface.fill(P.PANEL_BG)
@@ -286,52 +302,93 @@ class Panel:
             else speed_label(s0.speed) + (" (behind)" if any(s.behind for s in app.sessions) else "")
         )
         text.draw(surface, f"time {P.clock_label(s0.sim.now)}   speed {state}", (x0 + 10, y), 19)
-        text.draw(surface, f"seed {sc.seed}   duration {P.clock_label(sc.duration)}", (x0 + 10, y + 20), 15, P.TEXT_DIM)
+        agents = s0.sim.state.n_agents  # the same in both runs of compare mode
+        team = f"{agents} agent{'s' if agents != 1 else ''}"
+        text.draw(
+            surface,
+            f"seed {sc.seed}   duration {P.clock_label(sc.duration)}   {team}",
+            (x0 + 10, y + 20),
+            15,
+            P.TEXT_DIM,
+        )
         y += 38
         if self.tab == "settings":
             for line, pos, size, colour in self.settings_text:
                 text.draw(surface, line, pos, size, colour)
             return
         if self.tab == "charts":
-            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8), 3)
             return
         if not app.comparing:
             text.draw(surface, text.fit(f"strategy {s0.strategy_names}", 16, PANEL_W - 20), (x0 + 10, y), 16)
             y += ROW_H
         y = self._draw_table(surface, readout_rows(app.sessions), x0 + 10, y, PANEL_W - 20)
-        if area.bottom - y - 8 >= MIN_CHARTS_H:
-            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8))
+        self.charts_below = self._charts_below(area.bottom - y - 8)
+        if self.charts_below:
+            self._draw_charts(surface, pygame.Rect(x0 + 10, y, PANEL_W - 20, area.bottom - y - 8), self.charts_below)
         else:
             text.draw(surface, "charts: the Charts tab (or a taller window)", (x0 + 10, y + 4), 14, P.TEXT_DIM)
 
+    def _charts_below(self, room: int) -> int:
+        """How many charts the Figures tab shows below the figures in ``room`` pixels: coverage and
+        idleness, and response times once there are calls (left to the Charts tab when only two fit);
+        0 when two would be smaller than :data:`CHART_MIN_H`."""
+        wanted = 3 if any("calls" in s.metrics() for s in self.app.sessions) else 2
+        return next((n for n in range(wanted, 1, -1) if room >= n * (CHART_MIN_H + CHART_GAP)), 0)
+
     def _draw_table(self, surface: pygame.Surface, rows: list, x: int, y: int, width: int) -> int:
-        """Draw ``rows`` (see :func:`readout_rows`): labels on the left, one right-aligned value column
-        per session; returns the y below the table."""
-        text, n = self.app.text, len(self.app.sessions)
-        col_w = 92 if n > 1 else 120
+        """Draw ``rows`` (see :func:`readout_rows`): headings across the panel; in compare mode one
+        figure a row, its label on the left and one right-aligned value column per session; for a
+        single run two figures side by side (label, value), so that the charts fit below them. Returns
+        the y below the table."""
+        text, n, shown = self.app.text, len(self.app.sessions), self.layout["figures"]
+
+        def draw(s: str, pos: tuple[int, int], size: int, colour: tuple, anchor: str = "topleft") -> pygame.Rect:
+            shown.append((s, text.draw(surface, s, pos, size, colour, anchor)))
+            return shown[-1][1]
+
+        col_w = 92
         value_x = [x + width - (n - 1 - k) * col_w for k in range(n)]
         if n > 1:
             for k, s in enumerate(self.app.sessions):
-                name = text.fit(s.scenario.strategy_name, 16, col_w - 6)
-                text.draw(surface, name, (value_x[k], y), 16, SIDE_COLOURS[k], "topright")
+                draw(
+                    text.fit(s.scenario.strategy_name, 16, col_w - 6), (value_x[k], y), 16, SIDE_COLOURS[k], "topright"
+                )
             y += ROW_H
+        cells = 2 if n == 1 else 1
+        cell_w = (width - CELL_GAP * (cells - 1)) // cells
+        col = 0
         for label, values in rows:
             if not values:
+                y += ROW_H if col else 0
+                col = 0
                 y += 3
-                text.draw(surface, text.fit(label, 15, width), (x, y), 15, P.TEXT_DIM)
+                draw(text.fit(label, 15, width), (x, y), 15, P.TEXT_DIM)
                 y += ROW_H
                 continue
-            text.draw(surface, text.fit(label, 16, width - n * col_w), (x, y), 16, P.TEXT)
-            for vx, v in zip(value_x, values):
-                text.draw(surface, text.fit(v, 16, col_w - 6), (vx, y), 16, P.TEXT, "topright")
-            y += ROW_H
-        return y + 4
+            if n == 1:
+                cx = x + col * (cell_w + CELL_GAP)
+                if col:  # a faint line between the two figures
+                    pygame.draw.line(surface, DIVIDER, (cx - CELL_GAP // 2, y), (cx - CELL_GAP // 2, y + ROW_H - 4))
+                value = draw(text.fit(values[0], 15, cell_w // 2), (cx + cell_w, y), 15, P.TEXT, "topright")
+                draw(text.fit(label, 15, value.x - cx - 4), (cx, y), 15, P.TEXT)
+            else:
+                draw(text.fit(label, 16, width - n * col_w), (x, y), 16, P.TEXT)
+                for vx, v in zip(value_x, values):
+                    draw(text.fit(v, 16, col_w - 6), (vx, y), 16, P.TEXT, "topright")
+            col = (col + 1) % cells
+            y += 0 if col else ROW_H
+        return y + (ROW_H if col else 0) + 4
 
-    def _draw_charts(self, surface: pygame.Surface, area: pygame.Rect) -> None:
-        if area.h < 90:
-            return
+    def _draw_charts(self, surface: pygame.Surface, area: pygame.Rect, count: int) -> None:
+        """Coverage and idleness over time, and (``count`` 3) the response-time histogram, stacked in
+        ``area``."""
         app = self.app
-        h = (area.h - 12) // 3
+        h = (area.h - CHART_GAP * (count - 1)) // count
+        if h < CHART_MIN_H:
+            return
+        rects = [pygame.Rect(area.x, area.y + k * (h + CHART_GAP), area.w, h) for k in range(count)]
+        self.layout["charts"] = rects
         hist = [s.history() for s in app.sessions]
         colours = SIDE_COLOURS if len(hist) > 1 else [(120, 200, 140)]
         names = [s.scenario.strategy_name if len(hist) > 1 else "" for s in app.sessions]
@@ -340,7 +397,7 @@ class Panel:
         cov = [(d["t"], d["coverage"] * 100, colours[k], names[k]) for k, d in enumerate(hist)]
         charts.line_chart(
             surface,
-            pygame.Rect(area.x, area.y, area.w, h),
+            rects[0],
             app.text,
             "coverage: % of nodes seen",
             cov,
@@ -354,17 +411,19 @@ class Panel:
         ]
         charts.line_chart(
             surface,
-            pygame.Rect(area.x, area.y + h + 6, area.w, h),
+            rects[1],
             app.text,
             "idleness now: average, worst (dim)" if compare else "idleness now",
             idle,
             P.seconds_label,
             warmup,
         )
+        if count < 3:
+            return
         rts = [(s.incidents.response_times(), colours[k], names[k]) for k, s in enumerate(app.sessions)]
         charts.histogram(
             surface,
-            pygame.Rect(area.x, area.y + 2 * (h + 6), area.w, h),
+            rects[2],
             app.text,
             "response times",
             rts,
@@ -375,7 +434,7 @@ class Panel:
 def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
     """The figures of the panel as (label, one value per session) rows; a row with no values is a
     heading. The run's figures are its own metrics (``result.metrics``, as `patrolsim run` reports
-    them); values at this instant are under the heading "now"."""
+    them); values at this instant are under the heading "now". (The team size is on the line above.)"""
     ms = [s.metrics() for s in sessions]
     now = [s.now() for s in sessions]
     s0 = sessions[0]
@@ -384,13 +443,12 @@ def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
         head = f"warm-up so far (the run's metrics restart at {P.clock_label(warmup)})"
     else:
         head = f"run metrics since {P.clock_label(sim.t0)}" + (" (after warm-up)" if warmup > 0 else "")
-    rows: list[tuple[str, list[str]]] = [
-        ("agents", [f"{s.sim.state.n_agents}" for s in sessions]),
+    rows: list[tuple[str, list[str]]] = [  # (a single run's figures go two a line: pairs stand together)
         (head, []),
         ("coverage (nodes seen)", [P.share_label(m["coverage"]) for m in ms]),
+        ("mean revisit interval", [P.seconds_label(m["mean_interval"]) for m in ms]),
         ("time-avg idleness", [P.seconds_label(m["time_avg_idleness"]) for m in ms]),
         ("worst idleness", [P.seconds_label(m["worst_idleness"]) for m in ms]),
-        ("mean revisit interval", [P.seconds_label(m["mean_interval"]) for m in ms]),
         ("now", []),
         ("avg idleness now", [P.seconds_label(n["avg_idleness"]) for n in now]),
         ("worst idleness now", [P.seconds_label(n["worst_idleness"]) for n in now]),

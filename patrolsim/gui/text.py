@@ -13,13 +13,13 @@ class Text:
         self._fonts: dict[int, pygame.font.Font] = {}
         self._cache: dict[tuple, pygame.Surface] = {}
 
-    def font(self, size: int) -> pygame.font.Font:
+    def font(self, size: float) -> pygame.font.Font:
         px = round(size * self.scale)
         if px not in self._fonts:
             self._fonts[px] = pygame.font.Font(None, px)
         return self._fonts[px]
 
-    def render(self, s: str, size: int = 18, colour=(232, 235, 240)) -> pygame.Surface:
+    def render(self, s: str, size: float = 18, colour=(232, 235, 240)) -> pygame.Surface:
         key = (s, round(size * self.scale), tuple(colour))
         surf = self._cache.get(key)
         if surf is None:
@@ -28,7 +28,7 @@ class Text:
             surf = self._cache[key] = self.font(size).render(s, True, colour)
         return surf
 
-    def fit(self, s: str, size: int, width: int) -> str:
+    def fit(self, s: str, size: float, width: int) -> str:
         """``s`` shortened with '...' so that it renders at most ``width`` pixels wide."""
         font = self.font(size)
         if font.size(s)[0] <= width:
@@ -37,7 +37,7 @@ class Text:
             s = s[:-1]
         return s.rstrip() + "..."
 
-    def wrap(self, s: str, size: int, width: int) -> list[str]:
+    def wrap(self, s: str, size: float, width: int) -> list[str]:
         """``s`` broken at spaces into lines that render at most ``width`` pixels wide."""
         font, lines, line = self.font(size), [], ""
         for word in s.split():
@@ -54,7 +54,7 @@ class Text:
         target: pygame.Surface,
         s: str,
         pos: tuple[float, float],
-        size: int = 18,
+        size: float = 18,
         colour=(232, 235, 240),
         anchor: str = "topleft",
         box=None,

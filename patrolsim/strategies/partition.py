@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ..algorithms.progress import scaled
+from ..algorithms.progress import Report, scaled
 from ..algorithms.refine import WalkBook, polished_walk
 from ..algorithms.region_search import best_regions
 from ..algorithms.search import GraphSearch
@@ -117,14 +117,15 @@ def bisected_regions(pmap: PatrolMap, r: int) -> tuple[np.ndarray, np.ndarray]:
     return region, length
 
 
-def starting_regions(pmap: PatrolMap, r: int) -> list[np.ndarray]:
+def starting_regions(pmap: PatrolMap, r: int, report: Report | None = None) -> list[np.ndarray]:
     """Partitions (region id per node) into r connected regions of near-equal spanning-tree length to
     start refining from: :func:`bisected_regions`, and :func:`grown_regions` too when the bisection's
-    longest region is more than ``GOOD_SPREAD`` times its shortest; the more balanced first."""
+    longest region is more than ``GOOD_SPREAD`` times its shortest; the more balanced first.
+    ``report`` hears the progress (the growth's rounds, about a second each on 100,000 nodes)."""
     r = min(r, pmap.n_nodes)
     options = [bisected_regions(pmap, r)]
     if _spread(options[0][1]) > GOOD_SPREAD:
-        options.append(grown_regions(pmap, r))
+        options.append(grown_regions(pmap, r, report=report))
     return [region for region, _ in sorted(options, key=lambda o: _spread(o[1]))]
 
 
@@ -132,11 +133,14 @@ def _spread(length: np.ndarray) -> float:
     return float(length.max() / max(length.min(), 1e-9))
 
 
-def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray, np.ndarray]:
+def grown_regions(
+    pmap: PatrolMap, r: int, rounds: int = 8, report: Report | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(region id per node, length per region): regions grown simultaneously (:func:`grow_regions`).
 
     Seeds start farthest-first (k-centre on shortest paths); each round moves every seed to its
     region's node nearest the region's centroid and regrows; the most balanced growth is kept.
+    ``report`` hears each round.
     """
     n = pmap.n_nodes
     r = min(r, n)
@@ -150,7 +154,9 @@ def grown_regions(pmap: PatrolMap, r: int, rounds: int = 8) -> tuple[np.ndarray,
     best: tuple[np.ndarray, np.ndarray] | None = None
     best_spread = np.inf
     pos = pmap.positions
-    for _ in range(rounds):
+    for i in range(rounds):
+        if report is not None:
+            report(i / rounds, f"growing regions, round {i + 1} of at most {rounds}")
         region, length = grow_regions(pmap, seeds)
         spread = _spread(length)
         if spread < best_spread - 1e-9:
@@ -216,7 +222,7 @@ class PartitionStrategy(WalkFollower):
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
         view.progress(0.0, "splitting the map")
-        starts = starting_regions(pmap, r)
+        starts = starting_regions(pmap, r, scaled(view.progress, 0.0, 0.1))
         # walk measurements, most of the set-up: r at first, then the refinement's (few on large maps);
         # the reported fraction counts them against 4 r, and half the longest-walk search's (it asks
         # for about as many walks again as it measures)

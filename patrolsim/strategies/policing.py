@@ -13,6 +13,7 @@ import numpy as np
 
 from ..algorithms.goal_search import GoalIndex, goal_work
 from ..algorithms.pmedian import pmedian_work, solve_pmedian
+from ..algorithms.progress import scaled
 from ..determinism import dot
 from .base import Hold, Param, Strategy
 
@@ -358,7 +359,15 @@ class Posts(Strategy):
             dist = np.vstack(parts)
         view.progress(0.4, "p-median")
         p = min(view.n_agents, cand.size)
-        rows = solve_pmedian(dist, pmap.weights, p, rng, self.values["restarts"], self.values["exact_limit"])
+        rows = solve_pmedian(
+            dist,
+            pmap.weights,
+            p,
+            rng,
+            self.values["restarts"],
+            self.values["exact_limit"],
+            scaled(view.progress, 0.4, 1.0),
+        )
         self.cost = dot(pmap.weights, dist[rows].min(axis=0))
         sites = cand[rows]
         travel = dist[rows][:, view.starts].T  # (agents, posts) metres

@@ -240,16 +240,16 @@ def test_window_resize_relays_out(app):
 def test_slow_set_up_shows_progress_and_can_be_cancelled(app, monkeypatch):
     import time
 
-    from patrolsim.gui import app as app_module
+    from patrolsim.gui import set_up as set_up_module
 
-    seen, make = [], app_module.make
+    seen, make = [], set_up_module.make
 
     def slow(scenario, **options):
         seen.append(app.status)
         time.sleep(0.4)
         return make(scenario, **options)
 
-    monkeypatch.setattr(app_module, "make", slow)
+    monkeypatch.setattr(set_up_module, "make", slow)
     app.set_strategy("msp")
     assert seen == ["setting up msp ..."] and app.status.startswith("strategy msp")
     assert app.sessions[0].sim.strategy.name == "msp"
@@ -258,14 +258,50 @@ def test_slow_set_up_shows_progress_and_can_be_cancelled(app, monkeypatch):
     assert "cancelled" in app.status and app.sessions[0].scenario.strategy_name == "msp"  # the run shown goes on
 
 
+def test_esc_stops_the_set_up_at_its_next_progress_report_and_the_next_one_works(app, monkeypatch):
+    import threading
+    import time
+
+    from patrolsim.gui.set_up import SetUp
+
+    report, jobs, shown = SetUp._report, [], []
+    announce = app.announce
+
+    def until(condition):
+        for _ in range(100_000):  # a hang guard only: nothing is timed
+            if condition():
+                return
+            time.sleep(0.001)
+
+    def held(self, name, fraction, stage):  # the third report waits for the progress on the status line,
+        report(self, name, fraction, stage)  # presses Esc, and waits for the window to cancel
+        if self.ticks == 3:
+            jobs.append(self)
+            until(lambda: any(" % " in m for m in shown))
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
+            until(lambda: self.cancelled)
+
+    monkeypatch.setattr(SetUp, "_report", held)
+    monkeypatch.setattr(app, "announce", lambda message: shown.append(message) or announce(message))
+    app.set_strategy("msp")
+    job = jobs[0]
+    assert job.ticks == job.cancelled_at + 1 and not job.alive and job.sims is None
+    assert "patrolsim-set-up" not in [t.name for t in threading.enumerate()]
+    assert any(" % " in m and "(Esc cancels)" in m for m in shown)  # the progress was on the status line
+    assert "cancelled" in app.status and app.sessions[0].scenario.strategy_name == "cr"
+    monkeypatch.setattr(SetUp, "_report", report)
+    app.set_strategy("msp")  # a new set-up right away
+    assert app.sessions[0].sim.strategy.name == "msp" and app.status.startswith("strategy msp")
+
+
 def test_a_failed_set_up_keeps_the_run_and_says_why(app, monkeypatch):
     from patrolsim.errors import UserError
-    from patrolsim.gui import app as app_module
+    from patrolsim.gui import set_up as set_up_module
 
     def failing(scenario, **options):
         raise UserError("msp needs at most as many agents as nodes")
 
-    monkeypatch.setattr(app_module, "make", failing)
+    monkeypatch.setattr(set_up_module, "make", failing)
     app.set_strategy("msp")
     assert app.status == "cannot use strategy 'msp': msp needs at most as many agents as nodes"
     assert app.sessions[0].scenario.strategy_name == "cr"
@@ -481,7 +517,10 @@ def test_ledger_button_is_dark_without_incidents_or_risk(app):
     assert "no incidents" in app.status and app.sessions[0].ledger() is None
 
 
-@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.0), ((1366, 768), 1.0), ((1920, 1080), 1.5)])
+@pytest.mark.parametrize(
+    ("size", "scale"),
+    [((1280, 720), 1.0), ((1366, 768), 1.0), ((1920, 1080), 1.4), ((1920, 1200), 1.5), ((2560, 1440), 1.6)],
+)
 def test_the_window_fits_and_fonts_scale_with_it(square, size, scale):
     a = App(square, size=size)
     try:
@@ -490,7 +529,7 @@ def test_the_window_fits_and_fonts_scale_with_it(square, size, scale):
         w, h = size
         for widget in a.panel.widgets:  # every control inside the panel, above the status line
             r = widget.rect
-            assert r.left >= w - a.panel_w and r.right <= w and r.bottom <= h - a.STATUS_H
+            assert r.left >= w - a.panel_w and r.right <= w and r.bottom <= h - a.status_h
         assert a.map_text.font(16).get_height() > Text().font(16).get_height() or scale == 1.0
     finally:
         a.close()
@@ -509,15 +548,15 @@ def test_settings_with_choices_are_option_lists(app):
 def test_the_first_set_up_runs_in_the_open_window_and_esc_closes_it(square, monkeypatch):
     import time
 
-    from patrolsim.gui import app as app_module
+    from patrolsim.gui import set_up as set_up_module
 
-    make = app_module.make
+    make = set_up_module.make
 
     def slow(scenario, **options):
         time.sleep(0.4)
         return make(scenario, **options)
 
-    monkeypatch.setattr(app_module, "make", slow)
+    monkeypatch.setattr(set_up_module, "make", slow)
     pygame.display.init()
     pygame.event.clear()
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
@@ -531,7 +570,7 @@ def test_resizing_the_window_rescales_the_panel_and_its_widget_fonts(square):
         small = a.panel.buttons["play"].font.size("Play")
         pygame.display.set_mode((1920, 1080), pygame.RESIZABLE)
         a.frame(0.01, events=[pygame.event.Event(pygame.VIDEORESIZE, size=(1920, 1080), w=1920, h=1080)])
-        assert a.ui_scale == 1.5 and a.panel_w == 540 and a.map_text.scale == 1.5
+        assert a.ui_scale == 1.4 and a.panel_w == 504 and a.map_text.scale == 1.4
         assert a.panel.buttons["play"].font.size("Play")[1] > small[1]
         press(a, "heat")  # the rebuilt widgets work
         assert not a.layers.heat

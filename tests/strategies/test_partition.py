@@ -143,6 +143,17 @@ def test_starting_regions_are_connected_partitions(open_grid):
                 assert grid.subgraph(np.flatnonzero(region == k)).component_labels().max() == 0
 
 
+def test_grown_regions_report_each_round_and_the_regions_do_not_change():
+    from patrolsim.strategies.partition import grown_regions
+
+    grid = two_density_map()
+    heard = []
+    region, length = grown_regions(grid, 3, report=lambda *r: heard.append(r))
+    quiet_region, quiet_length = grown_regions(grid, 3)
+    assert np.array_equal(region, quiet_region) and np.array_equal(length, quiet_length)
+    assert heard and heard == [(i / 8, f"growing regions, round {i + 1} of at most 8") for i in range(len(heard))]
+
+
 def test_kicks_balance_small_street_maps(sim_of):
     # plaza.json (18 nodes, 462 m) and ring_road.gml (17 nodes, 7.0 km): with 4 regions of 4-5 nodes a
     # region is a handful of paths, so one node moved changes a walk by 20-60 % (plaza) or by a

@@ -49,6 +49,22 @@ def test_path_median_by_hand():
     assert pmedian_cost(d, np.ones(5), solve_pmedian(d, np.ones(5), 2)) == 3
 
 
+def test_solve_pmedian_reports_its_progress_and_the_answer_does_not_change(monkeypatch):
+    from patrolsim.algorithms import pmedian
+
+    d = np.abs(np.subtract.outer(np.arange(5), np.arange(5))).astype(float)
+    heard = []
+    # heuristic: one report before each Teitz-Bart run (the greedy start and 3 random ones)
+    sites = solve_pmedian(d, np.ones(5), 2, np.random.default_rng(0), 3, 0, lambda *r: heard.append(r))
+    assert sites == heuristic(d, np.ones(5), 2, restarts=3)
+    assert heard == [(k / 4, f"p-median: Teitz-Bart run {k + 1} of 4") for k in range(4)]
+    # exact: every EXACT_REPORT_EVERY (p - 1)-prefixes (here 2 of the 4 prefixes of 2 among 5 rows)
+    monkeypatch.setattr(pmedian, "EXACT_REPORT_EVERY", 2)
+    heard.clear()
+    assert solve_pmedian(d, np.ones(5), 2, report=lambda *r: heard.append(r)) == solve_pmedian(d, np.ones(5), 2)
+    assert heard == [(0.0, "p-median: every set of posts"), (0.5, "p-median: every set of posts")]
+
+
 def test_teitz_bart_repairs_a_greedy_trap():
     # two clusters of two nodes far apart plus a centre node: greedy takes the centre first
     x = np.array([0.0, 1.0, 50.0, 99.0, 100.0])
