@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     maps.add_argument("action", nargs="?", choices=["list", "show", "validate", "import"], default="list")
     maps.add_argument("paths", nargs="*", help="map files (default: the shipped maps); import: the one source file")
     maps.add_argument("--out", metavar="PATH", help="import: the map file to write (.graphml, .gml or .json)")
+    maps.add_argument("--name", help="import: the map's name (default: the source's)")
     _map_option_flags(maps)
 
     sub.add_parser("strategies", help="list strategies with one-line descriptions")
@@ -451,8 +452,8 @@ def cmd_maps(args: argparse.Namespace) -> int:
     options = map_options(args)
     if args.action == "import":
         return _import_map(args, options)
-    if args.out:
-        raise UserError("--out applies only to 'patrolsim maps import SOURCE --out PATH'")
+    if args.out or args.name:
+        raise UserError("--out and --name apply only to 'patrolsim maps import SOURCE --out PATH'")
     paths = [Path(p) for p in args.paths] or map_files(folder("maps"))
     if args.action == "list":
         for p in paths:
@@ -479,6 +480,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
 def _import_map(args: argparse.Namespace, options: dict) -> int:
     """``maps import SOURCE --out PATH``: load the source (an OpenStreetMap file, a graph in any crs) and
     write it as a cleaned map in metres, with its attribution, crs and what was dropped in its metadata."""
+    from .errors import printable
     from .maps import load_map
     from .maps.graph_file import write_graph_file
 
@@ -493,6 +495,8 @@ def _import_map(args: argparse.Namespace, options: dict) -> int:
         raise UserError(f"--out expects a .graphml, .gml or .json file, got {args.out!r}")
     source = Path(args.paths[0])
     m = load_map(source, largest_component=True, **options)
+    if args.name:
+        m.name = printable(args.name)
     notes = [m.meta.get("description", ""), m.meta.get("dropped", "")]
     m.meta["description"] = "; ".join(n for n in notes if n) + f" (imported from {source.name})"
     try:

@@ -11,6 +11,11 @@ Tour construction, by map size:
   the closest unvisited node), which is near-optimal on grid-like maps and runs in about a second on
   10,000 nodes, then the same 2-opt / Or-opt improvement with distances from bounded searches.
 
+On a directed map (one-way edges, distances that differ by direction) a tour is travelled one way
+round, so moves that reverse part of it (2-opt, reversed Or-opt) do not apply: nearest neighbour on
+the directed distance matrix from several starts, each improved by Or-opt moves that keep every run's
+direction (:func:`directed_tour`); too large for the matrix, the nearest-unvisited walk alone.
+
 A tour is an order of node ids (a cycle); :func:`expand_walk` turns it into a walk that follows edges.
 """
 
@@ -367,7 +372,14 @@ def tsp_tour(
     matrix = _matrix_fits(pmap)
     jit.for_work(tour_work(n, matrix))
     work = _search_work(pmap, rng)
-    if matrix:
+    if pmap.directed and matrix:
+        best = directed_tour(pmap.distances.matrix, [start], report)
+    elif pmap.directed:
+        if report is not None:
+            report(0.0, "nearest-unvisited tour")
+        with np.errstate(over="ignore"):  # search.tie_draw wraps uint64 on purpose
+            best = _nearest_unvisited_graph(work, start)
+    elif matrix:
         best = _shortest_matrix_tour(pmap, [start], work, report)
     else:
         mat = np.zeros((0, 0))
@@ -394,10 +406,83 @@ def best_tour(pmap: PatrolMap, report: Report | None = None) -> np.ndarray:
     draws from a fixed generator. The tour starts at node 0. ``report`` hears the progress."""
     n = pmap.n_nodes
     if n <= 2 or not _matrix_fits(pmap):
-        return canonical_tour(tsp_tour(pmap, 0, np.random.default_rng(0), report))
-    starts = np.unique(np.linspace(0, n - 1, min(TOUR_STARTS, n)).round().astype(np.int64))
+        tour = tsp_tour(pmap, 0, np.random.default_rng(0), report)
+        return np.roll(tour, -int(np.argmin(tour))) if pmap.directed else canonical_tour(tour)
+    starts = tour_starts(n)
     jit.for_work(starts.size * tour_work(n))
+    if pmap.directed:
+        return directed_tour(pmap.distances.matrix, starts.tolist(), report)
     return _shortest_matrix_tour(pmap, starts.tolist(), _search_work(pmap, np.random.default_rng(0)), report)
+
+
+def tour_starts(n: int) -> np.ndarray:
+    """The ``TOUR_STARTS`` nodes (spread evenly over the ids 0..n-1) nearest-neighbour tours start from."""
+    return np.unique(np.linspace(0, n - 1, min(TOUR_STARTS, n)).round().astype(np.int64))
+
+
+#: Or-opt sweeps of :func:`directed_tour` (each until a sweep changes nothing)
+DIRECTED_SWEEPS = 50
+
+
+def directed_tour(mat: np.ndarray, starts: list[int], report: Report | None = None) -> np.ndarray:
+    """A short closed tour through every node of the (asymmetric) distance matrix ``mat``, travelled in
+    its order: nearest neighbour from each of ``starts``, each improved by direction-keeping Or-opt
+    sweeps (:func:`_or_opt_directed`); the shortest, written from node 0 (ties: first in node-id order).
+    ``report`` hears each construction."""
+    best, best_len = np.zeros(0, dtype=np.int64), np.inf
+    for i, s in enumerate(starts):
+        if report is not None:
+            report(i / len(starts), f"directed tour {i + 1} of {len(starts)}")
+        tour = _nearest_neighbour_matrix(mat, int(s))
+        for _ in range(DIRECTED_SWEEPS):
+            if not _or_opt_directed(tour, mat):
+                break
+        tour = np.roll(tour, -int(np.argmin(tour)))
+        length = tour_length(tour, mat)
+        if length < best_len - EPS or (length <= best_len + EPS and tour.tolist() < best.tolist()):
+            best, best_len = tour, min(length, best_len)
+    return best
+
+
+@kernel_function
+def _or_opt_directed(tour, mat):
+    """One sweep: every run of 1-3 consecutive tour nodes moves, kept in its direction, to the place in
+    the rest of the tour where it adds least, when that shortens the tour (first best place; distances
+    from ``mat``, which need not be symmetric). Updates ``tour``; returns whether anything changed."""
+    n = tour.size
+    improved = False
+    for seg in range(1, 4):
+        if n < seg + 3:
+            continue
+        i = 0
+        while i < n:
+            p = tour[(i - 1) % n]
+            s1 = tour[i]
+            se = tour[(i + seg - 1) % n]
+            nx_ = tour[(i + seg) % n]
+            gain = mat[p, s1] + mat[se, nx_] - mat[p, nx_]
+            best, best_off = EPS, -1
+            # the rest of the tour runs nx_ ... p; insert between its consecutive nodes a -> b (not p -> nx_)
+            for off in range(seg, n - 1):
+                a = tour[(i + off) % n]
+                b = tour[(i + off + 1) % n]
+                saving = gain - (mat[a, s1] + mat[se, b] - mat[a, b])
+                if saving > best:
+                    best, best_off = saving, off
+            if best_off >= 0:
+                out = np.empty(n, dtype=np.int64)
+                m = 0
+                for q in range(seg, n):
+                    out[m] = tour[(i + q) % n]
+                    m += 1
+                    if q == best_off:
+                        for r in range(seg):
+                            out[m] = tour[(i + r) % n]
+                            m += 1
+                tour[:] = out
+                improved = True
+            i += 1
+    return improved
 
 
 def canonical_tour(order: np.ndarray) -> np.ndarray:
@@ -520,11 +605,14 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
     """A closed walk that traverses every edge (Chinese postman): the graph's odd nodes are paired by
     a minimum-weight matching (up to 60 of them; greedy nearest pairing beyond), the pairing paths
     are doubled and an Euler circuit taken. Returns the node sequence, starting (and implicitly
-    ending) at ``start``."""
+    ending) at ``start``. On a directed map every direction of every edge is traversed
+    (:func:`_directed_edge_walk`)."""
     import networkx as nx
 
     if pmap.n_edges == 0:  # a one-node map: the walk is that node
         return np.array([start], dtype=np.int64)
+    if pmap.directed:
+        return _directed_edge_walk(pmap, start)
 
     u, v, _ = pmap.edge_list()
     g = nx.MultiGraph()
@@ -553,6 +641,35 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
                 free.discard(b)
                 pairs.append((a, b))
         for a, b in pairs:
+            prev = a
+            for x in gs.path(a, b):
+                g.add_edge(prev, x)
+                prev = x
+    return np.asarray([int(a) for a, _ in nx.eulerian_circuit(g, source=start)], dtype=np.int64)
+
+
+def _directed_edge_walk(pmap: PatrolMap, start: int) -> np.ndarray:
+    """The directed Chinese postman: every node entered more often than left is joined to one left more
+    often than entered by shortest paths, paired by a minimum-cost assignment (each such node repeated
+    once per missing departure or arrival; scipy's Hungarian method); then an Euler circuit of the
+    edges plus those paths."""
+    import networkx as nx
+    from scipy.optimize import linear_sum_assignment
+
+    u, v, _ = pmap.arcs()
+    balance = np.bincount(v, minlength=pmap.n_nodes) - np.bincount(u, minlength=pmap.n_nodes)
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(range(pmap.n_nodes))
+    g.add_edges_from(zip(u.tolist(), v.tolist()))
+    extra_from = np.repeat(np.arange(pmap.n_nodes), np.maximum(balance, 0))  # must leave once more
+    extra_to = np.repeat(np.arange(pmap.n_nodes), np.maximum(-balance, 0))  # must be entered once more
+    if extra_from.size:
+        gs = GraphSearch.of(pmap)
+        gs.expect(rows=np.unique(extra_from).size, decisions=0)
+        rows = {int(a): gs.row(int(a)) for a in np.unique(extra_from).tolist()}
+        cost = np.vstack([rows[int(a)][extra_to] for a in extra_from])
+        for i, j in zip(*linear_sum_assignment(cost)):
+            a, b = int(extra_from[i]), int(extra_to[j])
             prev = a
             for x in gs.path(a, b):
                 g.add_edge(prev, x)

@@ -61,6 +61,17 @@ class DistanceOracle:
             self._rows.move_to_end(source)
         return row
 
+    def to(self, target: int) -> np.ndarray:
+        """Distances in metres from every node to ``target`` (read-only): ``row(target)`` on an undirected
+        map; on a directed one a search along the edges reversed (not cached)."""
+        if not self._map.directed:
+            return self.row(target)
+        from scipy.sparse.csgraph import dijkstra
+
+        out = dijkstra(self._adj.T.tocsr(), directed=True, indices=target)
+        out.setflags(write=False)
+        return out
+
     def between(self, u: int, v: int) -> float:
         """Shortest-path distance in metres from u to v."""
         return float(self.row(u)[v])

@@ -9,6 +9,7 @@ weights); :attr:`PatrolMap.graph` builds the equivalent networkx graph for analy
 from __future__ import annotations
 
 import collections
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -310,6 +311,17 @@ class PatrolMap:
     def arcs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every direction of every edge: arrays (u, v, length_m) of the CSR entries u -> v, in CSR order."""
         return np.repeat(np.arange(self.n_nodes), np.diff(self.indptr)), self.indices, self.lengths
+
+    def as_undirected(self) -> PatrolMap:
+        """The map itself when undirected; else the same nodes with every edge two-way at its shorter
+        direction's length (for partitioning by geometry, drawing)."""
+        if not self.directed:
+            return self
+        u, v, lens = self.edge_list()
+        indptr, indices, lens = _symmetric_csr(self.n_nodes, np.column_stack([u, v]), lens)
+        return dataclasses.replace(
+            self, indptr=indptr, indices=indices, lengths=lens, meta=dict(self.meta), directed=False
+        )
 
     def reverse_entries(self) -> np.ndarray:
         """For each CSR entry k (edge u->v), the entry of the same edge stored at v (v->u); on a directed
