@@ -86,7 +86,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             (str,),
             "",
             "OpenStreetMap files: 'walk' (default), 'drive', 'service' or 'all'",
-            lambda x: x in ("walk", "drive", "service", "all"),
+            lambda x: x in ("", "walk", "drive", "service", "all"),
             "one of walk, drive, service, all",
         ),
         "bbox": Key((list,), [], "OpenStreetMap files: keep [west, south, east, north] (degrees)"),
@@ -216,7 +216,7 @@ def load_run_scenario(path: str | Path, overrides: dict | None = None) -> Scenar
             "seed": 1,
             "agents": {"count": 4},
             "strategy": {"name": "cr"},
-            "name": p.stem,
+            "name": p.name[: -len(map_format(p))] if p.is_file() else p.stem,  # helsinki.osm.pbf: helsinki
         }
         return scenario_from_dict(data, source=f"{p} (default scenario)", overrides=overrides)
     raise UserError(
@@ -309,6 +309,7 @@ def _map_options(m: dict, map_path: Path, base: Path, where: _Locator) -> dict:
             )
     if isinstance(options.get("polygon"), str):
         options["polygon"] = _resolve_map(options["polygon"], base, where, "polygon")
+        m["polygon"] = str(Path(options["polygon"]).resolve())  # a scenario written back finds it anywhere
     return options
 
 

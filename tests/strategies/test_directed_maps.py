@@ -118,3 +118,26 @@ def test_posts_reach_their_posts(sim_of):
     sim = sim_of(pmap, "posts", 3, duration=2000.0)
     sim.run()
     assert sorted(sim.state.heading.tolist()) == sorted(sim.strategy.posts.tolist())
+
+
+@pytest.mark.parametrize("name", ["cgg", "msp", "posts", "hpcc"])
+def test_dispatched_agents_drive_along_the_directions(name):
+    """Incidents answered on a one-way grid: every route (to the incident and back onto a tour, region
+    or post) follows the edges' directions (a step against one would stop the run), and the incidents
+    are answered."""
+    from patrolsim.build import make
+    from patrolsim.scenario import scenario_from_dict
+
+    pmap = GRAPHS[0]
+    data = {
+        "duration": 7200.0,
+        "seed": 3,
+        "agents": {"count": 3, "speed": 2.0},
+        "strategy": {"name": name},
+        "incidents": {"stream": "poisson", "rate_per_hour": 30, "service_mean_s": [60, 60, 60]},
+        "dispatch": {"policy": "nearest-preempt"},
+    }
+    sim = make(scenario_from_dict(data, pmap=pmap))
+    res = sim.run()
+    assert res.metrics["incidents_total"] > 20 and res.metrics["response_count"] >= res.metrics["incidents_total"] - 3
+    assert res.metrics["response_mean_s"] > 0
