@@ -427,15 +427,21 @@ DIRECTED_SWEEPS = 50
 def directed_tour(mat: np.ndarray, starts: list[int], report: Report | None = None) -> np.ndarray:
     """A short closed tour through every node of the (asymmetric) distance matrix ``mat``, travelled in
     its order: nearest neighbour from each of ``starts``, each improved by direction-keeping Or-opt
-    sweeps (:func:`_or_opt_directed`); the shortest, written from node 0 (ties: first in node-id order).
-    ``report`` hears each construction."""
+    sweeps (:func:`_or_opt_directed`, on neighbour lists); the shortest, written from node 0 (ties:
+    first in node-id order). ``report`` hears each construction."""
+    n = mat.shape[0]
+    k = min(NEIGHBOURS, n - 1)
+    masked = mat + np.diag(np.full(n, np.inf))
+    out_of = smallest_per_row(masked, k)  # out_of[x]: the nodes nearest from x (x -> b)
+    into = smallest_per_row(np.ascontiguousarray(masked.T), k)  # into[x]: the nodes nearest to x (a -> x)
     best, best_len = np.zeros(0, dtype=np.int64), np.inf
     for i, s in enumerate(starts):
         if report is not None:
             report(i / len(starts), f"directed tour {i + 1} of {len(starts)}")
         tour = _nearest_neighbour_matrix(mat, int(s))
+        pos = _positions(tour)
         for _ in range(DIRECTED_SWEEPS):
-            if not _or_opt_directed(tour, mat):
+            if not _or_opt_directed(tour, pos, mat, into, out_of):
                 break
         tour = np.roll(tour, -int(np.argmin(tour)))
         length = tour_length(tour, mat)
@@ -445,10 +451,12 @@ def directed_tour(mat: np.ndarray, starts: list[int], report: Report | None = No
 
 
 @kernel_function
-def _or_opt_directed(tour, mat):
-    """One sweep: every run of 1-3 consecutive tour nodes moves, kept in its direction, to the place in
-    the rest of the tour where it adds least, when that shortens the tour (first best place; distances
-    from ``mat``, which need not be symmetric). Updates ``tour``; returns whether anything changed."""
+def _or_opt_directed(tour, pos, mat, into, out_of):
+    """One sweep: every run of 1-3 consecutive tour nodes s1 .. se moves, kept in its direction, between
+    two consecutive nodes a -> b of the rest of the tour where that shortens the tour most, trying the a
+    nearest to s1 (``into[s1]``) and the b nearest from se (``out_of[se]``) while that edge alone is
+    shorter than what the move saves (distances from ``mat``, which need not be symmetric). Updates
+    ``tour`` and ``pos``; returns whether anything changed."""
     n = tour.size
     improved = False
     for seg in range(1, 4):
@@ -461,25 +469,37 @@ def _or_opt_directed(tour, mat):
             se = tour[(i + seg - 1) % n]
             nx_ = tour[(i + seg) % n]
             gain = mat[p, s1] + mat[se, nx_] - mat[p, nx_]
-            best, best_off = EPS, -1
-            # the rest of the tour runs nx_ ... p; insert between its consecutive nodes a -> b (not p -> nx_)
-            for off in range(seg, n - 1):
-                a = tour[(i + off) % n]
-                b = tour[(i + off + 1) % n]
-                saving = gain - (mat[a, s1] + mat[se, b] - mat[a, b])
-                if saving > best:
-                    best, best_off = saving, off
-            if best_off >= 0:
+            best, best_a = EPS, -1
+            for side in range(2):
+                for k in range(into.shape[1]):
+                    if side == 0:
+                        a = into[s1, k]
+                        if mat[a, s1] >= gain:
+                            break
+                        b = tour[(pos[a] + 1) % n]
+                    else:
+                        b = out_of[se, k]
+                        if mat[se, b] >= gain:
+                            break
+                        a = tour[(pos[b] - 1) % n]
+                    # a -> b must be an edge of the rest of the tour (p -> s1 and se -> nx_ are not)
+                    if (pos[a] - i) % n < seg or (pos[b] - i) % n < seg:
+                        continue
+                    saving = gain - (mat[a, s1] + mat[se, b] - mat[a, b])
+                    if saving > best:
+                        best, best_a = saving, a
+            if best_a >= 0:
                 out = np.empty(n, dtype=np.int64)
                 m = 0
                 for q in range(seg, n):
                     out[m] = tour[(i + q) % n]
                     m += 1
-                    if q == best_off:
+                    if out[m - 1] == best_a:
                         for r in range(seg):
                             out[m] = tour[(i + r) % n]
                             m += 1
                 tour[:] = out
+                pos[tour] = np.arange(n)
                 improved = True
             i += 1
     return improved
