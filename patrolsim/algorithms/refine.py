@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ..maps.model import PatrolMap
 from .progress import Report, scaled
-from .tours import best_tour, directed_tour, expand_walk, tour_starts, tsp_tour, walk_lengths
+from .tours import best_tour, directed_member_tour, expand_walk, tour_starts, tsp_tour, walk_lengths
 
 #: refinement stops once the longest region walk is at most this many times the shortest
 TARGET_SPREAD = 1.1
@@ -89,7 +89,7 @@ def directed_region_walk(
     pmap: PatrolMap, members: np.ndarray, starts: list[int], report: Report | None = None
 ) -> RegionWalk:
     """The short closed walk through ``members`` (sorted node ids) on a directed map: a
-    :func:`directed_tour` of the members on the whole map's distances (nearest neighbour from the
+    :func:`directed_member_tour` of the members on the whole map's distances (nearest neighbour from the
     members at positions ``starts``), expanded along shortest paths of the whole map, which may cross
     other regions where one-way streets leave no way round inside this one. A one-node region's walk is
     the shortest round trip from its node (out along an edge, back by a shortest path; ties: the lower
@@ -104,8 +104,7 @@ def directed_region_walk(
         stop = np.zeros(nodes.size, dtype=bool)
         stop[0] = True
         return RegionWalk(nodes, stop, walk_lengths(pmap, nodes))
-    mat = np.vstack([pmap.distances.row(int(m))[members] for m in members.tolist()])
-    order = members[directed_tour(mat, starts, scaled(report, 0.0, 0.9))]
+    order = directed_member_tour(pmap, members, starts, scaled(report, 0.0, 0.9))
     nodes, stop = expand_walk(pmap, order, scaled(report, 0.9, 1.0))
     return RegionWalk(nodes, stop, walk_lengths(pmap, nodes))
 

@@ -235,19 +235,23 @@ def _nearest_neighbour_matrix(mat, start):
 
 
 @kernel_function
-def _nearest_unvisited_graph(g, start):
-    """Nearest-neighbour tour grown by searches that stop at the first unvisited node."""
+def _nearest_unvisited_graph(g, start, unseen):
+    """Nearest-neighbour tour through the nodes marked in ``unseen`` (``start`` among them; the mask is
+    used up), grown by searches of the whole graph that stop at the first unvisited node."""
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
     n = indptr.size - 1
-    unseen = np.ones(n, dtype=np.bool_)
-    tour = np.empty(n, dtype=np.int64)
+    m = 0
+    for v in range(n):
+        if unseen[v]:
+            m += 1
+    tour = np.empty(m, dtype=np.int64)
     cur = start
     src = np.empty(1, dtype=np.int64)
     gain = np.zeros(n)
-    for i in range(n):
+    for i in range(m):
         tour[i] = cur
         unseen[cur] = False
-        if i == n - 1:
+        if i == m - 1:
             break
         # the best goal among unvisited nodes with equal gain: the nearest one (ties at random)
         src[0] = cur
@@ -378,7 +382,7 @@ def tsp_tour(
         if report is not None:
             report(0.0, "nearest-unvisited tour")
         with np.errstate(over="ignore"):  # search.tie_draw wraps uint64 on purpose
-            best = _nearest_unvisited_graph(work, start)
+            best = _nearest_unvisited_graph(work, start, np.ones(n, dtype=np.bool_))
     elif matrix:
         best = _shortest_matrix_tour(pmap, [start], work, report)
     else:
@@ -386,7 +390,7 @@ def tsp_tour(
         if report is not None:
             report(0.0, "nearest-unvisited tour")
         with np.errstate(over="ignore"):  # search.tie_draw wraps uint64 on purpose
-            best = _nearest_unvisited_graph(work, start)
+            best = _nearest_unvisited_graph(work, start, np.ones(n, dtype=np.bool_))
         nbr, nbr_d = _neighbour_lists_graph(work, NEIGHBOURS)
         improve = scaled(report, 0.1, 1.0)
         best = _improve(best, mat, nbr, nbr_d, work, 1, GRAPH_TWO_OPT_SWEEPS, GRAPH_OR_OPT_SWEEPS, improve)
@@ -422,6 +426,20 @@ def tour_starts(n: int) -> np.ndarray:
 
 #: Or-opt sweeps of :func:`directed_tour` (each until a sweep changes nothing)
 DIRECTED_SWEEPS = 50
+
+
+def directed_member_tour(pmap: PatrolMap, members: np.ndarray, starts: list[int], report: Report | None = None):
+    """A directed tour (node ids) through ``members`` (sorted) of the directed map ``pmap`` on its
+    shortest paths: :func:`directed_tour` on the members' distances when the map has its full distance
+    matrix, else the nearest-unvisited walk from ``members[0]`` by graph searches of the whole map."""
+    if pmap.distances.full and members.size <= MATRIX_MAX:
+        mat = pmap.distances.matrix[np.ix_(members, members)]
+        return members[directed_tour(mat, starts, report)]
+    jit.for_work(tour_work(members.size, matrix=False))
+    unseen = np.zeros(pmap.n_nodes, dtype=np.bool_)
+    unseen[members] = True
+    with np.errstate(over="ignore"):  # search.tie_draw wraps uint64 on purpose
+        return _nearest_unvisited_graph(_search_work(pmap, np.random.default_rng(0)), int(members[0]), unseen)
 
 
 def directed_tour(mat: np.ndarray, starts: list[int], report: Report | None = None) -> np.ndarray:

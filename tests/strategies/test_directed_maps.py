@@ -141,3 +141,16 @@ def test_dispatched_agents_drive_along_the_directions(name):
     res = sim.run()
     assert res.metrics["incidents_total"] > 20 and res.metrics["response_count"] >= res.metrics["incidents_total"] - 3
     assert res.metrics["response_mean_s"] > 0
+
+
+def test_region_walk_without_the_distance_matrix():
+    """A map too large for the full distance matrix: the region's tour is grown by graph searches."""
+    from patrolsim.maps.distances import DistanceOracle
+
+    pmap = one_way(random_graph("street", 40, 5), 5)
+    pmap.__dict__["distances"] = DistanceOracle(pmap, budget_bytes=0)  # no matrix: rows on demand
+    assert not pmap.distances.full
+    members = np.arange(1, pmap.n_nodes, 2)
+    region = directed_region_walk(pmap, members, [0])
+    assert np.array_equal(np.unique(region.nodes[region.stop]), members)
+    assert region.length == pytest.approx(walk_lengths(pmap, region.nodes).sum())
