@@ -40,9 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--csv", metavar="PREFIX", help="write PREFIX_nodes.csv, PREFIX_agents.csv, PREFIX_series.csv")
     run.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
 
-    maps = sub.add_parser("maps", help="list, show or validate maps")
-    maps.add_argument("action", nargs="?", choices=["list", "show", "validate"], default="list")
-    maps.add_argument("paths", nargs="*", help="map files (default: the shipped maps)")
+    maps = sub.add_parser(
+        "maps",
+        help="list, show or validate maps; import an OpenStreetMap file or a graph in longitude/latitude",
+        epilog="import: patrolsim maps import SOURCE --out maps/mytown.graphml [--network walk] [--bbox W,S,E,N] "
+        "writes a cleaned map in metres (GraphML, GML or node-link JSON by the --out extension) to patrol many times",
+    )
+    maps.add_argument("action", nargs="?", choices=["list", "show", "validate", "import"], default="list")
+    maps.add_argument("paths", nargs="*", help="map files (default: the shipped maps); import: the one source file")
+    maps.add_argument("--out", metavar="PATH", help="import: the map file to write (.graphml, .gml or .json)")
+    maps.add_argument("--name", help="import: the map's name (default: the source's)")
+    _map_option_flags(maps)
 
     sub.add_parser("strategies", help="list strategies with one-line descriptions")
 
@@ -110,6 +118,39 @@ def _compare_parser(sub) -> None:
     compare.add_argument("-q", "--quiet", action="store_true", help="no progress line, no table")
 
 
+def _map_option_flags(p: argparse.ArgumentParser) -> None:
+    """Flags of the map loaders' options (read by :func:`map_options`)."""
+    p.add_argument(
+        "--network",
+        choices=["walk", "drive", "service", "all"],
+        help="OpenStreetMap files: which streets (default walk)",
+    )
+    p.add_argument("--bbox", metavar="W,S,E,N", help="OpenStreetMap files: keep this box (degrees)")
+    p.add_argument("--polygon", metavar="FILE", help="OpenStreetMap files: keep the area of this GeoJSON polygon")
+    p.add_argument(
+        "--crs",
+        metavar="CRS",
+        help="graph files: what x/y are when the file does not say, e.g. epsg:4326 (longitude/latitude) or metres",
+    )
+
+
+def map_options(args: argparse.Namespace) -> dict:
+    """The map loader options given as flags (--network, --bbox, --polygon, --crs)."""
+    out: dict = {}
+    for key in ("network", "polygon", "crs"):
+        if getattr(args, key, None):
+            out[key] = getattr(args, key)
+    if getattr(args, "bbox", None):
+        parts = args.bbox.split(",")
+        try:
+            out["bbox"] = [float(x) for x in parts]
+        except ValueError:
+            out["bbox"] = parts
+        if len(parts) != 4 or not all(finite(x) for x in out["bbox"]):
+            raise UserError(f"--bbox expects four numbers WEST,SOUTH,EAST,NORTH in degrees, got {args.bbox!r}")
+    return out
+
+
 def _scenario_flags(p: argparse.ArgumentParser) -> None:
     """The flags that change the scenario (read by :func:`scenario_overrides`): run and gui share them."""
     p.add_argument("--strategy", help="strategy name (see 'patrolsim strategies')")
@@ -125,6 +166,7 @@ def _scenario_flags(p: argparse.ArgumentParser) -> None:
         default=None,
         help="keep only the largest connected part of a disconnected map",
     )
+    _map_option_flags(p)
     p.add_argument(
         "--set",
         action="append",
@@ -348,6 +390,7 @@ def scenario_overrides(args: argparse.Namespace) -> dict:
         }.items()
         if v is not None
     }
+    out.update({f"map.{k}": v for k, v in map_options(args).items()})
     for item in args.set:
         key, eq, raw = item.partition("=")
         if not eq or not key.strip():
@@ -406,16 +449,21 @@ def cmd_maps(args: argparse.Namespace) -> int:
     from .maps import load_map, map_files
     from .output import format_table
 
+    options = map_options(args)
+    if args.action == "import":
+        return _import_map(args, options)
+    if args.out or args.name:
+        raise UserError("--out and --name apply only to 'patrolsim maps import SOURCE --out PATH'")
     paths = [Path(p) for p in args.paths] or map_files(folder("maps"))
     if args.action == "list":
         for p in paths:
-            m = load_map(p)
+            m = load_map(p, **options)
             print(f"{_shown(p):32s} {m.kind:5s} {m.n_nodes:7d} nodes {m.n_edges:7d} edges  {m.name}")
         return 0
     failed = 0
     for p in paths:
         try:
-            m = load_map(p)
+            m = load_map(p, **options)
         except UserError as exc:
             if args.action == "show":
                 raise
@@ -427,6 +475,40 @@ def cmd_maps(args: argparse.Namespace) -> int:
         else:
             print(f"ok   {_shown(p)}: {m.n_nodes} nodes, {m.n_edges} edges, connected")
     return 2 if failed else 0
+
+
+def _import_map(args: argparse.Namespace, options: dict) -> int:
+    """``maps import SOURCE --out PATH``: load the source (an OpenStreetMap file, a graph in any crs) and
+    write it as a cleaned map in metres, with its attribution, crs and what was dropped in its metadata."""
+    from .errors import printable
+    from .maps import load_map
+    from .maps.graph_file import write_graph_file
+
+    if len(args.paths) != 1:
+        raise UserError(
+            "maps import expects one SOURCE file, e.g. patrolsim maps import town.osm.pbf --out town.graphml"
+        )
+    if not args.out:
+        raise UserError("maps import needs --out PATH (.graphml, .gml or .json), e.g. --out maps/mytown.graphml")
+    out = Path(args.out)
+    if out.suffix.lower() not in (".graphml", ".gml", ".json"):
+        raise UserError(f"--out expects a .graphml, .gml or .json file, got {args.out!r}")
+    source = Path(args.paths[0])
+    m = load_map(source, largest_component=True, **options)
+    if args.name:
+        m.name = printable(args.name)
+    notes = [m.meta.get("description", ""), m.meta.get("dropped", "")]
+    m.meta["description"] = "; ".join(n for n in notes if n) + f" (imported from {source.name})"
+    try:
+        write_graph_file(m, out)
+    except OSError as exc:
+        raise UserError(f"cannot write the map ({exc.__class__.__name__}: {exc.strerror or exc})", source=out) from None
+    one_way = f", {m.n_one_way:,} one-way" if m.directed else ""
+    print(f"wrote {out}: {m.n_nodes:,} nodes, {m.n_edges:,} edges{one_way}, {m.total_length() / 1000:,.2f} km")
+    for note in (m.meta.get("dropped"), m.meta.get("crs") and f"crs {m.meta['crs']}", m.attribution):
+        if note:
+            print(f"  {note}")
+    return 0
 
 
 def _shown(p: Path) -> str:

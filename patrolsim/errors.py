@@ -100,7 +100,12 @@ class MissingExtra(UserError):
 
 
 #: the optional parts (pyproject.toml extras) and what each one is for
-EXTRAS = {"gui": "the window", "batch": "the Dask batch executor", "report": "batch reports and plots"}
+EXTRAS = {
+    "gui": "the window",
+    "batch": "the Dask batch executor",
+    "report": "batch reports and plots",
+    "osm": "OpenStreetMap files and maps in longitude/latitude",
+}
 
 
 def require(module: str, extra: str) -> None:

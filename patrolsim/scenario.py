@@ -77,6 +77,22 @@ SCHEMA: dict[str, dict[str, Key]] = {
             within(0, MAX_CELL),
             interval(0, MAX_CELL),
         ),
+        "crs": Key(
+            (str,),
+            "",
+            "what a graph file's x/y are when it does not say: e.g. 'epsg:4326' (longitude/latitude), 'metres'",
+        ),
+        "network": Key(
+            (str,),
+            "",
+            "OpenStreetMap files: 'walk' (default), 'drive', 'service' or 'all'",
+            lambda x: x in ("", "walk", "drive", "service", "all"),
+            "one of walk, drive, service, all",
+        ),
+        "bbox": Key((list,), [], "OpenStreetMap files: keep [west, south, east, north] (degrees)"),
+        "polygon": Key(
+            (str, list), "", "OpenStreetMap files: keep a GeoJSON polygon file's area, or [[lon, lat], ...]"
+        ),
     },
     "agents": {
         "count": Key((int,), REQUIRED, "number of agents", within(1, MAX_AGENTS), interval(1, MAX_AGENTS)),
@@ -135,6 +151,8 @@ SHORTHANDS = {
     "sensing_radius": "agents.sensing_radius",
     "starts": "agents.starts",
     "largest_component": "map.largest_component",
+    "crs": "map.crs",
+    "network": "map.network",
 }
 
 
@@ -184,21 +202,21 @@ def load_run_scenario(path: str | Path, overrides: dict | None = None) -> Scenar
     """What ``patrolsim run PATH`` runs: a scenario file, a map file (or street-table folder) run with the
     defaults (4 agents, cr, 1 h, seed 1), or the bare name of a shipped scenario or map (``office``)."""
     from .data import shipped_by_name
-    from .maps import LOADERS
+    from .maps import LOADERS, map_format
 
     p = Path(path)
     if not p.exists():
         p = shipped_by_name(str(path)) or p
     if p.suffix.lower() == ".toml":
         return load_scenario(p, **(overrides or {}))
-    if p.is_dir() or p.suffix.lower() in LOADERS:
+    if p.is_dir() or map_format(p) in LOADERS:
         data = {
             "map": str(p.resolve()),
             "duration": 3600,
             "seed": 1,
             "agents": {"count": 4},
             "strategy": {"name": "cr"},
-            "name": p.stem,
+            "name": p.name[: -len(map_format(p))] if p.is_file() else p.stem,  # helsinki.osm.pbf: helsinki
         }
         return scenario_from_dict(data, source=f"{p} (default scenario)", overrides=overrides)
     raise UserError(
@@ -247,16 +265,7 @@ def scenario_from_dict(
     m = tree["map"]
     map_path = m["path"] if pmap is not None else _resolve_map(m["path"], base, where)
     if pmap is None:
-        try:
-            options = {"cell_size": m["cell_size"]} if m["cell_size"] else {}
-            pmap = load_map(map_path, largest_component=m["largest_component"], **options)
-        except TypeError:
-            raise ScenarioError(
-                "cell_size applies only to image maps",
-                source=where.source,
-                line=where.line("map", "cell_size"),
-                key="map.cell_size",
-            ) from None
+        pmap = load_map(map_path, largest_component=m["largest_component"], **_map_options(m, map_path, base, where))
     agents = _agent_spec(tree["agents"], pmap, where)
     _check_memory(tree, pmap, where)
     strat = dict(tree["strategy"])
@@ -282,6 +291,26 @@ def scenario_from_dict(
         dispatch=dispatch,
         communication=CommSpec(**{k: float(v) for k, v in tree["communication"].items()}),
     )
+
+
+def _map_options(m: dict, map_path: Path, base: Path, where: _Locator) -> dict:
+    """The loader options the [map] table sets (cell_size, crs, network, bbox, polygon), each checked to
+    apply to the map's format."""
+    from .maps import OPTIONS, map_format
+
+    options = {key: m[key] for key in OPTIONS if m[key]}
+    for key in options:
+        if map_format(map_path) not in OPTIONS[key]:
+            raise ScenarioError(
+                f"{key} applies only to {', '.join(OPTIONS[key])} maps",
+                source=where.source,
+                line=where.line("map", key),
+                key=f"map.{key}",
+            )
+    if isinstance(options.get("polygon"), str):
+        options["polygon"] = _resolve_map(options["polygon"], base, where, "polygon")
+        m["polygon"] = str(Path(options["polygon"]).resolve())  # a scenario written back finds it anywhere
+    return options
 
 
 # ---------------------------------------------------------------------------- validation
@@ -458,7 +487,9 @@ def _check_memory(tree: dict, pmap: PatrolMap, where: _Locator) -> None:
         )
 
 
-def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
+def _resolve_map(name: str, base: Path, where: _Locator, key: str = "") -> Path:
+    """The map file (or the [map] table's file option ``key``) named ``name``: the scenario's folder,
+    then its parent, then the working directory."""
     p = Path(name).expanduser()
     candidates = [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]
     for c in candidates:
@@ -466,10 +497,10 @@ def _resolve_map(name: str, base: Path, where: _Locator) -> Path:
             return c
     tried = ", ".join(str(c) for c in candidates)
     raise ScenarioError(
-        f"map '{name}' not found (looked in: {tried})",
+        f"{key or 'map'} '{name}' not found (looked in: {tried})",
         source=where.source,
-        line=where.line("", "map") or where.line("map", "path"),
-        key="map",
+        line=where.line("map", key) if key else where.line("", "map") or where.line("map", "path"),
+        key=f"map.{key}" if key else "map",
     )
 
 

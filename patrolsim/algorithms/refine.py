@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from ..maps.model import PatrolMap
 from .progress import Report, scaled
-from .tours import best_tour, expand_walk, tsp_tour, walk_lengths
+from .tours import best_tour, directed_member_tour, expand_walk, tour_starts, tsp_tour, walk_lengths
 
 #: refinement stops once the longest region walk is at most this many times the shortest
 TARGET_SPREAD = 1.1
@@ -52,7 +52,10 @@ def region_walk(
     """The short closed walk through the region ``members`` (sorted node ids) that never leaves it:
     :func:`tsp_tour` on the region alone, expanded along edges. A one-node region's agent cannot stand
     still, so its walk goes out and back along the node's shortest edge (ties: the lower neighbour
-    id), which is its length; the other end is crossed, not a stop. ``report`` hears the progress."""
+    id), which is its length; the other end is crossed, not a stop. ``report`` hears the progress.
+    On a directed map see :func:`directed_region_walk`."""
+    if pmap.directed:
+        return directed_region_walk(pmap, members, [0], report)
     if members.size == 1:
         v = int(members[0])
         lo, hi = pmap.indptr[v], pmap.indptr[v + 1]
@@ -73,10 +76,37 @@ def polished_walk(pmap: PatrolMap, walk: RegionWalk, report: Report | None = Non
     members = np.unique(walk.nodes[walk.stop])
     if members.size < 3:
         return walk
+    if pmap.directed:
+        better = directed_region_walk(pmap, members, tour_starts(members.size).tolist(), report)
+        return better if better.length < walk.length - 1e-9 else walk
     sub = pmap.subgraph(members)
     nodes, stop = expand_walk(sub, best_tour(sub, scaled(report, 0.0, 0.9)), scaled(report, 0.9, 1.0))
     lengths = walk_lengths(sub, nodes)
     return RegionWalk(members[nodes], stop, lengths) if lengths.sum() < walk.length - 1e-9 else walk
+
+
+def directed_region_walk(
+    pmap: PatrolMap, members: np.ndarray, starts: list[int], report: Report | None = None
+) -> RegionWalk:
+    """The short closed walk through ``members`` (sorted node ids) on a directed map: a
+    :func:`directed_member_tour` of the members on the whole map's distances (nearest neighbour from the
+    members at positions ``starts``), expanded along shortest paths of the whole map, which may cross
+    other regions where one-way streets leave no way round inside this one. A one-node region's walk is
+    the shortest round trip from its node (out along an edge, back by a shortest path; ties: the lower
+    neighbour id)."""
+    if members.size == 1:
+        v = int(members[0])
+        lo, hi = pmap.indptr[v], pmap.indptr[v + 1]
+        back = pmap.distances.to(v)
+        trips = pmap.lengths[lo:hi] + back[pmap.indices[lo:hi]]
+        w = int(pmap.indices[lo + int(np.lexsort((pmap.indices[lo:hi], trips))[0])])
+        nodes = np.array([v, w] + pmap.distances.path(w, v)[:-1], dtype=np.int64)
+        stop = np.zeros(nodes.size, dtype=bool)
+        stop[0] = True
+        return RegionWalk(nodes, stop, walk_lengths(pmap, nodes))
+    order = directed_member_tour(pmap, members, starts, scaled(report, 0.0, 0.9))
+    nodes, stop = expand_walk(pmap, order, scaled(report, 0.9, 1.0))
+    return RegionWalk(nodes, stop, walk_lengths(pmap, nodes))
 
 
 class WalkBook:

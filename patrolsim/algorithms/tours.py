@@ -11,6 +11,11 @@ Tour construction, by map size:
   the closest unvisited node), which is near-optimal on grid-like maps and runs in about a second on
   10,000 nodes, then the same 2-opt / Or-opt improvement with distances from bounded searches.
 
+On a directed map (one-way edges, distances that differ by direction) a tour is travelled one way
+round, so moves that reverse part of it (2-opt, reversed Or-opt) do not apply: nearest neighbour on
+the directed distance matrix from several starts, each improved by Or-opt moves that keep every run's
+direction (:func:`directed_tour`); too large for the matrix, the nearest-unvisited walk alone.
+
 A tour is an order of node ids (a cycle); :func:`expand_walk` turns it into a walk that follows edges.
 """
 
@@ -229,19 +234,23 @@ def _nearest_neighbour_matrix(mat, start):
 
 
 @kernel_function
-def _nearest_unvisited_graph(g, start):
-    """Nearest-neighbour tour grown by searches that stop at the first unvisited node."""
+def _nearest_unvisited_graph(g, start, unseen):
+    """Nearest-neighbour tour through the nodes marked in ``unseen`` (``start`` among them; the mask is
+    used up), grown by searches of the whole graph that stop at the first unvisited node."""
     indptr, indices, lengths, width, rng, dist, pred, owner, hk, hv, nxt, head, touched = g
     n = indptr.size - 1
-    unseen = np.ones(n, dtype=np.bool_)
-    tour = np.empty(n, dtype=np.int64)
+    m = 0
+    for v in range(n):
+        if unseen[v]:
+            m += 1
+    tour = np.empty(m, dtype=np.int64)
     cur = start
     src = np.empty(1, dtype=np.int64)
     gain = np.zeros(n)
-    for i in range(n):
+    for i in range(m):
         tour[i] = cur
         unseen[cur] = False
-        if i == n - 1:
+        if i == m - 1:
             break
         # the best goal among unvisited nodes with equal gain: the nearest one (ties at random)
         src[0] = cur
@@ -365,14 +374,21 @@ def tsp_tour(
     rng = rng if rng is not None else np.random.default_rng(0)
     matrix = _matrix_fits(pmap)
     work = _search_work(pmap, rng)
-    if matrix:
+    if pmap.directed and matrix:
+        best = directed_tour(pmap.distances.matrix, [start], report)
+    elif pmap.directed:
+        if report is not None:
+            report(0.0, "nearest-unvisited tour")
+        with np.errstate(over="ignore"):  # the tie draws (algorithms.draws) wrap uint64 on purpose
+            best = _nearest_unvisited_graph(work, start, np.ones(n, dtype=np.bool_))
+    elif matrix:
         best = _shortest_matrix_tour(pmap, [start], work, report)
     else:
         mat = np.zeros((0, 0))
         if report is not None:
             report(0.0, "nearest-unvisited tour")
         with np.errstate(over="ignore"):  # the tie draws (algorithms.draws) wrap uint64 on purpose
-            best = _nearest_unvisited_graph(work, start)
+            best = _nearest_unvisited_graph(work, start, np.ones(n, dtype=np.bool_))
         nbr, nbr_d = _neighbour_lists_graph(work, NEIGHBOURS)
         improve = scaled(report, 0.1, 1.0)
         best = _improve(best, mat, nbr, nbr_d, work, 1, GRAPH_TWO_OPT_SWEEPS, GRAPH_OR_OPT_SWEEPS, improve)
@@ -392,13 +408,12 @@ def best_tour(pmap: PatrolMap, report: Report | None = None) -> np.ndarray:
     draws from a fixed generator. The tour starts at node 0. ``report`` hears the progress."""
     n = pmap.n_nodes
     if n <= 2 or not _matrix_fits(pmap):
-        return canonical_tour(tsp_tour(pmap, 0, np.random.default_rng(0), report))
-    return _shortest_matrix_tour(pmap, _tour_starts(n).tolist(), _search_work(pmap, np.random.default_rng(0)), report)
-
-
-def _tour_starts(n: int) -> np.ndarray:
-    """The nodes :func:`best_tour` builds nearest-neighbour tours from."""
-    return np.unique(np.linspace(0, n - 1, min(TOUR_STARTS, n)).round().astype(np.int64))
+        tour = tsp_tour(pmap, 0, np.random.default_rng(0), report)
+        return np.roll(tour, -int(np.argmin(tour))) if pmap.directed else canonical_tour(tour)
+    starts = tour_starts(n)
+    if pmap.directed:
+        return directed_tour(pmap.distances.matrix, starts.tolist(), report)
+    return _shortest_matrix_tour(pmap, starts.tolist(), _search_work(pmap, np.random.default_rng(0)), report)
 
 
 def best_tour_work(pmap: PatrolMap) -> float:
@@ -408,7 +423,110 @@ def best_tour_work(pmap: PatrolMap) -> float:
         return 0.0
     if not _matrix_fits(pmap):
         return tour_work(n, matrix=False)
-    return _tour_starts(n).size * tour_work(n)
+    return tour_starts(n).size * tour_work(n)
+
+
+def tour_starts(n: int) -> np.ndarray:
+    """The ``TOUR_STARTS`` nodes (spread evenly over the ids 0..n-1) nearest-neighbour tours start from."""
+    return np.unique(np.linspace(0, n - 1, min(TOUR_STARTS, n)).round().astype(np.int64))
+
+
+#: Or-opt sweeps of :func:`directed_tour` (each until a sweep changes nothing)
+DIRECTED_SWEEPS = 50
+
+
+def directed_member_tour(pmap: PatrolMap, members: np.ndarray, starts: list[int], report: Report | None = None):
+    """A directed tour (node ids) through ``members`` (sorted) of the directed map ``pmap`` on its
+    shortest paths: :func:`directed_tour` on the members' distances when the map has its full distance
+    matrix, else the nearest-unvisited walk from ``members[0]`` by graph searches of the whole map."""
+    if pmap.distances.full and members.size <= MATRIX_MAX:
+        mat = pmap.distances.matrix[np.ix_(members, members)]
+        return members[directed_tour(mat, starts, report)]
+    unseen = np.zeros(pmap.n_nodes, dtype=np.bool_)
+    unseen[members] = True
+    with np.errstate(over="ignore"):  # the tie draws (algorithms.draws) wrap uint64 on purpose
+        return _nearest_unvisited_graph(_search_work(pmap, np.random.default_rng(0)), int(members[0]), unseen)
+
+
+def directed_tour(mat: np.ndarray, starts: list[int], report: Report | None = None) -> np.ndarray:
+    """A short closed tour through every node of the (asymmetric) distance matrix ``mat``, travelled in
+    its order: nearest neighbour from each of ``starts``, each improved by direction-keeping Or-opt
+    sweeps (:func:`_or_opt_directed`, on neighbour lists); the shortest, written from node 0 (ties:
+    first in node-id order). ``report`` hears each construction."""
+    n = mat.shape[0]
+    k = min(NEIGHBOURS, n - 1)
+    masked = mat + np.diag(np.full(n, np.inf))
+    out_of = smallest_per_row(masked, k)  # out_of[x]: the nodes nearest from x (x -> b)
+    into = smallest_per_row(np.ascontiguousarray(masked.T), k)  # into[x]: the nodes nearest to x (a -> x)
+    best, best_len = np.zeros(0, dtype=np.int64), np.inf
+    for i, s in enumerate(starts):
+        if report is not None:
+            report(i / len(starts), f"directed tour {i + 1} of {len(starts)}")
+        tour = _nearest_neighbour_matrix(mat, int(s))
+        pos = _positions(tour)
+        for _ in range(DIRECTED_SWEEPS):
+            if not _or_opt_directed(tour, pos, mat, into, out_of):
+                break
+        tour = np.roll(tour, -int(np.argmin(tour)))
+        length = tour_length(tour, mat)
+        if length < best_len - EPS or (length <= best_len + EPS and tour.tolist() < best.tolist()):
+            best, best_len = tour, min(length, best_len)
+    return best
+
+
+@kernel_function
+def _or_opt_directed(tour, pos, mat, into, out_of):
+    """One sweep: every run of 1-3 consecutive tour nodes s1 .. se moves, kept in its direction, between
+    two consecutive nodes a -> b of the rest of the tour where that shortens the tour most, trying the a
+    nearest to s1 (``into[s1]``) and the b nearest from se (``out_of[se]``) while that edge alone is
+    shorter than what the move saves (distances from ``mat``, which need not be symmetric). Updates
+    ``tour`` and ``pos``; returns whether anything changed."""
+    n = tour.size
+    improved = False
+    for seg in range(1, 4):
+        if n < seg + 3:
+            continue
+        i = 0
+        while i < n:
+            p = tour[(i - 1) % n]
+            s1 = tour[i]
+            se = tour[(i + seg - 1) % n]
+            nx_ = tour[(i + seg) % n]
+            gain = mat[p, s1] + mat[se, nx_] - mat[p, nx_]
+            best, best_a = EPS, -1
+            for side in range(2):
+                for k in range(into.shape[1]):
+                    if side == 0:
+                        a = into[s1, k]
+                        if mat[a, s1] >= gain:
+                            break
+                        b = tour[(pos[a] + 1) % n]
+                    else:
+                        b = out_of[se, k]
+                        if mat[se, b] >= gain:
+                            break
+                        a = tour[(pos[b] - 1) % n]
+                    # a -> b must be an edge of the rest of the tour (p -> s1 and se -> nx_ are not)
+                    if (pos[a] - i) % n < seg or (pos[b] - i) % n < seg:
+                        continue
+                    saving = gain - (mat[a, s1] + mat[se, b] - mat[a, b])
+                    if saving > best:
+                        best, best_a = saving, a
+            if best_a >= 0:
+                out = np.empty(n, dtype=np.int64)
+                m = 0
+                for q in range(seg, n):
+                    out[m] = tour[(i + q) % n]
+                    m += 1
+                    if out[m - 1] == best_a:
+                        for r in range(seg):
+                            out[m] = tour[(i + r) % n]
+                            m += 1
+                tour[:] = out
+                pos[tour] = np.arange(n)
+                improved = True
+            i += 1
+    return improved
 
 
 def canonical_tour(order: np.ndarray) -> np.ndarray:
@@ -537,11 +655,14 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
     """A closed walk that traverses every edge (Chinese postman): the graph's odd nodes are paired by
     a minimum-weight matching (up to 60 of them; greedy nearest pairing beyond), the pairing paths
     are doubled and an Euler circuit taken. Returns the node sequence, starting (and implicitly
-    ending) at ``start``."""
+    ending) at ``start``. On a directed map every direction of every edge is traversed
+    (:func:`_directed_edge_walk`)."""
     import networkx as nx
 
     if pmap.n_edges == 0:  # a one-node map: the walk is that node
         return np.array([start], dtype=np.int64)
+    if pmap.directed:
+        return _directed_edge_walk(pmap, start)
 
     u, v, _ = pmap.edge_list()
     g = nx.MultiGraph()
@@ -569,6 +690,34 @@ def edge_walk(pmap: PatrolMap, start: int = 0) -> np.ndarray:
                 free.discard(b)
                 pairs.append((a, b))
         for a, b in pairs:
+            prev = a
+            for x in gs.path(a, b):
+                g.add_edge(prev, x)
+                prev = x
+    return np.asarray([int(a) for a, _ in nx.eulerian_circuit(g, source=start)], dtype=np.int64)
+
+
+def _directed_edge_walk(pmap: PatrolMap, start: int) -> np.ndarray:
+    """The directed Chinese postman: every node entered more often than left is joined to one left more
+    often than entered by shortest paths, paired by a minimum-cost assignment (each such node repeated
+    once per missing departure or arrival; scipy's Hungarian method); then an Euler circuit of the
+    edges plus those paths."""
+    import networkx as nx
+    from scipy.optimize import linear_sum_assignment
+
+    u, v, _ = pmap.arcs()
+    balance = np.bincount(v, minlength=pmap.n_nodes) - np.bincount(u, minlength=pmap.n_nodes)
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(range(pmap.n_nodes))
+    g.add_edges_from(zip(u.tolist(), v.tolist()))
+    extra_from = np.repeat(np.arange(pmap.n_nodes), np.maximum(balance, 0))  # must leave once more
+    extra_to = np.repeat(np.arange(pmap.n_nodes), np.maximum(-balance, 0))  # must be entered once more
+    if extra_from.size:
+        gs = GraphSearch.of(pmap)
+        rows = {int(a): gs.row(int(a)) for a in np.unique(extra_from).tolist()}
+        cost = np.vstack([rows[int(a)][extra_to] for a in extra_from])
+        for i, j in zip(*linear_sum_assignment(cost)):
+            a, b = int(extra_from[i]), int(extra_to[j])
             prev = a
             for x in gs.path(a, b):
                 g.add_edge(prev, x)

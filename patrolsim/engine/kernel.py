@@ -162,7 +162,8 @@ def start_leg(
 
     ``moves[k]`` counts departures along CSR entry k (for the predictability of the patrol);
     ``edge_busy[k]`` is the latest arrival time of an agent that left along entry k, so an agent on
-    the reverse entry now (arriving later than one :func:`instant` from t) means a head-on meeting;
+    the reverse entry now (arriving later than one :func:`instant` from t) means a head-on meeting (a
+    one-way edge's reverse is a slot past the entries that stays at -inf);
     ``node_busy[v]`` is the latest departure from v.
     """
     k, hi = indptr[node], indptr[node + 1]

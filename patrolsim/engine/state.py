@@ -58,7 +58,9 @@ class EngineState:
         self.moves = np.zeros(pmap.indices.size, dtype=np.int64)
         self.reverse = pmap.reverse_entries()
         self.node_busy = np.full(n, -np.inf)
-        self.edge_busy = np.full(pmap.indices.size, -np.inf)
+        # one slot more than there are edge entries: a one-way edge's reverse entry is that last slot,
+        # which no agent ever leaves along, so no head-on meeting is counted where there is no way back
+        self.edge_busy = np.full(pmap.indices.size + 1, -np.inf)
         self.watched = np.full(n, -np.inf)
         self.watching = False  # set once any agent stands still (wait or hold): watched matters
         self.counters = np.zeros(5, dtype=np.int64)

@@ -57,6 +57,12 @@ class MapView:
         else:
             u, v, _ = pmap.edge_list()
             self._edges = np.stack([u, v], axis=1)
+        # one-way edges get an arrow head at their middle, pointing the way they are travelled
+        self._one_way = np.zeros((0, 2), dtype=np.int64)
+        if pmap.directed:
+            a, b, _ = pmap.arcs()
+            single = pmap.reverse_entries() == b.size
+            self._one_way = np.stack([a[single], b[single]], axis=1)
         self._static: tuple[tuple, pygame.Surface] | None = None
         self._borders: tuple[int, np.ndarray] | None = None
         self.locked = False
@@ -141,6 +147,10 @@ class MapView:
         self._draw_incident_labels(surface, marks, screen)
         if layers.heat:
             self._draw_legend(surface)
+        if self.map.attribution:  # the data's credit, as map services show it (ODbL for OpenStreetMap)
+            rx, ry, rw, rh = self.cam.rect
+            credit = self.text.fit(self.map.attribution, 13, rw // 2)
+            self.text.draw(surface, credit, (rx + rw - 6, ry + rh - 4), 13, P.TEXT_DIM, "bottomright")
         surface.set_clip(None)
 
     def _node_colours(self, idle: np.ndarray, seen: np.ndarray, heat: bool) -> np.ndarray:
@@ -202,6 +212,15 @@ class MapView:
             width = int(np.clip(self.cam.scale * 4, 2, 6))
             for u, v in self._edges:
                 pygame.draw.line(static, P.EDGE, pts[u], pts[v], width)
+            size = 2.0 * width
+            for u, v in self._one_way:
+                along = pts[v] - pts[u]
+                span = float(np.hypot(*along))
+                if span > 4 * size:  # too short an edge on screen: no room for an arrow
+                    t = along / span
+                    mid, side = (pts[u] + pts[v]) / 2, np.array([-t[1], t[0]]) * size
+                    tip, back = mid + t * size, mid - t * size
+                    pygame.draw.polygon(static, P.TEXT_DIM, [tip, back + side, back - side])
             self._static = (key, static)
         surface.blit(self._static[1], self.cam.rect[:2])
         pts = self.cam.to_screen(self.map.positions)

@@ -290,7 +290,12 @@ class Panel:
         text.draw(surface, text.fit(sc.name, 22, PANEL_W - 20), (x0 + 10, 8), 22)
         text.draw(
             surface,
-            text.fit(f"{sc.map.name}: {sc.map.n_nodes} nodes, {sc.map.kind}", 15, PANEL_W - 20),
+            text.fit(
+                f"{sc.map.name}: {sc.map.n_nodes} nodes, {sc.map.kind}"
+                + (", one-way streets" if sc.map.directed else ""),
+                15,
+                PANEL_W - 20,
+            ),
             (x0 + 10, 27),
             15,
             P.TEXT_DIM,

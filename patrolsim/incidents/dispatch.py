@@ -43,7 +43,9 @@ class Router:
     (as many as fit ``budget_bytes``)."""
 
     def __init__(self, pmap: PatrolMap, budget_bytes: int = 64 * 1024 * 1024) -> None:
-        self._adj = pmap.adjacency()
+        # trees grow from the target back along the edges: reversed on a directed map
+        self._directed = pmap.directed
+        self._adj = pmap.adjacency().T.tocsr() if pmap.directed else pmap.adjacency()
         self._trees: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._capacity = max(1, budget_bytes // (12 * pmap.n_nodes))
 
@@ -52,7 +54,7 @@ class Router:
         if tree is None:
             from scipy.sparse.csgraph import dijkstra
 
-            dist, pred = dijkstra(self._adj, directed=False, indices=node, return_predecessors=True)
+            dist, pred = dijkstra(self._adj, directed=self._directed, indices=node, return_predecessors=True)
             tree = self._trees[node] = (dist, pred.astype(np.int32))
             if len(self._trees) > self._capacity:
                 self._trees.popitem(last=False)

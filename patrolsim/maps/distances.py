@@ -19,7 +19,8 @@ DEFAULT_CACHED_ROWS = 256
 
 
 class DistanceOracle:
-    """Shortest-path distances (metres) and paths between nodes of one map."""
+    """Shortest-path distances (metres) and paths between nodes of one map; on a directed map
+    ``row(u)[v]`` and ``matrix[u, v]`` are the distance from u to v (which may differ from v to u)."""
 
     def __init__(
         self, pmap: PatrolMap, budget_bytes: int = DEFAULT_BUDGET_BYTES, cached_rows: int = DEFAULT_CACHED_ROWS
@@ -40,7 +41,7 @@ class DistanceOracle:
         if self._matrix is None:
             from scipy.sparse.csgraph import dijkstra
 
-            self._matrix = dijkstra(self._adj, directed=False)
+            self._matrix = dijkstra(self._adj, directed=self._map.directed)
         return self._matrix
 
     def row(self, source: int) -> np.ndarray:
@@ -51,7 +52,7 @@ class DistanceOracle:
         if row is None:
             from scipy.sparse.csgraph import dijkstra
 
-            row = dijkstra(self._adj, directed=False, indices=source)
+            row = dijkstra(self._adj, directed=self._map.directed, indices=source)
             row.setflags(write=False)
             self._rows[source] = row
             if len(self._rows) > self._cached_rows:
@@ -59,6 +60,17 @@ class DistanceOracle:
         else:
             self._rows.move_to_end(source)
         return row
+
+    def to(self, target: int) -> np.ndarray:
+        """Distances in metres from every node to ``target`` (read-only): ``row(target)`` on an undirected
+        map; on a directed one a search along the edges reversed (not cached)."""
+        if not self._map.directed:
+            return self.row(target)
+        from scipy.sparse.csgraph import dijkstra
+
+        out = dijkstra(self._adj.T.tocsr(), directed=True, indices=target)
+        out.setflags(write=False)
+        return out
 
     def between(self, u: int, v: int) -> float:
         """Shortest-path distance in metres from u to v."""

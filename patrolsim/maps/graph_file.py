@@ -3,8 +3,15 @@
 Node attributes: ``x`` and ``y`` in metres (or ``pos`` as an ``"x,y"`` string or a two-number list),
 optional ``weight`` (priority, default 1) and ``start`` (true marks a start node). Edge attribute:
 optional ``length`` in metres (default: straight-line distance). Graph attributes ``name``,
-``attribution`` and ``description`` are kept. Edges are undirected; node ids become the map's labels
-(integers when every id is an integer) in the order the file lists the nodes.
+``attribution`` and ``description`` are kept. A graph attribute ``crs`` (OSMnx's convention, e.g.
+``epsg:4326`` for longitude/latitude) says what x and y are; they are projected to metres when needed
+(:mod:`patrolsim.maps.crs`). A graph OSMnx made (``created_with``) is OpenStreetMap data and gets its
+attribution when it has none. Node ids become the map's labels (integers when every id is an integer)
+in the order the file lists the nodes.
+
+An undirected graph gives an undirected map. A directed graph (an OSMnx MultiDiGraph, a DiGraph) keeps
+each edge as a direction of its own: a one-way street has no reverse; parallel edges keep the shortest.
+When every edge has a reverse of the same length the map is undirected again.
 """
 
 from __future__ import annotations
@@ -18,20 +25,25 @@ import networkx as nx
 import numpy as np
 
 from ..errors import MapError, read_text
+from .crs import to_metres
 from .model import PatrolMap
+from .osm import ATTRIBUTION as OSM_ATTRIBUTION
 
 TRUE_WORDS = {"1", "true", "yes", "y", "t"}
 FALSE_WORDS = {"0", "false", "no", "n", "f", ""}
 
 
-def load_graph_file(path: Path, *, largest_component: bool = False) -> PatrolMap:
-    """Load a GraphML, GML or node-link JSON graph map (format chosen by extension)."""
+def load_graph_file(path: Path, *, largest_component: bool = False, crs: str | None = None) -> PatrolMap:
+    """Load a GraphML, GML or node-link JSON graph map (format chosen by extension). ``crs`` says what
+    the coordinates are when the file does not (or overrides its ``crs`` attribute)."""
     g = _read(path)
     nodes = list(g.nodes)
     if not nodes:
         raise MapError("the graph has no nodes; expected at least one", source=path)
     index = {node: i for i, node in enumerate(nodes)}
-    positions = np.array([_position(node, data, path) for node, data in g.nodes(data=True)])
+    raw = np.array([_position(node, data, path) for node, data in g.nodes(data=True)])
+    declared = crs if crs is not None else g.graph.get("crs")
+    positions, metric, projected_from = to_metres(raw, declared, path, key="crs" if crs is None else "map.crs")
     weights = np.array([_node_number(node, data, "weight", path, 1.0) for node, data in g.nodes(data=True)])
     starts = tuple(i for i, (node, data) in enumerate(g.nodes(data=True)) if _truthy(node, data, path))
     edges, lengths = [], []
@@ -51,6 +63,12 @@ def load_graph_file(path: Path, *, largest_component: bool = False) -> PatrolMap
         lengths.append(length)
     labels = [int(n) for n in nodes] if all(_int_like(n) for n in nodes) else nodes
     text = {k: str(g.graph[k]) for k in ("name", "attribution", "description") if g.graph.get(k)}
+    if str(g.graph.get("created_with", "")).startswith("OSMnx"):
+        text.setdefault("attribution", OSM_ATTRIBUTION)  # OSMnx graphs are OpenStreetMap data
+    meta = {"description": text.get("description", "")}
+    if metric:
+        meta["crs"] = metric if projected_from is None else f"{metric} (projected from {projected_from})"
+        meta["crs_name"] = metric
     return PatrolMap.from_edges(
         text.get("name", path.stem),
         positions,
@@ -62,18 +80,22 @@ def load_graph_file(path: Path, *, largest_component: bool = False) -> PatrolMap
         starts=starts,
         labels=labels,
         attribution=text.get("attribution", ""),
-        meta={"description": text.get("description", "")},
+        meta=meta,
+        directed=g.is_directed(),
     )
 
 
 def write_graph_file(pmap: PatrolMap, path: str | Path) -> None:
-    """Write ``pmap`` as GraphML, GML or node-link JSON, chosen by the extension of ``path``."""
+    """Write ``pmap`` as GraphML, GML or node-link JSON, chosen by the extension of ``path``: a directed
+    graph when the map is directed; graph attribute ``crs`` when the map's coordinates are in a named
+    system (so that it reads back without projecting again)."""
     path = Path(path)
-    g = nx.Graph()
+    g = nx.DiGraph() if pmap.directed else nx.Graph()
     for key, value in (
         ("name", pmap.name),
         ("attribution", pmap.attribution),
         ("description", pmap.meta.get("description", "")),
+        ("crs", pmap.meta.get("crs_name", "")),
     ):
         if value:
             g.graph[key] = value
@@ -81,7 +103,7 @@ def write_graph_file(pmap: PatrolMap, path: str | Path) -> None:
     starts = set(pmap.starts)
     for i, ((x, y), w) in enumerate(zip(pmap.positions.tolist(), pmap.weights.tolist())):
         g.add_node(labels[i], x=x, y=y, weight=w, start=int(i in starts))
-    u, v, lens = pmap.edge_list()
+    u, v, lens = pmap.arcs() if pmap.directed else pmap.edge_list()
     g.add_edges_from(
         (labels[a], labels[b], {"length": length}) for a, b, length in zip(u.tolist(), v.tolist(), lens.tolist())
     )

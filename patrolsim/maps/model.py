@@ -1,13 +1,15 @@
 """PatrolMap: the one in-memory map model every loader produces and the engine consumes.
 
-A map is an undirected graph. Nodes have a position in metres and a priority weight; edges have a
-length in metres. The engine works on the compiled arrays held here (CSR adjacency, positions,
+A map is an undirected graph, or a directed one when some edge can be travelled one way only or
+costs differ by direction (one-way streets). Nodes have a position in metres and a priority weight;
+edges have a length in metres (each direction its own). The engine works on the compiled arrays held here (CSR adjacency, positions,
 weights); :attr:`PatrolMap.graph` builds the equivalent networkx graph for analysis on demand.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,12 +63,15 @@ class PatrolMap:
         name: human-readable map name.
         positions: (N, 2) float64 node positions in metres (x east, y north).
         weights: (N,) float64 priority weights (default 1).
-        indptr, indices, lengths: symmetric CSR adjacency; ``lengths`` are edge lengths in metres.
+        indptr, indices, lengths: CSR adjacency of the edges leaving each node (symmetric unless
+            ``directed``); ``lengths`` are edge lengths in metres.
         starts: node ids marked as start positions in the map file (may be empty).
         labels: the node ids as the source file names them (for output), in node-id order.
         grid: the occupancy grid for grid maps, else None.
         source: the file the map came from.
         attribution: data credit to show wherever the map is used.
+        directed: True when some edge has no reverse of the same length (one-way streets, costs that
+            differ by direction); the CSR then holds each direction as its own entry.
     """
 
     name: str
@@ -81,6 +86,7 @@ class PatrolMap:
     source: str | None = None
     attribution: str = ""
     meta: dict = field(default_factory=dict)
+    directed: bool = False
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -94,14 +100,18 @@ class PatrolMap:
         *,
         source: str | None = None,
         largest_component: bool = False,
+        directed: bool = False,
         **kwargs,
     ) -> PatrolMap:
-        """Build a validated map from node positions and an (E, 2) array of undirected edges.
+        """Build a validated map from node positions and an (E, 2) array of edges: undirected, or with
+        ``directed`` edges u -> v (travelled that way only, at that length).
 
         Edge lengths default to the Euclidean distance between end points. Duplicate edges keep the
-        shortest length; self-loops are dropped. Raises :class:`MapError` for an empty map, edge ids
-        out of range, non-positive or non-finite lengths or weights, or a disconnected graph (unless
-        ``largest_component`` is set, which keeps the largest connected component).
+        shortest length; self-loops are dropped. Directed edges whose every one has a reverse of the same
+        length make an undirected map. Raises :class:`MapError` for an empty map, edge ids out of range,
+        non-positive or non-finite lengths or weights, or a disconnected graph (unless
+        ``largest_component`` is set, which keeps the largest connected component; strongly connected
+        for a directed map, so that every node can be reached from every other).
         """
         src = source or name
         name = printable(name)  # file text: shown escaped, never as terminal control sequences
@@ -150,7 +160,10 @@ class PatrolMap:
         weights = np.asarray(weights, dtype=np.float64).reshape(-1)
         if weights.shape[0] != n or not np.all(np.isfinite(weights) & (weights > 0)):
             raise MapError("node weights must be positive numbers, one per node", source=src)
-        indptr, indices, lens = _symmetric_csr(n, edges, lengths)
+        if directed:
+            indptr, indices, lens, directed = _directed_csr(n, edges[:, 0], edges[:, 1], lengths)
+        else:
+            indptr, indices, lens = _symmetric_csr(n, edges, lengths)
         pmap = cls(
             name=name,
             positions=positions,
@@ -159,6 +172,7 @@ class PatrolMap:
             indices=indices,
             lengths=lens,
             source=source,
+            directed=directed,
             **kwargs,
         )
         return pmap._checked_connected(largest_component)
@@ -169,19 +183,35 @@ class PatrolMap:
         if count == 1:
             return self
         sizes = np.bincount(labels)
+        strongly = "strongly " if self.directed else ""
         if not largest_component:
+            what = "not strongly connected (one-way edges lead out of some parts and not back)"
             raise MapError(
-                f"the map is disconnected: {count} components (largest has {sizes.max()} "
+                f"the map is {what if self.directed else 'disconnected'}: {count} components (largest has {sizes.max()} "
                 f"of {self.n_nodes} nodes); set largest_component = true in the scenario's "
                 "[map] table (or --largest-component) to keep only the largest",
                 source=self.source or self.name,
             )
-        return self.subgraph(np.flatnonzero(labels == int(np.argmax(sizes))))
+        kept = self.subgraph(np.flatnonzero(labels == int(np.argmax(sizes))))
+        kept.meta["dropped"] = (
+            f"kept the largest {strongly}connected part: {kept.n_nodes:,} of {self.n_nodes:,} nodes "
+            f"({self.n_nodes - kept.n_nodes:,} nodes in {count - 1:,} other parts dropped)"
+        )
+        return kept
 
     def component_labels(self) -> np.ndarray:
-        """Connected-component label of every node (0-based)."""
+        """Connected-component label of every node (0-based, numbered in order of their first node);
+        strongly connected components on a directed map."""
         from . import components
 
+        if self.directed:
+            from scipy.sparse.csgraph import connected_components
+
+            raw = connected_components(self.adjacency(), directed=True, connection="strong")[1]
+            _, first = np.unique(raw, return_index=True)
+            rank = np.empty(first.size, dtype=np.int64)
+            rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+            return rank[raw]
         return components.component_labels(self.indptr, self.indices)
 
     def subgraph(self, keep: np.ndarray) -> PatrolMap:
@@ -189,9 +219,15 @@ class PatrolMap:
         keep = np.asarray(keep, dtype=np.int64)
         new_id = np.full(self.n_nodes, -1, dtype=np.int64)
         new_id[keep] = np.arange(keep.size)
-        u, v, lens = self.edge_list()
-        ok = (new_id[u] >= 0) & (new_id[v] >= 0)
-        indptr, indices, lens = _symmetric_csr(keep.size, np.column_stack([new_id[u[ok]], new_id[v[ok]]]), lens[ok])
+        directed = self.directed
+        if directed:
+            u, v, lens = self.arcs()
+            ok = (new_id[u] >= 0) & (new_id[v] >= 0)
+            indptr, indices, lens, directed = _directed_csr(keep.size, new_id[u[ok]], new_id[v[ok]], lens[ok])
+        else:
+            u, v, lens = self.edge_list()
+            ok = (new_id[u] >= 0) & (new_id[v] >= 0)
+            indptr, indices, lens = _symmetric_csr(keep.size, np.column_stack([new_id[u[ok]], new_id[v[ok]]]), lens[ok])
         grid = None
         if self.grid is not None:
             cell_node = np.where(self.grid.cell_node >= 0, new_id[np.maximum(self.grid.cell_node, 0)], -1)
@@ -217,6 +253,7 @@ class PatrolMap:
             source=self.source,
             attribution=self.attribution,
             meta=dict(self.meta),
+            directed=directed,
         )
 
     # ------------------------------------------------------------------ queries
@@ -226,7 +263,17 @@ class PatrolMap:
 
     @property
     def n_edges(self) -> int:
-        return int(self.indices.size // 2)
+        """Edges counted once however many directions they have (street segments)."""
+        if not self.directed:
+            return int(self.indices.size // 2)
+        return int(self.edge_list()[0].size)
+
+    @property
+    def n_one_way(self) -> int:
+        """Edges that can be travelled in one direction only (0 on an undirected map)."""
+        if not self.directed:
+            return 0
+        return int(np.count_nonzero(self.reverse_entries() == self.indices.size))
 
     @property
     def kind(self) -> str:
@@ -246,22 +293,47 @@ class PatrolMap:
         return float(self.lengths[lo + hit[0]])
 
     def edge_list(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each undirected edge once: arrays (u, v, length_m) with u < v."""
+        """Each edge once however many directions it has: arrays (u, v, length_m) with u < v (on a
+        directed map the shorter direction's length)."""
         u = np.repeat(np.arange(self.n_nodes), np.diff(self.indptr))
-        once = u < self.indices
-        return u[once], self.indices[once], self.lengths[once]
+        if not self.directed:
+            once = u < self.indices
+            return u[once], self.indices[once], self.lengths[once]
+        lo, hi = np.minimum(u, self.indices), np.maximum(u, self.indices)
+        order = np.lexsort((self.lengths, hi, lo))
+        lo, hi, lens = lo[order], hi[order], self.lengths[order]
+        first = np.ones(lo.size, dtype=bool)
+        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+        return lo[first], hi[first], lens[first]
+
+    def arcs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every direction of every edge: arrays (u, v, length_m) of the CSR entries u -> v, in CSR order."""
+        return np.repeat(np.arange(self.n_nodes), np.diff(self.indptr)), self.indices, self.lengths
+
+    def as_undirected(self) -> PatrolMap:
+        """The map itself when undirected; else the same nodes with every edge two-way at its shorter
+        direction's length (for partitioning by geometry, drawing)."""
+        if not self.directed:
+            return self
+        u, v, lens = self.edge_list()
+        indptr, indices, lens = _symmetric_csr(self.n_nodes, np.column_stack([u, v]), lens)
+        return dataclasses.replace(
+            self, indptr=indptr, indices=indices, lengths=lens, meta=dict(self.meta), directed=False
+        )
 
     def reverse_entries(self) -> np.ndarray:
-        """For each CSR entry k (edge u->v), the entry of the same edge stored at v (v->u)."""
-        u = np.repeat(np.arange(self.n_nodes), np.diff(self.indptr))
-        # entries sorted by (u, v); the reverse entries sorted by (v, u) line up with them
-        order = np.lexsort((u, self.indices))
-        rev = np.empty_like(order)
-        rev[np.lexsort((self.indices, u))] = order
-        return rev
+        """For each CSR entry k (edge u->v), the entry of the same edge stored at v (v->u); on a directed
+        map ``indices.size`` (one past the last entry) where there is no v->u."""
+        n = self.n_nodes
+        u = np.repeat(np.arange(n), np.diff(self.indptr))
+        keys = u * n + self.indices  # ascending: CSR entries are sorted by (u, v)
+        back = self.indices * n + u
+        at = np.minimum(np.searchsorted(keys, back), max(keys.size - 1, 0))
+        found = keys[at] == back if keys.size else np.zeros(0, dtype=bool)
+        return np.where(found, at, keys.size).astype(np.int64)
 
     def total_length(self) -> float:
-        """Sum of all edge lengths in metres."""
+        """Sum of all edge lengths in metres (each edge once, however many directions it has)."""
         return float(self.edge_list()[2].sum())
 
     def node_label(self, node: int):
@@ -295,13 +367,14 @@ class PatrolMap:
 
     @cached_property
     def graph(self) -> nx.Graph:
-        """The map as a networkx Graph: node attributes x, y, weight; edge attribute length."""
+        """The map as a networkx Graph (a DiGraph when the map is directed): node attributes x, y,
+        weight; edge attribute length."""
         import networkx as nx
 
-        g = nx.Graph(name=self.name)
+        g = nx.DiGraph(name=self.name) if self.directed else nx.Graph(name=self.name)
         for i, ((x, y), w) in enumerate(zip(self.positions.tolist(), self.weights.tolist())):
             g.add_node(i, x=x, y=y, weight=w)
-        u, v, lens = self.edge_list()
+        u, v, lens = self.arcs() if self.directed else self.edge_list()
         g.add_weighted_edges_from(zip(u.tolist(), v.tolist(), lens.tolist()), weight="length")
         return g
 
@@ -329,6 +402,14 @@ class PatrolMap:
             "weights_min_max": f"{self.weights.min():g} / {self.weights.max():g}",
             "starts": len(self.starts),
         }
+        if self.directed:
+            out["directed"] = (
+                f"yes: {self.n_one_way:,} of {self.n_edges:,} edges one-way ({self.indices.size:,} directions)"
+            )
+        if self.meta.get("crs"):
+            out["crs"] = self.meta["crs"]
+        if self.meta.get("dropped"):
+            out["dropped"] = self.meta["dropped"]
         if self.grid is not None:
             out["grid"] = (
                 f"{self.grid.shape[0]} rows x {self.grid.shape[1]} cols, "
@@ -343,7 +424,24 @@ def _symmetric_csr(n: int, edges: np.ndarray, lengths: np.ndarray) -> tuple[np.n
     """Symmetric CSR arrays (indptr, indices, lengths) from undirected edges; duplicates keep the minimum."""
     src = np.concatenate([edges[:, 0], edges[:, 1]])
     dst = np.concatenate([edges[:, 1], edges[:, 0]])
-    lens = np.concatenate([lengths, lengths])
+    return _csr(n, src, dst, np.concatenate([lengths, lengths]))
+
+
+def _directed_csr(
+    n: int, src: np.ndarray, dst: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """CSR arrays (indptr, indices, lengths) of directed edges src -> dst (duplicates keep the minimum)
+    and whether they stay directed: False when every edge has a reverse of the same length."""
+    indptr, indices, lens = _csr(n, src, dst, lengths)
+    u = np.repeat(np.arange(n), np.diff(indptr))
+    keys, back = u * n + indices, indices * n + u
+    at = np.minimum(np.searchsorted(keys, back), max(keys.size - 1, 0))
+    symmetric = bool(keys.size == 0 or (np.array_equal(keys[at], back) and np.array_equal(lens[at], lens)))
+    return indptr, indices, lens, not symmetric
+
+
+def _csr(n: int, src: np.ndarray, dst: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays of the entries src -> dst sorted by (src, dst); duplicates keep the minimum length."""
     order = np.lexsort((lens, dst, src))
     src, dst, lens = src[order], dst[order], lens[order]
     first = np.ones(src.size, dtype=bool)

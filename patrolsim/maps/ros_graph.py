@@ -4,9 +4,9 @@ Whitespace-separated tokens: the number of vertices N, the map image width and h
 resolution (metres/pixel) and, in newer files, the offset x and y (metres); then N vertex blocks in id
 order: id, x, y (pixels, y up from the bottom of the image), k, and k triples (neighbour id, compass
 label N/NE/E/SE/S/SW/W/NW, cost in pixels). Positions in metres are ``pixel * resolution + offset``;
-edge lengths are ``cost * resolution``. Every edge must be listed at both of its ends, with the same
-cost: the engine's edges are undirected, so a cost that differs by direction (a one-way or uphill
-edge) is rejected rather than altered.
+edge lengths are ``cost * resolution``. Each listing is a direction of its own: an edge listed at both
+ends with one cost is two-way; listed at one end only it is one-way, and a cost that differs by
+direction (uphill, a detour) is kept per direction, so the map is directed (never altered silently).
 
 The format has no place for names or credits: an optional sidecar ``<stem>.toml`` next to the file may
 give ``name``, ``attribution`` and ``description`` (the same keys as a street folder's ``map.toml``).
@@ -80,13 +80,15 @@ def load_ros_graph(path: Path, *, largest_component: bool = False) -> PatrolMap:
         costs * resolution,
         source=str(path),
         largest_component=largest_component,
+        directed=True,  # each listing is a direction: undirected again when every one has its reverse
         attribution=extra.get("attribution", ""),
         meta={"resolution": resolution, "header_numbers": header, "description": extra.get("description", "")},
     )
 
 
 def _parse(tokens: _Tokens, header: int):
-    """(positions m, edges, costs px, resolution) or MapError; every token must be consumed."""
+    """(positions m, directed edges i -> j as listed, costs px, resolution) or MapError; every token must
+    be consumed."""
     n = tokens.take("the number of vertices (an integer)", int)
     if n <= 0:
         tokens.pos -= 1
@@ -140,26 +142,9 @@ def _parse(tokens: _Tokens, header: int):
             f"unexpected trailing tokens after the last vertex ({n} vertices), "
             f"starting with {tokens.items[tokens.pos][0]!r}"
         )
-    for (i, j), (_, line) in listed.items():
-        if (j, i) not in listed:
-            raise MapError(
-                f"vertex {i} lists neighbour {j} but vertex {j} does not list {i}; expected every edge at both ends",
-                source=tokens.path,
-                line=line,
-            )
-    once = [(i, j) for (i, j) in listed if i < j]
-    for i, j in once:
-        (cost, line), (back, back_line) = listed[(i, j)], listed[(j, i)]
-        if cost != back:
-            raise MapError(
-                f"edge {i}-{j} costs {cost:g} pixels ({cost * resolution:g} m) from vertex {i} but "
-                f"{back:g} pixels ({back * resolution:g} m) from vertex {j} (line {back_line}); "
-                "edges are undirected: give both directions the same cost",
-                source=tokens.path,
-                line=line,
-            )
-    edges = np.array(once, dtype=np.int64).reshape(-1, 2)
-    costs = np.array([listed[e][0] for e in once])
+    arcs = list(listed)
+    edges = np.array(arcs, dtype=np.int64).reshape(-1, 2)
+    costs = np.array([listed[e][0] for e in arcs])
     return pixels * resolution + np.asarray(offset), edges, costs, resolution
 
 

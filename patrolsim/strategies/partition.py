@@ -196,7 +196,10 @@ class PartitionStrategy(WalkFollower):
     is a short closed tour (:func:`patrolsim.algorithms.tours.tsp_tour` on the region alone, so the
     walk never leaves it; the kept regions' walks are then rebuilt with
     :func:`patrolsim.algorithms.refine.polished_walk` where that is shorter). A one-node region is
-    walked, and costed, out and back along its shortest edge.
+    walked, and costed, out and back along its shortest edge. On a directed map (one-way streets) the
+    regions are cut by the streets' layout as if every street were two-way, and each region's walk is a
+    directed tour of its nodes along the edges' directions, crossing a neighbouring region where a
+    one-way street leaves no way round (:func:`patrolsim.algorithms.refine.directed_region_walk`).
     Agents are matched to regions minimising the total distance from their starts to the regions
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
     cycles it for ever; a dispatched agent rejoins its walk where the region's worst idleness
@@ -222,13 +225,15 @@ class PartitionStrategy(WalkFollower):
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
         view.progress(0.0, "splitting the map")
-        starts = starting_regions(pmap, r, scaled(view.progress, 0.0, 0.1))
+        # regions are cut by the streets' layout (one-way or not); their walks follow the edges' directions
+        layout = pmap.as_undirected()
+        starts = starting_regions(layout, r, scaled(view.progress, 0.0, 0.1))
         # walk measurements, most of the set-up: r at first, then the refinement's (few on large maps);
         # the reported fraction counts them against 4 r, and half the longest-walk search's (it asks
         # for about as many walks again as it measures)
         expected = min(budget + search, 4 * r) + longest // 2
         book = WalkBook(pmap, view.rng, scaled(view.progress, 0.1, 0.6), expected)
-        region, region_walks = best_regions(pmap, starts, book, budget, search, longest_budget=longest)
+        region, region_walks = best_regions(layout, starts, book, budget, search, longest_budget=longest)
         k = int(region.max()) + 1
         gs = GraphSearch.of(pmap)
         rows = [gs.row(int(s)) for s in view.starts]
@@ -252,5 +257,6 @@ class PartitionStrategy(WalkFollower):
 
     def decide(self, agent, node, t, view):
         if self.walks[agent] is None:  # more agents than nodes: step out and back
-            return [int(view.map.neighbours(node)[0]), node]
+            out = int(view.map.neighbours(node)[0])
+            return [out] + view.map.distances.path(out, node) if view.map.directed else [out, node]
         return super().decide(agent, node, t, view)

@@ -199,9 +199,9 @@ class HotspotDwell(RiskWeighted):
                 break
             if all(row[v] >= self.values["separation_m"] for row in rows):
                 chosen.append(int(v))
-                rows.append(np.array(pmap.distances.row(int(v))))
+                rows.append(np.array(pmap.distances.to(int(v))))
         self.hotspots = np.array(chosen, dtype=np.int64)
-        self.hot_dist = np.vstack(rows)  # (K, N) metres
+        self.hot_dist = np.vstack(rows)  # (K, N) metres from every node to each hot spot
         self.last_end = np.zeros(len(chosen))
         self.claimed_by = np.full(len(chosen), -1, dtype=np.int64)
         a = view.n_agents
@@ -355,7 +355,7 @@ class Posts(Strategy):
             adjacency, parts = pmap.adjacency(), []
             for lo in range(0, cand.size, DIJKSTRA_SLICE):
                 view.progress(0.4 * lo / cand.size, "distances from the candidate posts")
-                parts.append(dijkstra(adjacency, directed=False, indices=cand[lo : lo + DIJKSTRA_SLICE]))
+                parts.append(dijkstra(adjacency, directed=pmap.directed, indices=cand[lo : lo + DIJKSTRA_SLICE]))
             dist = np.vstack(parts)
         view.progress(0.4, "p-median")
         p = min(view.n_agents, cand.size)
@@ -370,7 +370,10 @@ class Posts(Strategy):
         )
         self.cost = dot(pmap.weights, dist[rows].min(axis=0))
         sites = cand[rows]
-        travel = dist[rows][:, view.starts].T  # (agents, posts) metres
+        if pmap.directed:  # from each start to each post
+            travel = np.vstack([pmap.distances.row(int(s))[sites] for s in view.starts])
+        else:
+            travel = dist[rows][:, view.starts].T  # (agents, posts) metres
         agents, posts = linear_sum_assignment(travel)
         self.posts = np.empty(view.n_agents, dtype=np.int64)
         self.posts[agents] = sites[posts]

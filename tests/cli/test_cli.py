@@ -131,3 +131,42 @@ def test_a_missing_optional_part_names_its_extra(capsys, monkeypatch, tmp_path, 
     assert main([a.format(tmp=tmp_path) for a in argv]) == 2
     err = capsys.readouterr().err
     assert f"pip install 'patrolsim[{extra}]'" in err and err.count("\n") == 1, err
+
+
+OSM_DIR = Path(__file__).parents[1] / "maps" / "osm"
+
+
+def test_maps_import_writes_a_projected_map_that_runs(tmp_path, capsys):
+    pytest.importorskip("osmium", reason="the [osm] extra")
+    out = tmp_path / "loop.graphml"
+    assert main(["maps", "import", str(OSM_DIR / "oneway_loop.osm"), "--network", "drive", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert f"wrote {out}: 4 nodes, 4 edges, 3 one-way" in text and "(c) OpenStreetMap contributors" in text
+    assert main(["maps", "show", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "EPSG:32632" in shown and "directed" in shown and "OpenStreetMap contributors" in shown
+    # the imported map and the source run alike (the source read directly, as the window does too)
+    assert main(["run", str(out), "--duration", "600", "--json", str(tmp_path / "a.json"), "-q"]) == 0
+    source = OSM_DIR / "oneway_loop.osm"
+    assert (
+        main(["run", str(source), "--network", "drive", "--duration", "600", "--json", str(tmp_path / "b.json"), "-q"])
+        == 0
+    )
+    a, b = (json.loads((tmp_path / f"{k}.json").read_text()) for k in "ab")
+    assert a["metrics"] == b["metrics"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["maps", "import", "x.osm"], "maps import needs --out PATH"),
+        (["maps", "import", "--out", "x.graphml"], "maps import expects one SOURCE file"),
+        (["maps", "import", "a.osm", "--out", "x.txt"], "--out expects a .graphml, .gml or .json file"),
+        (["maps", "show", "maps/office.txt", "--network", "walk"], "the option network applies only to .osm"),
+        (["run", "maps/office.txt", "--bbox", "1,2,3"], "--bbox expects four numbers"),
+    ],
+)
+def test_map_option_errors_are_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

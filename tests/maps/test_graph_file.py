@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -60,15 +61,19 @@ def test_pos_string_and_list_and_integer_ids(tmp_path):
     assert m.positions.tolist() == [[0.0, 0.0], [1.5, 2.0]] and m.edge_length(0, 1) == 2.5
 
 
-def test_directed_file_is_read_as_undirected(tmp_path):
+def test_directed_file_keeps_one_way_edges(tmp_path):
     g = nx.DiGraph()
     g.add_node("a", x=0, y=0)
     g.add_node("b", x=0, y=2)
     g.add_edge("a", "b")
     p = tmp_path / "d.graphml"
     nx.write_graphml(g, p)
+    with pytest.raises(MapError, match="not strongly connected .* 2 components"):
+        load_map(p)
+    g.add_edge("b", "a")  # both ways at one length: an undirected map, exactly as an undirected file gives
+    nx.write_graphml(g, p)
     m = load_map(p)
-    assert m.n_edges == 1 and m.edge_length(1, 0) == 2.0
+    assert not m.directed and m.n_edges == 1 and m.edge_length(1, 0) == 2.0
 
 
 def test_gml_without_labels_uses_ids(tmp_path):
@@ -172,3 +177,89 @@ def test_euclidean_lengths_match_positions(tmp_path):
         tmp_path, [{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 1, "y": 1}], [{"source": "a", "target": "b"}]
     )
     assert load_map(p).total_length() == pytest.approx(math.sqrt(2))
+
+
+# ---------------------------------------------------------------------------- coordinate systems, OSMnx graphs
+UWS = Path(__file__).parent / "osm" / "nyc_uws_osmnx.graphml"  # a copy of ../shared/data/osm
+
+
+def _unprojected_uws(path: Path, directed: bool = False) -> None:
+    """The Upper West Side graph as OSMnx saves it by default: x/y are longitude/latitude, crs epsg:4326."""
+    g = nx.read_graphml(UWS)
+    out = nx.MultiDiGraph() if directed else nx.Graph()
+    out.graph.update(g.graph, crs="epsg:4326")
+    for node, data in g.nodes(data=True):
+        out.add_node(node, x=float(data["lon"]), y=float(data["lat"]))
+    for _, _, data in g.edges(data=True):  # OSMnx keeps the direction of an undirected edge in from / to
+        out.add_edge(data["from"], data["to"], length=float(data["length"]))
+        if directed and data["oneway"] == "False":
+            out.add_edge(data["to"], data["from"], length=float(data["length"]))
+    nx.write_graphml(out, path)
+
+
+def test_unprojected_osmnx_graph_is_projected_to_metres(tmp_path):
+    pytest.importorskip("pyproj", reason="the [osm] extra")
+    p = tmp_path / "uws_lonlat.graphml"
+    _unprojected_uws(p)
+    projected, unprojected = load_map(UWS), load_map(p)
+    assert unprojected.total_length() == pytest.approx(projected.total_length(), rel=1e-12)  # `length` kept
+    span = lambda m: np.subtract(m.bounds()[2:], m.bounds()[:2])  # noqa: E731
+    assert np.all(np.abs(span(unprojected) / span(projected) - 1) < 0.005)  # extent within 0.5 %
+    assert span(projected).min() > 700  # metres, not degrees
+    assert unprojected.meta["crs"] == "EPSG:32618 (projected from epsg:4326)"
+    assert unprojected.attribution.startswith("(c) OpenStreetMap contributors")  # created_with OSMnx
+
+
+def test_osmnx_multidigraph_keeps_one_way_streets(tmp_path):
+    pytest.importorskip("pyproj", reason="the [osm] extra")
+    p = tmp_path / "uws_directed.graphml"
+    _unprojected_uws(p, directed=True)
+    with pytest.raises(MapError, match="not strongly connected"):
+        load_map(p)
+    m = load_map(p, largest_component=True)
+    assert m.directed and m.n_nodes == 39 and m.n_one_way > 0
+    assert m.meta["dropped"].startswith("kept the largest strongly connected part: 39 of 46 nodes")
+
+
+def test_parallel_edges_keep_the_shortest_in_each_direction(tmp_path):
+    g = nx.MultiDiGraph()
+    for node, (x, y) in {"a": (0, 0), "b": (30, 0), "c": (0, 40)}.items():
+        g.add_node(node, x=x, y=y)
+    g.add_edge("a", "b", length=31.0)
+    g.add_edge("a", "b", length=30.5)  # a parallel edge: the shorter one is kept
+    g.add_edge("b", "a", length=33.0)  # the other direction keeps its own length
+    g.add_edge("b", "c", length=50.0)
+    g.add_edge("c", "a", length=40.0)
+    p = tmp_path / "multi.graphml"
+    nx.write_graphml(g, p)
+    m = load_map(p, crs="metres")
+    assert m.directed and (m.n_edges, m.n_one_way) == (3, 2)
+    a, b, c = (m.labels.index(x) for x in "abc")
+    assert (m.edge_length(a, b), m.edge_length(b, a), m.edge_length(b, c)) == (30.5, 33.0, 50.0)
+    with pytest.raises(KeyError):
+        m.edge_length(c, b)
+    assert m.distances.between(a, c) == 80.5 and m.distances.between(c, a) == 40.0
+    out = tmp_path / "again.json"
+    write_graph_file(m, out)  # a directed map round-trips as a directed graph
+    back = load_map(out, crs="metres")
+    assert back.directed and np.array_equal(back.lengths, m.lengths) and np.array_equal(back.indices, m.indices)
+
+
+def test_degree_like_coordinates_without_crs_say_how_to_declare_them(tmp_path):
+    g = nx.Graph()
+    g.add_node(1, x=-73.97, y=40.78)
+    g.add_node(2, x=-73.96, y=40.79)
+    g.add_edge(1, 2, length=1400.0)
+    p = tmp_path / "degrees.graphml"
+    nx.write_graphml(g, p)
+    with pytest.raises(MapError, match=r'look like longitude/latitude degrees .* crs = "epsg:4326"') as err:
+        load_map(p)
+    assert "\n" not in str(err.value) and "--crs" in str(err.value)
+    metres = load_map(p, crs="metres")  # declared: taken as they are
+    assert metres.positions[1, 0] == -73.96
+    pytest.importorskip("pyproj", reason="the [osm] extra")
+    m = load_map(p, crs="epsg:4326")
+    # great circle: 1,112 m north by 843 m east is 1,395 m; UTM zone 18's scale is 0.9996-1.0004 there
+    assert np.hypot(*(m.positions[1] - m.positions[0])) == pytest.approx(1395.0, rel=1e-3)
+    with pytest.raises(MapError, match="crs 'epsg:99999999' is not a coordinate reference system"):
+        load_map(p, crs="epsg:99999999")

@@ -148,17 +148,25 @@ def test_bad_compass_label_and_cost(tmp_path):
     assert "cost 0" in str(e) and e.line == 2
 
 
-def test_edge_listed_at_one_end_only(tmp_path):
+def test_edge_listed_at_one_end_only_is_one_way(tmp_path):
+    # 1 -> 2 listed at 1 only: one way; 2 can be left only back through ... nothing: not strongly connected
     e = err(tmp_path, "3 50 50 0.5 0 0\n0 4 6 1 1 E 8\n1 12 6 2 0 W 8 2 N 4\n2 12 10 0\n")
-    assert "vertex 1 lists neighbour 2 but vertex 2 does not list 1" in str(e) and e.line == 3
+    assert "not strongly connected" in str(e)
+    # a one-way triangle 0 -> 1 -> 2 -> 0 plus the two-way edge 0 - 1
+    m = load_map(write(tmp_path, "3 50 50 0.5 0 0\n0 0 0 1 1 E 8\n1 8 0 2 0 W 8 2 N 6\n2 8 6 1 0 SW 10\n"))
+    assert m.directed and (m.n_edges, m.n_one_way) == (3, 2)
+    assert (m.edge_length(0, 1), m.edge_length(1, 0), m.edge_length(1, 2), m.edge_length(2, 0)) == (4, 4, 3, 5)
+    with pytest.raises(KeyError):
+        m.edge_length(2, 1)
+    assert m.distances.between(0, 2) == 7.0 and m.distances.between(2, 1) == 9.0
 
 
-def test_cost_that_differs_by_direction_is_rejected(tmp_path):
+def test_cost_that_differs_by_direction_is_kept_per_direction(tmp_path):
     # 83 pixels at 0.05 m/pixel one way (4.15 m), 49 back (2.45 m): never collapsed to either
-    e = err(tmp_path, "2 50 50 0.05 0 0\n0 4 6 1 1 E 83\n1 12 6 1 0 W 49\n")
-    assert str(e).startswith(str(tmp_path / "g.graph") + ":2: ") and "\n" not in str(e)
-    assert "edge 0-1 costs 83 pixels (4.15 m) from vertex 0 but 49 pixels (2.45 m) from vertex 1 (line 3)" in str(e)
-    assert "undirected" in str(e) and e.line == 2
+    m = load_map(write(tmp_path, "2 50 50 0.05 0 0\n0 4 6 1 1 E 83\n1 12 6 1 0 W 49\n"))
+    assert m.directed and m.n_edges == 1 and m.n_one_way == 0
+    assert m.edge_length(0, 1) == pytest.approx(4.15) and m.edge_length(1, 0) == pytest.approx(2.45)
+    assert m.total_length() == pytest.approx(2.45)  # an edge counts once, at its shorter direction
 
 
 def test_bad_header_and_empty_file(tmp_path):

@@ -25,6 +25,9 @@ def test_expected_maps_are_shipped():
         "plaza.json",
         "mesa_az",
         "columbus.graph",
+        "helsinki_walk.graphml",
+        "helsinki_drive.graphml",
+        "nyc_uws.graphml",
     } <= names
     assert {p.suffix for p in SHIPPED} >= {".txt", ".yaml", ".graph", ".graphml", ".gml", ".json"}
 
@@ -93,3 +96,37 @@ def test_patrolling_sim_benchmark_graphs(stem, nodes, edges, edge_0, total_m):
     assert m.total_length() == pytest.approx(total_m)
     assert m.name == f"patrolling_sim {stem} (benchmark)"
     assert "D. Portugal, L. Iocchi" in m.attribution and "BSD" in m.attribution
+
+
+@pytest.mark.parametrize(
+    ("name", "nodes", "edges", "one_way", "total_m"),
+    [
+        ("helsinki_walk.graphml", 2294, 3163, 0, 80_576.60),
+        ("helsinki_drive.graphml", 142, 203, 115, 18_468.98),
+        ("nyc_uws.graphml", 46, 73, 0, 8_573.72),
+    ],
+)
+def test_openstreetmap_extracts(name, nodes, edges, one_way, total_m):
+    """The maps built from ../shared/data/osm: counts, lengths, metres, and the ODbL credit."""
+    m = load_map(MAPS / name)
+    assert (m.n_nodes, m.n_edges, m.n_one_way) == (nodes, edges, one_way)
+    assert m.directed == (one_way > 0)
+    assert m.total_length() == pytest.approx(total_m, abs=0.01)
+    assert "(c) OpenStreetMap contributors" in m.attribution and "ODbL" in m.attribution
+    assert m.meta["crs"]  # metres in a named system, read back without pyproj
+    x0, y0, x1, y1 = m.bounds()
+    assert 700 < x1 - x0 < 1100 and 700 < y1 - y0 < 1700  # about a kilometre: metres, not degrees
+
+
+def test_shipped_maps_load_without_the_osm_extra():
+    """Imported maps are in metres in a named system: loading them needs neither pyproj nor osmium."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from patrolsim.maps import load_map, map_files; "
+        f"[load_map(p) for p in map_files({str(MAPS)!r})]; "
+        "print(sorted(m for m in ('pyproj', 'osmium') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=MAPS.parent)
+    assert out.stdout.strip() == "[]"
