@@ -103,11 +103,12 @@ def _use_cache_dir() -> None:
 
     Numba checks only the source file of the function it loads, so a compiled function cached before
     a kernel function it calls in *another* file changed would run the old callee: results would
-    depend on the cache. One folder per version of all the kernel sources rules that out (a folder of
-    another version is removed). ``NUMBA_CACHE_DIR``, when set, is used as the parent folder."""
+    depend on the cache. One folder per version of all the kernel sources rules that out (folders of
+    other versions are removed once unused for a week). ``NUMBA_CACHE_DIR``, when set, is used as the parent folder."""
     import hashlib
     import shutil
     import sys
+    import time
     from pathlib import Path
 
     from numba.core import config
@@ -119,10 +120,12 @@ def _use_cache_dir() -> None:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "patrolsim", "numba"
     )
     here = Path(base) / digest.hexdigest()[:16]
-    for old in Path(base).glob("?" * 16) if Path(base).is_dir() else []:
-        if old != here:
-            shutil.rmtree(old, ignore_errors=True)
     here.mkdir(parents=True, exist_ok=True)
+    here.touch()  # in use: other versions' folders untouched for a week are removed
+    week_ago = time.time() - 7 * 86400
+    for old in Path(base).glob("?" * 16):
+        if old != here and old.stat().st_mtime < week_ago:
+            shutil.rmtree(old, ignore_errors=True)
     config.CACHE_DIR = str(here)  # type: ignore[attr-defined]
 
 

@@ -98,8 +98,12 @@ def test_the_compiled_cache_folder_is_named_after_the_kernel_sources(tmp_path, m
     from numba.core import config
 
     before = config.CACHE_DIR
-    stale = tmp_path / ("0" * 16)
+    import os
+
+    stale, recent = tmp_path / ("0" * 16), tmp_path / ("1" * 16)
     stale.mkdir()
+    recent.mkdir()
+    os.utime(stale, (0, 0))
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
     try:
         jit._use_cache_dir.__wrapped__()
@@ -107,4 +111,4 @@ def test_the_compiled_cache_folder_is_named_after_the_kernel_sources(tmp_path, m
     finally:
         config.CACHE_DIR = before
     assert here.startswith(str(tmp_path)) and len(here.rsplit("/", 1)[1]) == 16
-    assert not stale.exists()  # another version's folder is removed
+    assert not stale.exists() and recent.exists()  # another version's folder goes once unused for a week
