@@ -15,6 +15,7 @@ import numpy as np
 from ..build import make
 from ..engine.result import Result
 from ..engine.simulation import Simulation
+from ..metrics.idleness import sweep_time_s
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from ..strategies import Strategy
@@ -114,8 +115,7 @@ class Session:
         team's sweep time (nodes x mean edge length / (agents x mean speed): the time to walk past every
         node once), rounded up to a round number and at most the duration."""
         sc, pmap = self.scenario, self.sim.map
-        mean_edge = float(pmap.lengths.mean()) if pmap.lengths.size else 1.0
-        sweep = pmap.n_nodes * mean_edge / (sc.agents.count * float(np.mean(sc.agents.speeds)))
+        sweep = sweep_time_s(pmap, sc.agents.speeds)
         return min(P.nice_ceiling(2.0 * sweep), P.nice_ceiling(sc.duration))
 
     @property
