@@ -40,9 +40,11 @@ def with_changes(
     count: int | None = None,
     seed: int | None = None,
     starts: tuple | str | None = None,
+    params: dict | None = None,
 ) -> Scenario:
-    """A copy of ``sc`` with another strategy (default parameters unless it is the same one), team
-    size, seed or start nodes; the map object is shared, not reloaded."""
+    """A copy of ``sc`` with another strategy (with ``params``, by default its defaults; the current
+    parameters when it is the same one), team size, seed or start nodes; the map object is shared, not
+    reloaded."""
     agents = sc.agents
     if count is not None and count != agents.count:
         speeds = (agents.speeds + (agents.speeds[-1],) * count)[:count]
@@ -55,9 +57,11 @@ def with_changes(
         agents = dataclasses.replace(agents, count=count, speeds=speeds, starts=rule)
     if starts is not None:
         agents = dataclasses.replace(agents, starts=starts)
-    name, params = sc.strategy_name, sc.strategy_params
+    name = sc.strategy_name
     if strategy is not None and strategy != name:
-        name, params = strategy, {}
+        name, params = strategy, dict(params or {})
+    else:
+        params = sc.strategy_params
     data = {
         **sc.data,
         "seed": sc.seed if seed is None else seed,
