@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--strategies", action="store_true", help="also the global and policing strategies on a 10,000-node grid"
     )
+    bench.add_argument(
+        "--rl",
+        action="store_true",
+        help="only the RL environment: step calls/s of a random policy, 100 nodes, 4 robots (needs patrolsim[rl])",
+    )
+    bench.add_argument("--profile", action="store_true", help="with --rl: also cProfile's top functions")
     _batch_parsers(sub)
     _compare_parser(sub)
     _rl_parser(sub)
@@ -498,6 +504,13 @@ def cmd_strategies(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench.engine import run_benchmarks
+
+    if args.rl:
+        require("pettingzoo", "rl")
+        from .bench.rl import run_rl_bench
+
+        run_rl_bench(quick=args.quick, with_profile=args.profile)
+        return 0
 
     run_benchmarks(quick=args.quick, large=args.large)
     if args.strategies:

@@ -156,3 +156,15 @@ def test_options_and_actions_are_checked(plaza):
         env.step({"robot_0": 1.5})
     with pytest.raises(UserError, match="seed"):
         env.reset(seed=-1)
+
+
+def test_the_benchmark_reports_steps_engine_rates_and_where_the_time_goes(capsys):
+    from patrolsim.bench.rl import measure, profile
+
+    row = measure(steps=3000)
+    assert row["steps"] == 3000 and row["steps_per_s_wall"] > 0 and row["steps_per_s_cpu"] > 0
+    assert set(row["engine"]) == {"compiled random rule", "Python strategy"} and min(row["engine"].values()) > 0
+    assert set(row["breakdown_us"]) == {
+        "engine (answer + advance)", "observation arrays", "rewards", "per-robot dicts", "infos"
+    }
+    assert "observe" in profile(steps=500, top=5)
