@@ -109,6 +109,7 @@ class Renderer:
         if self.view is None:
             w, h = self.size
             self.view = MapView(self.scenario.map, (0, 0, w, h - STATUS_H), self.text)
+            self.view.key_hints = False
 
     def draw(self) -> np.ndarray | None:
         """Draw the current moment; ``rgb_array``: return it as (H, W, 3) uint8, ``human``: show it."""

@@ -81,6 +81,10 @@ class PatrolEnv(Rendered, gym.Env):
             self.render()
         return obs, reward, False, core.done, info
 
+    def action_masks(self) -> np.ndarray:
+        """Which actions apply now (bool; what sb3-contrib's MaskablePPO and similar algorithms ask for)."""
+        return self.core.observe()["action_mask"][self.learner].astype(bool)
+
     def _observation(self) -> dict:
         return robot_observation(self.core.observe(), self.learner)
 

@@ -165,6 +165,58 @@ def test_the_benchmark_reports_steps_engine_rates_and_where_the_time_goes(capsys
     assert row["steps"] == 3000 and row["steps_per_s_wall"] > 0 and row["steps_per_s_cpu"] > 0
     assert set(row["engine"]) == {"compiled random rule", "Python strategy"} and min(row["engine"].values()) > 0
     assert set(row["breakdown_us"]) == {
-        "engine (answer + advance)", "observation arrays", "rewards", "per-robot dicts", "infos"
+        "engine (answer + advance)",
+        "observation arrays",
+        "rewards",
+        "per-robot dicts",
+        "infos",
     }
     assert "observe" in profile(steps=500, top=5)
+
+
+def test_incidents_are_observed_and_their_waiting_is_the_reward():
+    from patrolsim.incidents import manager_of
+
+    env = parallel_env("mall_security", overrides={"duration": 900}, reward="incidents")
+    obs, infos = env.reset(seed=1)
+    rng = np.random.default_rng(0)
+    total, seen, dispatched = 0.0, 0, 0
+    while env.agents:
+        name = next(a for a in env.agents if infos[a]["deciding"])
+        degree = int(obs[name]["action_mask"].sum())
+        obs, rew, _, _, infos = env.step({name: int(rng.integers(degree))})
+        assert len(set(rew.values())) == 1 and rew[name] <= 0  # a team term: every robot gets it
+        total += rew[name]
+        manager = manager_of(env.core.sim)
+        nodes, priority = manager.open_tasks()
+        expected = np.zeros(env.core.n_nodes, dtype=np.float32)
+        np.maximum.at(expected, nodes, (1.0 / priority).astype(np.float32))
+        np.testing.assert_array_equal(obs[name]["incidents"], expected)
+        seen += bool(nodes.size)
+        dispatched += any(i["dispatched"] for i in infos.values())
+    assert seen and dispatched  # calls came in and robots were sent to them
+    waited = manager.waiting_s(900.0)
+    assert waited > 0 and total == pytest.approx(-waited / env.idleness_scale_s)
+    assert infos["robot_0"]["metrics"]["incidents_total"] >= 1
+    state = env.state()
+    assert state.shape == env.state_space.shape and env.state_space.contains(state)
+
+
+def test_flattened_and_vectorised_as_cleanrl_and_stable_baselines_use_it(plaza):
+    def make_env():
+        env = gymnasium.make(patrolsim.rl.ENV_ID, scenario=plaza)
+        return gymnasium.wrappers.FlattenObservation(env)
+
+    single = make_env()
+    obs, _ = single.reset(seed=1)
+    assert single.observation_space.contains(obs) and obs.ndim == 1
+    masks = single.unwrapped.action_masks()
+    assert masks.dtype == bool and masks.sum() == np.diff(plaza.map.indptr)[single.unwrapped.core.sim.heading_to(0)]
+    envs = gymnasium.vector.SyncVectorEnv([make_env, make_env])
+    obs, _ = envs.reset(seed=[1, 2])
+    ends = 0
+    for _ in range(400):  # past the end of an episode: the vector env resets it
+        obs, rewards, terminated, truncated, _ = envs.step(envs.action_space.sample())
+        assert obs.shape == (2, single.observation_space.shape[0]) and not terminated.any()
+        ends += int(truncated.sum())
+    assert ends >= 2
