@@ -214,6 +214,7 @@ def test_flattened_and_vectorised_as_cleanrl_and_stable_baselines_use_it(plaza):
     assert masks.dtype == bool and masks.sum() == np.diff(plaza.map.indptr)[single.unwrapped.core.sim.heading_to(0)]
     envs = gymnasium.vector.SyncVectorEnv([make_env, make_env])
     obs, _ = envs.reset(seed=[1, 2])
+    assert all(m.dtype == bool and m.any() for m in envs.call("action_masks"))  # for masking algorithms
     ends = 0
     for _ in range(400):  # past the end of an episode: the vector env resets it
         obs, rewards, terminated, truncated, _ = envs.step(envs.action_space.sample())
