@@ -154,10 +154,19 @@ class EngineState:
         return left * self.a_flt[:, K.A_SPEED]
 
     def last_seen(self, t: float) -> np.ndarray:
-        """Per node, the last time it was seen up to t, counting time in view of a standing agent."""
+        """Per node, the last time it was seen up to t, counting time in view of a standing agent (what
+        the metrics measure: every node counts as seen when they start, at the end of a warm-up)."""
+        return self._in_view(self.m_flt[K.M_LAST], t)
+
+    def seen_at(self, t: float) -> np.ndarray:
+        """:meth:`last_seen` from the team board: not restarted by a warm-up, ``NEVER_SEEN`` for a node
+        nobody has seen yet."""
+        return self._in_view(self.board, t)
+
+    def _in_view(self, last: np.ndarray, t: float) -> np.ndarray:
         if not self.watching:
-            return self.m_flt[K.M_LAST]
-        return np.maximum(self.m_flt[K.M_LAST], np.minimum(self.watched, t))
+            return last
+        return np.maximum(last, np.minimum(self.watched, t))
 
     def set_plan(self, agent: int, path) -> None:
         """Make ``agent`` follow ``path`` (node ids, each adjacent to the previous) from where it stands."""

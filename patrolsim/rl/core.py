@@ -57,7 +57,7 @@ class RLOptionError(UserError):
 class Options:
     """The environment's options (see docs/rl.md).
 
-    ``action``: "neighbour" (Discrete over the node's neighbours, in the map's order) or "goal" (Discrete
+    ``action``: "neighbour" (Discrete over the node's neighbours, in increasing node id) or "goal" (Discrete
     over all nodes; the engine drives the shortest path). ``reward``: a term of :data:`REWARD_TERMS` or a
     mapping term -> weight (summed). ``idleness_scale_s``: the unit of every observed idleness and of
     the rewards (default: the team's sweep time, nodes x mean edge / (robots x mean speed)).
@@ -250,7 +250,7 @@ class Episode:
     def act(self, action: Any) -> None:
         """Carry out the deciding robot's ``action`` and advance to the next decision (or the end).
 
-        Neighbour actions: index into the node's neighbours (in the map's order), taken modulo the
+        Neighbour actions: index into the node's neighbours (in increasing node id), taken modulo the
         node's degree (so any index of the Discrete space is a move). Goal actions: a node; the robot
         walks a shortest path there (its visits on the way count as the scenario says); the node it
         stands at means: stay and watch for as long as its shortest edge takes to walk, then decide again.
@@ -336,7 +336,7 @@ class Episode:
         if self._team_terms:
             team = 0.0
             if "mean" in w or "worst" in w:
-                last = st.last_seen(t)
+                last = st.seen_at(t)  # not the metrics' last_seen: a warm-up's end would look like a sweep
                 mean, worst = t - float(last.mean()), t - float(last.min())
                 team -= w.get("mean", 0.0) * (mean - self._mean_prev) + w.get("worst", 0.0) * (worst - self._worst_prev)
                 self._mean_prev, self._worst_prev = mean, worst

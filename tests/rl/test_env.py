@@ -118,10 +118,13 @@ def test_team_rewards_and_goal_actions_by_hand(line3):
     obs, rew, _, _, infos = env.step({"robot_0": 2})
     assert infos["robot_1"]["deciding"] and obs["robot_1"]["action_mask"].tolist() == [1, 1, 0]
     obs, rew, _, _, infos = env.step({"robot_1": 2})
-    # next decision: robot 1 at 20 s (hold over), before robot 0 reaches node 2 at 30 s; meanwhile node 1
-    # was seen at 10 s: mean idleness at 20 s = (20 + 10 + 0) / 3 = 10 s (node 2 in view), worst 20 s
+    # at robot 1's first decision (0 s) the board had node 0 seen at 0, node 1 never (seen at -0.1 s,
+    # as for the strategies) and node 2 at 0: mean idleness 0.1 / 3 s, worst 0.1 s. Next decision: robot
+    # 1 at 20 s (hold over), before robot 0 reaches node 2 at 30 s; node 1 was seen at 10 s: mean
+    # idleness (20 + 10 + 0) / 3 = 10 s (node 2 in view of robot 1), worst 20 s
     assert infos["robot_1"]["deciding"] and infos["robot_1"]["t"] == 20.0
-    assert rew["robot_0"] == rew["robot_1"] == pytest.approx(-(10.0 + 2 * 20.0) / 10.0)
+    expected = -((10.0 - 0.1 / 3) + 2 * (20.0 - 0.1)) / 10.0
+    assert rew["robot_0"] == rew["robot_1"] == pytest.approx(expected, rel=1e-12)
     assert obs["robot_1"]["robot_eta"].tolist() == [1.0, 0.0] and obs["robot_1"]["robots"].tolist() == [2, 2]
 
 
@@ -221,3 +224,23 @@ def test_flattened_and_vectorised_as_cleanrl_and_stable_baselines_use_it(plaza):
         assert obs.shape == (2, single.observation_space.shape[0]) and not terminated.any()
         ends += int(truncated.sum())
     assert ends >= 2
+
+
+def test_team_rewards_add_up_to_the_change_of_the_whole_episode(plaza):
+    # minus the increase of the mean (and worst) idleness, step by step, telescopes to the change over
+    # the episode; a warm-up restarting the metrics on the way changes nothing
+    import dataclasses
+
+    env = parallel_env(dataclasses.replace(plaza, warmup=200.0), reward={"mean": 1.0, "worst": 0.5})
+    obs, infos = env.reset(seed=2)
+    st = env.core.sim.state
+    start = st.seen_at(0.0).copy()
+    total = 0.0
+    while env.agents:
+        name = next(a for a in env.agents if infos[a]["deciding"])
+        obs, rew, _, _, infos = env.step({name: 0})
+        total += rew["robot_1"]
+    t = env.core.sim.now
+    end = st.seen_at(t)
+    change = (t - end.mean()) - (0 - start.mean()) + 0.5 * ((t - end.min()) - (0 - start.min()))
+    assert total == pytest.approx(-change / env.idleness_scale_s, rel=1e-9)
