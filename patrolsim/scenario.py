@@ -564,6 +564,27 @@ def is_plugin(name: str) -> bool:
     return ":" in name
 
 
+def pin_strategy_files(data: dict, base: Path) -> None:
+    """Make the file parameters (``Param.file``) of ``data``'s built-in strategy absolute paths, found from
+    the folder ``base`` as a scenario there finds them (so a run elsewhere reads the same file); a file
+    not found stays as written, for the scenario's check to name."""
+    from .strategies import strategy_class
+
+    table = data.get("strategy")
+    if not isinstance(table, dict) or not isinstance(table.get("name"), str) or is_plugin(table["name"]):
+        return
+    try:
+        params = strategy_class(table["name"]).params
+    except UserError:
+        return  # an unknown name: the scenario's check names it
+    for key, spec in params.items():
+        value = table.get(key)
+        if spec.file and isinstance(value, str) and value:
+            found = find_file(value, base)
+            if found is not None:
+                table[key] = str(found.resolve())
+
+
 def _strategy_files(name: str, params: dict, base: Path, where: _Locator) -> dict:
     """``params`` with the value of every file parameter of the strategy (``Param.file``) made an
     absolute path, found as a map is; a ScenarioError naming the key when there is no such file."""

@@ -246,3 +246,27 @@ def test_the_window_runs_a_learned_policy_and_compares_it(plaza, tmp_path):
         assert "rl" not in app.strategy_names  # no policy file known: not offered (Tab never stops on it)
     finally:
         app.close()
+
+
+def test_a_sweep_runs_a_learned_policy_from_any_folder(plaza, tmp_path, monkeypatch):
+    from patrolsim.batch.sweep import load_sweep
+    from patrolsim.batch.task import run_task
+
+    study = tmp_path / "study"
+    study.mkdir()
+    random_policy(plaza, study / "policy.npz")
+    sweep = study / "learned.toml"
+    sweep.write_text(
+        '[sweep]\nname = "learned"\nreplications = 2\nroot_seed = 3\n'
+        f'[base]\nmap = "{plaza.map_path}"\nduration = 300\nseed = 0\nagents.count = 3\n'
+        'strategy.name = "rl"\nstrategy.policy = "policy.npz"\n[axes]\n"agents.count" = [2, 3]\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    runs = load_sweep(sweep).runs
+    assert len(runs) == 4
+    assert {r.scenario["strategy"]["policy"] for r in runs} == {str(study / "policy.npz")}
+    out = run_task(runs[0].scenario, runs[0].key)
+    assert out["status"] == "ok", out["error"]
+    assert out["run"]["strategy"] == "rl" and out["metrics"]["coverage"] > 0
