@@ -112,9 +112,9 @@ def _rl_parser(sub) -> None:
     rl.add_argument("--duration", type=_positive_float, help="simulated seconds of an episode and of a run")
     rl.add_argument("--episodes", type=_positive_int, default=300, help="training episodes (default 300)")
     rl.add_argument("--seed", type=_non_negative_int, default=1000, help="seed of the training episodes (default 1000)")
-    rl.add_argument("--alpha", type=_positive_float, default=0.1, help="learning rate in (0, 1] (default 0.1)")
+    rl.add_argument("--alpha", type=_learning_rate, default=0.1, help="learning rate in (0, 1] (default 0.1)")
     rl.add_argument(
-        "--gamma", type=_non_negative_float, default=0.5, help="discount per idleness scale of time (default 0.5)"
+        "--gamma", type=_discount, default=0.5, help="discount in [0, 1) per idleness scale of time (default 0.5)"
     )
     rl.add_argument("--out", metavar="PATH", default="policy.npz", help="the policy file to write (default policy.npz)")
     rl.add_argument("--seeds", default="1-5", help="evaluation seeds, e.g. 1-5 (default 1-5)")
@@ -677,6 +677,9 @@ def cmd_rl_train(args: argparse.Namespace) -> int:
         strategy_class(name)
     overrides = {k: v for k, v in {"agents": args.agents, "duration": args.duration}.items() if v is not None}
     scenario = load_run_scenario(args.scenario, overrides)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UserError(f"--out {args.out}: no such folder '{out.parent}' to write the policy in")
     every = max(args.episodes // 10, 1)
 
     def progress(done: int, training) -> None:
@@ -694,7 +697,10 @@ def cmd_rl_train(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     training = train(scenario, args.episodes, args.seed, Schedule(alpha=args.alpha, gamma=args.gamma), progress)
-    path = training.policy.save(args.out)
+    try:
+        path = training.policy.save(out)
+    except OSError as exc:
+        raise UserError(f"--out {args.out}: cannot write the policy ({exc.strerror or type(exc).__name__})") from None
     print(f"wrote {path} (train: {training.wall_s:.0f} s, {sum(training.steps):,} steps)", file=sys.stderr)
     comparison = compare_learned(
         args.scenario,
@@ -749,6 +755,8 @@ _positive_int = _number(int, lambda v: v > 0, "a whole number >= 1")
 _non_negative_int = _number(int, lambda v: v >= 0, "a whole number >= 0")
 _positive_float = _number(float, lambda v: v > 0, "a number > 0")
 _non_negative_float = _number(float, lambda v: v >= 0, "a number >= 0")
+_learning_rate = _number(float, lambda v: 0 < v <= 1, "a number in (0, 1]")
+_discount = _number(float, lambda v: 0 <= v < 1, "a number in [0, 1)")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

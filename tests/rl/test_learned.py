@@ -270,3 +270,23 @@ def test_a_sweep_runs_a_learned_policy_from_any_folder(plaza, tmp_path, monkeypa
     out = run_task(runs[0].scenario, runs[0].key)
     assert out["status"] == "ok", out["error"]
     assert out["run"]["strategy"] == "rl" and out["metrics"]["coverage"] > 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nosuch"], "expected a scenario .toml file, a map file"),
+        (["plaza", "--strategies", "foo"], "unknown strategy 'foo'"),
+        (["plaza", "--seeds", "x"], "--seeds: expected numbers"),
+        (["plaza", "--alpha", "2"], "--alpha: expected a number in (0, 1]"),
+        (["plaza", "--gamma", "1"], "--gamma: expected a number in [0, 1)"),
+        (["plaza", "--out", "/nonexistent/dir/p.npz"], "--out /nonexistent/dir/p.npz: no such folder"),
+    ],
+)
+def test_rl_train_inputs_are_checked_before_training(args, message, capsys):
+    try:
+        code = main(["rl-train", *args, "-q"])
+    except SystemExit as exc:  # argparse
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
