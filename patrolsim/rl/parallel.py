@@ -11,7 +11,7 @@ from pettingzoo import ParallelEnv
 from ..scenario import Scenario
 from .core import Episode, Options
 from .render import Rendered, check_render_mode
-from .spaces import observation_space, robot_observation, state_space
+from .spaces import observation_space, robot_observations, state_space
 
 RENDER_MODES = ["human", "rgb_array"]
 METADATA = {"name": "patrolsim_patrol_v0", "render_modes": RENDER_MODES, "render_fps": 30}
@@ -89,8 +89,8 @@ class PatrolParallelEnv(Rendered, ParallelEnv):
         return self.core.state()
 
     def _observations(self) -> dict[str, dict]:
-        arrays = self.core.observe()
-        return {name: robot_observation(arrays, i) for i, name in enumerate(self.possible_agents)}
+        names = self.possible_agents
+        return dict(zip(names, robot_observations(self.core.observe(), range(len(names)))))
 
     def _infos(self, final: bool) -> dict[str, dict]:
         core = self.core

@@ -13,7 +13,7 @@ from ..scenario import Scenario
 from .core import Episode, RLOptionError, load_episode_scenario, options_from
 from .parallel import METADATA, RENDER_MODES
 from .render import Rendered, check_render_mode
-from .spaces import observation_space, robot_observation
+from .spaces import observation_space, robot_observations
 
 
 class PatrolEnv(Rendered, gym.Env):
@@ -86,7 +86,7 @@ class PatrolEnv(Rendered, gym.Env):
         return self.core.observe()["action_mask"][self.learner].astype(bool)
 
     def _observation(self) -> dict:
-        return robot_observation(self.core.observe(), self.learner)
+        return robot_observations(self.core.observe(), [self.learner])[0]
 
     def _info(self) -> dict:
         core = self.core

@@ -26,19 +26,24 @@ def observation_space(core: Episode) -> spaces.Dict:
     )
 
 
-def robot_observation(arrays: dict[str, np.ndarray], i: int) -> dict:
-    """Robot ``i``'s observation from :meth:`Episode.observe`'s arrays (the arrays every robot sees are
-    shared by the robots' observations of one step)."""
-    return {
-        "node": int(arrays["robots"][i]),
-        "neighbour_idleness": arrays["neighbour_idleness"][i],
-        "action_mask": arrays["action_mask"][i],
-        "idleness": arrays["idleness"],
-        "robots": arrays["robots"],
-        "robot_eta": arrays["robot_eta"],
-        "incidents": arrays["incidents"],
-        "time": arrays["time"],
-    }
+def robot_observations(arrays: dict[str, np.ndarray], robots) -> list[dict]:
+    """The observations of ``robots`` (indices) from :meth:`Episode.observe`'s arrays; the arrays every
+    robot sees are shared by the observations of one step."""
+    idle, nodes, eta, incidents, time = (arrays[k] for k in ("idleness", "robots", "robot_eta", "incidents", "time"))
+    nb, mask, at = arrays["neighbour_idleness"], arrays["action_mask"], nodes.tolist()
+    return [
+        {
+            "node": at[i],
+            "neighbour_idleness": nb[i],
+            "action_mask": mask[i],
+            "idleness": idle,
+            "robots": nodes,
+            "robot_eta": eta,
+            "incidents": incidents,
+            "time": time,
+        }
+        for i in robots
+    ]
 
 
 def state_space(core: Episode) -> spaces.Box:
