@@ -173,6 +173,7 @@ def test_the_benchmark_reports_steps_engine_rates_and_where_the_time_goes(capsys
         "rewards",
         "per-robot dicts",
         "infos",
+        "the rest: step()'s own work, the policy",
     }
     assert "observe" in profile(steps=500, top=5)
 
