@@ -46,6 +46,15 @@ def parallel_env(
     return PatrolParallelEnv(scenario, options_from(options), render_mode, render_size)
 
 
+def env(*args: Any, **kwargs: Any):
+    """The same environment in PettingZoo's AEC form (``parallel_to_aec(parallel_env(...))``): every robot
+    gives an action in turn, and a cycle of them is one parallel step (only the deciding robot's counts);
+    the arguments are :func:`parallel_env`'s."""
+    from pettingzoo.utils.conversions import parallel_to_aec
+
+    return parallel_to_aec(parallel_env(*args, **kwargs))
+
+
 def register() -> None:
     """Register ``patrolsim/Patrol-v0`` with Gymnasium (done when this package is imported, if Gymnasium
     is installed), so that ``gymnasium.make("patrolsim/Patrol-v0", scenario=..., ...)`` works."""

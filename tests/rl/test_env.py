@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 from pettingzoo.test import parallel_api_test, parallel_seed_test, render_test
-from pettingzoo.utils.conversions import parallel_to_aec
 
 import patrolsim.rl  # registers patrolsim/Patrol-v0
 from patrolsim.errors import UserError
@@ -25,7 +24,7 @@ def test_pettingzoo_seeds_repeat_episodes(plaza):
 @pytest.mark.parametrize("action", ["neighbour", "goal"])
 def test_pettingzoo_render_modes(plaza, action):
     def make_env(render_mode=None):
-        return parallel_to_aec(parallel_env(plaza, render_mode=render_mode, render_size=(320, 240), action=action))
+        return patrolsim.rl.env(plaza, render_mode=render_mode, render_size=(320, 240), action=action)
 
     render_test(make_env)
     env = parallel_env(plaza, render_mode="rgb_array", render_size=(320, 240))
