@@ -60,8 +60,9 @@ class PatrolParallelEnv(Rendered, ParallelEnv):
         core.reset(seed, self._attach_renderer if self.render_mode is not None else None)
         self.agents = self.possible_agents[:]
         core.rewards()  # start the reward stretch at the first decision
-        obs = self._observations()
-        return obs, self._infos(final=core.done)
+        if self.render_mode == "human":
+            self.render()
+        return self._observations(), self._infos(final=core.done)
 
     def step(self, actions: dict[str, Any]):
         core = self.core
