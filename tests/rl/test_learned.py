@@ -3,6 +3,8 @@ in a patrolsim run (so RL runs and batch runs report the same numbers), bad poli
 errors, and ``patrolsim rl-train`` learns one and prints the comparison table."""
 
 import dataclasses
+import json
+import re
 
 import gymnasium
 import numpy as np
@@ -162,27 +164,31 @@ def test_bad_policy_files_are_one_line_errors(plaza, tmp_path, capsys):
         code, out, err = run_cli(["run", "plaza", "--strategy", "rl", "--set", f"strategy.policy={path}"], capsys)
         assert code == 2 and out == "", path
         assert err.count("\n") == 1 and "strategy.policy" in err, err
-        assert __import__("re").search(message, err), (message, err)
+        assert re.search(message, err), (message, err)
     code, _, err = run_cli(["run", "plaza", "--strategy", "rl"], capsys)
     assert code == 2 and "needs a policy file" in err and err.count("\n") == 1
     with pytest.raises(StrategyError, match="trained on map"):
         make(load_run_scenario("ring_road", {"strategy": "rl", "strategy.policy": str(good)}))
 
 
-def test_a_scenario_names_its_policy_relative_to_its_folder(plaza, tmp_path, capsys):
+def study(plaza, tmp_path):
+    """A folder holding a policy for plaza (policy.npz): where a scenario or sweep file names it."""
     folder = tmp_path / "study"
     folder.mkdir()
     random_policy(plaza, folder / "policy.npz")
+    return folder
+
+
+def test_a_scenario_names_its_policy_relative_to_its_folder(plaza, tmp_path, capsys, monkeypatch):
+    folder = study(plaza, tmp_path)
     scenario = folder / "learned.toml"
     scenario.write_text(
-        'map = "plaza"\nduration = 600\nseed = 1\n[agents]\ncount = 3\n[strategy]\nname = "rl"\npolicy = "policy.npz"\n'
+        f'map = "{plaza.map_path}"\nduration = 600\nseed = 1\n[agents]\ncount = 3\n'
+        '[strategy]\nname = "rl"\npolicy = "policy.npz"\n'
     )
-    (tmp_path / "plaza").write_text("")  # not used: maps resolve as before, the shipped name wins below
-    scenario.write_text(scenario.read_text().replace('map = "plaza"', f'map = "{plaza.map_path}"'))
-    code, out, err = run_cli(["run", scenario, "-q", "--json", tmp_path / "r.json"], capsys)
+    monkeypatch.chdir(tmp_path)  # not the scenario's folder
+    code, _, err = run_cli(["run", scenario, "-q", "--json", tmp_path / "r.json"], capsys)
     assert code == 0, err
-    import json
-
     run = json.loads((tmp_path / "r.json").read_text())["run"]
     assert run["strategy"] == "rl" and run["strategy_params"]["policy"] == str(folder / "policy.npz")
 
@@ -252,10 +258,8 @@ def test_a_sweep_runs_a_learned_policy_from_any_folder(plaza, tmp_path, monkeypa
     from patrolsim.batch.sweep import load_sweep
     from patrolsim.batch.task import run_task
 
-    study = tmp_path / "study"
-    study.mkdir()
-    random_policy(plaza, study / "policy.npz")
-    sweep = study / "learned.toml"
+    folder = study(plaza, tmp_path)
+    sweep = folder / "learned.toml"
     sweep.write_text(
         '[sweep]\nname = "learned"\nreplications = 2\nroot_seed = 3\n'
         f'[base]\nmap = "{plaza.map_path}"\nduration = 300\nseed = 0\nagents.count = 3\n'
@@ -266,7 +270,7 @@ def test_a_sweep_runs_a_learned_policy_from_any_folder(plaza, tmp_path, monkeypa
     monkeypatch.chdir(elsewhere)
     runs = load_sweep(sweep).runs
     assert len(runs) == 4
-    assert {r.scenario["strategy"]["policy"] for r in runs} == {str(study / "policy.npz")}
+    assert {r.scenario["strategy"]["policy"] for r in runs} == {str(folder / "policy.npz")}
     out = run_task(runs[0].scenario, runs[0].key)
     assert out["status"] == "ok", out["error"]
     assert out["run"]["strategy"] == "rl" and out["metrics"]["coverage"] > 0
