@@ -91,9 +91,43 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--strategies", action="store_true", help="also the global and policing strategies on a 10,000-node grid"
     )
+    bench.add_argument(
+        "--rl",
+        action="store_true",
+        help="only the RL environment: step calls/s of a random policy, 100 nodes, 4 robots (needs patrolsim[rl])",
+    )
+    bench.add_argument("--profile", action="store_true", help="with --rl: also cProfile's top functions")
     _batch_parsers(sub)
     _compare_parser(sub)
+    _rl_parser(sub)
     return parser
+
+
+def _rl_parser(sub) -> None:
+    """rl-train: tabular Q-learning in the RL environment, then the compare table against other strategies."""
+    rl = sub.add_parser(
+        "rl-train",
+        help="learn a tabular Q-learning policy in the RL environment (needs patrolsim[rl]) and compare it "
+        "with other strategies on the same map and seeds",
+        description="Train every robot of the scenario's team on one shared table (semi-Markov Q-learning in "
+        "patrolsim.rl's PettingZoo environment), save it as the rl strategy's policy file, then run it beside "
+        "--strategies on the evaluation --seeds and print patrolsim compare's table. docs/rl.md explains.",
+    )
+    rl.add_argument(
+        "scenario", nargs="?", default="city_blocks", help="scenario, map or shipped name (default city_blocks)"
+    )
+    rl.add_argument("--agents", type=_positive_int, help="robots (default: the scenario's team)")
+    rl.add_argument("--duration", type=_positive_float, help="simulated seconds of an episode and of a run")
+    rl.add_argument("--episodes", type=_positive_int, default=300, help="training episodes (default 300)")
+    rl.add_argument("--seed", type=_non_negative_int, default=1000, help="seed of the training episodes (default 1000)")
+    rl.add_argument("--alpha", type=_learning_rate, default=0.1, help="learning rate in (0, 1] (default 0.1)")
+    rl.add_argument(
+        "--gamma", type=_discount, default=0.5, help="discount in [0, 1) per idleness scale of time (default 0.5)"
+    )
+    rl.add_argument("--out", metavar="PATH", default="policy.npz", help="the policy file to write (default policy.npz)")
+    rl.add_argument("--seeds", default="1-5", help="evaluation seeds, e.g. 1-5 (default 1-5)")
+    rl.add_argument("--strategies", default="random,cr,cgg", help="strategies to compare with (default random,cr,cgg)")
+    rl.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
 def _compare_parser(sub) -> None:
@@ -113,6 +147,14 @@ def _compare_parser(sub) -> None:
     compare.add_argument("--seeds", default="1-5", help="seeds, e.g. 1-5 or 1,3 (default 1-5)")
     compare.add_argument("--duration", type=_positive_float, help="simulated seconds per run")
     compare.add_argument("--warmup", type=_non_negative_float, help="seconds excluded from the figures")
+    compare.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario key in every run; strategy.KEY goes to the strategies that take KEY, e.g. "
+        "--set strategy.policy=policy.npz for rl",
+    )
     compare.add_argument("--csv", metavar="PATH", help="write one row per configuration as CSV ('-' = stdout)")
     compare.add_argument("--json", metavar="PATH", help="write the rows and every run as JSON ('-' = stdout)")
     compare.add_argument("-q", "--quiet", action="store_true", help="no progress line, no table")
@@ -288,6 +330,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "report": cmd_report,
             "bench-batch": cmd_bench_batch,
             "compare": cmd_compare,
+            "rl-train": cmd_rl_train,
         }[args.command](args)
 
 
@@ -374,8 +417,6 @@ def cmd_gui_bench(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------- run
 def scenario_overrides(args: argparse.Namespace) -> dict:
     """Overrides from the run flags: --strategy, --agents, ... and every --set KEY=VALUE."""
-    import tomllib
-
     out = {
         k: v
         for k, v in {
@@ -391,7 +432,16 @@ def scenario_overrides(args: argparse.Namespace) -> dict:
         if v is not None
     }
     out.update({f"map.{k}": v for k, v in map_options(args).items()})
-    for item in args.set:
+    out.update(set_values(args.set))
+    return out
+
+
+def set_values(items: list[str]) -> dict:
+    """KEY -> value of every --set KEY=VALUE (the value in TOML syntax; a bare word is a string)."""
+    import tomllib
+
+    out = {}
+    for item in items:
         key, eq, raw = item.partition("=")
         if not eq or not key.strip():
             raise UserError(f"--set expects KEY=VALUE, got {item!r}")
@@ -537,6 +587,13 @@ def cmd_strategies(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench.engine import run_benchmarks
 
+    if args.rl:
+        require("pettingzoo", "rl")
+        from .bench.rl import run_rl_bench
+
+        run_rl_bench(quick=args.quick, with_profile=args.profile)
+        return 0
+
     run_benchmarks(quick=args.quick, large=args.large)
     if args.strategies:
         from .bench.policing import policing_benchmarks
@@ -666,14 +723,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, run: dict) -> None:
         print(f"\r{done}/{total} {run['strategy']} R={run['agents']} seed={run['seed']}   ", end="", file=sys.stderr)
 
+    names = [s.strip() for s in args.strategies.split(",") if s.strip()]
     overrides = {k: v for k, v in {"duration": args.duration, "warmup": args.warmup}.items() if v is not None}
+    params = strategy_sets(names, set_values(args.set), overrides)
     result = compare(
         args.scenario,
-        [s.strip() for s in args.strategies.split(",") if s.strip()],
+        names,
         parse_int_set(args.agents, "--agents"),
         parse_int_set(args.seeds, "--seeds"),
         overrides,
         None if args.quiet else progress,
+        params,
     )
     if not args.quiet:
         print(file=sys.stderr)
@@ -685,6 +745,79 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not args.quiet and "-" not in (args.csv, args.json):
         print(table_text(result))
     return 0
+
+
+def cmd_rl_train(args: argparse.Namespace) -> int:
+    require("pettingzoo", "rl")
+    from .batch.compare import parse_int_set, table_text
+    from .rl.train import Schedule, compare_learned, train
+    from .strategies import strategy_class
+
+    seeds = parse_int_set(args.seeds, "--seeds")
+    others = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    for name in others:
+        strategy_class(name)
+    overrides = {k: v for k, v in {"agents": args.agents, "duration": args.duration}.items() if v is not None}
+    scenario = load_run_scenario(args.scenario, overrides)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UserError(f"--out {args.out}: no such folder '{out.parent}' to write the policy in")
+    every = max(args.episodes // 10, 1)
+
+    def progress(done: int, training) -> None:
+        if not args.quiet and (done % every == 0 or done == 1):
+            print(
+                f"episode {done}/{args.episodes}: {training.steps[-1]:,} steps, mean return per robot "
+                f"{training.returns[-1]:.1f}, time-averaged idleness {training.idleness[-1]:,.0f} s "
+                f"({training.wall_s:.0f} s)",
+                file=sys.stderr,
+            )
+
+    print(
+        f"training {scenario.agents.count} robots on {scenario.map.name} ({scenario.map.n_nodes:,} nodes), "
+        f"{args.episodes} episodes of {scenario.duration:,.0f} s",
+        file=sys.stderr,
+    )
+    training = train(scenario, args.episodes, args.seed, Schedule(alpha=args.alpha, gamma=args.gamma), progress)
+    try:
+        path = training.policy.save(out)
+    except OSError as exc:
+        raise UserError(f"--out {args.out}: cannot write the policy ({exc.strerror or type(exc).__name__})") from None
+    print(f"wrote {path} (train: {training.wall_s:.0f} s, {sum(training.steps):,} steps)", file=sys.stderr)
+    comparison = compare_learned(
+        args.scenario,
+        path,
+        [scenario.agents.count],
+        seeds,
+        others,
+        {k: v for k, v in overrides.items() if k != "agents"},
+    )
+    print(table_text(comparison))
+    print(
+        f"(rl = the learned policy; run it: patrolsim gui {args.scenario} --agents {scenario.agents.count} "
+        f"--strategy rl --set strategy.policy={path})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def strategy_sets(names: list[str], values: dict, overrides: dict) -> dict[str, dict]:
+    """Split --set values of ``patrolsim compare``: a strategy.KEY goes to each of ``names`` that takes KEY
+    (a UserError when none does); every other key joins ``overrides`` (all runs)."""
+    from .strategies import strategy_class
+
+    out: dict[str, dict] = {}
+    for key, value in values.items():
+        table, _, name = key.partition(".")
+        if table != "strategy":
+            overrides[key] = value
+            continue
+        takers = [s for s in names if name in strategy_class(s).params]
+        if not takers:
+            raise UserError(f"--set {key}: none of the strategies {', '.join(names)} takes the parameter '{name}'")
+        for s in takers:
+            out.setdefault(s, {})[name] = value
+    return out
 
 
 def _number(kind, test, expect):
@@ -704,6 +837,8 @@ _positive_int = _number(int, lambda v: v > 0, "a whole number >= 1")
 _non_negative_int = _number(int, lambda v: v >= 0, "a whole number >= 0")
 _positive_float = _number(float, lambda v: v > 0, "a number > 0")
 _non_negative_float = _number(float, lambda v: v >= 0, "a number >= 0")
+_learning_rate = _number(float, lambda v: 0 < v <= 1, "a number in (0, 1]")
+_discount = _number(float, lambda v: 0 <= v < 1, "a number in [0, 1)")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

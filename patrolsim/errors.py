@@ -88,11 +88,19 @@ def csv_rows(text: str, path: str | Path, error: type[UserError]) -> Iterator[tu
 
 
 def did_you_mean(name: str, choices: list[str]) -> str:
-    """Return ' (did you mean 'x'?)' for the closest choice, or '' when nothing is close."""
+    """Return ' (did you mean 'x'?)' for the closest choice (difflib's ratio of at least 0.5; of equally
+    close ones the first in ``choices``), or '' when nothing is close."""
     import difflib
 
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    best, best_ratio = "", 0.5
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(name)
+    for choice in choices:
+        matcher.set_seq1(choice)
+        ratio = matcher.ratio()
+        if ratio > best_ratio or (ratio == best_ratio and not best):
+            best, best_ratio = choice, ratio
+    return f" (did you mean '{best}'?)" if best else ""
 
 
 class MissingExtra(UserError):
@@ -105,6 +113,7 @@ EXTRAS = {
     "batch": "the Dask batch executor",
     "report": "batch reports and plots",
     "osm": "OpenStreetMap files and maps in longitude/latitude",
+    "rl": "the reinforcement-learning environments",
 }
 
 

@@ -27,7 +27,20 @@ from typing import Any
 from .errors import ScenarioError, UserError, did_you_mean, read_text
 from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
-from .schema import MAX_CELL, MAX_NUMBER, REQUIRED, Key, finite, first_non_finite, interval, plain, within
+from .schema import (
+    MAX_CELL,
+    MAX_NUMBER,
+    REQUIRED,
+    Key,
+    file_not_found,
+    find_file,
+    finite,
+    first_non_finite,
+    interval,
+    path_candidates,
+    plain,
+    within,
+)
 from .schema import non_negative as _non_negative
 from .strategies.comm import CommSpec
 
@@ -272,6 +285,8 @@ def scenario_from_dict(
     name = strat.pop("name")
     if import_plugins or not is_plugin(name):
         _check_strategy(name, strat, where)
+        strat = _strategy_files(name, strat, base, where)
+        tree["strategy"].update(strat)
     incidents, dispatch = incident_specs(tree, pmap, where, base)
     return Scenario(
         name=tree["name"] or Path(where.source).stem,
@@ -490,8 +505,7 @@ def _check_memory(tree: dict, pmap: PatrolMap, where: _Locator) -> None:
 def _resolve_map(name: str, base: Path, where: _Locator, key: str = "") -> Path:
     """The map file (or the [map] table's file option ``key``) named ``name``: the scenario's folder,
     then its parent, then the working directory."""
-    p = Path(name).expanduser()
-    candidates = [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]
+    candidates = path_candidates(name, base)
     for c in candidates:
         if c.exists():
             return c
@@ -579,6 +593,42 @@ def node_by_id(pmap: PatrolMap) -> dict:
 def is_plugin(name: str) -> bool:
     """True for a ``package.module:Class`` strategy: Python code that checking or running it imports."""
     return ":" in name
+
+
+def pin_strategy_files(data: dict, base: Path) -> None:
+    """Make the file parameters (``Param.file``) of ``data``'s built-in strategy absolute paths, found from
+    the folder ``base`` as a scenario there finds them (so a run elsewhere reads the same file); a file
+    not found stays as written, for the scenario's check to name."""
+    from .strategies import strategy_class
+
+    table = data.get("strategy")
+    if not isinstance(table, dict) or not isinstance(table.get("name"), str) or is_plugin(table["name"]):
+        return
+    try:
+        params = strategy_class(table["name"]).params
+    except UserError:
+        return  # an unknown name: the scenario's check names it
+    for key, spec in params.items():
+        value = table.get(key)
+        if spec.file and isinstance(value, str) and value:
+            found = find_file(value, base)
+            if found is not None:
+                table[key] = str(found.resolve())
+
+
+def _strategy_files(name: str, params: dict, base: Path, where: _Locator) -> dict:
+    """``params`` with the value of every file parameter of the strategy (``Param.file``) made an
+    absolute path, found as a map is; a ScenarioError naming the key when there is no such file."""
+    from .strategies import strategy_class
+
+    out = dict(params)
+    for key, spec in strategy_class(name).params.items():
+        if spec.file and out.get(key):
+            found = find_file(out[key], base)
+            if found is None:
+                raise where.error("strategy", key, file_not_found(out[key]))
+            out[key] = str(found.resolve())
+    return out
 
 
 def _check_strategy(name: str, params: dict, where: _Locator) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 #: the default of a key that has none: the user must give it
@@ -97,3 +98,20 @@ def first_non_finite(value: Any) -> Any:
 def one_of(*choices: Any) -> Callable[[Any], bool]:
     """The check of keys that take one of ``choices``."""
     return lambda x: x in choices
+
+
+def path_candidates(name: str, base: Path) -> list[Path]:
+    """Where a file a scenario names is looked for, in order: as given when absolute, else relative to
+    the scenario's folder ``base``, its parent, and the working directory."""
+    p = Path(name).expanduser()
+    return [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]
+
+
+def find_file(name: str, base: Path) -> Path | None:
+    """The first of :func:`path_candidates` that is a file, or None."""
+    return next((c for c in path_candidates(name, base) if c.is_file()), None)
+
+
+def file_not_found(name: str) -> str:
+    """The message for a file :func:`find_file` did not find."""
+    return f"file '{name}' not found (relative to the scenario's folder, its parent or the working directory)"

@@ -14,6 +14,7 @@ LAYERS = [
     ["__main__"],
     ["cli"],
     ["bench"],
+    ["rl"],
     ["gui", "report"],
     ["batch"],
     ["output"],

@@ -132,8 +132,11 @@ def compare(
     seeds: Sequence[int],
     overrides: dict | None = None,
     progress: Callable[[int, int, dict], None] | None = None,
+    strategy_params: dict[str, dict] | None = None,
 ) -> Comparison:
-    """Run every (strategy, team size, seed) on the map or scenario at ``path``, in that order."""
+    """Run every (strategy, team size, seed) on the map or scenario at ``path``, in that order;
+    ``strategy_params``: parameters of some of the strategies (name -> key -> value, e.g. a learned
+    policy's file: ``{"rl": {"policy": "policy.npz"}}``)."""
     from ..scenario import load_run_scenario
 
     if not strategies or not agents or not seeds:
@@ -146,8 +149,9 @@ def compare(
         for count in agents:
             group: list[dict] = []
             for seed in seeds:
+                params = {f"strategy.{k}": v for k, v in (strategy_params or {}).get(name, {}).items()}
                 scenario = load_run_scenario(
-                    path, {**(overrides or {}), "strategy": name, "agents": count, "seed": seed}
+                    path, {**(overrides or {}), "strategy": name, "agents": count, "seed": seed, **params}
                 )
                 run = {"strategy": name, "agents": count, "seed": seed, **run_one(scenario)}
                 runs.append(run)

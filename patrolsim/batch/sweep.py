@@ -447,7 +447,7 @@ def _make_run(
     maps: dict[str, str],
     sweep_name: str,
 ) -> Run:
-    from ..scenario import SHORTHANDS, _set_dotted
+    from ..scenario import SHORTHANDS, _set_dotted, pin_strategy_files
 
     data = copy.deepcopy(base)
     data.setdefault("name", sweep_name)
@@ -456,6 +456,7 @@ def _make_run(
     data["seed"] = seed
     absolute = maps.get(canonical_json(_map_value(data)))
     keyed = copy.deepcopy(data)
+    pin_strategy_files(data, base_dir)  # a learned policy's file, found as the map is: absolute for the workers
     if absolute is not None:
         absolute = str(Path(absolute).resolve())
         _set_map_path(keyed, os.path.relpath(absolute, base_dir))

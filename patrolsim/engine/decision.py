@@ -18,6 +18,16 @@ class Hold:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Defer:
+    """A decision left to a controller outside the engine: the advance stops at this agent's arrival
+    (its visits done, ``Simulation.awaiting`` names it) until ``Simulation.answer`` gives the choice."""
+
+
+#: the one :class:`Defer` value
+DEFER = Defer()
+
+
 class Decider(Protocol):
     """The team's decision maker as the engine sees it (:class:`patrolsim.strategies.Strategy`)."""
 
@@ -48,6 +58,6 @@ class Decider(Protocol):
 
     def setup(self, view: TeamView) -> None: ...
 
-    def decide(self, agent: int, node: int, t: float, view: TeamView) -> int | Sequence[int] | Hold: ...
+    def decide(self, agent: int, node: int, t: float, view: TeamView) -> int | Sequence[int] | Hold | Defer: ...
 
     def released(self, agent: int, t: float, view: TeamView) -> None: ...

@@ -21,8 +21,8 @@ from .rules import P_PASS_VISITS, P_W_DIST, P_W_IDLE, P_WAIT, RULE_CR, RULE_HCR,
 # agent integer columns (A_MODE: who decides when the plan runs out)
 A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN, A_MODE = 0, 1, 2, 3, 4
 MODE_STRATEGY, MODE_EXTERNAL = 0, 1
-# agent float columns
-A_DEPART, A_ARRIVE, A_SPEED, A_DIST = 0, 1, 2, 3
+# agent float columns (A_CLEARED: the idleness its visits have cleared, summed; see visit)
+A_DEPART, A_ARRIVE, A_SPEED, A_DIST, A_CLEARED = 0, 1, 2, 3, 4
 # node metric rows (float)
 M_LAST, M_FIRST, M_AREA, M_ISUM, M_ISQ, M_IMAX = 0, 1, 2, 3, 4, 5
 # node metric rows (int)
@@ -70,12 +70,13 @@ def requeue(agent, heap_t, heap_a, a_flt):
 
 # ---------------------------------------------------------------------------- visits
 @kernel_function
-def visit(node, t, agent, know, own, board, m_flt, m_int, watched):
+def visit(node, t, agent, know, own, board, m_flt, m_int, watched, a_flt):
     """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge.
 
     ``watched[node]`` is the time until which an agent standing nearby keeps the node in view; the
     node was idle only since the later of its last visit and the end of that watch. A visit within
-    :func:`instant` of the last one (two agents at once) closes no interval.
+    :func:`instant` of the last one (two agents at once) closes no interval. The interval closed is
+    credited to the visiting agent (``a_flt[agent, A_CLEARED]``).
     """
     last = m_flt[M_LAST, node]
     if watched[node] > last:
@@ -88,6 +89,7 @@ def visit(node, t, agent, know, own, board, m_flt, m_int, watched):
         if dt > m_flt[M_IMAX, node]:
             m_flt[M_IMAX, node] = dt
         m_int[M_ICOUNT, node] += 1
+        a_flt[agent, A_CLEARED] += dt
     if t > m_flt[M_LAST, node]:
         m_flt[M_LAST, node] = t
     m_int[M_VISITS, node] += 1
@@ -107,11 +109,11 @@ def watch(node, until, sense_ptr, sense_idx, watched):
 
 
 @kernel_function
-def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, log_t, log_i, counters):
+def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, a_flt, log_t, log_i, counters):
     """Visit every node the agent senses from ``node`` (itself included); log them if logging is on."""
     for k in range(sense_ptr[node], sense_ptr[node + 1]):
         seen = sense_idx[k]
-        visit(seen, t, agent, know, own, board, m_flt, m_int, watched)
+        visit(seen, t, agent, know, own, board, m_flt, m_int, watched, a_flt)
         if log_t.size:
             n = counters[C_LOG]
             log_t[n] = t
@@ -251,6 +253,7 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
                     m_flt,
                     m_int,
                     watched,
+                    a_flt,
                     log_t,
                     log_i,
                     counters,

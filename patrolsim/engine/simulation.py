@@ -21,7 +21,7 @@ from .. import jit
 from ..errors import StrategyError
 from ..metrics.series import SeriesRecorder
 from . import kernel as K
-from .decision import Decider, Hold
+from .decision import Decider, Defer, Hold
 from .progress import ProgressSink, SetupProgress
 from .result import Result, build_result
 from .sensing import sensing_sets
@@ -67,6 +67,9 @@ class Simulation:
     ``setup_s`` is the set-up's wall time.
 
     Use :meth:`run` for a whole run, or :meth:`advance_to` to step (the GUI does), then :meth:`result`.
+    A decider that answers :data:`~.decision.DEFER` stops the advance at that agent's arrival
+    (:attr:`awaiting`); :meth:`answer` gives its choice and the next advance carries on from there, so
+    a controller outside the engine (an RL environment) decides as a strategy would.
     """
 
     def __init__(
@@ -113,6 +116,9 @@ class Simulation:
         self._seq = itertools.count()
         self._visit_listeners: list[Callable] = []
         self._controllers: dict[int, Callable] = {}
+        #: the agent whose decision was deferred (it stands at ``heading_to(agent)`` since ``now``), or None
+        self.awaiting: int | None = None
+        self._resume = -1  # the agent answered while awaiting: the next advance starts it on its way
         self.setup_progress = SetupProgress(strategy.name, progress)
         self.view = TeamView(self)
         #: plain Python or compiled kernels for this run (:mod:`patrolsim.jit`), active while it computes
@@ -152,7 +158,10 @@ class Simulation:
 
     @_own_backend
     def advance_to(self, t: float) -> None:
-        """Process every event up to and including time ``t`` (seconds); take due samples."""
+        """Process every event up to and including time ``t`` (seconds); take due samples. Stops early,
+        at the arrival of an agent whose decision is deferred (then :attr:`awaiting` names it)."""
+        if self.awaiting is not None:
+            raise RuntimeError(f"agent {self.awaiting} awaits a decision: answer() it before advancing")
         if t < self.now:
             raise ValueError(f"cannot go back in time from {self.now} to {t}")
         started = time.perf_counter()
@@ -166,7 +175,8 @@ class Simulation:
             target = min(t, self.spec.warmup if self._warming else self.next_sample_time)
             if self._scheduled and self._scheduled[0][0] < target:
                 target = self._scheduled[0][0]
-            self._run_events(target)
+            if not self._run_events(target):
+                return  # a decision is deferred: now is its agent's arrival; resuming carries on from there
             self.now = target
             while self._scheduled and self._scheduled[0][0] <= target:
                 heapq.heappop(self._scheduled)[2](self)
@@ -195,16 +205,17 @@ class Simulation:
         st = self.state
         self.series.sample(self.now, st.last_seen(self.now), st.visits, self.map.sample_weights)
 
-    def _run_events(self, until: float) -> None:
+    def _run_events(self, until: float) -> bool:
+        """Process the events up to ``until``; False when it stopped at a deferred decision."""
         state, strategy = self.state, self.strategy
-        resume = -1
+        resume, self._resume = self._resume, -1
         while True:
             status, agent = state.advance(until, resume, strategy.kernel_rule)
             resume = -1
             if status == K.DONE or status == K.LOG_FULL or status == K.PAUSE:
                 self._drain_visits()
                 if status == K.DONE:
-                    return
+                    return True
                 if status == K.PAUSE and self.on_pause is not None:
                     self.on_pause(self)
                 continue
@@ -229,15 +240,32 @@ class Simulation:
                 resume = agent
                 continue
             choice = strategy.decide(agent, node, self.now, self.view)
-            state.counters[K.C_DECISIONS] += 1
-            if isinstance(choice, Hold):
-                self.hold(agent, choice.seconds)
-                continue
-            path = [choice] if isinstance(choice, (int, np.integer)) else list(choice)
-            if not path:
-                raise StrategyError(f"strategy '{strategy.name}' returned no next node for agent {agent}")
-            state.set_plan(agent, path)
-            resume = agent
+            if isinstance(choice, Defer):
+                self.awaiting = agent
+                return False
+            resume = self._apply(agent, choice)
+
+    def _apply(self, agent: int, choice) -> int:
+        """Carry out ``choice`` (a neighbour, a path or a Hold) for ``agent``, which stands at a node now;
+        returns the agent the event loop resumes (-1 when it holds)."""
+        self.state.counters[K.C_DECISIONS] += 1
+        if isinstance(choice, Hold):
+            self.hold(agent, choice.seconds)
+            return -1
+        path = [choice] if isinstance(choice, (int, np.integer)) else list(choice)
+        if not path:
+            raise StrategyError(f"strategy '{self.strategy.name}' returned no next node for agent {agent}")
+        self.state.set_plan(agent, path)
+        return agent
+
+    def answer(self, choice) -> None:
+        """Decide for the agent that :attr:`awaiting` names, as its strategy would have (a neighbour, a
+        path or a :class:`~.decision.Hold`); the next advance carries on from its arrival."""
+        agent = self.awaiting
+        if agent is None:
+            raise RuntimeError("no agent awaits a decision")
+        self._resume = self._apply(agent, choice)
+        self.awaiting = None
 
     def _drain_visits(self) -> None:
         if self._visit_listeners and self.state.counters[K.C_LOG]:

@@ -42,7 +42,7 @@ class EngineState:
         self.a_int = np.zeros((a, 5), dtype=np.int64)
         self.a_int[:, K.A_FROM] = starts
         self.a_int[:, K.A_TO] = starts
-        self.a_flt = np.zeros((a, 4), dtype=np.float64)
+        self.a_flt = np.zeros((a, 5), dtype=np.float64)
         self.a_flt[:, K.A_SPEED] = speeds
         self.plan = np.zeros((a, plan_capacity), dtype=np.int64)
         # the arrival heap (:mod:`patrolsim.algorithms.heap`) of (next arrival time, agent): all at 0 now,
@@ -103,6 +103,17 @@ class EngineState:
         return self.a_flt[:, K.A_SPEED]
 
     @property
+    def controlled(self) -> np.ndarray:
+        """Per agent, whether an attachment steers it (``Simulation.take_control``, e.g. a dispatch)."""
+        return self.a_int[:, K.A_MODE] == K.MODE_EXTERNAL
+
+    @property
+    def cleared_s(self) -> np.ndarray:
+        """Per agent, the idleness its visits have cleared since the start: the sum over its visits of
+        how long each node had gone unseen (s; a node seen at that same instant adds 0)."""
+        return self.a_flt[:, K.A_CLEARED]
+
+    @property
     def visits(self) -> np.ndarray:
         """Per node, visits since the start of measurement."""
         return self.m_int[K.M_VISITS]
@@ -148,10 +159,19 @@ class EngineState:
         return left * self.a_flt[:, K.A_SPEED]
 
     def last_seen(self, t: float) -> np.ndarray:
-        """Per node, the last time it was seen up to t, counting time in view of a standing agent."""
+        """Per node, the last time it was seen up to t, counting time in view of a standing agent (what
+        the metrics measure: every node counts as seen when they start, at the end of a warm-up)."""
+        return self._in_view(self.m_flt[K.M_LAST], t)
+
+    def seen_at(self, t: float) -> np.ndarray:
+        """:meth:`last_seen` from the team board: not restarted by a warm-up, ``NEVER_SEEN`` for a node
+        nobody has seen yet."""
+        return self._in_view(self.board, t)
+
+    def _in_view(self, last: np.ndarray, t: float) -> np.ndarray:
         if not self.watching:
-            return self.m_flt[K.M_LAST]
-        return np.maximum(self.m_flt[K.M_LAST], np.minimum(self.watched, t))
+            return last
+        return np.maximum(last, np.minimum(self.watched, t))
 
     def set_plan(self, agent: int, path) -> None:
         """Make ``agent`` follow ``path`` (node ids, each adjacent to the previous) from where it stands."""
@@ -174,6 +194,17 @@ class EngineState:
             frac = np.where((span > 0) & np.isfinite(span), (t - dep) / span, 1.0)
         frac = np.clip(frac, 0.0, 1.0)[:, None]
         return src + (dst - src) * frac
+
+    def local_choice(self, rule: int, agent: int, node: int, t: float) -> int:
+        """The neighbour of ``node`` the built-in local ``rule`` picks for ``agent`` at time t, drawing ties
+        from the run's loop generator as the compiled loop does (for deciders that run a built-in rule
+        for some agents only)."""
+        m = self.map
+        return int(
+            K.choose_local(
+                rule, agent, node, t, m.indptr, m.indices, m.lengths, self.know, self.own, self.params, self.rng
+            )
+        )
 
     def advance(self, until: float, resume: int, rule: int) -> tuple[int, int]:
         """Run the compiled loop up to ``until``; see :func:`kernel.advance` for the groups of arrays."""

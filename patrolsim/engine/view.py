@@ -80,6 +80,12 @@ class TeamView:
         """The node ``agent`` stands at or is heading to."""
         return int(self._state.a_int[agent, K.A_TO])
 
+    def agent_nodes(self) -> np.ndarray:
+        """The node each agent stands at or is heading to (read-only)."""
+        out = self._state.heading.view()
+        out.setflags(write=False)
+        return out
+
     def agent_positions(self, t: float) -> np.ndarray:
         """(A, 2) positions in metres at time t."""
         return self._state.positions(t)

@@ -37,6 +37,7 @@ class Actions:
     catalogue: dict[str, Path]
     captures: Path
     strategy_names: list[str]
+    file_params: dict[str, dict]
     heat_lock: float | None
     recorder: Recorder | None
     show_help: bool
@@ -95,7 +96,7 @@ class Actions:
 
     def set_strategy(self, name: str) -> None:
         try:
-            scenario = with_changes(self.sessions[0].scenario, strategy=name)
+            scenario = with_changes(self.sessions[0].scenario, strategy=name, params=self.file_params.get(name))
         except UserError as exc:
             self.say(f"cannot use strategy '{name}': {exc}")
             return
@@ -245,7 +246,7 @@ class Actions:
         except UserError as exc:
             self.say(str(exc))
             return
-        scenarios = [scenario] + [twin(scenario, self.compare_strategy) for _ in self.sessions[1:]]
+        scenarios = [scenario] + [self._twin(scenario) for _ in self.sessions[1:]]
         if self._rebuild(scenarios, f"opening {label}", f"cannot open {label}"):
             self.current_label = label
             self.say(f"opened {label}")
@@ -270,7 +271,7 @@ class Actions:
             self.say("compare mode off")
         else:
             first = self.sessions[0]
-            scenarios = [first.scenario, twin(first.scenario, self.compare_strategy)]
+            scenarios = [first.scenario, self._twin(first.scenario)]
             what = f"setting up {self.compare_strategy} beside {first.scenario.strategy_name}"
             if not self._rebuild(scenarios, what, "no compare mode"):
                 return
@@ -280,6 +281,11 @@ class Actions:
             )
         self.views = []
         self._after_restart()
+
+    def _twin(self, scenario: Scenario) -> Scenario:
+        """``scenario`` run by the compare mode's strategy (with the parameters it was started with when it
+        is a strategy that needs a file, such as a learned policy)."""
+        return twin(scenario, self.compare_strategy, self.file_params.get(self.compare_strategy))
 
     def _other_strategy(self, name: str) -> str:
         """The compare mode's default second strategy: one that behaves visibly differently from
@@ -363,6 +369,6 @@ class Actions:
 COMPARE_DEFAULTS = ("msp", "cr")
 
 
-def twin(scenario: Scenario, strategy: str) -> Scenario:
-    """The same scenario (map, seed, team, incidents) run by another strategy."""
-    return with_changes(scenario, strategy=strategy)
+def twin(scenario: Scenario, strategy: str, params: dict | None = None) -> Scenario:
+    """The same scenario (map, seed, team, incidents) run by another strategy (with ``params``)."""
+    return with_changes(scenario, strategy=strategy, params=params)

@@ -13,8 +13,9 @@ import pygame_gui
 from ..engine.simulation import Simulation
 from ..scenario import Scenario
 from ..strategies import available
+from ..strategies.registry import WITH_FILES
 from . import palette as P
-from .actions import Actions, twin
+from .actions import Actions
 from .catalogue import catalogue, label_for
 from .export import export_run
 from .help import draw_help
@@ -93,7 +94,11 @@ class App(Actions):
         self.map_text = Text(self.ui_scale)
         self.layers = Layers()
         self.captures = captures
-        self.strategy_names = [name for name, _, _ in available()]
+        # a strategy that needs a file (a learned policy) is offered with the parameters it was started with
+        self.file_params = (
+            {scenario.strategy_name: dict(scenario.strategy_params)} if scenario.strategy_name in WITH_FILES else {}
+        )
+        self.strategy_names = [name for name, _, _ in available() if name not in WITH_FILES or name in self.file_params]
         self.catalogue = catalogue()
         self.current_label = label_for(scenario, self.catalogue)
         self.compare_strategy = compare or self._other_strategy(scenario.strategy_name)
@@ -107,7 +112,7 @@ class App(Actions):
         self.dirty = True  # something changed since the last frame drawn
         self.heat_lock: float | None = None  # the heat scale's top (s) when the user locked it (K)
         self._press: dict | None = None
-        scenarios = [scenario] + ([twin(scenario, compare)] if compare else [])
+        scenarios = [scenario] + ([self._twin(scenario)] if compare else [])
         what = f"setting up {scenario.strategy_name} on {scenario.map.n_nodes:,} nodes"
         sims = self.set_up(scenarios, what)  # in the open window: the user sees it, Esc quits
         self.status, self.status_t = "Press ? or F1 for help. Space plays / pauses.", time.perf_counter()

@@ -66,6 +66,7 @@ class MapView:
         self._static: tuple[tuple, pygame.Surface] | None = None
         self._borders: tuple[int, np.ndarray] | None = None
         self.locked = False
+        self.key_hints = True  # the legend names the window's keys (not where nobody can press them)
         self._discs: dict[tuple, pygame.Surface] = {}
         w = pmap.weights
         tint = np.clip((w - 1.0) / max(float(w.max()) - 1.0, 1.0), 0, 1)[:, None]
@@ -391,6 +392,8 @@ class MapView:
         pygame.draw.rect(surface, P.NEVER_SEEN, (x + w + round(12 * k), y, round(14 * k), h))
         self.text.draw(surface, "never", (x + w + round(8 * k), y + h + 2), 15, P.TEXT_DIM)
         how = "scale locked by you (K: back to fixed)" if self.locked else "scale fixed for the run (K: lock at now)"
+        if not self.key_hints:
+            how = how.partition(" (")[0]
         self.text.draw(surface, how, (x, y + h + round(17 * k)), 14, P.TEXT_DIM)
 
 

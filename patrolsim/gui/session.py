@@ -16,6 +16,7 @@ from ..build import make
 from ..engine.result import Result
 from ..engine.simulation import Simulation
 from ..jit import COMPILED
+from ..metrics.idleness import sweep_time_s
 from ..metrics.series import sample_row
 from ..scenario import Scenario
 from ..strategies import Strategy
@@ -40,9 +41,11 @@ def with_changes(
     count: int | None = None,
     seed: int | None = None,
     starts: tuple | str | None = None,
+    params: dict | None = None,
 ) -> Scenario:
-    """A copy of ``sc`` with another strategy (default parameters unless it is the same one), team
-    size, seed or start nodes; the map object is shared, not reloaded."""
+    """A copy of ``sc`` with another strategy (with ``params``, by default its defaults; the current
+    parameters when it is the same one), team size, seed or start nodes; the map object is shared, not
+    reloaded."""
     agents = sc.agents
     if count is not None and count != agents.count:
         speeds = (agents.speeds + (agents.speeds[-1],) * count)[:count]
@@ -55,9 +58,11 @@ def with_changes(
         agents = dataclasses.replace(agents, count=count, speeds=speeds, starts=rule)
     if starts is not None:
         agents = dataclasses.replace(agents, starts=starts)
-    name, params = sc.strategy_name, sc.strategy_params
+    name = sc.strategy_name
     if strategy is not None and strategy != name:
-        name, params = strategy, {}
+        name, params = strategy, dict(params or {})
+    else:
+        params = sc.strategy_params
     data = {
         **sc.data,
         "seed": sc.seed if seed is None else seed,
@@ -116,8 +121,7 @@ class Session:
         team's sweep time (nodes x mean edge length / (agents x mean speed): the time to walk past every
         node once), rounded up to a round number and at most the duration."""
         sc, pmap = self.scenario, self.sim.map
-        mean_edge = float(pmap.lengths.mean()) if pmap.lengths.size else 1.0
-        sweep = pmap.n_nodes * mean_edge / (sc.agents.count * float(np.mean(sc.agents.speeds)))
+        sweep = sweep_time_s(pmap, sc.agents.speeds)
         return min(P.nice_ceiling(2.0 * sweep), P.nice_ceiling(sc.duration))
 
     @property

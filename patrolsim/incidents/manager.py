@@ -233,6 +233,14 @@ class IncidentManager:
         waiting = np.flatnonzero(seen & np.isnan(log.arrived_at[: self._next]))
         return inc.node[waiting], inc.priority[waiting]
 
+    def waiting_s(self, t: float) -> float:
+        """Seconds known incidents have waited for an agent up to time t, summed: each from its occurrence
+        (a call) or its detection (a discovered incident) to the first arrival, or to t while none came."""
+        inc, log, k = self.inc, self.log, self._next
+        since = np.where(inc.reported[:k], inc.t_s[:k], log.detected_at[:k])  # NaN: not known yet
+        waited = np.fmin(log.arrived_at[:k], t) - since
+        return float(waited[waited > 0].sum())
+
     # ------------------------------------------------------------------ results
     def add_to(self, result: Result) -> None:
         """Add incident metrics, the per-incident and per-area tables and agent columns to ``result``."""

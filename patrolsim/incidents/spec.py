@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ScenarioError, csv_rows, read_text, snippet
 from ..schema import Key as _key
-from ..schema import finite, interval, plain, within
+from ..schema import file_not_found, find_file, finite, interval, plain, within
 from ..schema import non_negative as _nonneg
 from ..schema import one_of as _in
 from ..schema import positive as _pos
@@ -292,15 +292,10 @@ def _snap(snap: str, pmap: PatrolMap) -> str:
 
 
 def _resolve(name: str, base: Path, where, key: str) -> Path:
-    p = Path(name).expanduser()
-    for c in [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]:
-        if c.is_file():
-            return c
-    raise where.error(
-        "incidents",
-        key,
-        f"file '{name}' not found (relative to the scenario's folder, its parent or the working directory)",
-    )
+    found = find_file(name, base)
+    if found is None:
+        raise where.error("incidents", key, file_not_found(name))
+    return found
 
 
 def _read_risk(path: Path, pmap: PatrolMap) -> np.ndarray:

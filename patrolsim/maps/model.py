@@ -353,6 +353,28 @@ class PatrolMap:
         return int(np.argmin(d))
 
     @cached_property
+    def neighbour_table(self) -> np.ndarray:
+        """(N, D) the neighbours of every node in the map's (CSR) order, D the largest degree; -1 pads
+        the rows of nodes with fewer neighbours (read-only)."""
+        deg = np.diff(self.indptr)
+        table = np.full((self.n_nodes, int(deg.max()) if deg.size else 0), -1, dtype=np.int64)
+        rows = np.repeat(np.arange(self.n_nodes), deg)
+        table[rows, np.arange(self.indices.size) - self.indptr[rows]] = self.indices
+        table.setflags(write=False)
+        return table
+
+    @cached_property
+    def digest(self) -> str:
+        """A fingerprint of the graph (node count and edges with their order; not positions or weights):
+        data learned on one map (a policy) can check that it is used on the same graph."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for arr in (self.indptr, self.indices, self.lengths):
+            h.update(np.ascontiguousarray(arr, dtype="<f8" if arr.dtype.kind == "f" else "<i8").tobytes())
+        return h.hexdigest()[:16]
+
+    @cached_property
     def sample_weights(self) -> np.ndarray | None:
         """The node weights, or None when they are all equal (weighted figures equal plain ones)."""
         w = self.weights

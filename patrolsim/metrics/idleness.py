@@ -15,10 +15,24 @@ Definitions (t0 = end of warm-up, T = end time, I(v, t) = t - last visit of v, l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..determinism import log2
 from .totals import NodeTotals
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..maps.model import PatrolMap
+
+
+def sweep_time_s(pmap: PatrolMap, speeds: Sequence[float]) -> float:
+    """The team's sweep time (s): how long agents at ``speeds`` (m/s, one per agent) take to walk past
+    every node of ``pmap`` once (one mean edge per node), the natural unit of idleness on a map (the
+    window's heat scale, the RL environment's observations)."""
+    mean_edge = float(pmap.lengths.mean()) if pmap.lengths.size else 1.0
+    return pmap.n_nodes * mean_edge / (len(speeds) * float(np.mean(speeds)))
 
 
 def node_table(nodes: NodeTotals, t0: float, t_end: float) -> dict[str, np.ndarray]:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..engine.decision import Hold
+from ..engine.decision import Defer, Hold
 from ..errors import StrategyError
 from .comm import CommSpec
 
@@ -33,13 +33,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Param:
-    """A documented strategy parameter: its default, type, valid range and meaning."""
+    """A documented strategy parameter: its default, type, valid range and meaning. ``file``: the value
+    names a file, which scenarios resolve as they resolve a map (their folder, its parent, the working
+    directory) and must exist."""
 
     default: Any
     help: str
     low: float | None = None
     high: float | None = None
     choices: tuple | None = None
+    file: bool = False
 
 
 class Strategy:
@@ -108,9 +111,10 @@ class Strategy:
     def setup(self, view: TeamView) -> None:
         """Called once before the run starts (e.g. to compute tours or partitions)."""
 
-    def decide(self, agent: int, node: int, t: float, view: TeamView) -> int | Sequence[int] | Hold:
+    def decide(self, agent: int, node: int, t: float, view: TeamView) -> int | Sequence[int] | Hold | Defer:
         """Where ``agent`` (standing at ``node`` at time ``t`` seconds) goes next: a neighbour, a path,
-        or ``Hold(seconds)`` to stay put."""
+        or ``Hold(seconds)`` to stay put (or ``DEFER``: a controller outside the engine answers,
+        ``Simulation.answer``)."""
         raise NotImplementedError
 
     def released(self, agent: int, t: float, view: TeamView) -> None:

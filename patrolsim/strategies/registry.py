@@ -28,6 +28,9 @@ BUILTIN: dict[str, str] = {
     "hotspot-dwell": "patrolsim.strategies.policing:HotspotDwell",
     "posts": "patrolsim.strategies.policing:Posts",
 }
+#: name -> "module:Class" of the built-in strategies that run only with a file a parameter names (a learned
+#: policy); kept apart from BUILTIN, every one of which runs with its defaults on any map
+WITH_FILES: dict[str, str] = {"rl": "patrolsim.strategies.learned:LearnedPolicy"}
 
 
 def _plugins() -> dict[str, str]:
@@ -65,14 +68,14 @@ def _import(ref: str, name: str) -> type[Strategy]:
 
 def strategy_class(name: str) -> type[Strategy]:
     """The Strategy class for a built-in or plugin name, or a 'package.module:ClassName' reference."""
-    if name in BUILTIN:
-        return _import(BUILTIN[name], name)
+    if name in BUILTIN or name in WITH_FILES:
+        return _import({**BUILTIN, **WITH_FILES}[name], name)
     plugins = _plugins()
     if name in plugins:
         return _import(plugins[name], name)
     if ":" in name:
         return _import(name, name)
-    known = sorted(BUILTIN) + sorted(plugins)
+    known = sorted(BUILTIN) + sorted(WITH_FILES) + sorted(plugins)
     raise StrategyError(
         f"unknown strategy '{name}'{did_you_mean(name, known)}; run 'patrolsim strategies' to list them"
     )
@@ -80,9 +83,9 @@ def strategy_class(name: str) -> type[Strategy]:
 
 def available() -> list[tuple[str, str, str]]:
     """(name, one-line summary, source) of every registered strategy, built-ins first."""
-    rows = [(n, strategy_class(n).summary, "built-in") for n in BUILTIN]
+    rows = [(n, strategy_class(n).summary, "built-in") for n in [*BUILTIN, *WITH_FILES]]
     for name, ref in sorted(_plugins().items()):
-        if name not in BUILTIN:
+        if name not in BUILTIN and name not in WITH_FILES:
             try:
                 rows.append((name, _import(ref, name).summary, f"plugin {ref}"))
             except StrategyError as exc:
