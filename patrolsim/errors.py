@@ -76,6 +76,17 @@ def read_text(path: str | Path, error: type[UserError], what: str) -> str:
         ) from None
 
 
+def find_file(name: str, base: str | Path) -> Path | None:
+    """The file a scenario names: ``name`` as is when absolute, else relative to ``base`` (the scenario's
+    folder), its parent or the working directory, the first that exists; None when none does."""
+    p = Path(name).expanduser()
+    base = Path(base)
+    for c in [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]:
+        if c.is_file():
+            return c
+    return None
+
+
 def csv_rows(text: str, path: str | Path, error: type[UserError]) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) of each row of CSV ``text``; ``error`` naming the line of a row the csv module
     refuses (a field over its size limit, a NUL byte)."""

@@ -262,7 +262,7 @@ def scenario_from_dict(
     strat = dict(tree["strategy"])
     name = strat.pop("name")
     if import_plugins or not is_plugin(name):
-        _check_strategy(name, strat, where)
+        strat.update(_check_strategy(name, strat, where, pmap, agents.count, base))
     incidents, dispatch = incident_specs(tree, pmap, where, base)
     return Scenario(
         name=tree["name"] or Path(where.source).stem,
@@ -513,8 +513,7 @@ def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
 def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
     """A start given as a node id as the map file names it, or as [x, y] metres (on a grid map: a free cell)."""
     if isinstance(s, (int, str)) and not isinstance(s, bool):
-        ids = node_by_id(pmap)
-        node = ids.get(s, ids.get(str(s)))
+        node = pmap.node_of(s)
         if node is None:
             some = ", ".join(str(pmap.node_label(i)) for i in range(min(pmap.n_nodes, 3)))
             raise where.error(
@@ -536,33 +535,34 @@ def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
     raise where.error("agents", "starts", f"expected a node id or [x, y] in finite metres, got {shown[:40]}")
 
 
-def node_by_id(pmap: PatrolMap) -> dict:
-    """The map's node ids as its file names them -> node index; ids of grid maps are the indices, as text."""
-    if pmap.labels is None:
-        return {str(i): i for i in range(pmap.n_nodes)}
-    out: dict = {label: i for i, label in enumerate(pmap.labels)}
-    out.update({str(label): i for i, label in enumerate(pmap.labels) if str(label) not in out})
-    return out
-
-
 def is_plugin(name: str) -> bool:
     """True for a ``package.module:Class`` strategy: Python code that checking or running it imports."""
     return ":" in name
 
 
-def _check_strategy(name: str, params: dict, where: _Locator) -> None:
+def _check_strategy(name: str, params: dict, where: _Locator, pmap: PatrolMap, n_agents: int, base: Path) -> dict:
+    """Check the strategy's parameters (types and ranges, then what needs the map and the team:
+    ``Strategy.check``); returns the values its check replaces (e.g. a file name resolved)."""
     from .strategies import strategy_class
 
-    for key, value in params.items():
-        bad = first_non_finite(value)
-        if bad is not None:
-            raise where.error(
-                "strategy", key, f"expected a finite number within +-{plain(MAX_NUMBER)}, got {plain(bad)}"
-            )
+    def finite_values(lists: bool) -> None:
+        for key, value in params.items():
+            bad = first_non_finite(value) if isinstance(value, list) == lists else None
+            if bad is not None:
+                raise where.error(
+                    "strategy", key, f"expected a finite number within +-{plain(MAX_NUMBER)}, got {plain(bad)}"
+                )
+
+    finite_values(lists=False)  # lists are the strategy's own check's first (it can name the entry)
     try:
-        strategy_class(name).validate_params(params, source=where.source)
+        cls = strategy_class(name)
+        changed = cls.check(cls.validate_params(params, source=where.source), pmap, n_agents, base)
     except UserError as exc:
+        if exc.source not in (None, where.source):
+            raise  # about a file the strategy reads: its own name and line
         key = (exc.key or "strategy.name").partition(".")[2]
         raise ScenarioError(
             exc.detail, source=where.source, line=where.line("strategy", key or "name"), key=exc.key or "strategy.name"
         ) from None
+    finite_values(lists=True)
+    return changed

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ScenarioError, csv_rows, read_text, snippet
+from ..errors import ScenarioError, csv_rows, find_file, read_text, snippet
 from ..schema import Key as _key
 from ..schema import finite, interval, plain, within
 from ..schema import non_negative as _nonneg
@@ -292,10 +292,9 @@ def _snap(snap: str, pmap: PatrolMap) -> str:
 
 
 def _resolve(name: str, base: Path, where, key: str) -> Path:
-    p = Path(name).expanduser()
-    for c in [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]:
-        if c.is_file():
-            return c
+    found = find_file(name, base)
+    if found is not None:
+        return found
     raise where.error(
         "incidents",
         key,

@@ -67,6 +67,9 @@ class PatrolMap:
         grid: the occupancy grid for grid maps, else None.
         source: the file the map came from.
         attribution: data credit to show wherever the map is used.
+        dropped_positions, dropped_labels: the nodes ``largest_component`` left out (their positions
+            in metres and, on maps with ids, their ids), so that a place given there is reported as
+            unreachable rather than moved; None when nothing was dropped.
     """
 
     name: str
@@ -81,6 +84,8 @@ class PatrolMap:
     source: str | None = None
     attribution: str = ""
     meta: dict = field(default_factory=dict)
+    dropped_positions: np.ndarray | None = None
+    dropped_labels: list | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -176,7 +181,12 @@ class PatrolMap:
                 "[map] table (or --largest-component) to keep only the largest",
                 source=self.source or self.name,
             )
-        return self.subgraph(np.flatnonzero(labels == int(np.argmax(sizes))))
+        keep = labels == int(np.argmax(sizes))
+        kept = self.subgraph(np.flatnonzero(keep))
+        kept.dropped_positions = self.positions[~keep]
+        if self.labels is not None:
+            kept.dropped_labels = [label for label, k in zip(self.labels, keep.tolist()) if not k]
+        return kept
 
     def component_labels(self) -> np.ndarray:
         """Connected-component label of every node (0-based)."""
@@ -269,6 +279,21 @@ class PatrolMap:
     def node_label(self, node: int):
         """The id the source file used for ``node``."""
         return self.labels[node] if self.labels is not None else node
+
+    @cached_property
+    def _ids(self) -> dict:
+        if self.labels is None:
+            return {str(i): i for i in range(self.n_nodes)}
+        out: dict = {label: i for i, label in enumerate(self.labels)}
+        out.update({str(label): i for i, label in enumerate(self.labels) if str(label) not in out})
+        return out
+
+    def node_of(self, node_id) -> int | None:
+        """The node a file names by ``node_id`` (its own id, or the id as text; on grid maps the node
+        index), or None when the map has no such node."""
+        ids = self._ids
+        found = ids.get(node_id) if isinstance(node_id, (int, str)) and not isinstance(node_id, bool) else None
+        return found if found is not None else ids.get(str(node_id))
 
     def adjacency(self):
         """The adjacency as a scipy CSR matrix of edge lengths."""
