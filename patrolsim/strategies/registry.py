@@ -27,6 +27,7 @@ BUILTIN: dict[str, str] = {
     "proportional": "patrolsim.strategies.policing:ProportionalWalk",
     "hotspot-dwell": "patrolsim.strategies.policing:HotspotDwell",
     "posts": "patrolsim.strategies.policing:Posts",
+    "route": "patrolsim.strategies.route:RouteStrategy",
 }
 
 
