@@ -185,7 +185,7 @@ def _snap(w: RawWaypoint, agent: int, i: int, pmap: PatrolMap, max_snap_m: float
         shown = f"[{plain(place[0])}, {plain(place[1])}] m"
         if pmap.dropped_positions is not None and pmap.dropped_positions.size:
             lost = float(np.hypot(*(pmap.dropped_positions - xy).T).min())
-            if lost < dist:
+            if lost < dist and lost <= max_snap_m:
                 raise StrategyError(
                     f"{what}: {shown} is unreachable: it lies in a part of the map not connected to the rest "
                     "(largest_component left that part out)",
