@@ -14,31 +14,37 @@ from .engine.result import Result
 from .errors import UserError
 
 
-def write_json(result: Result, path: str) -> None:
-    """Write ``result.to_dict()`` to ``path`` ('-' = stdout)."""
-    text = json.dumps(json_safe(result.to_dict()), indent=2, allow_nan=False)
+def write_json(result: Result, path: str, extra: dict | None = None) -> None:
+    """Write ``result.to_dict()`` (and the entries of ``extra``, e.g. a comparison) to ``path`` ('-' =
+    stdout)."""
+    text = json.dumps(json_safe({**result.to_dict(), **(extra or {})}), indent=2, allow_nan=False)
     if path == "-":
         sys.stdout.write(text + "\n")
         return
-    _write(Path(path), text)
+    write_file(Path(path), text)
+
+
+def csv_path(prefix: str, name: str) -> Path:
+    """PREFIX_name.csv (a PREFIX ending in .csv loses it)."""
+    base = Path(prefix[:-4] if prefix.lower().endswith(".csv") else prefix)
+    return base.with_name(f"{base.name}_{name}.csv")
 
 
 def write_csv(result: Result, prefix: str) -> list[Path]:
     """Write PREFIX_nodes.csv, PREFIX_agents.csv and PREFIX_series.csv (and PREFIX_incidents.csv,
     PREFIX_areas.csv when incidents are on); returns the paths."""
-    base = Path(prefix[:-4] if prefix.lower().endswith(".csv") else prefix)
     paths = []
     for name in result.table_names:
         table = getattr(result, name)
-        path = base.with_name(f"{base.name}_{name}.csv")
         rows = zip(*(col.tolist() for col in table.values()))
         lines = [list(table)] + [["" if isinstance(x, float) and not math.isfinite(x) else x for x in r] for r in rows]
-        _write(path, lines)
-        paths.append(path)
+        paths.append(write_file(csv_path(prefix, name), lines))
     return paths
 
 
-def _write(path: Path, content) -> None:
+def write_file(path: Path, content) -> Path:
+    """Write ``content`` (text, or CSV rows) to ``path`` (folders created); a UserError naming it if that
+    fails. Returns the path."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", newline="", encoding="utf-8") as fh:
@@ -48,6 +54,7 @@ def _write(path: Path, content) -> None:
                 csv.writer(fh).writerows(content)
     except OSError as exc:
         raise UserError(f"cannot write output ({exc.strerror})", source=path) from None
+    return path
 
 
 def _default(obj):

@@ -238,8 +238,7 @@ def scenario_from_dict(
         data.setdefault("map", "<in memory>")
     where = _Locator(str(source) if source else "<scenario>", text)
     where.overridden = {SHORTHANDS.get(key, key) for key in overrides or {}}
-    for key, value in (overrides or {}).items():
-        _set_dotted(data, SHORTHANDS.get(key, key), value)
+    apply_overrides(data, overrides or {})
     if isinstance(data.get("map"), dict):
         data["map"] = dict(data["map"])
     tree = _validate(data, where)
@@ -317,6 +316,18 @@ class _Locator:
     def error(self, table: str, key: str, message: str) -> ScenarioError:
         dotted = f"{table}.{key}" if table else key
         return ScenarioError(message, source=self.source, line=self.line(table, key), key=dotted)
+
+
+def apply_overrides(data: dict, overrides: dict) -> None:
+    """Set the keys ``overrides`` names (dotted, or :data:`SHORTHANDS`) in the scenario ``data``. Another
+    strategy than the data's runs with its own defaults: the data's other ``[strategy]`` keys belong to
+    the strategy they were written for and are dropped (those the overrides set are kept)."""
+    dotted = {SHORTHANDS.get(key, key): value for key, value in overrides.items()}
+    table = data.get("strategy")
+    if "strategy.name" in dotted and isinstance(table, dict) and table.get("name") != dotted["strategy.name"]:
+        data["strategy"] = {}
+    for key, value in dotted.items():
+        _set_dotted(data, key, value)
 
 
 def _set_dotted(data: dict, dotted: str, value: Any) -> None:

@@ -447,12 +447,11 @@ def _make_run(
     maps: dict[str, str],
     sweep_name: str,
 ) -> Run:
-    from ..scenario import SHORTHANDS, _set_dotted
+    from ..scenario import apply_overrides
 
     data = copy.deepcopy(base)
     data.setdefault("name", sweep_name)
-    for key, value in params.items():
-        _set_dotted(data, SHORTHANDS.get(key, key), copy.deepcopy(value))
+    apply_overrides(data, copy.deepcopy(params))
     data["seed"] = seed
     absolute = maps.get(canonical_json(_map_value(data)))
     keyed = copy.deepcopy(data)
