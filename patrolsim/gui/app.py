@@ -24,6 +24,7 @@ from .help import draw_help
 from .map_view import Layers, MapView
 from .panel import PANEL_W, SIDE_COLOURS, Panel
 from .recorder import Recorder, save_screenshot
+from .route_editor import RouteEditor
 from .session import Session, speed_label
 from .text import Text
 
@@ -63,6 +64,7 @@ KEYS: dict[int, str] = {
     pygame.K_e: "export",
     pygame.K_k: "toggle_heat_lock",
     pygame.K_i: "toggle_ledger",
+    pygame.K_w: "route_editor",
     pygame.K_F1: "help",
     pygame.K_QUESTION: "help",
     pygame.K_SLASH: "help",
@@ -117,6 +119,7 @@ class App(Actions):
         self.manager = self._manager()
         self.map_text = Text(self.ui_scale)  # the map's labels and legend, scaled with the window
         self._layout_views()
+        self.editor = RouteEditor(self)
         self.panel = Panel(self)
 
     # ------------------------------------------------------------------ layout
@@ -273,6 +276,7 @@ class App(Actions):
                 "midtop",
                 box=(250, 220, 120),
             )
+        self.editor.draw(self.screen)
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
             pygame.draw.circle(self.screen, colours[self._press["agent"]], self._press["pos"], 9, 3)
         self.panel.draw(self.screen)
@@ -376,7 +380,7 @@ class App(Actions):
         if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.resized()
             return
-        if self.manager.process_events(event):
+        if self.manager.process_events(event) or self.editor.handle(event):
             return
         if event.type in (pygame_gui.UI_BUTTON_PRESSED, pygame_gui.UI_DROP_DOWN_MENU_CHANGED):
             self.panel.handle(event)
