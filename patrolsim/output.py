@@ -171,7 +171,8 @@ def route_rows(result: Result) -> list[tuple[str, str]]:
             )
         )
     lost = m["route_uncovered_nodes"]
-    text = "none" if not lost else f"{lost:,} nodes in {m['route_uncovered_areas']} areas"
+    areas = m["route_uncovered_areas"]
+    text = "none" if not lost else f"{lost:,} nodes in {areas} area{'s' * (areas != 1)}"
     if lost:
         area, x, y = result.nodes["uncovered_area"], result.nodes["x_m"], result.nodes["y_m"]
         parts = []

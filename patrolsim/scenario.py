@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ScenarioError, UserError, did_you_mean, read_text
+from .errors import ScenarioError, UserError, did_you_mean, find_file, read_text
 from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
 from .schema import MAX_CELL, MAX_NUMBER, REQUIRED, Key, finite, first_non_finite, interval, plain, within
@@ -281,6 +281,24 @@ def scenario_from_dict(
         dispatch=dispatch,
         communication=CommSpec(**{k: float(v) for k, v in tree["communication"].items()}),
     )
+
+
+def resolved_files(sc: Scenario) -> dict[str, str]:
+    """The files ``sc`` names, as absolute paths by dotted key (``map.path``, ``incidents.file``,
+    ``incidents.risk_file``, ``strategy.routes_file``; those it names): what a copy of its keys needs to run
+    from another folder (a sweep's runs, a scenario exported from the window)."""
+    out = {"map.path": str(Path(sc.map_path).resolve())}
+    inc = sc.data.get("incidents", {})
+    if sc.incidents is not None and sc.incidents.replay_file:
+        out["incidents.file"] = str(Path(sc.incidents.replay_file).resolve())
+    if inc.get("risk_file"):
+        base = Path(sc.source).parent if sc.source and Path(sc.source).exists() else Path.cwd()
+        found = find_file(inc["risk_file"], base)
+        if found is not None:
+            out["incidents.risk_file"] = str(found.resolve())
+    if sc.strategy_params.get("routes_file"):
+        out["strategy.routes_file"] = sc.strategy_params["routes_file"]  # resolved when the scenario loaded
+    return out
 
 
 # ---------------------------------------------------------------------------- validation

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..engine.result import Result
 from ..output import write_csv, write_json
-from ..scenario import Scenario
+from ..scenario import Scenario, resolved_files
 
 
 def run_result(sim) -> Result:
@@ -58,16 +58,11 @@ def scenario_toml(sc: Scenario) -> str:
     if set."""
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in sc.data.items()}
     data["name"] = sc.name  # the run's title, not the exported file's name
-    data["map"] = {**data["map"], "path": str(Path(sc.map_path).resolve())}
     if not isinstance(sc.agents.starts, str):
         data["agents"] = {**data["agents"], "starts": [int(s) for s in sc.agents.starts]}
-    base = Path(sc.source).parent if sc.source and Path(sc.source).exists() else Path.cwd()
-    if sc.strategy_params.get("routes_file"):  # resolved when the scenario was loaded
-        data["strategy"] = {**data["strategy"], "routes_file": sc.strategy_params["routes_file"]}
-    for table, key in (("incidents", "file"), ("incidents", "risk_file")):
-        value = data.get(table, {}).get(key)
-        if value:
-            data[table] = {**data[table], key: str((base / value).resolve())}
+    for dotted, path in resolved_files(sc).items():
+        table, _, key = dotted.partition(".")
+        data[table] = {**data[table], key: path}
     top = [(k, v) for k, v in data.items() if not isinstance(v, dict)]
     lines = [f"# exported from the patrolsim window: rerun with 'patrolsim run {sc.name or 'this'}.toml'"]
     lines += [f"{k} = {toml_value(v)}" for k, v in top]

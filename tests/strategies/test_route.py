@@ -167,3 +167,37 @@ def test_routes_from_a_geojson_file(route_run, tmp_path):
     assert plan.nodes == ((0, 4, 9), (7, 2)) and plan.dwell_s == ((6.0, 0.0, 0.0), (3.0, 0.0))
     res = sim.result_
     assert res.agents["lap_m"].tolist() == [18.0, 10.0] and res.agents["lap_s"].tolist() == [24.0, 13.0]
+
+
+def test_the_shipped_guard_routes():
+    # two rounds out and back from the CSV, two minutes at every door; robots 2 and 3 share the north round
+    from pathlib import Path
+
+    from patrolsim.scenario import load_run_scenario
+
+    sc = load_run_scenario("mall_guard_routes", {"duration": 3600.0, "warmup": 600.0})
+    assert Path(sc.strategy_params["routes_file"]).is_absolute()
+    sim = make(sc)
+    plan = sim.strategy.plan
+    assert [len(r) for r in plan.nodes] == [28, 27] and plan.mode == "back-and-forth"
+    assert sorted(d for r in plan.dwell_s for d in r if d) == [60.0, 120.0, 120.0, 120.0, 120.0]
+    res = sim.run()
+    agents = res.agents
+    assert agents["route"].tolist() == [0, 1, 0, 0] and agents["sharing"].tolist() == [3, 1, 3, 3]
+    assert agents["expected_worst_s"][0] == pytest.approx(agents["lap_s"][0] / 3)
+    assert res.metrics["route_uncovered_nodes"] == 0 and res.metrics["coverage"] == 1.0
+
+
+def test_the_shipped_sweep_runs_other_strategies_with_their_defaults():
+    from pathlib import Path
+
+    from patrolsim.batch.sweep import load_sweep
+
+    sweep = load_sweep(Path(__file__).resolve().parents[2] / "sweeps" / "mall_guard_routes.toml")
+    assert len(sweep.runs) == 60 and sweep.axes["agents.count"] == [2, 3, 4, 5, 6]
+    for run in sweep.runs:
+        strategy = run.scenario["strategy"]
+        if strategy["name"] == "route":  # the routes file pinned, so a run works from any folder
+            assert Path(strategy["routes_file"]).is_absolute()
+        else:
+            assert strategy == {"name": strategy["name"]}
