@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import StrategyError, csv_rows, read_text, snippet
+from ..errors import StrategyError, csv_table, read_text, snippet
 from ..schema import finite, is_number, plain
 
 CSV_COLUMNS = ("agent", "order", "node", "x_m", "y_m", "dwell_s")
@@ -92,16 +92,8 @@ def _by_agent(found: dict[int, list[tuple[float, RawWaypoint]]], path: Path, n_a
 
 # ---------------------------------------------------------------------------- CSV
 def _read_csv(path: Path) -> dict[int, list[tuple[float, RawWaypoint]]]:
-    reader = csv_rows(read_text(path, StrategyError, "routes"), path, StrategyError)
-    header = [h.strip().lower() for h in next((row for _, row in reader), [])]
-    if "agent" not in header or not ({"x_m", "y_m"} <= set(header) or "node" in header):
-        raise StrategyError(
-            "expected a header with agent and node (or x_m, y_m), optional order and dwell_s"
-            + (f" (line 1 has {len(header)} columns, without those)" if header else ", got an empty file"),
-            source=path,
-            line=1,
-        )
-    col = {c: header.index(c) for c in CSV_COLUMNS if c in header}
+    expect = "agent and node (or x_m, y_m), optional order and dwell_s"
+    reader, col = csv_table(path, StrategyError, "routes", CSV_COLUMNS, {"agent"}, expect)
     found: dict[int, list[tuple[float, RawWaypoint]]] = {}
     for line, row in reader:
         if row and "".join(row).strip():
