@@ -1,7 +1,8 @@
 """The one place that knows every part: a validated scenario becomes a ready Simulation.
 
 :func:`make` resolves the strategy by name (with the scenario's parameters and communication model),
-builds the engine's Simulation and plugs in the scenario's incidents and dispatch. Apps (the CLI, the
+builds the engine's Simulation and plugs in the strategy's own figures and the scenario's incidents and
+dispatch. Apps (the CLI, the
 window, the batch runner) call this; the engine below knows nothing of scenarios or incidents.
 """
 
@@ -48,5 +49,6 @@ def make(
         progress=progress,
         backend=backend,
     )
+    sim.attach(strategy)  # its own figures (e.g. the route strategy's laps) join the result
     attach(sim, scenario.incidents, scenario.dispatch)
     return sim

@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", metavar="PATH", help="write run, metrics and tables as JSON ('-' = stdout)")
     run.add_argument("--csv", metavar="PREFIX", help="write PREFIX_nodes.csv, PREFIX_agents.csv, PREFIX_series.csv")
     run.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
+    run.add_argument(
+        "--vs",
+        metavar="STRATEGIES",
+        help="also run these strategies (comma-separated, e.g. cgg,msp; each with its defaults) on the same map, "
+        "team and seed, and show them side by side (the compare command's figures; in --json and --csv too)",
+    )
 
     maps = sub.add_parser(
         "maps",
@@ -454,10 +460,18 @@ def set_values(items: list[str]) -> dict:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .batch.compare import as_dict, csv_text, figures, logged_run, table_text, versus, versus_line
     from .build import make
-    from .output import summary_text, write_csv, write_json
+    from .output import csv_path, summary_text, write_csv, write_file, write_json
+    from .strategies import strategy_class
 
-    scenario = load_run_scenario(args.scenario, scenario_overrides(args))
+    overrides = scenario_overrides(args)
+    scenario = load_run_scenario(args.scenario, overrides)
+    rivals = [name.strip() for name in (args.vs or "").split(",") if name.strip()]
+    if args.vs is not None and not rivals:
+        raise UserError(f"--vs expects strategy names separated by commas, e.g. cgg,msp; got {args.vs!r}")
+    for name in rivals:
+        strategy_class(name)
     sim = make(scenario)
     shown = False
     if sys.stderr.isatty():
@@ -480,18 +494,35 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         sim.on_pause = progress
     try:
-        result = sim.run()
+        result, times, nodes = logged_run(sim) if rivals else (sim.run(), None, None)
     finally:
         if shown:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
+    comparison = None
+    if rivals:
+        assert times is not None and nodes is not None
+        tty = sys.stderr.isatty() and not args.quiet
+        comparison = versus(
+            args.scenario, scenario, figures(result, times, nodes), rivals, overrides, _vs_progress if tty else None
+        )
+        if tty:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
     if args.json:
-        write_json(result, args.json)
+        write_json(result, args.json, {"vs": as_dict(comparison)} if comparison else None)
     if args.csv:
         paths = write_csv(result, args.csv)
+        if comparison:
+            paths.append(write_file(csv_path(args.csv, "vs"), csv_text(comparison).rstrip("\n")))
         print("wrote " + ", ".join(str(p) for p in paths), file=sys.stderr)
     if not args.quiet and args.json != "-":
         print(summary_text(result))
+        if comparison:
+            print("\n" + table_text(comparison) + "\n\n" + versus_line(comparison))
     return 0
+
+
+def _vs_progress(done: int, total: int, run: dict) -> None:
+    print(f"\r--vs: {done} of {total} runs done ({run['strategy']})", end="", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------- maps, strategies

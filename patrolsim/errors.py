@@ -87,6 +87,24 @@ def csv_rows(text: str, path: str | Path, error: type[UserError]) -> Iterator[tu
         raise error(f"not a readable CSV row ({exc})", source=path, line=reader.line_num) from None
 
 
+def csv_table(
+    path: Path, error: type[UserError], what: str, columns: tuple[str, ...], needs: set[str], expect: str
+) -> tuple[Iterator[tuple[int, list[str]]], dict[str, int]]:
+    """(the rows after the header, column name -> index of each of ``columns`` the header has) of a CSV
+    file of ``what``; ``error`` naming line 1 when the header lacks a column of ``needs`` or both ``node``
+    and the pair ``x_m``, ``y_m`` (``expect`` says what it should hold)."""
+    reader = csv_rows(read_text(path, error, what), path, error)
+    header = [h.strip().lower() for h in next((row for _, row in reader), [])]
+    if not needs <= set(header) or not ({"x_m", "y_m"} <= set(header) or "node" in header):
+        raise error(
+            f"expected a header with {expect}"
+            + (f" (line 1 has {len(header)} columns, without those)" if header else ", got an empty file"),
+            source=path,
+            line=1,
+        )
+    return reader, {c: header.index(c) for c in columns if c in header}
+
+
 def did_you_mean(name: str, choices: list[str]) -> str:
     """Return ' (did you mean 'x'?)' for the closest choice (difflib's ratio of at least 0.5; of equally
     close ones the first in ``choices``), or '' when nothing is close."""

@@ -14,31 +14,37 @@ from .engine.result import Result
 from .errors import UserError
 
 
-def write_json(result: Result, path: str) -> None:
-    """Write ``result.to_dict()`` to ``path`` ('-' = stdout)."""
-    text = json.dumps(json_safe(result.to_dict()), indent=2, allow_nan=False)
+def write_json(result: Result, path: str, extra: dict | None = None) -> None:
+    """Write ``result.to_dict()`` (and the entries of ``extra``, e.g. a comparison) to ``path`` ('-' =
+    stdout)."""
+    text = json.dumps(json_safe({**result.to_dict(), **(extra or {})}), indent=2, allow_nan=False)
     if path == "-":
         sys.stdout.write(text + "\n")
         return
-    _write(Path(path), text)
+    write_file(Path(path), text)
+
+
+def csv_path(prefix: str, name: str) -> Path:
+    """PREFIX_name.csv (a PREFIX ending in .csv loses it)."""
+    base = Path(prefix[:-4] if prefix.lower().endswith(".csv") else prefix)
+    return base.with_name(f"{base.name}_{name}.csv")
 
 
 def write_csv(result: Result, prefix: str) -> list[Path]:
     """Write PREFIX_nodes.csv, PREFIX_agents.csv and PREFIX_series.csv (and PREFIX_incidents.csv,
     PREFIX_areas.csv when incidents are on); returns the paths."""
-    base = Path(prefix[:-4] if prefix.lower().endswith(".csv") else prefix)
     paths = []
     for name in result.table_names:
         table = getattr(result, name)
-        path = base.with_name(f"{base.name}_{name}.csv")
         rows = zip(*(col.tolist() for col in table.values()))
         lines = [list(table)] + [["" if isinstance(x, float) and not math.isfinite(x) else x for x in r] for r in rows]
-        _write(path, lines)
-        paths.append(path)
+        paths.append(write_file(csv_path(prefix, name), lines))
     return paths
 
 
-def _write(path: Path, content) -> None:
+def write_file(path: Path, content) -> Path:
+    """Write ``content`` (text, or CSV rows) to ``path`` (folders created); a UserError naming it if that
+    fails. Returns the path."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", newline="", encoding="utf-8") as fh:
@@ -48,6 +54,7 @@ def _write(path: Path, content) -> None:
                 csv.writer(fh).writerows(content)
     except OSError as exc:
         raise UserError(f"cannot write output ({exc.strerror})", source=path) from None
+    return path
 
 
 def _default(obj):
@@ -101,7 +108,11 @@ def summary_text(result: Result) -> str:
         (
             "strategy",
             r["strategy"]
-            + (" " + ", ".join(f"{k}={v}" for k, v in r["strategy_params"].items()) if r["strategy_params"] else ""),
+            + (
+                " " + ", ".join(f"{k}={_short(v)}" for k, v in r["strategy_params"].items())
+                if r["strategy_params"]
+                else ""
+            ),
         ),
         ("agents", f"{r['agents']} at {', '.join(f'{s:g}' for s in sorted(set(r['speed_mps'])))} m/s"),
         ("simulated", f"{_fmt_s(r['duration'] - r['warmup'])} measured after {_fmt_s(r['warmup'])} warm-up"),
@@ -125,10 +136,55 @@ def summary_text(result: Result) -> str:
         ("interference", f"{m['node_interference']} at nodes, {m['edge_interference']} on edges"),
         ("next-node entropy", f"{m['choice_entropy_bits']:.2f} bits (0 = fully predictable)"),
     ]
-    tables = [format_table(what, "Run"), format_table(cov, "Coverage")]
+    tables = [format_table(what, "Run")]
+    if "lap_s" in result.agents:
+        tables.append(format_table(route_rows(result), "Routes"))
+    tables.append(format_table(cov, "Coverage"))
     if result.incidents:
         tables += incident_tables(result)
     return "\n\n".join(tables + [format_table(idle, "Idleness")])
+
+
+def _short(value, limit: int = 40) -> str:
+    """A parameter value for the summary line, cut to ``limit`` characters (routes can be long)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+#: uncovered areas the summary names (largest first); the per-node table lists every one
+AREAS_SHOWN = 3
+
+
+def route_rows(result: Result) -> list[tuple[str, str]]:
+    """The Routes table of a run of the route strategy: per agent its route, lap and expected worst
+    idleness (lap / agents on the route), then the nodes no route covers, by area."""
+    a, m = result.agents, result.metrics
+    rows = []
+    for i, route in enumerate(a["route"].tolist()):
+        share = int(a["sharing"][i])
+        who = f"route {route}" + (f" (shared by {share} agents)" if share > 1 else "")
+        rows.append(
+            (
+                f"agent {i}",
+                f"{who}: {a['waypoints'][i]} waypoints, lap {a['lap_m'][i]:,.0f} m in {_fmt_s(a['lap_s'][i])}; "
+                f"expected worst {_fmt_s(a['expected_worst_s'][i])}",
+            )
+        )
+    lost = m["route_uncovered_nodes"]
+    areas = m["route_uncovered_areas"]
+    text = "none" if not lost else f"{lost:,} nodes in {areas} area{'s' * (areas != 1)}"
+    if lost:
+        area, x, y = result.nodes["uncovered_area"], result.nodes["x_m"], result.nodes["y_m"]
+        parts = []
+        for k in range(1, min(m["route_uncovered_areas"], AREAS_SHOWN) + 1):
+            inside = area == k
+            parts.append(f"{int(inside.sum()):,} around ({x[inside].mean():.0f}, {y[inside].mean():.0f}) m")
+        more = m["route_uncovered_areas"] - AREAS_SHOWN
+        text += (
+            ": " + "; ".join(parts) + (f"; {more} more (column uncovered_area of the nodes table)" if more > 0 else "")
+        )
+    rows.append(("not on any route", text))
+    return rows
 
 
 def _fmt_share(x) -> str:

@@ -269,8 +269,7 @@ def scenario_from_dict(
         data.setdefault("map", "<in memory>")
     where = _Locator(str(source) if source else "<scenario>", text)
     where.overridden = {SHORTHANDS.get(key, key) for key in overrides or {}}
-    for key, value in (overrides or {}).items():
-        _set_dotted(data, SHORTHANDS.get(key, key), value)
+    apply_overrides(data, overrides or {})
     if isinstance(data.get("map"), dict):
         data["map"] = dict(data["map"])
     tree = _validate(data, where)
@@ -284,9 +283,10 @@ def scenario_from_dict(
     strat = dict(tree["strategy"])
     name = strat.pop("name")
     if import_plugins or not is_plugin(name):
-        _check_strategy(name, strat, where)
+        replaced = _check_strategy(name, strat, where, pmap, agents.count, base)
         strat = _strategy_files(name, strat, base, where)
         tree["strategy"].update(strat)
+        strat.update(replaced)
     incidents, dispatch = incident_specs(tree, pmap, where, base)
     return Scenario(
         name=tree["name"] or Path(where.source).stem,
@@ -328,6 +328,24 @@ def _map_options(m: dict, map_path: Path, base: Path, where: _Locator) -> dict:
     return options
 
 
+def resolved_files(sc: Scenario) -> dict[str, str]:
+    """The files ``sc`` names, as absolute paths by dotted key (``map.path``, ``incidents.file``,
+    ``incidents.risk_file``, ``strategy.routes_file``; those it names): what a copy of its keys needs to run
+    from another folder (a sweep's runs, a scenario exported from the window)."""
+    out = {"map.path": str(Path(sc.map_path).resolve())}
+    inc = sc.data.get("incidents", {})
+    if sc.incidents is not None and sc.incidents.replay_file:
+        out["incidents.file"] = str(Path(sc.incidents.replay_file).resolve())
+    if inc.get("risk_file"):
+        base = Path(sc.source).parent if sc.source and Path(sc.source).exists() else Path.cwd()
+        found = find_file(inc["risk_file"], base)
+        if found is not None:
+            out["incidents.risk_file"] = str(found.resolve())
+    if sc.strategy_params.get("routes_file"):
+        out["strategy.routes_file"] = sc.strategy_params["routes_file"]  # resolved when the scenario loaded
+    return out
+
+
 # ---------------------------------------------------------------------------- validation
 class _Locator:
     """Finds the line of a key in the TOML text, for error messages."""
@@ -361,6 +379,18 @@ class _Locator:
     def error(self, table: str, key: str, message: str) -> ScenarioError:
         dotted = f"{table}.{key}" if table else key
         return ScenarioError(message, source=self.source, line=self.line(table, key), key=dotted)
+
+
+def apply_overrides(data: dict, overrides: dict) -> None:
+    """Set the keys ``overrides`` names (dotted, or :data:`SHORTHANDS`) in the scenario ``data``. Another
+    strategy than the data's runs with its own defaults: the data's other ``[strategy]`` keys belong to
+    the strategy they were written for and are dropped (those the overrides set are kept)."""
+    dotted = {SHORTHANDS.get(key, key): value for key, value in overrides.items()}
+    table = data.get("strategy")
+    if "strategy.name" in dotted and isinstance(table, dict) and table.get("name") != dotted["strategy.name"]:
+        data["strategy"] = {}
+    for key, value in dotted.items():
+        _set_dotted(data, key, value)
 
 
 def _set_dotted(data: dict, dotted: str, value: Any) -> None:
@@ -558,8 +588,7 @@ def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
 def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
     """A start given as a node id as the map file names it, or as [x, y] metres (on a grid map: a free cell)."""
     if isinstance(s, (int, str)) and not isinstance(s, bool):
-        ids = node_by_id(pmap)
-        node = ids.get(s, ids.get(str(s)))
+        node = pmap.node_of(s)
         if node is None:
             some = ", ".join(str(pmap.node_label(i)) for i in range(min(pmap.n_nodes, 3)))
             raise where.error(
@@ -579,15 +608,6 @@ def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
         return pmap.nearest_node(s)
     shown = f"[{', '.join(plain(c) for c in s)}]" if isinstance(s, list) else plain(s)
     raise where.error("agents", "starts", f"expected a node id or [x, y] in finite metres, got {shown[:40]}")
-
-
-def node_by_id(pmap: PatrolMap) -> dict:
-    """The map's node ids as its file names them -> node index; ids of grid maps are the indices, as text."""
-    if pmap.labels is None:
-        return {str(i): i for i in range(pmap.n_nodes)}
-    out: dict = {label: i for i, label in enumerate(pmap.labels)}
-    out.update({str(label): i for i, label in enumerate(pmap.labels) if str(label) not in out})
-    return out
 
 
 def is_plugin(name: str) -> bool:
@@ -631,19 +651,29 @@ def _strategy_files(name: str, params: dict, base: Path, where: _Locator) -> dic
     return out
 
 
-def _check_strategy(name: str, params: dict, where: _Locator) -> None:
+def _check_strategy(name: str, params: dict, where: _Locator, pmap: PatrolMap, n_agents: int, base: Path) -> dict:
+    """Check the strategy's parameters (types and ranges, then what needs the map and the team:
+    ``Strategy.check``); returns the values its check replaces (e.g. a file name resolved)."""
     from .strategies import strategy_class
 
-    for key, value in params.items():
-        bad = first_non_finite(value)
-        if bad is not None:
-            raise where.error(
-                "strategy", key, f"expected a finite number within +-{plain(MAX_NUMBER)}, got {plain(bad)}"
-            )
+    def finite_values(lists: bool) -> None:
+        for key, value in params.items():
+            bad = first_non_finite(value) if isinstance(value, list) == lists else None
+            if bad is not None:
+                raise where.error(
+                    "strategy", key, f"expected a finite number within +-{plain(MAX_NUMBER)}, got {plain(bad)}"
+                )
+
+    finite_values(lists=False)  # lists are the strategy's own check's first (it can name the entry)
     try:
-        strategy_class(name).validate_params(params, source=where.source)
+        cls = strategy_class(name)
+        changed = cls.check(cls.validate_params(params, source=where.source), pmap, n_agents, base)
     except UserError as exc:
+        if exc.source not in (None, where.source):
+            raise  # about a file the strategy reads: its own name and line
         key = (exc.key or "strategy.name").partition(".")[2]
         raise ScenarioError(
             exc.detail, source=where.source, line=where.line("strategy", key or "name"), key=exc.key or "strategy.name"
         ) from None
+    finite_values(lists=True)
+    return changed

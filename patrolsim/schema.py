@@ -100,14 +100,14 @@ def one_of(*choices: Any) -> Callable[[Any], bool]:
     return lambda x: x in choices
 
 
-def path_candidates(name: str, base: Path) -> list[Path]:
+def path_candidates(name: str, base: str | Path) -> list[Path]:
     """Where a file a scenario names is looked for, in order: as given when absolute, else relative to
     the scenario's folder ``base``, its parent, and the working directory."""
-    p = Path(name).expanduser()
+    p, base = Path(name).expanduser(), Path(base)
     return [p] if p.is_absolute() else [base / p, base.parent / p, Path.cwd() / p]
 
 
-def find_file(name: str, base: Path) -> Path | None:
+def find_file(name: str, base: str | Path) -> Path | None:
     """The first of :func:`path_candidates` that is a file, or None."""
     return next((c for c in path_candidates(name, base) if c.is_file()), None)
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.kernel import TIME_EPS
+from ..engine.result import Result
 from ..errors import UserError
 
 #: the figures of one run, in table order
@@ -83,11 +84,8 @@ def patrolling_sim_figures(times: np.ndarray, nodes: np.ndarray, n_nodes: int) -
     }
 
 
-def run_one(scenario) -> dict[str, float]:
-    """Every figure of METRICS for one scenario run to its end."""
-    from ..build import make
-
-    sim = make(scenario)
+def logged_run(sim) -> tuple[Result, np.ndarray, np.ndarray]:
+    """Run ``sim`` (a Simulation at time 0) to its end: (result, times, nodes) of every visit, in event order."""
     log_t: list[np.ndarray] = []
     log_v: list[np.ndarray] = []
 
@@ -99,10 +97,22 @@ def run_one(scenario) -> dict[str, float]:
     result = sim.run()
     times = np.concatenate(log_t) if log_t else np.zeros(0)
     nodes = np.concatenate(log_v) if log_v else np.zeros(0, dtype=np.int64)
-    keep = times >= scenario.warmup
+    return result, times, nodes.astype(np.int64)
+
+
+def figures(result: Result, times: np.ndarray, nodes: np.ndarray) -> dict[str, float]:
+    """Every figure of METRICS of a finished run from its result and visit log (:func:`logged_run`)."""
+    keep = times >= result.run["warmup"]
     out = {k: float(result.metrics[k]) for k in METRICS[:3]}
-    out.update(patrolling_sim_figures(times[keep], nodes[keep].astype(np.int64), sim.map.n_nodes))
+    out.update(patrolling_sim_figures(times[keep], nodes[keep], result.run["nodes"]))
     return out
+
+
+def run_one(scenario) -> dict[str, float]:
+    """Every figure of METRICS for one scenario run to its end."""
+    from ..build import make
+
+    return figures(*logged_run(make(scenario)))
 
 
 @dataclass(frozen=True)
@@ -158,30 +168,72 @@ def compare(
                 group.append(run)
                 if progress is not None:
                     progress(len(runs), total, run)
-            row: dict = {"strategy": name, "agents": count, "seeds": len(group)}
-            for metric in METRICS:
-                for stat, value in spread([float(r[metric]) for r in group]).items():
-                    row[f"{metric}_{stat}"] = value
-            rows.append(row)
+            rows.append(group_row(group))
     assert scenario is not None
     return Comparison(scenario.map.name, scenario.duration, runs, rows)
 
 
+def group_row(group: list[dict]) -> dict:
+    """The row of one configuration (strategy, agents, seeds, then each figure's spread) from its runs."""
+    row: dict = {"strategy": group[0]["strategy"], "agents": group[0]["agents"], "seeds": len(group)}
+    for metric in METRICS:
+        for stat, value in spread([float(r[metric]) for r in group]).items():
+            row[f"{metric}_{stat}"] = value
+    return row
+
+
+def versus(
+    path: str,
+    scenario,
+    own: dict[str, float],
+    strategies: Sequence[str],
+    overrides: dict | None = None,
+    progress: Callable[[int, int, dict], None] | None = None,
+) -> Comparison:
+    """A finished run of ``scenario`` (loaded from ``path`` with ``overrides``; ``own``: its :func:`figures`)
+    beside runs of ``strategies`` on the same map, team and seed (each with its own default parameters)."""
+    team, seed = scenario.agents.count, scenario.seed
+    first = {"strategy": scenario.strategy_name, "agents": team, "seed": seed, **own}
+    others = compare(path, strategies, [team], [seed], overrides, progress)
+    return Comparison(others.map_name, others.duration, [first, *others.runs], [group_row([first]), *others.rows])
+
+
+def versus_line(comparison: Comparison) -> str:
+    """The sentence a planner reads first: 'your routes: worst 31 min; cgg 18 min; msp 20 min'."""
+    parts = []
+    for k, row in enumerate(comparison.rows):
+        name = "your routes" if k == 0 and row["strategy"] == "route" else row["strategy"]
+        worst = row["worst_idleness_mean"]
+        parts.append(f"{name}: worst {_minutes(worst)}" if k == 0 else f"{name} {_minutes(worst)}")
+    return "; ".join(parts)
+
+
+def _minutes(seconds: float) -> str:
+    if math.isnan(seconds):
+        return "n/a"
+    if seconds >= 7200:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
 def table_text(comparison: Comparison) -> str:
-    """The printed table: per configuration, each figure as mean ± std (seconds)."""
+    """The printed table: per configuration, each figure as mean ± std (seconds; the mean alone when every
+    configuration ran one seed)."""
     heads = ["strategy", "R", "seeds", *(HEADS[m] for m in METRICS)]
+    one = all(row["seeds"] == 1 for row in comparison.rows)
     body = [
         [
             row["strategy"],
             str(row["agents"]),
             str(row["seeds"]),
-            *(f"{row[f'{m}_mean']:.1f} ± {row[f'{m}_std']:.1f}" for m in METRICS),
+            *(f"{row[f'{m}_mean']:.1f}" + ("" if one else f" ± {row[f'{m}_std']:.1f}") for m in METRICS),
         ]
         for row in comparison.rows
     ]
     widths = [max(len(r[i]) for r in [heads, *body]) for i in range(len(heads))]
     lines = [
-        f"{comparison.map_name}: {comparison.duration:g} s per run; idleness in seconds, mean ± std over seeds",
+        f"{comparison.map_name}: {comparison.duration:g} s per run; idleness in seconds"
+        + ("" if one else ", mean ± std over seeds"),
         "  ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True)),
     ]
     lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in body]
@@ -197,16 +249,20 @@ def csv_text(comparison: Comparison) -> str:
     return buf.getvalue()
 
 
-def json_text(comparison: Comparison) -> str:
-    """map, duration, the summary rows and every run (NaN as null)."""
+def as_dict(comparison: Comparison) -> dict:
+    """map, duration, the summary rows and every run (NaN as None), ready for JSON."""
 
     def clean(d: dict) -> dict:
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
 
-    data = {
+    return {
         "map": comparison.map_name,
         "duration": comparison.duration,
         "rows": [clean(r) for r in comparison.rows],
         "runs": [clean(r) for r in comparison.runs],
     }
-    return json.dumps(data, indent=1)
+
+
+def json_text(comparison: Comparison) -> str:
+    """:func:`as_dict` as JSON text."""
+    return json.dumps(as_dict(comparison), indent=1)

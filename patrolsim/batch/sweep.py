@@ -222,7 +222,7 @@ def _sweep_table(head: Any, where: _SweepLocator) -> dict:
 
 def _base_scenario(head: dict, extra: Any, base_dir: Path, where: _SweepLocator) -> dict:
     """The base scenario data: the scenario file's keys (its map made absolute), then [base] on top."""
-    from ..scenario import load_scenario, read_toml
+    from ..scenario import load_scenario, read_toml, resolved_files
 
     if not isinstance(extra, dict):
         raise where.error("", "base", "expected a [base] table of scenario keys")
@@ -233,9 +233,13 @@ def _base_scenario(head: dict, extra: Any, base_dir: Path, where: _SweepLocator)
             raise where.error("sweep", "scenario", f"scenario file '{head['scenario']}' not found (looked in {path})")
         data, _ = read_toml(path, SweepError, "base scenario")
         if "map" in data:
-            # resolve it as a standalone run would (relative to the scenario file), then pin it absolute
-            resolved = load_scenario(path).map_path
-            _set_map_path(data, str(Path(resolved).resolve()))
+            # resolve the files it names as a standalone run would (relative to the scenario file), then pin
+            # them absolute
+            files = resolved_files(load_scenario(path))
+            _set_map_path(data, files.pop("map.path"))
+            for dotted, file in files.items():
+                table, _, key = dotted.partition(".")
+                data[table][key] = file
     data = _merge(data, extra)
     return data
 
@@ -447,12 +451,11 @@ def _make_run(
     maps: dict[str, str],
     sweep_name: str,
 ) -> Run:
-    from ..scenario import SHORTHANDS, _set_dotted, pin_strategy_files
+    from ..scenario import apply_overrides, pin_strategy_files
 
     data = copy.deepcopy(base)
     data.setdefault("name", sweep_name)
-    for key, value in params.items():
-        _set_dotted(data, SHORTHANDS.get(key, key), copy.deepcopy(value))
+    apply_overrides(data, copy.deepcopy(params))
     data["seed"] = seed
     absolute = maps.get(canonical_json(_map_value(data)))
     keyed = copy.deepcopy(data)

@@ -10,7 +10,8 @@ from ..scenario import AgentSpec, Scenario
 def bench_scenario(
     pmap: PatrolMap, strategy: str, agents: int, duration: float, samples: int, windows: tuple[float, ...]
 ) -> Scenario:
-    """``agents`` agents of ``strategy`` on ``pmap`` for ``duration`` s, sampled ``samples`` times."""
+    """``agents`` agents of ``strategy`` on ``pmap`` for ``duration`` s, sampled ``samples`` times (the route
+    strategy gets one route, shared by all, from node 0 through the middle node to the last)."""
     team = AgentSpec(
         count=agents, speeds=(1.0,) * agents, starts="random", sensing_radius=0.0, wait=0.0, pass_through_visits=True
     )
@@ -25,6 +26,6 @@ def bench_scenario(
         coverage_windows=windows,
         agents=team,
         strategy_name=strategy,
-        strategy_params={},
+        strategy_params={"routes": [[0, pmap.n_nodes // 2, pmap.n_nodes - 1]]} if strategy == "route" else {},
         data={},
     )

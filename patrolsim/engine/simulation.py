@@ -310,8 +310,11 @@ class Simulation:
     ) -> None:
         """Steer ``agent`` along ``path`` (starting at a neighbour of the node it is heading to); when the
         path is used up, ``on_arrival(sim, agent, node, t)`` decides: :meth:`set_path`, :meth:`hold`
-        or :meth:`release`. A holding agent leaves at once."""
+        or :meth:`release`. A holding agent leaves at once. An agent its strategy controlled until now is
+        announced to it first (``Strategy.called_away``)."""
         st = self.state
+        if st.a_int[agent, K.A_MODE] == K.MODE_STRATEGY:
+            self.strategy.called_away(agent, self.now, self.view)
         st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL
         self._controllers[agent] = on_arrival
         self.set_path(agent, path)

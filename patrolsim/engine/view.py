@@ -86,6 +86,24 @@ class TeamView:
         out.setflags(write=False)
         return out
 
+    def plan_left(self, agent: int) -> int:
+        """How many nodes of ``agent``'s current plan follow the node it is heading to."""
+        st = self._state
+        return int(st.a_int[agent, K.A_PLAN_LEN] - st.a_int[agent, K.A_PLAN_POS])
+
+    def seen_from(self, nodes: np.ndarray) -> np.ndarray:
+        """Per node: whether an agent at one of ``nodes`` sees it (the node itself, or within the sensing
+        radius and, on grids, in line of sight)."""
+        st = self._state
+        nodes = np.asarray(nodes, dtype=np.int64)
+        out = np.zeros(self._sim.map.n_nodes, dtype=bool)
+        starts, ends = st.sense_ptr[nodes], st.sense_ptr[nodes + 1]
+        counts = ends - starts
+        if counts.sum():
+            first = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+            out[st.sense_idx[first + np.arange(counts.sum())]] = True
+        return out
+
     def agent_positions(self, t: float) -> np.ndarray:
         """(A, 2) positions in metres at time t."""
         return self._state.positions(t)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine.simulation import Simulation
     from .map_view import Layers, MapView
     from .panel import Panel
+    from .route_editor import RouteEditor
 
 
 class Actions:
@@ -41,6 +42,7 @@ class Actions:
     heat_lock: float | None
     recorder: Recorder | None
     show_help: bool
+    editor: RouteEditor
 
     if TYPE_CHECKING:  # pragma: no cover
 
@@ -95,6 +97,9 @@ class Actions:
         self.set_speed(self.sessions[0].speed)
 
     def set_strategy(self, name: str) -> None:
+        if name == "route" and self.sessions[0].scenario.strategy_name != "route":
+            self.editor.toggle()  # the route strategy runs the planner's routes: draw them first
+            return
         try:
             scenario = with_changes(self.sessions[0].scenario, strategy=name, params=self.file_params.get(name))
         except UserError as exc:
@@ -223,6 +228,9 @@ class Actions:
             return
         self.say("applied " + ", ".join(f"{k} = {v}" for k, v in edits.items()) + "; run restarted")
         self._after_restart()
+
+    def do_route_editor(self) -> None:
+        self.editor.toggle()
 
     def do_reset_settings(self) -> None:
         self.panel.build()

@@ -22,6 +22,7 @@ from .help import draw_help
 from .map_view import Layers, MapView
 from .panel import PANEL_W, SIDE_COLOURS, Panel
 from .recorder import Recorder, save_screenshot
+from .route_editor import RouteEditor
 from .session import Session, speed_label
 from .set_up import SetUp
 from .text import Text
@@ -63,6 +64,7 @@ KEYS: dict[int, str] = {
     pygame.K_e: "export",
     pygame.K_k: "toggle_heat_lock",
     pygame.K_i: "toggle_ledger",
+    pygame.K_w: "route_editor",
     pygame.K_F1: "help",
     pygame.K_QUESTION: "help",
     pygame.K_SLASH: "help",
@@ -122,6 +124,7 @@ class App(Actions):
         self.sessions = [Session(sc, speed=speed, sim=sim) for sc, sim in zip(scenarios, sims)]
         self.manager = self._manager()
         self._layout_views()
+        self.editor = RouteEditor(self)
         self.panel = Panel(self)
 
     # ------------------------------------------------------------------ layout
@@ -286,6 +289,7 @@ class App(Actions):
             view.draw(self.screen, s, self.layers, colours, heat_max, locked=self.heat_lock is not None)
         if self.comparing:
             self._draw_headers()
+        self.editor.draw(self.screen)
         if self._press and self._press.get("agent") is not None and self._press["moved"]:
             k = self.ui_scale
             pygame.draw.circle(
@@ -421,7 +425,7 @@ class App(Actions):
         if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.resized()
             return
-        if self.manager.process_events(event):
+        if self.manager.process_events(event) or self.editor.handle(event):
             return
         if event.type in (pygame_gui.UI_BUTTON_PRESSED, pygame_gui.UI_DROP_DOWN_MENU_CHANGED):
             self.panel.handle(event)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..engine.result import Result
 from ..output import write_csv, write_json
-from ..scenario import Scenario
+from ..scenario import Scenario, resolved_files
 
 
 def run_result(sim) -> Result:
@@ -54,26 +54,26 @@ def export_all(session, stem: Path) -> list[Path]:
 
 def scenario_toml(sc: Scenario) -> str:
     """The scenario ``sc`` as a TOML file ``patrolsim run`` accepts: its full key tree (defaults filled in,
-    the window's edits included), the map and other files as absolute paths, the start nodes if set."""
+    the window's edits included), its name, the map and other files as absolute paths, the start nodes
+    if set."""
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in sc.data.items()}
-    data["map"] = {**data["map"], "path": str(Path(sc.map_path).resolve())}
+    data["name"] = sc.name  # the run's title, not the exported file's name
     if not isinstance(sc.agents.starts, str):
         data["agents"] = {**data["agents"], "starts": [int(s) for s in sc.agents.starts]}
-    base = Path(sc.source).parent if sc.source and Path(sc.source).exists() else Path.cwd()
-    for table, key in (("incidents", "file"), ("incidents", "risk_file")):
-        value = data.get(table, {}).get(key)
-        if value:
-            data[table] = {**data[table], key: str((base / value).resolve())}
+    for dotted, path in resolved_files(sc).items():
+        table, _, key = dotted.partition(".")
+        data[table] = {**data[table], key: path}
     top = [(k, v) for k, v in data.items() if not isinstance(v, dict)]
     lines = [f"# exported from the patrolsim window: rerun with 'patrolsim run {sc.name or 'this'}.toml'"]
-    lines += [f"{k} = {_toml_value(v)}" for k, v in top]
+    lines += [f"{k} = {toml_value(v)}" for k, v in top]
     for k, v in data.items():
         if isinstance(v, dict):
-            lines += ["", f"[{k}]"] + [f"{key} = {_toml_value(x)}" for key, x in v.items()]
+            lines += ["", f"[{k}]"] + [f"{key} = {toml_value(x)}" for key, x in v.items()]
     return "\n".join(lines) + "\n"
 
 
-def _toml_value(v: Any) -> str:
+def toml_value(v: Any) -> str:
+    """``v`` (a number, string, bool or list of them) as TOML text."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -87,5 +87,5 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, str):
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
     raise TypeError(f"cannot write {type(v).__name__} as TOML")

@@ -28,6 +28,7 @@ CONTROLS: list[tuple[str, str]] = [
     ("S", "save a screenshot (PNG)"),
     ("V / M", "start / stop recording an animated GIF / an MP4 video"),
     ("E", "export the run's JSON and CSV (as 'patrolsim run' does) and the scenario"),
+    ("W", "route editor: click a robot, click nodes to add waypoints, drag to move, right-click to delete"),
     ("F", "fit the map to the window"),
     ("Wheel", "zoom about the cursor"),
     ("Drag map", "pan (any mouse button)"),

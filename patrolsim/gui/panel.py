@@ -10,6 +10,7 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 
 from . import charts
 from . import palette as P
+from .export import toml_value
 from .session import SPEEDS, speed_label
 from .settings import Setting, settings_of, strategy_description
 
@@ -127,7 +128,9 @@ class Panel:
         self.top_of_readouts = y + WIDGET_STEP + 3
         self.entries: dict[str, tuple[Setting, UIDropDownMenu | UITextEntryLine]] = {}
         self.settings_text: list[tuple[str, tuple[int, int], int, tuple]] = []
-        if self.tab == "settings":
+        if app.editor.active:
+            app.editor.build_widgets(self, x0, width)
+        elif self.tab == "settings":
             self._build_settings(x0, width)
         self.sync()
 
@@ -235,6 +238,8 @@ class Panel:
     def handle(self, event: pygame.event.Event) -> None:
         """Turn a pygame_gui event into an app action."""
         app = self.app
+        if app.editor.handle_widget(event):
+            return
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             for key, button in self.tabs.items():
                 if event.ui_element is button:
@@ -317,6 +322,9 @@ class Panel:
             P.TEXT_DIM,
         )
         y += 38
+        if app.editor.active:
+            app.editor.draw_panel(surface, x0 + 10, y)
+            return
         if self.tab == "settings":
             for line, pos, size, colour in self.settings_text:
                 text.draw(surface, line, pos, size, colour)
@@ -471,7 +479,9 @@ def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
 
 
 def _shown_value(v) -> str:
-    """A setting's value as typed in its entry ('true', '2.5', '60')."""
+    """A setting's value as typed in its entry ('true', '2.5', '60', '[[1, 2]]')."""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, list):
+        return toml_value(v)
     return f"{v:g}" if isinstance(v, float) else str(v)

@@ -7,6 +7,7 @@ the edits to a scenario. No pygame here.
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,13 +43,19 @@ class Setting:
                 return int(text)
             if kind is float:
                 return float(text)
-        except ValueError:
+            if kind is list:
+                value = tomllib.loads(f"v = {text}")["v"]
+                if not isinstance(value, list):
+                    raise ValueError
+                return value
+        except (ValueError, tomllib.TOMLDecodeError):
             raise UserError(f"{self.key}: expected {_type_word(kind)}, got {text!r}", key=self.key) from None
         return text
 
 
 def _type_word(kind: type) -> str:
-    return {bool: "true or false", int: "a whole number", float: "a number"}.get(kind, "a word")
+    words = {bool: "true or false", int: "a whole number", float: "a number", list: "a list such as [1, 2]"}
+    return words.get(kind, "a word")
 
 
 def strategy_description(name: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ScenarioError, csv_rows, read_text, snippet
+from ..errors import ScenarioError, csv_table, snippet
 from ..maps.model import PatrolMap
 from .streams import MODES, Incidents, Marks
 
@@ -65,16 +65,7 @@ def read_replay(
 
 def _read_rows(path: Path, pmap: PatrolMap) -> tuple[list[tuple], list[int]]:
     label_to_node = {str(pmap.node_label(i)): i for i in range(pmap.n_nodes)}
-    reader = csv_rows(read_text(path, ScenarioError, "replay"), path, ScenarioError)
-    header = [h.strip().lower() for h in next((row for _, row in reader), [])]
-    if "time_s" not in header or not ({"x_m", "y_m"} <= set(header) or "node" in header):
-        raise ScenarioError(
-            "expected a header with time_s and x_m, y_m (or node)"
-            + (f" (line 1 has {len(header)} columns, without those)" if header else ", got an empty file"),
-            source=path,
-            line=1,
-        )
-    col = {c: header.index(c) for c in COLUMNS if c in header}
+    reader, col = csv_table(path, ScenarioError, "replay", COLUMNS, {"time_s"}, "time_s and x_m, y_m (or node)")
     rows, lines = [], []
     for lineno, row in reader:
         if not row or not "".join(row).strip():

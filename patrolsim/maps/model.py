@@ -72,6 +72,9 @@ class PatrolMap:
         attribution: data credit to show wherever the map is used.
         directed: True when some edge has no reverse of the same length (one-way streets, costs that
             differ by direction); the CSR then holds each direction as its own entry.
+        dropped_positions, dropped_labels: the nodes ``largest_component`` left out (their positions
+            in metres and, on maps with ids, their ids), so that a place given there is reported as
+            unreachable rather than moved; None when nothing was dropped.
     """
 
     name: str
@@ -87,6 +90,8 @@ class PatrolMap:
     attribution: str = ""
     meta: dict = field(default_factory=dict)
     directed: bool = False
+    dropped_positions: np.ndarray | None = None
+    dropped_labels: list | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -192,7 +197,11 @@ class PatrolMap:
                 "[map] table (or --largest-component) to keep only the largest",
                 source=self.source or self.name,
             )
-        kept = self.subgraph(np.flatnonzero(labels == int(np.argmax(sizes))))
+        keep = labels == int(np.argmax(sizes))
+        kept = self.subgraph(np.flatnonzero(keep))
+        kept.dropped_positions = self.positions[~keep]
+        if self.labels is not None:
+            kept.dropped_labels = [label for label, k in zip(self.labels, keep.tolist()) if not k]
         kept.meta["dropped"] = (
             f"kept the largest {strongly}connected part: {kept.n_nodes:,} of {self.n_nodes:,} nodes "
             f"({self.n_nodes - kept.n_nodes:,} nodes in {count - 1:,} other parts dropped)"
@@ -339,6 +348,21 @@ class PatrolMap:
     def node_label(self, node: int):
         """The id the source file used for ``node``."""
         return self.labels[node] if self.labels is not None else node
+
+    @cached_property
+    def _ids(self) -> dict:
+        if self.labels is None:
+            return {str(i): i for i in range(self.n_nodes)}
+        out: dict = {label: i for i, label in enumerate(self.labels)}
+        out.update({str(label): i for i, label in enumerate(self.labels) if str(label) not in out})
+        return out
+
+    def node_of(self, node_id) -> int | None:
+        """The node a file names by ``node_id`` (its own id, or the id as text; on grid maps the node
+        index), or None when the map has no such node."""
+        ids = self._ids
+        found = ids.get(node_id) if isinstance(node_id, (int, str)) and not isinstance(node_id, bool) else None
+        return found if found is not None else ids.get(str(node_id))
 
     def adjacency(self):
         """The adjacency as a scipy CSR matrix of edge lengths."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..engine.decision import Defer, Hold
@@ -28,14 +29,18 @@ from ..errors import StrategyError
 from .comm import CommSpec
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.result import Result
     from ..engine.view import TeamView
+    from ..maps.model import PatrolMap
 
 
 @dataclass(frozen=True)
 class Param:
     """A documented strategy parameter: its default, type, valid range and meaning. ``file``: the value
     names a file, which scenarios resolve as they resolve a map (their folder, its parent, the working
-    directory) and must exist."""
+    directory) and must exist. ``also`` names types accepted besides the default's (e.g. ``list`` for a
+    number that may also be given per agent); a list value is checked by the strategy's own
+    :meth:`Strategy.check`, not against ``low`` / ``high``."""
 
     default: Any
     help: str
@@ -43,6 +48,7 @@ class Param:
     high: float | None = None
     choices: tuple | None = None
     file: bool = False
+    also: tuple[type, ...] = ()
 
 
 class Strategy:
@@ -78,17 +84,26 @@ class Strategy:
                 )
             spec = cls.params[key]
             kind = type(spec.default)
-            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            kinds = (kind, *spec.also)
+            if float in kinds and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                raise StrategyError(f"expected {kind.__name__}, got {value!r}", source=source, key=f"strategy.{key}")
+            if not isinstance(value, kinds) or (int in kinds and isinstance(value, bool)):
+                raise StrategyError(
+                    f"expected {' or '.join(k.__name__ for k in kinds)}, got {value!r}",
+                    source=source,
+                    key=f"strategy.{key}",
+                )
+            if isinstance(value, list):
+                out[key] = value
+                continue
             if spec.choices is not None and value not in spec.choices:
                 raise StrategyError(
                     f"expected one of {', '.join(map(str, spec.choices))}, got {value!r}",
                     source=source,
                     key=f"strategy.{key}",
                 )
-            if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+            number: Any = value  # an int, float or str of the declared type (bounds are for numbers)
+            if (spec.low is not None and number < spec.low) or (spec.high is not None and number > spec.high):
                 raise StrategyError(
                     f"expected a value in [{spec.low}, {spec.high}], got {value!r}",
                     source=source,
@@ -96,6 +111,15 @@ class Strategy:
                 )
             out[key] = value
         return out
+
+    @classmethod
+    def check(cls, values: dict[str, Any], pmap: PatrolMap, n_agents: int, base: Path) -> dict[str, Any]:
+        """The checks of validated parameters that need the map and the team size, made when a scenario is
+        loaded so that a mistake is reported then, with the scenario's line; returns the values it
+        replaces for the run (e.g. a file name resolved against ``base``, the scenario's folder, its
+        parent, then the working directory). Raises :class:`StrategyError` naming the key (and the file
+        and line of a file it reads). The default checks nothing and replaces nothing."""
+        return {}
 
     def kernel_params(self) -> dict[int, float]:
         """Values for the compiled loop's parameter slots (kernel.P_*), for built-in rules."""
@@ -117,10 +141,19 @@ class Strategy:
         ``Simulation.answer``)."""
         raise NotImplementedError
 
+    def called_away(self, agent: int, t: float, view: TeamView) -> None:
+        """``agent`` leaves this strategy's control at time ``t`` (a dispatch): it is heading to
+        ``view.agent_node(agent)`` with ``view.plan_left(agent)`` nodes of its plan after that one. The
+        default does nothing; a strategy that resumes a route where the agent left it records that here."""
+
     def released(self, agent: int, t: float, view: TeamView) -> None:
         """``agent`` comes back from external control (a dispatch) at time ``t``; its next :meth:`decide`
         is wherever it then stands. Strategies that follow a timetable re-plan there; the default
         does nothing (a rule that decides from the current node needs nothing)."""
+
+    def add_to(self, result: Result) -> None:
+        """Add the strategy's own figures to a run's result (``result.metrics``, columns of its
+        ``agents`` and ``nodes`` tables), as the run's attachments do; the default adds nothing."""
 
     def describe(self) -> str:
         """'name (key=value, ...)' for tables and the GUI."""

@@ -16,12 +16,24 @@ TIME_EPS = 1e-9
 
 class CyclicWalk:
     """One agent's timetable on a closed walk: ``nodes`` (consecutive entries adjacent, the last
-    adjacent to the first), ``stop`` (entries that count as goals) and ``tau`` (seconds from the walk's
-    start to each entry for an agent at ``speed`` m/s waiting ``wait`` s at every node)."""
+    adjacent to the first), ``stop`` (entries that count as goals), ``dwell`` (seconds the agent stands
+    at each entry on arriving there; stops only) and ``tau`` (seconds from the walk's start to the
+    arrival at each entry for an agent at ``speed`` m/s waiting ``wait`` s at every node it leaves)."""
 
-    def __init__(self, nodes: np.ndarray, stop: np.ndarray, lengths: np.ndarray, speed: float, wait: float) -> None:
+    def __init__(
+        self,
+        nodes: np.ndarray,
+        stop: np.ndarray,
+        lengths: np.ndarray,
+        speed: float,
+        wait: float,
+        dwell: np.ndarray | None = None,
+    ) -> None:
         self.nodes, self.stop = nodes, stop
         legs = wait + lengths / speed
+        if dwell is not None:
+            legs = legs + dwell
+        self.dwell = np.zeros(nodes.size) if dwell is None else dwell
         self.tau = np.concatenate([[0.0], np.cumsum(legs)[:-1]])
         self.period = float(legs.sum())
 
@@ -83,17 +95,18 @@ def travel_seconds_from(pmap, source: int, speed: float, wait: float) -> tuple[n
 
 
 class WalkFollower(Strategy):
-    """Agents that cycle closed walks (cgg, msp). ``setup`` of a subclass sets, per agent, ``walks``
+    """Agents that cycle closed walks (cgg, msp, route). ``setup`` of a subclass sets, per agent, ``walks``
     (a :class:`CyclicWalk`, or None for an agent with no walk), ``index`` (the walk entry it is at
     when it next decides), ``approach`` (a path to walk first) and ``depart_at`` (hold there until
-    this time), then calls :meth:`_follow`.
+    this time), then calls :meth:`_follow`. At an entry with a dwell time the agent holds that long
+    (watching it) before walking on.
 
     Rejoining after a dispatch (:meth:`released`): from where it is handed back the agent takes a
-    quickest path to the best entry of its walk and walks on from there. On a shared walk that is
-    the entry where it meets its own slot soonest (it holds there for the slot if early), so the
-    team's spacing is restored (:meth:`CyclicWalk.slot_entry`); alone on a walk it is the entry after
-    which the walk's worst idleness is least (:meth:`CyclicWalk.resume_entry`), which is where it
-    left unless another entry is much nearer.
+    quickest path to the best entry of its walk (:meth:`_rejoin_entry`) and walks on from there. On a
+    shared walk that is the entry where it meets its own slot soonest (it holds there for the slot if
+    early), so the team's spacing is restored (:meth:`CyclicWalk.slot_entry`); alone on a walk it is
+    the entry after which the walk's worst idleness is least (:meth:`CyclicWalk.resume_entry`), which
+    is where it left unless another entry is much nearer.
     """
 
     walks: list[CyclicWalk | None]
@@ -102,12 +115,15 @@ class WalkFollower(Strategy):
     depart_at: np.ndarray
 
     def _follow(self, n_agents: int, whole_lap: bool, lap_zero: np.ndarray | None = None) -> None:
-        """Finish ``setup``: ``whole_lap`` (plan a lap at a time, else stop to stop) and ``lap_zero``, the
-        time each agent's timetable is at entry 0 of its walk when a team shares one walk (None when
-        each agent walks alone)."""
+        """Finish ``setup``: ``whole_lap`` (plan a lap at a time, else stop to stop; walks with dwell
+        times go stop to stop) and ``lap_zero``, the time each agent's timetable is at entry 0 of its
+        walk when a team shares one walk (None when each agent walks alone)."""
         self.whole_lap = whole_lap
         self.lap_zero = lap_zero
         self.off_walk = np.zeros(n_agents, dtype=bool)
+        self.dwell_due = np.array(
+            [w is not None and bool(w.dwell[k] > 0) for w, k in zip(self.walks, self.index.tolist())], dtype=bool
+        )
 
     def released(self, agent, t, view) -> None:
         self.off_walk[agent] = True
@@ -123,7 +139,14 @@ class WalkFollower(Strategy):
             return Hold(wait)
         walk = self.walks[agent]
         assert walk is not None  # subclasses decide for agents without a walk themselves
-        path, self.index[agent] = walk.leg_after(int(self.index[agent]), self.whole_lap)
+        k = int(self.index[agent])
+        if self.dwell_due[agent]:
+            self.dwell_due[agent] = False
+            return Hold(float(walk.dwell[k]))
+        if walk.nodes.size == 1:  # a walk of one node: stand there, a lap at a time
+            return Hold(walk.period)
+        path, self.index[agent] = walk.leg_after(k, self.whole_lap)
+        self.dwell_due[agent] = walk.dwell[self.index[agent]] > 0
         return path
 
     def _rejoin(self, agent: int, node: int, t: float, view) -> None:
@@ -133,13 +156,47 @@ class WalkFollower(Strategy):
         if walk is None:
             return
         seconds, pred = travel_seconds_from(view.map, node, view.speed(agent), view.wait)
-        if self.lap_zero is None or walk.nodes.size == 1:
-            k, meet = walk.resume_entry(seconds, t, view.last_seen(agent)), 0.0
-        else:
-            k, meet = walk.slot_entry(seconds, t, float(self.lap_zero[agent]))
+        k, meet = self._rejoin_entry(agent, walk, seconds, t, view)
         self.index[agent] = k
         self.approach[agent] = walk_back(pred, node, int(walk.nodes[k])).tolist()
         self.depart_at[agent] = meet
+        self.dwell_due[agent] = walk.dwell[k] > 0
+
+    def _rejoin_entry(self, agent: int, walk: CyclicWalk, seconds: np.ndarray, t: float, view) -> tuple[int, float]:
+        """(entry, hold there until) for ``agent`` rejoining ``walk`` at time t, ``seconds[v]`` from every
+        node v: its slot on a shared walk, else where the walk's worst idleness then is least."""
+        if self.lap_zero is None or walk.nodes.size == 1:
+            return walk.resume_entry(seconds, t, view.last_seen(agent)), 0.0
+        return walk.slot_entry(seconds, t, float(self.lap_zero[agent]))
+
+    def _spread(self, view, agents: np.ndarray) -> None:
+        """Evenly spaced slots for ``agents`` on the walk they share: in their order along it (by
+        ``index``, the entry each joins at; ties by id) each takes the entry at or after its share of
+        the lap from the first one's, walks there (``approach``) and holds until all can start in step
+        (``depart_at``)."""
+        r = agents.size
+        order = agents[np.argsort(self.index[agents], kind="stable")]
+        gs = GraphSearch.of(view.map)
+        base = self.walks[order[0]].tau[self.index[order[0]]]
+        late = np.zeros(view.n_agents)
+        arrive = np.zeros(view.n_agents)
+        for rank, a in enumerate(order.tolist()):
+            walk = self.walks[a]
+            assert walk is not None  # agents that share a walk have one
+            offset = (base + rank * walk.period / r) % walk.period
+            k = int(np.searchsorted(walk.tau, offset - 1e-9))
+            if k >= walk.tau.size:
+                k = 0
+                offset -= walk.period
+            start = int(view.starts[a])
+            path = gs.path(start, int(walk.nodes[k]))
+            dist = sum(view.map.edge_length(int(x), int(y)) for x, y in zip([start] + path[:-1], path))
+            arrive[a] = len(path) * view.wait + dist / view.speed(a)
+            late[a] = walk.tau[k] - offset  # how far ahead of its ideal position the slot lies
+            self.index[a] = k
+            self.approach[a] = path
+        t0 = float(np.max(arrive[agents] - late[agents]))
+        self.depart_at[agents] = t0 + late[agents]
 
 
 class CyclicStrategy(WalkFollower):
@@ -206,32 +263,8 @@ class CyclicStrategy(WalkFollower):
         self.approach = [[] for _ in range(view.n_agents)]
         self.depart_at = np.zeros(view.n_agents)
         if self.values["spacing"] == "even" and view.n_agents > 1:
-            self._spread(view)
+            self._spread(view, np.arange(view.n_agents))
         tau = np.array([w.tau[k] for w, k in zip(walks, self.index)])
         # each agent's timetable: at its entry when it first departs (after any approach and hold)
         lap_zero = self.depart_at - tau if view.n_agents > 1 else None
         self._follow(view.n_agents, view.pass_through_visits, lap_zero)
-
-    def _spread(self, view) -> None:
-        """Choose each agent's slot on the walk and the common start of the cycling."""
-        r = view.n_agents
-        order = np.argsort(self.index, kind="stable")
-        gs = GraphSearch.of(view.map)
-        base = self.walks[order[0]].tau[self.index[order[0]]]
-        late = np.zeros(r)
-        arrive = np.zeros(r)
-        for rank, a in enumerate(order):
-            walk = self.walks[a]
-            offset = (base + rank * walk.period / r) % walk.period
-            k = int(np.searchsorted(walk.tau, offset - 1e-9))
-            if k >= walk.tau.size:
-                k = 0
-                offset -= walk.period
-            path = gs.path(int(view.starts[a]), int(self.nodes[k]))
-            dist = sum(view.map.edge_length(int(x), int(y)) for x, y in zip([int(view.starts[a])] + path[:-1], path))
-            arrive[a] = len(path) * view.wait + dist / view.speed(a)
-            late[a] = walk.tau[k] - offset  # how far ahead of its ideal position the slot lies
-            self.index[a] = k
-            self.approach[a] = path
-        t0 = float(np.max(arrive - late))
-        self.depart_at = t0 + late

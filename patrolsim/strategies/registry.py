@@ -27,6 +27,7 @@ BUILTIN: dict[str, str] = {
     "proportional": "patrolsim.strategies.policing:ProportionalWalk",
     "hotspot-dwell": "patrolsim.strategies.policing:HotspotDwell",
     "posts": "patrolsim.strategies.policing:Posts",
+    "route": "patrolsim.strategies.route:RouteStrategy",
 }
 #: name -> "module:Class" of the built-in strategies that run only with a file a parameter names (a learned
 #: policy); kept apart from BUILTIN, every one of which runs with its defaults on any map

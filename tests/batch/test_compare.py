@@ -58,3 +58,29 @@ def test_compare_cli_table_csv_json(tmp_path, capsys):
     for head in ("worst", "time-avg", "interval", "gavg", "gmax", "avg_graph", "worst_avg"):
         assert head in out
     assert main(["compare", GRID, "--agents", "x"]) == 2
+
+
+def test_run_vs_sets_the_scenarios_own_run_beside_other_strategies(tmp_path, capsys):
+    # a route over half of an 8-node ring (10 m cells) for two robots, against cgg and msp on the same
+    # map, team and seed; each rival runs with its own defaults (the route's keys are not cgg's)
+    (tmp_path / "ring.txt").write_text("cell_size: 10\n...\n.#.\n...\n")
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'map = "ring.txt"\nduration = 800\nwarmup = 200\nseed = 3\n[agents]\ncount = 2\n'
+        '[strategy]\nname = "route"\nroutes = [[0, 2, 4]]\nmode = "back-and-forth"\n'
+    )
+    argv = ["run", str(path), "--vs", "cgg,msp"]
+    assert main([*argv, "--json", str(tmp_path / "r.json"), "--csv", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert "Routes" in out and "your routes: worst " in out and "; cgg " in out and "; msp " in out
+    vs = json.loads((tmp_path / "r.json").read_text())["vs"]
+    assert [(r["strategy"], r["agents"], r["seeds"]) for r in vs["rows"]] == [
+        ("route", 2, 1),
+        ("cgg", 2, 1),
+        ("msp", 2, 1),
+    ]
+    alone = compare(str(path), ["route", "cgg", "msp"], [2], [3])
+    assert vs["runs"] == alone.runs  # the run itself gives the figures a separate compare run gives
+    assert len((tmp_path / "r_vs.csv").read_text().splitlines()) == 4
+    assert main(["run", str(path), "--vs", ","]) == 2 and main(["run", str(path), "--vs", "cgx"]) == 2
+    assert "did you mean 'cgg'" in capsys.readouterr().err

@@ -93,3 +93,45 @@ def test_mall_security_answers_calls(strategy):
     served = manager_of(sim).dispatcher.served
     assert served.sum() >= 3 and res.metrics["response_count"] >= 3
     assert res.metrics["coverage"] == 1.0
+
+
+def test_route_agent_resumes_where_it_left_or_nearer_before_the_next_waypoint(world):
+    # the loop through the corners 0 2 7 5 walks 0 1 2 4 7 6 5 3. At t = 25 the call at node 5 takes the
+    # agent, heading for node 4 on its leg 2 -> 7, on 4 7 6 5 (there at 60); released at 70, it rejoins
+    # the leg at the point nearest ahead of where it left (node 4, 30 s away, or waypoint 7, 20 s), so it
+    # skips no waypoint, and walks on
+    from patrolsim.strategies.route import RouteStrategy
+
+    strategy = RouteStrategy(routes=[[0, 2, 7, 5]])
+    sim = recording(world, [(25, 5, 2, 10, "reported")], strategy=strategy, map_text=RING)
+    log = manager_of(sim).log
+    assert log.arrived_at[0] == 60 and log.cleared_at[0] == 70
+    assert visits_of(sim, 0, 70.0)[:5] == [(80.0, 6), (90.0, 7), (100.0, 6), (110.0, 5), (120.0, 3)]
+
+
+def test_route_agent_called_away_mid_dwell_dwells_again_on_return(world):
+    # the loop 0 -> 7 -> 0 (out and back on 0 3 5 6 7) with 30 s at waypoint 7 (reached at 40); the call
+    # at node 5 at t = 50 takes the agent from its dwell (7 6 5, there at 70, done at 80); it goes back to
+    # waypoint 7 (100), stands there 30 s and walks on
+    from patrolsim.strategies.route import RouteStrategy
+
+    strategy = RouteStrategy(routes=[[0, 7]], dwell_s=[[0, 30]])
+    sim = recording(world, [(50, 5, 2, 10, "reported")], strategy=strategy, map_text=RING)
+    assert manager_of(sim).log.cleared_at[0] == 80
+    assert visits_of(sim, 0, 80.0)[:5] == [(90.0, 6), (100.0, 7), (130.0, 7), (140.0, 6), (150.0, 5)]
+
+
+def test_route_agents_sharing_a_loop_meet_their_slots_again(world):
+    # two agents on the loop through the corners (80 s a lap, 40 s apart); agent 1, called to node 6, comes
+    # back where it meets its slot, and the spacing is restored
+    from patrolsim.strategies.route import RouteStrategy
+
+    sim = recording(
+        world, [(15, 6, 2, 20, "reported")], starts=(0, 7), strategy=RouteStrategy(routes=[[0, 2, 7, 5]]),
+        map_text=RING, duration=600.0,
+    )  # fmt: skip
+    assert manager_of(sim).log.agent[0] == 1
+    late = [(t, n) for t, n, a in sim.recorded if t > 300.0]
+    for node in range(8):
+        times = np.array([t for t, n in late if n == node])
+        assert np.allclose(np.diff(times), 40.0), node

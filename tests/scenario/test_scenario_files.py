@@ -61,6 +61,20 @@ def test_overrides(tmp_path):
     assert sc.strategy_params == {"w_idle": 2.0} and sc.agents.speeds == (1.0, 2.0)
 
 
+def test_another_strategy_takes_its_own_defaults(tmp_path):
+    # the file's [strategy] keys belong to its strategy: switching to another drops them (keys set with
+    # the switch stay); the same strategy keeps them
+    hotspot = MINIMAL.replace('name = "cr"', 'name = "hotspot-dwell"\nhotspots = 2\ndwell_s = 60.0')
+    path = write(tmp_path, hotspot)
+    assert load_scenario(path).strategy_params == {"hotspots": 2, "dwell_s": 60.0}
+    assert load_scenario(path, strategy="cgg").strategy_params == {}
+    assert load_scenario(path, strategy="cgg", **{"strategy.walk": "edges"}).strategy_params == {"walk": "edges"}
+    assert load_scenario(path, strategy="hotspot-dwell", **{"strategy.dwell_s": 5.0}).strategy_params == {
+        "hotspots": 2,
+        "dwell_s": 5.0,
+    }
+
+
 @pytest.mark.parametrize(
     "edit, pattern",
     [

@@ -20,7 +20,7 @@ from patrolsim.algorithms.tours import best_tour, edge_walk, expand_walk, walk_l
 from patrolsim.maps.model import PatrolMap
 from patrolsim.strategies.registry import BUILTIN
 
-UNCOORDINATED = {"random", "proportional", "posts"}
+UNCOORDINATED = {"random", "proportional", "posts", "route"}  # route: the planner's own waypoints
 COORDINATED = [name for name in BUILTIN if name not in UNCOORDINATED]
 
 

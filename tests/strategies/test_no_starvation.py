@@ -1,4 +1,5 @@
-"""Property: every coordinated strategy (all built-ins but random, proportional and posts) visits every
+"""Property: every coordinated strategy (all built-ins but random, proportional, posts and route, which
+covers what its routes cover) visits every
 node of any connected graph, trees, cycles, grids with holes and street-like graphs of 5-60 nodes, with
 1-8 agents, within a bounded time, and starves no node.
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from patrolsim.strategies.registry import BUILTIN
 
-UNCOORDINATED = {"random", "proportional", "posts"}
+UNCOORDINATED = {"random", "proportional", "posts", "route"}
 COORDINATED = [name for name in BUILTIN if name not in UNCOORDINATED]
 DWELL_S = 60.0
 
