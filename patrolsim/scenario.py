@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .engine.spec import Battery, Interference, Motion
 from .errors import ScenarioError, UserError, did_you_mean, read_text
+from .fleet.spec import FleetSpec
 from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
 from .schema import (
@@ -171,7 +173,10 @@ SHORTHANDS = {
 
 @dataclass(frozen=True)
 class AgentSpec:
-    """The team: count, speeds (m/s, one per agent), start rule, sensing radius (m), wait (s)."""
+    """The team: count, speeds (m/s, one per agent), start rule, sensing radius (m), wait (s).
+
+    Per agent, when the scenario gives them (empty otherwise): ``groups`` (the name of each agent's
+    ``[[agents.group]]``), ``sensing_radii`` (m), ``motion`` and ``batteries`` (None: no battery)."""
 
     count: int
     speeds: tuple[float, ...]
@@ -179,6 +184,10 @@ class AgentSpec:
     sensing_radius: float
     wait: float
     pass_through_visits: bool
+    groups: tuple[str, ...] = ()
+    sensing_radii: tuple[float, ...] = ()
+    motion: tuple[Motion, ...] = ()
+    batteries: tuple[Battery | None, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,6 +210,8 @@ class Scenario:
     incidents: IncidentSpec | None = None
     dispatch: DispatchSpec | None = None
     communication: CommSpec = field(default_factory=CommSpec)
+    interference: Interference = field(default_factory=Interference)
+    fleet: FleetSpec = field(default_factory=FleetSpec)
 
 
 def load_scenario(path: str | Path, **overrides: Any) -> Scenario:

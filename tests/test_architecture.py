@@ -20,7 +20,7 @@ LAYERS = [
     ["output"],
     ["build"],
     ["scenario"],
-    ["strategies", "incidents"],
+    ["strategies", "incidents", "fleet"],
     ["engine"],
     ["metrics", "algorithms"],
     ["data"],

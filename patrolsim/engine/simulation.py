@@ -339,6 +339,17 @@ class Simulation:
         self._controllers.pop(agent, None)
         self.strategy.released(agent, self.now, self.view)
 
+    def set_in_service(self, agent: int, in_service: bool) -> None:
+        """Mark ``agent`` in or out of service (failed, or away charging) and tell the strategy
+        (``Strategy.team_changed``) so that a team strategy re-plans for the agents left. Whoever
+        takes an agent out of service steers it meanwhile (:meth:`take_control`, :meth:`fail`)."""
+        st = self.state
+        if bool(st.in_service[agent]) == in_service:
+            return
+        st.in_service[agent] = in_service
+        with self.backend.active():
+            self.strategy.team_changed(self.now, self.view)
+
     def replan(self, agent: int) -> None:
         """Make ``agent``'s strategy decide again at the next node the agent reaches (the rest of its
         planned path is dropped); no effect on an agent under external control."""

@@ -49,6 +49,8 @@ class EngineState:
         # so the agents in id order are in heap order
         self.heap_t = np.zeros(a)
         self.heap_a = np.arange(a, dtype=np.int64)
+        #: per agent: in service (not failed, not away charging); see Simulation.set_in_service
+        self.in_service = np.ones(a, dtype=bool)
         self.board = np.full(n, NEVER_SEEN)
         self.own = bool(own_knowledge)
         # np.full writes every page now, so first-touch page faults are paid at set-up, not mid-run

@@ -55,6 +55,13 @@ class TeamView:
         """Start node of every agent."""
         return self._sim.starts
 
+    def in_service(self) -> np.ndarray:
+        """Per agent, whether it is in service (read-only): not failed, not on its way to a dock,
+        queueing or charging. An agent dispatched to an incident stays in service."""
+        out = self._state.in_service.view()
+        out.setflags(write=False)
+        return out
+
     def speed(self, agent: int) -> float:
         """Speed of ``agent`` in m/s."""
         return float(self._state.a_flt[agent, K.A_SPEED])

@@ -151,6 +151,14 @@ class Strategy:
         is wherever it then stands. Strategies that follow a timetable re-plan there; the default
         does nothing (a rule that decides from the current node needs nothing)."""
 
+    def team_changed(self, t: float, view: TeamView) -> None:
+        """The agents in service changed at time ``t`` (``view.in_service()``): one failed or went to
+        charge, or came back. Agents out of service are never asked to decide; one coming back decides
+        next wherever it stands (after :meth:`released` when it was taken from this strategy). Team
+        strategies re-plan here for the agents in service (re-space a shared tour, re-partition,
+        re-assign goals, re-solve posts); the default does nothing (a rule that decides from the
+        current node needs nothing)."""
+
     def add_to(self, result: Result) -> None:
         """Add the strategy's own figures to a run's result (``result.metrics``, columns of its
         ``agents`` and ``nodes`` tables), as the run's attachments do; the default adds nothing."""
