@@ -16,21 +16,48 @@ import numpy as np
 from ..algorithms import heap
 from ..algorithms.draws import rand_below
 from ..jit import kernel_function
-from .rules import P_PASS_VISITS, P_W_DIST, P_W_IDLE, P_WAIT, RULE_CR, RULE_HCR, RULE_PYTHON, RULE_RANDOM
+from .motion import leg_seconds, turn_seconds
+from .rules import (
+    P_BLOCK_WAIT,
+    P_ENERGY,
+    P_INTERFERE,
+    P_MOTION,
+    P_PASS_VISITS,
+    P_REROUTE,
+    P_W_DIST,
+    P_W_IDLE,
+    P_WAIT,
+    RULE_CR,
+    RULE_HCR,
+    RULE_PYTHON,
+    RULE_RANDOM,
+)
 
-# agent integer columns (A_MODE: who decides when the plan runs out)
-A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN, A_MODE = 0, 1, 2, 3, 4
+# agent integer columns (A_MODE: who decides when the plan runs out; A_PREV: the node its last leg
+# came from, -1 before the first, for turning; A_SENSE: offset of its sensing group's rows in sense_ptr;
+# A_EDGE: the CSR entry it travels along, -1 when standing; A_BLOCKER: who blocks it, -1 when not
+# blocked; A_WAITS: its consecutive blocked waits; A_CHECK: 1 when the energy return rule applies)
+A_FROM, A_TO, A_PLAN_POS, A_PLAN_LEN, A_MODE, A_PREV, A_SENSE, A_EDGE, A_BLOCKER, A_WAITS, A_CHECK = range(11)
+N_INT = 11
 MODE_STRATEGY, MODE_EXTERNAL = 0, 1
-# agent float columns (A_CLEARED: the idleness its visits have cleared, summed; see visit)
-A_DEPART, A_ARRIVE, A_SPEED, A_DIST, A_CLEARED = 0, 1, 2, 3, 4
-# node metric rows (float)
-M_LAST, M_FIRST, M_AREA, M_ISUM, M_ISQ, M_IMAX = 0, 1, 2, 3, 4, 5
+# agent float columns (A_CLEARED: the idleness its visits have cleared, summed; see visit; A_ACCEL,
+# A_BRAKE, A_TURN: its motion, inf = instant; A_ENERGY: energy left when it last departed or came to
+# rest, A_PER_M / A_PER_S: use per metre driven / per second standing, A_RESERVE: energy kept for the
+# way home, A_REST: when it last came to rest; A_LEG: length of its current leg (m); A_BLOCKED_S:
+# seconds it has waited for robots in its way)
+(A_DEPART, A_ARRIVE, A_SPEED, A_DIST, A_CLEARED, A_ACCEL, A_BRAKE, A_TURN) = range(8)
+(A_ENERGY, A_PER_M, A_PER_S, A_RESERVE, A_REST, A_LEG, A_BLOCKED_S) = range(8, 15)
+N_FLT = 15
+# node metric rows (float; M_DMAX: the longest interval closed while the fleet was degraded)
+M_LAST, M_FIRST, M_AREA, M_ISUM, M_ISQ, M_IMAX, M_DMAX = 0, 1, 2, 3, 4, 5, 6
 # node metric rows (int)
 M_VISITS, M_ICOUNT = 0, 1
-# counters
-C_DECISIONS, C_NODE_MEET, C_EDGE_MEET, C_ARRIVALS, C_LOG = 0, 1, 2, 3, 4
+# counters (C_DEGRADED: 1 while some agent is out of service; C_WAITS / C_REROUTES / C_DEADLOCKS:
+# interference)
+C_DECISIONS, C_NODE_MEET, C_EDGE_MEET, C_ARRIVALS, C_LOG, C_DEGRADED, C_WAITS, C_REROUTES, C_DEADLOCKS = range(9)
+N_COUNTERS = 9
 # advance() return codes
-DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL, PAUSE = 0, 1, 2, 3, 4, 5
+DONE, NEED_DECISION, BAD_PLAN, EXTERNAL, LOG_FULL, PAUSE, LOW_ENERGY, REROUTE = 0, 1, 2, 3, 4, 5, 6, 7
 #: arrivals one call of :func:`advance` processes before it returns PAUSE, so that Python regains control
 #: (Ctrl-C, progress) every few milliseconds of a long run; resuming continues exactly where it paused
 CHUNK = 100_000
@@ -70,13 +97,14 @@ def requeue(agent, heap_t, heap_a, a_flt):
 
 # ---------------------------------------------------------------------------- visits
 @kernel_function
-def visit(node, t, agent, know, own, board, m_flt, m_int, watched, a_flt):
+def visit(node, t, agent, know, own, board, m_flt, m_int, watched, a_flt, degraded):
     """Record that ``node`` is seen at time t: close its idleness interval and refresh knowledge.
 
     ``watched[node]`` is the time until which an agent standing nearby keeps the node in view; the
     node was idle only since the later of its last visit and the end of that watch. A visit within
     :func:`instant` of the last one (two agents at once) closes no interval. The interval closed is
-    credited to the visiting agent (``a_flt[agent, A_CLEARED]``).
+    credited to the visiting agent (``a_flt[agent, A_CLEARED]``); while the fleet is ``degraded`` (an
+    agent out of service) the longest interval closed is kept apart too (``M_DMAX``).
     """
     last = m_flt[M_LAST, node]
     if watched[node] > last:
@@ -90,6 +118,8 @@ def visit(node, t, agent, know, own, board, m_flt, m_int, watched, a_flt):
             m_flt[M_IMAX, node] = dt
         m_int[M_ICOUNT, node] += 1
         a_flt[agent, A_CLEARED] += dt
+        if degraded and dt > m_flt[M_DMAX, node]:
+            m_flt[M_DMAX, node] = dt
     if t > m_flt[M_LAST, node]:
         m_flt[M_LAST, node] = t
     m_int[M_VISITS, node] += 1
@@ -101,19 +131,21 @@ def visit(node, t, agent, know, own, board, m_flt, m_int, watched, a_flt):
 
 
 @kernel_function
-def watch(node, until, sense_ptr, sense_idx, watched):
-    """An agent standing at ``node`` keeps every node it senses in view until time ``until``."""
-    for k in range(sense_ptr[node], sense_ptr[node + 1]):
+def watch(row, until, sense_ptr, sense_idx, watched):
+    """An agent standing at a node keeps every node it senses in view until time ``until`` (``row``: the
+    node plus the offset of the agent's sensing group, ``a_int[agent, A_SENSE]``)."""
+    for k in range(sense_ptr[row], sense_ptr[row + 1]):
         if until > watched[sense_idx[k]]:
             watched[sense_idx[k]] = until
 
 
 @kernel_function
-def sense(node, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, a_flt, log_t, log_i, counters):
-    """Visit every node the agent senses from ``node`` (itself included); log them if logging is on."""
-    for k in range(sense_ptr[node], sense_ptr[node + 1]):
+def sense(row, t, agent, sense_ptr, sense_idx, know, own, board, m_flt, m_int, watched, a_flt, log_t, log_i, counters):
+    """Visit every node the agent senses from a node (itself included; ``row`` as for :func:`watch`);
+    log them if logging is on."""
+    for k in range(sense_ptr[row], sense_ptr[row + 1]):
         seen = sense_idx[k]
-        visit(seen, t, agent, know, own, board, m_flt, m_int, watched, a_flt)
+        visit(seen, t, agent, know, own, board, m_flt, m_int, watched, a_flt, counters[C_DEGRADED] != 0)
         if log_t.size:
             n = counters[C_LOG]
             log_t[n] = t
@@ -155,52 +187,151 @@ def choose_local(rule, agent, node, t, indptr, indices, lengths, know, own, para
     return choice
 
 
+@kernel_function
+def edge_entry(node, nxt, indptr, indices):
+    """The CSR entry of the edge from ``node`` to ``nxt``, or -1 when they are not adjacent."""
+    for k in range(indptr[node], indptr[node + 1]):
+        if indices[k] == nxt:
+            return k
+    return -1
+
+
+@kernel_function
+def blocker_of(agent, node, nxt, k, a_int, physics):
+    """The robot in the way of ``agent`` leaving ``node`` along entry k for ``nxt`` (lowest id), or -1.
+
+    In the way: ``nxt`` holds its capacity of robots (standing there or bound for it), or the edge is
+    one lane and a robot travels it towards ``node``. ``physics`` as for :func:`advance`.
+    """
+    node_cap, lanes, occupancy, on_edge = physics[1], physics[2], physics[3], physics[4]
+    if nxt != node and node_cap[nxt] > 0 and occupancy[nxt] >= node_cap[nxt]:
+        for other in range(a_int.shape[0]):
+            if other != agent and a_int[other, A_TO] == nxt:
+                return other
+    back = physics[5][k]
+    if lanes[k] == 1 and on_edge[back] > 0:
+        for other in range(a_int.shape[0]):
+            if a_int[other, A_EDGE] == back:
+                return other
+    return -1
+
+
+@kernel_function
+def in_deadlock(agent, a_int):
+    """Whether following who blocks whom from ``agent`` comes back to it (a cycle of waiting robots)."""
+    other = a_int[agent, A_BLOCKER]
+    for _ in range(a_int.shape[0]):
+        if other < 0:
+            return False
+        if other == agent:
+            return True
+        other = a_int[other, A_BLOCKER]
+    return False
+
+
+@kernel_function
+def wait_blocked(agent, node, t, seconds, a_int, a_flt, sense_ptr, sense_idx, watched, node_busy):
+    """Keep blocked ``agent`` standing at ``node`` (watching) for ``seconds``; its plan is kept, so it
+    tries the same way again then (a built-in rule chooses again)."""
+    until = t + seconds
+    a_int[agent, A_FROM] = node
+    a_flt[agent, A_DEPART] = t
+    a_flt[agent, A_ARRIVE] = until
+    a_flt[agent, A_BLOCKED_S] += seconds
+    if until > node_busy[node]:
+        node_busy[node] = until
+    watch(a_int[agent, A_SENSE] + node, until, sense_ptr, sense_idx, watched)
+
+
+@kernel_function
+def wake_blocked(by, t, a_int, a_flt, heap_t, heap_a):
+    """Robots waiting for ``by`` (in "block" mode) try again at time t, now that it moves; their wait
+    counts only up to t."""
+    woken = False
+    for other in range(a_int.shape[0]):
+        if a_int[other, A_BLOCKER] == by and a_flt[other, A_ARRIVE] > t:
+            a_flt[other, A_BLOCKED_S] -= a_flt[other, A_ARRIVE] - t
+            a_flt[other, A_ARRIVE] = t
+            a_int[other, A_BLOCKER] = -1
+            woken = True
+    if woken:
+        rebuild_heap(heap_t, heap_a, a_flt)
+
+
 # ---------------------------------------------------------------------------- movement
 @kernel_function
-def start_leg(
-    agent, node, nxt, t, indptr, indices, lengths, reverse, a_int, a_flt, counters, moves, node_busy, edge_busy
-):
-    """Send ``agent`` from ``node`` towards neighbour ``nxt`` leaving at time t; False if not adjacent.
+def start_leg(agent, node, nxt, k, t, lengths, a_int, a_flt, counters, moves, node_busy, edge_busy, physics, params):
+    """Send ``agent`` from ``node`` towards neighbour ``nxt`` along CSR entry k, ready to leave at time t.
 
-    ``moves[k]`` counts departures along CSR entry k (for the predictability of the patrol);
+    ``moves[k]`` counts departures along entry k (for the predictability of the patrol);
     ``edge_busy[k]`` is the latest arrival time of an agent that left along entry k, so an agent on
     the reverse entry now (arriving later than one :func:`instant` from t) means a head-on meeting (a
     one-way edge's reverse is a slot past the entries that stays at -inf);
     ``node_busy[v]`` is the latest departure from v.
+
+    With motion on (``params[P_MOTION]``) the agent first turns in place from the heading of its last
+    leg, then drives the leg from rest to rest (:mod:`.motion`); with energy on it pays for the time
+    it stood since it came to rest and for the leg; with interference on it now counts as bound for
+    ``nxt`` and on entry k.
     """
-    k, hi = indptr[node], indptr[node + 1]
-    while k < hi and indices[k] != nxt:
-        k += 1
-    if k == hi:
-        return False
+    positions, occupancy, on_edge = physics[0], physics[3], physics[4]
+    length = lengths[k]
     moves[k] += 1
-    if edge_busy[reverse[k]] > t + instant(t):
+    if params[P_MOTION] > 0.0:
+        prev = a_int[agent, A_PREV]
+        if prev >= 0 and np.isfinite(a_flt[agent, A_TURN]):
+            t += turn_seconds(
+                positions[prev, 0],
+                positions[prev, 1],
+                positions[node, 0],
+                positions[node, 1],
+                positions[nxt, 0],
+                positions[nxt, 1],
+                a_flt[agent, A_TURN],
+            )
+        arrive = t + leg_seconds(length, a_flt[agent, A_SPEED], a_flt[agent, A_ACCEL], a_flt[agent, A_BRAKE])
+    else:
+        arrive = t + length / a_flt[agent, A_SPEED]
+    if edge_busy[physics[5][k]] > t + instant(t):
         counters[C_EDGE_MEET] += 1
-    arrive = t + lengths[k] / a_flt[agent, A_SPEED]
     if arrive > edge_busy[k]:
         edge_busy[k] = arrive
     if t > node_busy[node]:
         node_busy[node] = t
+    if params[P_ENERGY] > 0.0:
+        a_flt[agent, A_ENERGY] -= a_flt[agent, A_PER_S] * (t - a_flt[agent, A_REST]) + a_flt[agent, A_PER_M] * length
+        a_flt[agent, A_REST] = arrive
+    if params[P_INTERFERE] > 0.0:
+        occupancy[node] -= 1
+        occupancy[nxt] += 1
+        on_edge[k] += 1
+        a_int[agent, A_EDGE] = k
+        a_int[agent, A_BLOCKER] = -1
+        a_int[agent, A_WAITS] = 0
     a_int[agent, A_FROM] = node
     a_int[agent, A_TO] = nxt
     a_flt[agent, A_DEPART] = t
     a_flt[agent, A_ARRIVE] = arrive
-    a_flt[agent, A_DIST] += lengths[k]
-    return True
+    a_flt[agent, A_DIST] += length
+    a_flt[agent, A_LEG] = length
 
 
 @kernel_function
-def advance(until, resume, rule, graph, agents, nodes, team, log, counters, params, rng):
+def advance(until, resume, rule, graph, agents, nodes, team, log, physics, counters, params, rng):
     """Process arrivals with time <= ``until``.
 
     The state comes in groups (:class:`patrolsim.engine.state.EngineState` builds them):
-    ``graph`` = (indptr, indices, lengths, reverse, sense_ptr, sense_idx): the map's CSR arrays, the
-    reverse entry of each edge entry and who senses whom; ``agents`` = (a_int, a_flt, plan, heap_t, heap_a):
-    the agents' columns (A_*), planned paths and the arrival heap (times, agents: :mod:`..algorithms.heap`); ``nodes`` = (m_flt, m_int, watched,
-    node_busy, edge_busy, moves): the per-node accumulators (M_*), watch ends, the latest departure
-    per node and arrival per edge entry (interference), departures per edge entry; ``team`` = (know,
-    own, board): what agents know of last visits; ``log`` = (log_t, log_i): the visit log (off when
-    empty); ``counters`` (C_*), ``params`` (P_*) and ``rng`` (the splitmix64 state).
+    ``graph`` = (indptr, indices, lengths, sense_ptr, sense_idx): the map's CSR arrays and who senses
+    whom (one block of rows per sensing group); ``agents`` = (a_int, a_flt, plan, heap_t, heap_a): the
+    agents' columns (A_*), planned paths and the arrival heap (times, agents: :mod:`..algorithms.heap`);
+    ``nodes`` = (m_flt, m_int, watched, node_busy, edge_busy, moves): the per-node accumulators (M_*),
+    watch ends, the latest departure per node and arrival per edge entry (meetings), departures per
+    edge entry; ``team`` = (know, own, board): what agents know of last visits; ``log`` = (log_t,
+    log_i): the visit log (off when empty); ``physics`` = (positions, node_cap, lanes, occupancy,
+    on_edge, reverse, need_m): node positions (turns), node capacities and one-lane entries, robots at
+    or bound for each node and on each entry (interference), the reverse entry of each entry, and per
+    node the metres of the longest "one more leg, then the nearest dock" (energy); ``counters`` (C_*),
+    ``params`` (P_*) and ``rng`` (the splitmix64 state).
 
     ``resume`` is an agent whose decision Python has just written into its plan (or -1).
     Returns (status, agent): (DONE, -1) when the next event is later than ``until``;
@@ -208,16 +339,21 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
     (EXTERNAL, a) when a is under external control (e.g. dispatched) and its plan is used up;
     (BAD_PLAN, a) when a's plan names a node that is not adjacent to where it stands;
     (LOG_FULL, -1) when the visit log must be drained;
-    (PAUSE, -1) after :data:`CHUNK` arrivals, before the next one.
+    (PAUSE, -1) after :data:`CHUNK` arrivals, before the next one;
+    (LOW_ENERGY, a) when a's energy left would not cover one more leg and the way to a dock;
+    (REROUTE, a) when a is blocked in a deadlock or has waited too often: Python steps it aside.
     Arrivals that return to Python have been processed (visits done); resuming continues them.
     """
-    indptr, indices, lengths, reverse, sense_ptr, sense_idx = graph
+    indptr, indices, lengths, sense_ptr, sense_idx = graph
     a_int, a_flt, plan, heap_t, heap_a = agents
     m_flt, m_int, watched, node_busy, edge_busy, moves = nodes
     know, own, board = team
     log_t, log_i = log
+    need_m = physics[6]
     wait = params[P_WAIT]
     pass_visits = params[P_PASS_VISITS] > 0.0
+    energy = params[P_ENERGY] > 0.0
+    interfere = int(params[P_INTERFERE])
     pending = resume
     arrivals = 0
     while True:
@@ -236,13 +372,14 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
                 return PAUSE, -1
             arrivals += 1
             node = int(a_int[agent, A_TO])
-            if log_t.size and counters[C_LOG] + sense_ptr[node + 1] - sense_ptr[node] > log_t.size:
+            row = a_int[agent, A_SENSE] + node
+            if log_t.size and counters[C_LOG] + sense_ptr[row + 1] - sense_ptr[row] > log_t.size:
                 return LOG_FULL, -1
             counters[C_ARRIVALS] += 1
             plan_left = a_int[agent, A_PLAN_LEN] - a_int[agent, A_PLAN_POS]
             if pass_visits or plan_left <= 0:
                 sense(
-                    node,
+                    row,
                     t,
                     agent,
                     sense_ptr,
@@ -258,12 +395,25 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
                     log_i,
                     counters,
                 )
+            came_from = a_int[agent, A_FROM]
             # another agent stands here now (or left at this same instant)
-            if node_busy[node] >= t - instant(t) and a_int[agent, A_FROM] != node:
+            if node_busy[node] >= t - instant(t) and came_from != node:
                 counters[C_NODE_MEET] += 1
+            if came_from != node:
+                a_int[agent, A_PREV] = came_from
             a_int[agent, A_FROM] = node
             a_flt[agent, A_DEPART] = t
-        if a_int[agent, A_PLAN_POS] < a_int[agent, A_PLAN_LEN]:
+            if interfere > 0 and a_int[agent, A_EDGE] >= 0:
+                physics[4][a_int[agent, A_EDGE]] -= 1
+                a_int[agent, A_EDGE] = -1
+                if interfere == 2:
+                    wake_blocked(agent, t, a_int, a_flt, heap_t, heap_a)
+            if energy and a_int[agent, A_CHECK] != 0:
+                left = a_flt[agent, A_ENERGY] - a_flt[agent, A_PER_S] * (t - a_flt[agent, A_REST])
+                if left - a_flt[agent, A_PER_M] * need_m[node] < a_flt[agent, A_RESERVE]:
+                    return LOW_ENERGY, agent
+        from_plan = a_int[agent, A_PLAN_POS] < a_int[agent, A_PLAN_LEN]
+        if from_plan:
             nxt = plan[agent, a_int[agent, A_PLAN_POS]]
             a_int[agent, A_PLAN_POS] += 1
         elif a_int[agent, A_MODE] == MODE_EXTERNAL:
@@ -277,23 +427,32 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, counters, para
             counters[C_DECISIONS] += 1
         else:
             return NEED_DECISION, agent
-        if not start_leg(
-            agent,
-            node,
-            nxt,
-            t + wait,
-            indptr,
-            indices,
-            lengths,
-            reverse,
-            a_int,
-            a_flt,
-            counters,
-            moves,
-            node_busy,
-            edge_busy,
-        ):
+        k = edge_entry(node, nxt, indptr, indices)
+        if k < 0:
             return BAD_PLAN, agent
+        if interfere > 0:
+            other = blocker_of(agent, node, nxt, k, a_int, physics)
+            if other >= 0:
+                if from_plan:
+                    a_int[agent, A_PLAN_POS] -= 1  # the same way next time
+                a_int[agent, A_BLOCKER] = other
+                a_int[agent, A_WAITS] += 1
+                counters[C_WAITS] += 1
+                if in_deadlock(agent, a_int):
+                    counters[C_DEADLOCKS] += 1
+                    return REROUTE, agent
+                if a_int[agent, A_WAITS] > params[P_REROUTE]:
+                    return REROUTE, agent
+                wait_blocked(
+                    agent, node, t, params[P_BLOCK_WAIT], a_int, a_flt, sense_ptr, sense_idx, watched, node_busy
+                )
+                requeue(agent, heap_t, heap_a, a_flt)
+                continue
+        start_leg(
+            agent, node, nxt, k, t + wait, lengths, a_int, a_flt, counters, moves, node_busy, edge_busy, physics, params
+        )
         if wait > 0.0:
-            watch(node, t + wait, sense_ptr, sense_idx, watched)
+            watch(a_int[agent, A_SENSE] + node, t + wait, sense_ptr, sense_idx, watched)
+        if interfere == 2:
+            wake_blocked(agent, t, a_int, a_flt, heap_t, heap_a)
         requeue(agent, heap_t, heap_a, a_flt)

@@ -86,3 +86,20 @@ def _line_of_sight(pmap: PatrolMap, pairs: np.ndarray) -> np.ndarray:
         p = np.floor(a + (b - a) * s).astype(np.int64)
         ok &= grid.free[p[:, 0], p[:, 1]]
     return ok
+
+
+def grouped_sensing_sets(pmap: PatrolMap, radii: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sensing sets of agents with radii ``radii`` (one per agent), one block of rows per distinct
+    radius: (ptr, idx, offsets), where agent i senses from node v along
+    ``idx[ptr[offsets[i] + v] : ptr[offsets[i] + v + 1]]``. One radius gives exactly
+    :func:`sensing_sets` with every offset 0."""
+    distinct = sorted(set(radii), key=radii.index)  # first appearance order: agent 0's radius is block 0
+    n = pmap.n_nodes
+    ptrs, idxs, size = [], [], 0
+    for r in distinct:
+        ptr, idx = sensing_sets(pmap, r)
+        ptrs.append(ptr + size)
+        idxs.append(idx)
+        size += idx.size
+    offsets = np.array([distinct.index(r) * (n + 1) for r in radii], dtype=np.int64)
+    return np.concatenate(ptrs), np.concatenate(idxs), offsets

@@ -24,7 +24,7 @@ from . import kernel as K
 from .decision import Decider, Defer, Hold
 from .progress import ProgressSink, SetupProgress
 from .result import Result, build_result
-from .sensing import sensing_sets
+from .sensing import grouped_sensing_sets
 from .starts import start_nodes
 from .state import EngineState
 from .view import TeamView
@@ -88,16 +88,27 @@ class Simulation:
         self.run_info = dict(run_info or {})
         self.attachments: list[Attachment] = []
         self.starts = start_nodes(self.map, sc.agents.count, sc.agents.starts, self.rng)
-        sense_ptr, sense_idx = sensing_sets(self.map, sc.agents.sensing_radius)
+        team = sc.agents
+        radii = list(team.sensing_radii) or [team.sensing_radius] * team.count
+        sense_ptr, sense_idx, sense_rows = grouped_sensing_sets(self.map, radii)
         self.state = EngineState(
             self.map,
             self.starts,
-            np.asarray(sc.agents.speeds),
+            np.asarray(team.speeds),
             sense_ptr,
             sense_idx,
+            sense_rows=sense_rows,
             own_knowledge=self.strategy.own_knowledge,
             rng_seed=int(self.rng.integers(2**63)),
         )
+        if team.motion:
+            m = team.motion
+            self.state.set_motion(
+                np.array([x.accel for x in m]), np.array([x.brake for x in m]), np.array([x.turn_rate for x in m])
+            )
+        self.interference = sc.interference
+        if self.interference.on:
+            self._set_interference()
         params = self.state.params
         params[K.P_WAIT] = sc.agents.wait
         self.state.watching = sc.agents.wait > 0
@@ -116,6 +127,16 @@ class Simulation:
         self._seq = itertools.count()
         self._visit_listeners: list[Callable] = []
         self._controllers: dict[int, Callable] = {}
+        self._on_taken: dict[int, Callable[[int], None]] = {}
+        #: called as ``on_low_energy(sim, agent, node, t)`` when an agent's energy would not cover one
+        #: more leg and the way to a dock (the docks attachment steers it; :meth:`take_control`)
+        self.on_low_energy: Callable[[Simulation, int, int, float], None] | None = None
+        self._failed_from: dict[int, tuple[float, float]] = {}  # agent -> (failed at, seconds of its leg left)
+        # seconds out of service and failed per agent since t0, and since when (nan: in service)
+        self.out_s = np.zeros(self.state.n_agents)
+        self.down_s = np.zeros(self.state.n_agents)
+        self._out_since = np.full(self.state.n_agents, np.nan)
+        self._worst_degraded = 0.0
         #: the agent whose decision was deferred (it stands at ``heading_to(agent)`` since ``now``), or None
         self.awaiting: int | None = None
         self._resume = -1  # the agent answered while awaiting: the next advance starts it on its way
@@ -126,6 +147,20 @@ class Simulation:
         with self.backend.active():
             self.strategy.setup(self.view)
         self.setup_s = self.setup_progress.finish()
+
+    def _set_interference(self) -> None:
+        """Node capacities and one-lane edges from the run's :class:`~.spec.Interference`."""
+        spec, pmap, st = self.interference, self.map, self.state
+        node_cap = np.full(pmap.n_nodes, spec.node_capacity, dtype=np.int64)
+        for node, cap in spec.nodes:
+            node_cap[node] = cap
+        edge_cap = np.full(pmap.indices.size, spec.edge_capacity, dtype=np.int64)
+        src = np.repeat(np.arange(pmap.n_nodes), np.diff(pmap.indptr))
+        for u, v, cap in spec.edges:
+            edge_cap[((src == u) & (pmap.indices == v)) | ((src == v) & (pmap.indices == u))] = cap
+        mode = 1 if spec.mode == "wait" else 2
+        st.set_interference(mode, spec.wait_s, spec.reroute_after, node_cap, (edge_cap == 1).astype(np.int64))
+        st.watching = True  # blocked robots stand and watch
 
     def seed_stream(self, key: int) -> np.random.SeedSequence:
         """A stream of seeds derived from the run's seed under ``key`` (independent of :attr:`rng` and
@@ -185,6 +220,7 @@ class Simulation:
                 self.t0 = target
                 state.reset_metrics(target)
                 self.series.clear()
+                self.out_s[:], self.down_s[:], self._worst_degraded = 0.0, 0.0, 0.0
             elif not self._warming and target == self.next_sample_time:
                 self._sample()
                 self._samples_taken += 1
@@ -220,6 +256,17 @@ class Simulation:
                     self.on_pause(self)
                 continue
             node = int(state.a_int[agent, K.A_TO])
+            if status == K.LOW_ENERGY or status == K.REROUTE:
+                self.now = float(state.a_flt[agent, K.A_ARRIVE])
+                self._drain_visits()
+                if status == K.LOW_ENERGY:
+                    state.a_int[agent, K.A_CHECK] = 0
+                    assert self.on_low_energy is not None, "energy on without a docks attachment"
+                    self.on_low_energy(self, agent, node, self.now)
+                else:
+                    self._reroute(agent, node)
+                resume = self._resume_after_control(agent, node)
+                continue
             if status == K.BAD_PLAN:
                 bad = state.plan[agent, state.a_int[agent, K.A_PLAN_POS] - 1]
                 raise StrategyError(
@@ -230,20 +277,61 @@ class Simulation:
             self._drain_visits()
             if status == K.EXTERNAL:
                 self._controllers[agent](self, agent, node, self.now)
-                if state.a_flt[agent, K.A_ARRIVE] > self.now:
-                    continue  # the controller made the agent hold
-                if (
-                    state.a_int[agent, K.A_MODE] == K.MODE_EXTERNAL
-                    and state.a_int[agent, K.A_PLAN_POS] >= state.a_int[agent, K.A_PLAN_LEN]
-                ):
-                    raise RuntimeError(f"the controller of agent {agent} gave it nothing to do at node {node}")
-                resume = agent
+                resume = self._resume_after_control(agent, node)
                 continue
             choice = strategy.decide(agent, node, self.now, self.view)
             if isinstance(choice, Defer):
                 self.awaiting = agent
                 return False
             resume = self._apply(agent, choice)
+
+    def _resume_after_control(self, agent: int, node: int) -> int:
+        """The agent the event loop resumes after a controller acted on ``agent`` at ``node`` now: -1 when
+        it made it hold (or it failed), else the agent (a new plan, or handed back to its strategy)."""
+        st = self.state
+        if st.a_flt[agent, K.A_ARRIVE] > self.now:
+            return -1
+        if (
+            st.a_int[agent, K.A_MODE] == K.MODE_EXTERNAL
+            and st.a_int[agent, K.A_PLAN_POS] >= st.a_int[agent, K.A_PLAN_LEN]
+        ):
+            raise RuntimeError(f"the controller of agent {agent} gave it nothing to do at node {node}")
+        return agent
+
+    def _reroute(self, agent: int, node: int) -> None:
+        """Step blocked ``agent`` aside to the first free neighbour of ``node`` (CSR order): under its
+        strategy, a short excursion after which the strategy decides again (as after a dispatch); under
+        a controller, aside and back with its plan kept. No free neighbour: it waits again."""
+        st, pmap = self.state, self.map
+        st.counters[K.C_REROUTES] += 1
+        aside = -1
+        for k in range(int(pmap.indptr[node]), int(pmap.indptr[node + 1])):
+            u = int(pmap.indices[k])
+            if K.blocker_of(agent, node, u, k, st.a_int, st.physics) < 0:
+                aside = u
+                break
+        if aside < 0:
+            K.wait_blocked(
+                agent,
+                node,
+                self.now,
+                self.interference.wait_s,
+                st.a_int,
+                st.a_flt,
+                st.sense_ptr,
+                st.sense_idx,
+                st.watched,
+                st.node_busy,
+            )
+            K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
+            return
+        st.a_int[agent, K.A_WAITS] = 0
+        st.a_int[agent, K.A_BLOCKER] = -1
+        if st.a_int[agent, K.A_MODE] == K.MODE_STRATEGY:
+            self.take_control(agent, [aside], lambda sim, a, n, t: sim.release(a))
+        else:
+            rest = st.plan[agent, st.a_int[agent, K.A_PLAN_POS] : st.a_int[agent, K.A_PLAN_LEN]].tolist()
+            st.set_plan(agent, [aside, node, *rest])
 
     def _apply(self, agent: int, choice) -> int:
         """Carry out ``choice`` (a neighbour, a path or a Hold) for ``agent``, which stands at a node now;
@@ -300,32 +388,54 @@ class Simulation:
         st.a_flt[agent, K.A_DEPART] = self.now
         st.a_flt[agent, K.A_ARRIVE] = self.now + seconds
         st.node_busy[node] = max(st.node_busy[node], self.now + seconds)
-        K.watch(node, self.now + seconds, st.sense_ptr, st.sense_idx, st.watched)
+        K.watch(st.a_int[agent, K.A_SENSE] + node, self.now + seconds, st.sense_ptr, st.sense_idx, st.watched)
         st.watching = True
         K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
 
     @_own_backend
     def take_control(
-        self, agent: int, path: list[int], on_arrival: Callable[[Simulation, int, int, float], None]
+        self,
+        agent: int,
+        path: list[int],
+        on_arrival: Callable[[Simulation, int, int, float], None],
+        on_taken: Callable[[int], None] | None = None,
     ) -> None:
         """Steer ``agent`` along ``path`` (starting at a neighbour of the node it is heading to); when the
         path is used up, ``on_arrival(sim, agent, node, t)`` decides: :meth:`set_path`, :meth:`hold`
         or :meth:`release`. A holding agent leaves at once. An agent its strategy controlled until now is
-        announced to it first (``Strategy.called_away``)."""
+        announced to it first (``Strategy.called_away``); one another controller steered is taken from
+        it, which hears of it through the ``on_taken(agent)`` it gave (e.g. a dispatch re-assigns the
+        incident when its responder must go and charge, or fails)."""
+        self._take_from_owner(agent)
+        st = self.state
+        st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL
+        self._controllers[agent] = on_arrival
+        if on_taken is not None:
+            self._on_taken[agent] = on_taken
+        self.set_path(agent, path)
+        node = int(st.a_int[agent, K.A_TO])
+        if st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] > self.now:
+            st.a_flt[agent, K.A_ARRIVE] = self.now  # cut the hold short: the agent leaves now
+            self._stop_watching(agent, node)
+
+    def _take_from_owner(self, agent: int) -> None:
+        """Tell whoever steers ``agent`` (its strategy or a controller) that it is taken away now."""
         st = self.state
         if st.a_int[agent, K.A_MODE] == K.MODE_STRATEGY:
             self.strategy.called_away(agent, self.now, self.view)
-        st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL
-        self._controllers[agent] = on_arrival
-        self.set_path(agent, path)
-        node = st.a_int[agent, K.A_TO]
-        if st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] > self.now:
-            # cut the hold short: the agent leaves now and stops watching its surroundings
-            st.a_flt[agent, K.A_ARRIVE] = self.now
-            seen = st.sense_idx[st.sense_ptr[node] : st.sense_ptr[node + 1]]
-            st.watched[seen] = np.minimum(st.watched[seen], self.now)
-            st.node_busy[node] = min(st.node_busy[node], self.now)
-            K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
+        else:
+            self._controllers.pop(agent, None)
+            taken = self._on_taken.pop(agent, None)
+            if taken is not None:
+                taken(agent)
+
+    def _stop_watching(self, agent: int, node: int) -> None:
+        """``agent``, standing at ``node``, stops keeping its surroundings in view now."""
+        st = self.state
+        seen = st.sensed(agent, node)
+        st.watched[seen] = np.minimum(st.watched[seen], self.now)
+        st.node_busy[node] = min(st.node_busy[node], self.now)
+        K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
 
     def set_path(self, agent: int, path: list[int]) -> None:
         """Replace ``agent``'s plan (node ids, the first adjacent to the node it is heading to)."""
@@ -337,6 +447,7 @@ class Simulation:
         strategy hears of it through ``Strategy.released``)."""
         self.state.a_int[agent, K.A_MODE] = K.MODE_STRATEGY
         self._controllers.pop(agent, None)
+        self._on_taken.pop(agent, None)
         self.strategy.released(agent, self.now, self.view)
 
     def set_in_service(self, agent: int, in_service: bool) -> None:
@@ -347,8 +458,89 @@ class Simulation:
         if bool(st.in_service[agent]) == in_service:
             return
         st.in_service[agent] = in_service
+        if in_service:
+            self.out_s[agent] += self.now - max(self._out_since[agent], self.t0)
+            self._out_since[agent] = np.nan
+        else:
+            self._out_since[agent] = self.now
+        degraded = not st.in_service.all()
+        if not degraded:  # a degraded period ends: its worst idleness now counts
+            self._worst_degraded = max(self._worst_degraded, self._degraded_now())
+        st.counters[K.C_DEGRADED] = int(degraded)
         with self.backend.active():
             self.strategy.team_changed(self.now, self.view)
+
+    def _degraded_now(self) -> float:
+        """The worst idleness now (since t0), for the end of a degraded period."""
+        return float((self.now - self.state.last_seen(self.now)).max()) if self.now > self.t0 else 0.0
+
+    def worst_idleness_degraded(self) -> float:
+        """The worst idleness any node reached while some agent was out of service (s; since t0)."""
+        st = self.state
+        worst = max(self._worst_degraded, float(st.m_flt[K.M_DMAX].max()))
+        if not st.in_service.all():
+            worst = max(worst, self._degraded_now())
+        return worst
+
+    def time_out_of_service(self) -> np.ndarray:
+        """Per agent, seconds out of service since t0 (failed, or away charging), up to now."""
+        open_s = np.where(
+            np.isnan(self._out_since), 0.0, self.now - np.maximum(np.nan_to_num(self._out_since), self.t0)
+        )
+        return self.out_s + np.maximum(open_s, 0.0)
+
+    def downtime(self) -> np.ndarray:
+        """Per agent, seconds failed since t0, up to now."""
+        open_s = np.zeros(self.state.n_agents)
+        for agent, (since, _left) in self._failed_from.items():
+            open_s[agent] = max(self.now - max(since, self.t0), 0.0)
+        return self.down_s + open_s
+
+    @_own_backend
+    def fail(self, agent: int) -> None:
+        """``agent`` breaks down now: it stops where it is (mid-edge too), sees nothing, is taken from its
+        strategy or controller and goes out of service until :meth:`repair`."""
+        st = self.state
+        if st.failed[agent]:
+            return
+        self._take_from_owner(agent)
+        node = int(st.a_int[agent, K.A_TO])
+        standing = bool(st.a_int[agent, K.A_FROM] == node)
+        st.frozen_at[agent] = st.positions(self.now)[agent]
+        if standing and st.a_flt[agent, K.A_ARRIVE] > self.now:
+            self._stop_watching(agent, node)
+        left = 0.0 if standing else max(float(st.a_flt[agent, K.A_ARRIVE]) - self.now, 0.0)
+        self._failed_from[agent] = (self.now, left)
+        st.failed[agent] = True
+        st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL  # nobody decides for it; it has no arrival to come
+        st.a_int[agent, K.A_PLAN_LEN] = st.a_int[agent, K.A_PLAN_POS] = 0
+        st.a_flt[agent, K.A_ARRIVE] = np.inf
+        K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
+        self.set_in_service(agent, False)
+
+    @_own_backend
+    def repair(self, agent: int) -> None:
+        """``agent`` works again from now: it drives on the rest of the leg it stopped on (or decides where
+        it stands) and goes back to its strategy and into service."""
+        st = self.state
+        if not st.failed[agent]:
+            return
+        since, left = self._failed_from.pop(agent)
+        down = self.now - since
+        self.down_s[agent] += self.now - max(since, self.t0)
+        st.failed[agent] = False
+        f = st.a_flt
+        if left > 0:  # the rest of its leg, shifted by the time it stood failed
+            f[agent, K.A_DEPART] += down
+            f[agent, K.A_ARRIVE] = self.now + left
+            k = K.edge_entry(st.a_int[agent, K.A_FROM], st.a_int[agent, K.A_TO], self.map.indptr, self.map.indices)
+            st.edge_busy[k] = max(st.edge_busy[k], self.now + left)
+        else:
+            f[agent, K.A_ARRIVE] = self.now
+        f[agent, K.A_REST] += down  # no standing use while failed
+        K.rebuild_heap(st.heap_t, st.heap_a, st.a_flt)
+        self.release(agent)
+        self.set_in_service(agent, True)
 
     def replan(self, agent: int) -> None:
         """Make ``agent``'s strategy decide again at the next node the agent reaches (the rest of its

@@ -163,11 +163,9 @@ class IncidentManager:
         """Agents standing still (holding) see a new incident within their sensing range once."""
         st = self.sim.state
         node = int(self.inc.node[i])
-        for agent in np.flatnonzero(st.standing()).tolist():
+        for agent in np.flatnonzero(st.standing() & ~st.failed).tolist():  # a failed robot sees nothing
             here = st.heading[agent]
-            if node in st.sense_idx[st.sense_ptr[here] : st.sense_ptr[here + 1]] and self._try_detect(
-                i, self.sim.now, agent
-            ):
+            if node in st.sensed(agent, here) and self._try_detect(i, self.sim.now, agent):
                 return
 
     def _visits(self, times: np.ndarray, nodes: np.ndarray, agents: np.ndarray) -> None:
