@@ -1,8 +1,8 @@
 """The one place that knows every part: a validated scenario becomes a ready Simulation.
 
 :func:`make` resolves the strategy by name (with the scenario's parameters and communication model),
-builds the engine's Simulation and plugs in the strategy's own figures and the scenario's incidents and
-dispatch. Apps (the CLI, the
+builds the engine's Simulation and plugs in the strategy's own figures, the scenario's docks and
+failures, and its incidents and dispatch. Apps (the CLI, the
 window, the batch runner) call this; the engine below knows nothing of scenarios or incidents.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .engine.simulation import Simulation
+from .fleet import attach as attach_fleet
 from .incidents import attach
 from .strategies import strategy_class
 
@@ -50,5 +51,6 @@ def make(
         backend=backend,
     )
     sim.attach(strategy)  # its own figures (e.g. the route strategy's laps) join the result
+    attach_fleet(sim, scenario.fleet, scenario.agents)
     attach(sim, scenario.incidents, scenario.dispatch)
     return sim

@@ -128,6 +128,7 @@ class Simulation:
         self._visit_listeners: list[Callable] = []
         self._controllers: dict[int, Callable] = {}
         self._on_taken: dict[int, Callable[[int], None]] = {}
+        self._service_listeners: list[Callable[[int, bool], None]] = []
         #: called as ``on_low_energy(sim, agent, node, t)`` when an agent's energy would not cover one
         #: more leg and the way to a dock (the docks attachment steers it; :meth:`take_control`)
         self.on_low_energy: Callable[[Simulation, int, int, float], None] | None = None
@@ -383,6 +384,8 @@ class Simulation:
         """Keep ``agent``, which stands at a node now, there for ``seconds``; then it asks again."""
         st = self.state
         node = st.a_int[agent, K.A_TO]
+        if st.a_int[agent, K.A_FROM] == node and st.a_flt[agent, K.A_ARRIVE] > self.now:
+            self._stop_watching(agent, int(node))  # a new hold replaces the one under way
         st.a_int[agent, K.A_FROM] = node
         st.a_int[agent, K.A_PLAN_LEN] = st.a_int[agent, K.A_PLAN_POS] = 0
         st.a_flt[agent, K.A_DEPART] = self.now
@@ -469,6 +472,13 @@ class Simulation:
         st.counters[K.C_DEGRADED] = int(degraded)
         with self.backend.active():
             self.strategy.team_changed(self.now, self.view)
+            for listener in self._service_listeners:
+                listener(agent, in_service)
+
+    def on_service(self, listener: Callable[[int, bool], None]) -> None:
+        """Call ``listener(agent, in_service)`` after each change of an agent's service (after its
+        strategy heard of it), e.g. a dispatcher giving a queued call to an agent back from charging."""
+        self._service_listeners.append(listener)
 
     def _degraded_now(self) -> float:
         """The worst idleness now (since t0), for the end of a degraded period."""

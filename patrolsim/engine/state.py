@@ -161,6 +161,20 @@ class EngineState:
         return st[:, K.A_ENERGY] - rest + moving
 
     @property
+    def per_m(self) -> np.ndarray:
+        """Per agent, the energy it uses per metre driven."""
+        return self.a_flt[:, K.A_PER_M]
+
+    def rest_from(self, agent: int, t: float, energy: float) -> None:
+        """``agent``, standing, has ``energy`` left at time t (a charge began or ended)."""
+        self.a_flt[agent, K.A_ENERGY] = energy
+        self.a_flt[agent, K.A_REST] = t
+
+    def watch_energy(self, agent: int) -> None:
+        """Apply the return rule to ``agent`` again (the loop stops applying it once it reports one)."""
+        self.a_int[agent, K.A_CHECK] = int(self.capacity[agent] > 0)
+
+    @property
     def blocked_s(self) -> np.ndarray:
         """Per agent, seconds it has waited for robots in its way."""
         return self.a_flt[:, K.A_BLOCKED_S]

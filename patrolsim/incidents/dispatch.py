@@ -8,8 +8,11 @@ a queue served first by priority (1 first), then first come first served.
 
 Travel time of an agent = time to reach the node it is heading to (0 when it stands at a node)
 plus the shortest-path distance from there to the incident, over its speed (``agents.wait`` pauses
-at nodes on the way are not counted). A dispatched agent leaves its patrol (``Simulation.take_control``), holds on scene for the service time, then takes the
-next queued call or goes back to patrol (``on_free``: by default ``Simulation.release``).
+at nodes on the way are not counted). Only agents in service are sent (not failed, not away
+charging), so with a mixed fleet the fastest arrival across groups wins. A dispatched agent leaves its
+patrol (``Simulation.take_control``), holds on scene for the service time, then takes the next queued
+call or goes back to patrol (``on_free``: by default ``Simulation.release``). A responder taken away
+(to charge, or by a failure) hands its incident back: it is called again at once.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class Dispatcher:
         self._seq = itertools.count()
         self._queued_at = np.full(len(incidents), np.nan)
         self.router = Router(sim.map)
+        sim.on_service(self._service_changed)
 
     def insert(self, pos: int, service_s: float) -> None:
         """Make room for a new incident before position ``pos`` (one that has not happened yet)."""
@@ -124,12 +128,12 @@ class Dispatcher:
             self.log.call_at[i] = self.sim.now
         if self.policy == "none":
             return
-        free = np.flatnonzero(self.job < 0)
+        free = np.flatnonzero((self.job < 0) & self.sim.state.in_service)
         if free.size:
             self.assign(self._nearest(int(self.inc.node[i]), free), i)
             return
         if self.policy == "nearest-preempt":
-            lower = np.flatnonzero(self.inc.priority[self.job] > self.inc.priority[i])
+            lower = np.flatnonzero((self.inc.priority[self.job] > self.inc.priority[i]) & self.sim.state.in_service)
             if lower.size:
                 agent = self._nearest(int(self.inc.node[i]), lower)
                 self._preempt(agent)
@@ -173,7 +177,7 @@ class Dispatcher:
         node = int(self.inc.node[i])
         here = int(st.heading[agent])
         on_the_spot = here == node and st.origin[agent] == node and st.arrive_s[agent] <= now
-        sim.take_control(agent, self.router.path(here, node), self._on_arrival)
+        sim.take_control(agent, self.router.path(here, node), self._on_arrival, on_taken=self._taken)
         if on_the_spot:  # standing there at this very moment (e.g. inside its own arrival)
             self._arrive(agent, i)
 
@@ -198,6 +202,21 @@ class Dispatcher:
             return
         self._close_busy(agent)
         self.on_free(agent)
+
+    def _taken(self, agent: int) -> None:
+        """``agent`` leaves its incident (it must go and charge, or it failed): the incident, with the
+        on-scene time it still needs, is called again for another agent."""
+        j = int(self.job[agent])
+        if self.serving[agent]:
+            self.left[j] = max(self.serve_end[agent] - self.sim.now, 0.0)
+        self.job[agent], self.serving[agent] = -1, False
+        self._close_busy(agent)
+        self.call(j)
+
+    def _service_changed(self, agent: int, in_service: bool) -> None:
+        """An agent back in service takes the first queued call."""
+        if in_service and self.queue and self.job[agent] < 0:
+            self.assign(agent, heapq.heappop(self.queue)[3])
 
     def _close_busy(self, agent: int) -> None:
         start = max(self.busy_since[agent], self.sim.t0)
