@@ -91,5 +91,5 @@ def fleet_scenario(
 
 
 def run(scenario, strategy=None, backend=None):
-    sim = make(scenario, strategy=strategy, backend=backend)
-    return sim, sim.run()
+    """The result of the whole run of ``scenario``."""
+    return make(scenario, strategy=strategy, backend=backend).run()

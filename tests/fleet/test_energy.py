@@ -24,7 +24,7 @@ def ring_run(backend, duration=720.0, **kw):
 
 
 def test_one_robot_laps_turns_back_charges_and_goes_again(backend):
-    sim, res = ring_run(backend)
+    res = ring_run(backend)
     m = res.metrics
     assert m["energy_trips"] == 4
     assert m["charging_s"] == pytest.approx(4 * 120.0)
@@ -70,7 +70,7 @@ def test_energy_never_below_the_reserve_out_on_patrol(backend, per_s):
 def test_the_queue_at_a_busy_dock_is_first_come_first_served(backend):
     # two robots at the dock node 0, both going clockwise: same trips, robot 0 first in every queue
     sc = fleet_scenario(ring(), agents=2, starts=(0, 0), duration=720.0, batteries=(BATTERY,) * 2, fleet=DOCKS)
-    sim, res = run(sc, strategy=Clockwise(), backend=backend)
+    res = run(sc, strategy=Clockwise(), backend=backend)
     # both back at t = 60 s: robot 0 charges 60-180 s while robot 1 waits, then 180-300 s; robot 0 is back
     # at 240 s and waits 60 s (300-420 s), robot 1 back at 360 s waits 60 s (420-540 s), robot 0 back at
     # 480 s waits 60 s (540-660 s), robot 1 back at 600 s waits 60 s (660-780 s)
