@@ -114,4 +114,59 @@ def build_result(sim: Simulation) -> Result:
         "distance_m": distance,
         "speed_mps": st.speed_mps.copy(),
     }
+    team = sc.agents
+    if team.groups:
+        agents["group"] = np.array(team.groups)
+        agents["cleared_s"] = st.cleared_s.copy()
+        run["groups"] = list(dict.fromkeys(team.groups))
+    if team.motion:
+        for key in ("accel", "brake", "turn_rate"):
+            run[f"{key}_per_agent"] = [_finite_or_none(getattr(m, key)) for m in team.motion]
+    if sim.interference.on:
+        spec = sim.interference
+        run["interference"] = spec.mode
+        run["interference_wait_s"] = spec.wait_s
+        metrics.update(
+            {
+                "interference_waits": int(st.counters[K.C_WAITS]),
+                "interference_wait_s": float(st.blocked_s.sum()),
+                "interference_reroutes": int(st.counters[K.C_REROUTES]),
+                "deadlocks": int(st.counters[K.C_DEADLOCKS]),
+            }
+        )
+        agents["blocked_s"] = st.blocked_s.copy()
     return Result(run=run, metrics=metrics, nodes=nodes, agents=agents, series=sim.series.as_arrays())
+
+
+def _finite_or_none(x: float) -> float | None:
+    return x if np.isfinite(x) else None
+
+
+#: agents-table columns summed per group (the rest of the per-group figures are means)
+GROUP_SUMS = ("distance_m", "downtime_s", "failures", "charging_s", "energy_trips", "blocked_s")
+GROUP_MEANS = ("availability", "energy_left")
+
+
+def add_group_figures(result: Result) -> None:
+    """With a mixed fleet (a ``group`` column), the figures of each group as ``groups.<name>.<figure>``:
+    its agent count, the sums of :data:`GROUP_SUMS` and the means of :data:`GROUP_MEANS` (the columns
+    the run has), and the share of all idleness cleared by its visits (``cleared_share``)."""
+    agents = result.agents
+    if "group" not in agents:
+        return
+    cleared = agents["cleared_s"]
+    total = float(cleared.sum())
+    for name in result.run["groups"]:
+        mine = agents["group"] == name
+        key = f"groups.{name}."
+        result.metrics[key + "agents"] = int(mine.sum())
+        for column in GROUP_SUMS:
+            if column in agents:
+                value = agents[column][mine].sum()
+                result.metrics[key + column] = value.item()
+        for column in GROUP_MEANS:
+            if column in agents:
+                values = agents[column][mine]
+                values = values[np.isfinite(values)]
+                result.metrics[key + column] = float(values.mean()) if values.size else None
+        result.metrics[key + "cleared_share"] = float(cleared[mine].sum() / total) if total > 0 else 0.0

@@ -23,7 +23,7 @@ from ..metrics.series import SeriesRecorder
 from . import kernel as K
 from .decision import Decider, Defer, Hold
 from .progress import ProgressSink, SetupProgress
-from .result import Result, build_result
+from .result import Result, add_group_figures, build_result
 from .sensing import grouped_sensing_sets
 from .starts import start_nodes
 from .state import EngineState
@@ -587,4 +587,5 @@ class Simulation:
         result = build_result(self)
         for attachment in self.attachments:
             attachment.add_to(result)
+        add_group_figures(result)
         return result

@@ -1,5 +1,6 @@
 """Tiny maps and in-memory scenarios with batteries, docks, failures, motion and interference."""
 
+import networkx as nx
 import numpy as np
 
 from patrolsim.build import make
@@ -26,19 +27,25 @@ def line(n: int, edge_m: float = 1.0) -> PatrolMap:
     return PatrolMap.from_edges("line", pos, np.array([(i, i + 1) for i in range(n - 1)]))
 
 
-class Scripted(Strategy):
-    """Each agent walks its own list of nodes in order (then holds); no energy or failure code at all."""
+class GoTo(Strategy):
+    """Each agent visits its own list of goals in order, a shortest path at a time from wherever it
+    stands (a goal may be ("hold", seconds)), then stays; no energy, failure or interference code."""
 
-    name = "scripted"
-    walks: list[list[int]] = []
+    name = "goto"
 
-    def setup(self, view) -> None:
-        self.left = [list(w) for w in self.walks]
+    def __init__(self, goals: list[list]) -> None:
+        super().__init__()
+        self.goals = [list(g) for g in goals]
 
     def decide(self, agent, node, t, view):
-        if self.left[agent]:
-            return self.left[agent].pop(0)
-        return Hold(1e6)
+        goals = self.goals[agent]
+        while goals and goals[0] == node:
+            goals.pop(0)
+        if not goals:
+            return Hold(1e6)
+        if isinstance(goals[0], tuple):
+            return Hold(goals.pop(0)[1])
+        return int(nx.shortest_path(view.map.graph, node, goals[0])[1])
 
 
 class Clockwise(Strategy):
@@ -93,3 +100,16 @@ def fleet_scenario(
 def run(scenario, strategy=None, backend=None):
     """The result of the whole run of ``scenario``."""
     return make(scenario, strategy=strategy, backend=backend).run()
+
+
+def arrivals(scenario, strategy, backend=None):
+    """(result, {(agent, node): first time that agent saw that node})."""
+    sim = make(scenario, strategy=strategy, backend=backend)
+    seen: dict = {}
+
+    def log(times, nodes, agents):
+        for t, n, a in zip(times.tolist(), nodes.tolist(), agents.tolist()):
+            seen.setdefault((a, n), t)
+
+    sim.on_visits(log)
+    return sim.run(), seen
