@@ -35,7 +35,7 @@ def test_a_failed_agent_standing_sees_nothing_and_decides_nothing(backend):
     sim.advance_to(15.0)
     assert sim.idleness()[0] == pytest.approx(10.0)
     # repaired at 20 s its hold is over; it is asked again where it stands and goes to node 1
-    res, seen = arrivals(sc, GoTo([[("hold", 30.0), 1]]), backend)
+    _res, seen = arrivals(sc, GoTo([[("hold", 30.0), 1]]), backend)
     assert seen[0, 1] == pytest.approx(30.0)
 
 

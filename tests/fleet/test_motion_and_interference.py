@@ -44,7 +44,7 @@ def test_turning_at_a_corner_costs_angle_over_rate(backend):
 # A corridor 0-1-2-3-4 of 1 m edges, one lane, one robot per node except the passing place, node 2
 # (two). Robot 0 walks 0 -> 4 from t = 0; robot 1 waits 0.5 s at 4, then walks to 0. Robot 0 reaches
 # node 2 at 2 s while robot 1 is on the edge 3 -> 2 (until 2.5 s): a head-on meeting in a lane.
-CORRIDOR = dict(node_capacity=1, edge_capacity=1, nodes=((2, 2),))
+CORRIDOR = {"node_capacity": 1, "edge_capacity": 1, "nodes": ((2, 2),)}
 
 
 def corridor(mode, backend):
