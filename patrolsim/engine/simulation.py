@@ -211,8 +211,10 @@ class Simulation:
             target = min(t, self.spec.warmup if self._warming else self.next_sample_time)
             if self._scheduled and self._scheduled[0][0] < target:
                 target = self._scheduled[0][0]
-            if not self._run_events(target):
+            reached = self._run_events(target)
+            if reached is None:
                 return  # a decision is deferred: now is its agent's arrival; resuming carries on from there
+            target = reached
             self.now = target
             while self._scheduled and self._scheduled[0][0] <= target:
                 heapq.heappop(self._scheduled)[2](self)
@@ -242,17 +244,21 @@ class Simulation:
         st = self.state
         self.series.sample(self.now, st.last_seen(self.now), st.visits, self.map.sample_weights)
 
-    def _run_events(self, until: float) -> bool:
-        """Process the events up to ``until``; False when it stopped at a deferred decision."""
+    def _run_events(self, until: float) -> float | None:
+        """Process the events up to ``until``, or up to an earlier time that a callback was scheduled
+        for meanwhile (by a controller acting at an arrival); the time reached, or None when it stopped
+        at a deferred decision."""
         state, strategy = self.state, self.strategy
         resume, self._resume = self._resume, -1
         while True:
+            if self._scheduled and self._scheduled[0][0] < until:
+                until = self._scheduled[0][0]
             status, agent = state.advance(until, resume, strategy.kernel_rule)
             resume = -1
             if status == K.DONE or status == K.LOG_FULL or status == K.PAUSE:
                 self._drain_visits()
                 if status == K.DONE:
-                    return True
+                    return until
                 if status == K.PAUSE and self.on_pause is not None:
                     self.on_pause(self)
                 continue
@@ -283,7 +289,7 @@ class Simulation:
             choice = strategy.decide(agent, node, self.now, self.view)
             if isinstance(choice, Defer):
                 self.awaiting = agent
-                return False
+                return None
             resume = self._apply(agent, choice)
 
     def _resume_after_control(self, agent: int, node: int) -> int:
@@ -408,8 +414,10 @@ class Simulation:
         or :meth:`release`. A holding agent leaves at once. An agent its strategy controlled until now is
         announced to it first (``Strategy.called_away``); one another controller steered is taken from
         it, which hears of it through the ``on_taken(agent)`` it gave (e.g. a dispatch re-assigns the
-        incident when its responder must go and charge, or fails)."""
-        self._take_from_owner(agent)
+        incident when its responder must go and charge, or fails). A controller steering its own agent
+        on (the same ``on_arrival``) is not told."""
+        if self._controllers.get(agent) != on_arrival:
+            self._take_from_owner(agent)
         st = self.state
         st.a_int[agent, K.A_MODE] = K.MODE_EXTERNAL
         self._controllers[agent] = on_arrival

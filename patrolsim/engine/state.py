@@ -161,6 +161,11 @@ class EngineState:
         return st[:, K.A_ENERGY] - rest + moving
 
     @property
+    def sense_rows(self) -> np.ndarray:
+        """Per agent, the offset of its sensing group's rows in ``sense_ptr`` (0 with one group)."""
+        return self.a_int[:, K.A_SENSE]
+
+    @property
     def per_m(self) -> np.ndarray:
         """Per agent, the energy it uses per metre driven."""
         return self.a_flt[:, K.A_PER_M]
@@ -220,7 +225,7 @@ class EngineState:
             moving = ~self.standing() & np.isfinite(self.a_flt[:, K.A_ARRIVE])
             return np.where(moving, self.a_flt[:, K.A_LEG] - self._covered_m(t), 0.0)
         left = np.clip(self.a_flt[:, K.A_ARRIVE] - np.maximum(t, self.a_flt[:, K.A_DEPART]), 0.0, None)
-        left[~np.isfinite(left)] = 0.0
+        left[~np.isfinite(left) | self.standing()] = 0.0  # a hold is no leg
         return left * self.a_flt[:, K.A_SPEED]
 
     def _covered_m(self, t: float) -> np.ndarray:

@@ -17,6 +17,7 @@ call or goes back to patrol (``on_free``: by default ``Simulation.release``). A 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from collections import OrderedDict
@@ -211,7 +212,10 @@ class Dispatcher:
             self.left[j] = max(self.serve_end[agent] - self.sim.now, 0.0)
         self.job[agent], self.serving[agent] = -1, False
         self._close_busy(agent)
-        self.call(j)
+        self.sim.schedule(self.sim.now, functools.partial(self._recall, j))  # once it is out of service
+
+    def _recall(self, i: int, sim: Simulation) -> None:
+        self.call(i)
 
     def _service_changed(self, agent: int, in_service: bool) -> None:
         """An agent back in service takes the first queued call."""

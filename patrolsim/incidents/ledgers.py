@@ -46,17 +46,27 @@ class Ledgers:
         self.area, self.centres = area_of_nodes(pmap, region_m)
         self.n_areas = int(self.centres.shape[0])
         self._sense = (sense_ptr, sense_idx)
-        self.presence = np.zeros(pmap.n_nodes)  # agent-seconds standing nearest to each node
+        self._n = pmap.n_nodes
+        # agent-seconds standing nearest to each node, per row of the sensing CSR (one block of n + 1
+        # rows per sensing group, the last row of each unused)
+        self._presence = np.zeros(sense_ptr.size - 1)
 
-    def add_presence(self, nodes: np.ndarray, seconds: float) -> None:
-        """Count ``seconds`` of presence of one agent at each of ``nodes``."""
-        np.add.at(self.presence, nodes, seconds)
+    def add_presence(self, rows: np.ndarray, seconds: float) -> None:
+        """Count ``seconds`` of presence of one agent at each of ``rows`` (its nearest node plus the
+        offset of its sensing group)."""
+        np.add.at(self._presence, rows, seconds)
+
+    @property
+    def presence(self) -> np.ndarray:
+        """Agent-seconds standing nearest to each node."""
+        n = self._n
+        return np.append(self._presence, 0.0).reshape(-1, n + 1)[:, :n].sum(axis=0)
 
     def observation_by_node(self) -> np.ndarray:
         """Agent-seconds each node spent inside some agent's sensing range."""
         ptr, idx = self._sense
         src = np.repeat(np.arange(ptr.size - 1), np.diff(ptr))
-        return np.bincount(idx, weights=self.presence[src], minlength=self.presence.size)
+        return np.bincount(idx, weights=self._presence[src], minlength=self._n)
 
     def table(
         self,

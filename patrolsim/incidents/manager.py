@@ -214,7 +214,9 @@ class IncidentManager:
                 self.log.expired[i] = True
                 self._unpend(i)
         if sim.now > sim.spec.warmup:
-            self.ledgers.add_presence(self._nearest_nodes(), dt)
+            st = sim.state
+            working = ~st.failed  # a failed robot sees nothing
+            self.ledgers.add_presence((self._nearest_nodes() + st.sense_rows)[working], dt)
 
     def _nearest_nodes(self) -> np.ndarray:
         """The node each agent is closest to along its current edge."""
