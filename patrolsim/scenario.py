@@ -26,7 +26,17 @@ from typing import Any
 
 from .engine.spec import Battery, Interference, Motion
 from .errors import ScenarioError, UserError, did_you_mean, read_text
-from .fleet.spec import FleetSpec
+from .fleet.spec import (
+    FleetSpec,
+    batteries,
+    battery_keys,
+    energy_keys,
+    failure_keys,
+    fleet_specs,
+    group_motion_keys,
+    motion_keys,
+    motions,
+)
 from .incidents.spec import MAX_INCIDENTS, DispatchSpec, IncidentSpec, dispatch_keys, incident_keys, incident_specs
 from .maps import PatrolMap, load_map
 from .schema import (
@@ -34,11 +44,13 @@ from .schema import (
     MAX_NUMBER,
     REQUIRED,
     Key,
+    check_value,
     file_not_found,
     find_file,
     finite,
     first_non_finite,
     interval,
+    map_node,
     path_candidates,
     plain,
     within,
@@ -130,6 +142,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             interval(0, MAX_DURATION),
         ),
         "pass_through_visits": Key((bool,), True, "nodes crossed on the way to a goal count as visits"),
+        "group": Key((list,), [], "[[agents.group]] tables: a mixed fleet, agents numbered group by group"),
     },
     "strategy": {
         "name": Key((str,), REQUIRED, "strategy name (patrolsim strategies), or package.module:Class"),
@@ -157,6 +170,28 @@ SCHEMA: dict[str, dict[str, Key]] = {
 
 SCHEMA["incidents"] = incident_keys()
 SCHEMA["dispatch"] = dispatch_keys()
+SCHEMA["energy"] = energy_keys()
+SCHEMA["failures"] = failure_keys()
+SCHEMA["motion"] = motion_keys()
+
+#: the keys of one [[agents.group]]; only those given are kept (speed and sensing_radius default to the
+#: [agents] ones, the energy and motion keys to the [energy] and [motion] ones)
+GROUP_KEYS: dict[str, Key] = {
+    "name": Key((str,), "", "the group's name (default 'group N')", str.isprintable, "of printable characters"),
+    "count": SCHEMA["agents"]["count"],
+    "speed": Key(
+        (int, float),
+        1.0,
+        "m/s of the group's agents (default agents.speed)",
+        within(0, MAX_SPEED, lo_open=True),
+        interval(0, MAX_SPEED, lo_open=True),
+    ),
+    "sensing_radius": SCHEMA["agents"]["sensing_radius"],
+    "energy": Key((dict,), {}, "battery keys of [energy] for this group"),
+    "motion": Key((dict,), {}, "accel, brake, turn_rate of [motion] for this group"),
+}
+#: the tables inside a group and their keys
+GROUP_TABLES = {"energy": battery_keys(), "motion": group_motion_keys()}
 
 #: short override names (CLI flags, API keywords) -> dotted scenario keys
 SHORTHANDS = {
@@ -176,7 +211,9 @@ class AgentSpec:
     """The team: count, speeds (m/s, one per agent), start rule, sensing radius (m), wait (s).
 
     Per agent, when the scenario gives them (empty otherwise): ``groups`` (the name of each agent's
-    ``[[agents.group]]``), ``sensing_radii`` (m), ``motion`` and ``batteries`` (None: no battery)."""
+    ``[[agents.group]]``), ``sensing_radii`` (m), ``motion`` and ``batteries`` (None: no battery). With
+    groups, agents are numbered group by group in file order and ``sensing_radius`` is the [agents]
+    value, or the first group's when [agents] leaves it 0."""
 
     count: int
     speeds: tuple[float, ...]
@@ -289,7 +326,7 @@ def scenario_from_dict(
     map_path = m["path"] if pmap is not None else _resolve_map(m["path"], base, where)
     if pmap is None:
         pmap = load_map(map_path, largest_component=m["largest_component"], **_map_options(m, map_path, base, where))
-    agents = _agent_spec(tree["agents"], pmap, where)
+    agents = _agent_spec(tree, pmap, where)
     _check_memory(tree, pmap, where)
     strat = dict(tree["strategy"])
     name = strat.pop("name")
@@ -299,6 +336,8 @@ def scenario_from_dict(
         tree["strategy"].update(strat)
         strat.update(replaced)
     incidents, dispatch = incident_specs(tree, pmap, where, base)
+    charged = any(b is not None for b in agents.batteries)
+    interference, fleet = fleet_specs(tree, pmap, agents.count, charged, where)
     return Scenario(
         name=tree["name"] or Path(where.source).stem,
         map=pmap,
@@ -316,6 +355,8 @@ def scenario_from_dict(
         incidents=incidents,
         dispatch=dispatch,
         communication=CommSpec(**{k: float(v) for k, v in tree["communication"].items()}),
+        interference=interference,
+        fleet=fleet,
     )
 
 
@@ -367,29 +408,48 @@ class _Locator:
         self.overridden: set[str] = set()  # dotted keys given as overrides: not the file's lines
 
     def line(self, table: str, key: str) -> int | None:
+        """The line of ``key`` in ``table`` (entry N of an array of tables ``[[a.b]]`` is table "a.b.N",
+        from 1); a key not written there: the table's header line."""
         if (f"{table}.{key}" if table else key) in self.overridden:
             return None
-        current = ""
-        header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
-        assign = (
-            re.compile(rf"^\s*(?:{re.escape(table)}\s*\.\s*)?{re.escape(key)}\s*=")
-            if table
-            else re.compile(rf"^\s*{re.escape(key)}\s*=")
-        )
+        current, header_line = "", None
+        entries: dict[str, int] = {}  # array of tables -> entries seen
+        header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]")
         for i, raw in enumerate(self.lines, start=1):
             h = header.match(raw)
             if h:
-                current = h.group(1)
-                if table and current == table and key == "":
-                    return i
+                current = _entry_table(h.group(2), h.group(1) == "[[", entries)
+                if table and current == table:
+                    if key == "":
+                        return i
+                    header_line = i
                 continue
-            if assign.match(raw) and (current == table or (table and current == "")):
+            rel = table if not current else table[len(current) + 1 :] if table.startswith(current + ".") else None
+            if current == table:
+                rel = ""
+            if rel is None:
+                continue
+            prefix = "".join(rf"{re.escape(part)}\s*\.\s*" for part in rel.split(".")) if rel else ""
+            optional = rf"(?:{re.escape(table)}\s*\.\s*)?" if table and not rel else ""
+            if re.match(rf"^\s*{optional}{prefix}{re.escape(key)}\s*=", raw) or (
+                current == "" and table and re.match(rf"^\s*{re.escape(key)}\s*=", raw)
+            ):
                 return i
-        return None
+        return header_line
 
     def error(self, table: str, key: str, message: str) -> ScenarioError:
         dotted = f"{table}.{key}" if table else key
         return ScenarioError(message, source=self.source, line=self.line(table, key), key=dotted)
+
+
+def _entry_table(name: str, array: bool, entries: dict[str, int]) -> str:
+    """The locator's name of a table header: ``[[a.b]]`` opens entry N of "a.b" ("a.b.N"); ``[a.b.c]``
+    after it is "a.b.N.c"."""
+    if array:
+        entries[name] = entries.get(name, 0) + 1
+        return f"{name}.{entries[name]}"
+    owner = max((t for t in entries if name.startswith(t + ".")), key=len, default=None)
+    return f"{owner}.{entries[owner]}.{name[len(owner) + 1 :]}" if owner else name
 
 
 def apply_overrides(data: dict, overrides: dict) -> None:
@@ -405,31 +465,29 @@ def apply_overrides(data: dict, overrides: dict) -> None:
 
 
 def _set_dotted(data: dict, dotted: str, value: Any) -> None:
-    table, _, key = dotted.rpartition(".")
-    if table == "map" and isinstance(data.get("map"), str):
+    """Set ``dotted`` in ``data``: tables by name, an entry of an array of tables by its number from 1
+    (``agents.group.2.count``)."""
+    *path, key = dotted.split(".")
+    if path[:1] == ["map"] and isinstance(data.get("map"), str):
         data["map"] = {"path": data["map"]}
-    target = data.setdefault(table, {}) if table else data
+    target: Any = data
+    for depth, part in enumerate(path):
+        here = ".".join(path[: depth + 1])
+        if isinstance(target, list):
+            if not (part.isdigit() and 1 <= int(part) <= len(target)):
+                raise ScenarioError(
+                    f"cannot override '{dotted}': [[{'.'.join(path[:depth])}]] has {len(target)} entries; "
+                    f"expected a number from 1 to {len(target)} after it",
+                    key=dotted,
+                )
+            target = target[int(part) - 1]
+        elif isinstance(target, dict):
+            target = target.setdefault(part, {})
+        if not isinstance(target, (dict, list)):
+            raise ScenarioError(f"cannot override '{dotted}': '{here}' is not a table", key=dotted)
     if not isinstance(target, dict):
-        raise ScenarioError(f"cannot override '{dotted}': '{table}' is not a table", key=dotted)
+        raise ScenarioError(f"cannot override '{dotted}': '{'.'.join(path)}' is not a table", key=dotted)
     target[key] = value
-
-
-def _type_name(types: tuple) -> str:
-    names = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "table"}
-    out = [names[t] for t in types if not (t is int and float in types)]
-    return " or ".join(out)
-
-
-def _check_value(table: str, key: str, spec: Key, value: Any, where: _Locator) -> Any:
-    ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
-    if not ok:
-        raise where.error(table, key, f"expected {_type_name(spec.types)}, got {plain(value)}")
-    if spec.check is not None and not isinstance(value, (list, dict)) and not spec.check(value):
-        raise where.error(table, key, f"expected a value {spec.expect}, got {plain(value)[:40]}")
-    bad = first_non_finite(value) if spec.check is None and isinstance(value, list) else None
-    if bad is not None:
-        raise where.error(table, key, f"expected finite numbers within +-{plain(MAX_NUMBER)}, got {plain(bad)}")
-    return value
 
 
 def _validate(data: dict, where: _Locator) -> dict:
@@ -446,26 +504,7 @@ def _validate(data: dict, where: _Locator) -> dict:
             raise where.error("", table, f"expected a [{table}] table")
         if table == "":
             section = {k: v for k, v in data.items() if k in keys}
-        out: dict = {}
-        for key, value in section.items():
-            if key not in keys:
-                if table == "strategy":
-                    out[key] = value  # checked against the strategy's own parameters
-                    continue
-                raise where.error(
-                    table, key, f"unknown key{did_you_mean(key, list(keys))}; expected one of {', '.join(keys)}"
-                )
-            out[key] = _check_value(table, key, keys[key], value, where)
-        for key, spec in keys.items():
-            if key not in out:
-                if spec.default is REQUIRED:
-                    missing = f"[{table}] " if table else ""
-                    raise ScenarioError(
-                        f"missing required key '{key}' {missing}({spec.help})".replace("  ", " "),
-                        source=where.source,
-                        key=f"{table}.{key}" if table else key,
-                    )
-                out[key] = copy.deepcopy(spec.default)
+        out = _check_table(table, keys, section, where)
         if table == "":
             tree.update(out)
         else:
@@ -493,12 +532,95 @@ def _validate(data: dict, where: _Locator) -> dict:
     return tree
 
 
+def _check_table(table: str, keys: dict[str, Key], section: dict, where: _Locator, *, fill: bool = True) -> dict:
+    """The keys of one table, each checked (unknown keys are errors, except a strategy's own parameters);
+    the defaults of those not given filled in (``fill``) and the required ones demanded."""
+    out: dict = {}
+    for key, value in section.items():
+        if key not in keys:
+            if table == "strategy":
+                out[key] = value  # checked against the strategy's own parameters
+                continue
+            raise where.error(
+                table, key, f"unknown key{did_you_mean(key, list(keys))}; expected one of {', '.join(keys)}"
+            )
+        out[key] = (
+            _groups(value, where)
+            if (table, key) == ("agents", "group")
+            else check_value(table, key, keys[key], value, where)
+        )
+    if out.get("group"):
+        _group_count(out, where)
+    for key, spec in keys.items():
+        if key not in out:
+            if spec.default is REQUIRED:
+                missing = f"[{table}] " if table else ""
+                raise ScenarioError(
+                    f"missing required key '{key}' {missing}({spec.help})".replace("  ", " "),
+                    source=where.source,
+                    key=f"{table}.{key}" if table else key,
+                )
+            if fill:
+                out[key] = copy.deepcopy(spec.default)
+    return out
+
+
+def _groups(value: Any, where: _Locator) -> list[dict]:
+    """The [[agents.group]] tables, each holding the keys it gives (checked), their names unique."""
+    if not isinstance(value, list) or not all(isinstance(g, dict) for g in value):
+        raise where.error("agents", "group", "expected [[agents.group]] tables (name, count, speed, ...)")
+    if len(value) > MAX_AGENTS:
+        raise where.error("agents", "group", f"expected at most {MAX_AGENTS:,} groups, got {len(value):,}")
+    out = []
+    for i, entry in enumerate(value):
+        table = f"agents.group.{i + 1}"
+        g = _check_table(table, GROUP_KEYS, entry, where, fill=False)
+        for sub, keys in GROUP_TABLES.items():
+            fleet_wide = next((k for k in g.get(sub, {}) if k in SCHEMA[sub] and k not in keys), None)
+            if fleet_wide is not None:
+                raise where.error(f"{table}.{sub}", fleet_wide, f"is set for the whole fleet only, in [{sub}]")
+            if sub in g:
+                g[sub] = _check_table(f"{table}.{sub}", keys, g[sub], where, fill=False)
+        out.append(g)
+    names = group_names(out)
+    twice = next((i for i, n in enumerate(names) if n in names[:i]), None)
+    if twice is not None:
+        raise where.error(
+            f"agents.group.{twice + 1}",
+            "name",
+            f"group name {names[twice]!r} is used twice (a group without a name is 'group N')",
+        )
+    return out
+
+
+def group_names(groups: list[dict]) -> list[str]:
+    """The name of each [[agents.group]]: its own, or 'group N' (N from 1, in file order)."""
+    return [g.get("name") or f"group {i + 1}" for i, g in enumerate(groups)]
+
+
+def _group_count(agents: dict, where: _Locator) -> None:
+    """agents.count of a fleet of groups: the sum of their counts (given, it must equal it)."""
+    total = sum(g["count"] for g in agents["group"])
+    if total > MAX_AGENTS:
+        raise where.error("agents", "group", f"the groups add up to {total:,} agents; expected at most {MAX_AGENTS:,}")
+    if "count" in agents and agents["count"] != total:
+        raise where.error(
+            "agents",
+            "count",
+            f"count = {agents['count']} but the [[agents.group]] counts add up to {total}; "
+            "expected their sum (or leave count out)",
+        )
+    agents["count"] = total
+
+
 def run_memory(tree: dict, pmap: PatrolMap) -> dict[str, float]:
     """Bytes a run of the validated key tree on ``pmap`` will allocate, by the key that drives each part:
     per-agent knowledge of every node (``agents.count``), the sensing sets (``agents.sensing_radius``)."""
     import math
 
-    n, a, r = pmap.n_nodes, tree["agents"]["count"], float(tree["agents"]["sensing_radius"])
+    agents = tree["agents"]
+    radii = [g.get("sensing_radius", agents["sensing_radius"]) for g in agents["group"]]
+    n, a, r = pmap.n_nodes, agents["count"], float(max(radii or [agents["sensing_radius"]]))
     knowledge = 8.0 * a * n + 8.0 * 16 * a
     if r <= 0:
         per_node = 1.0
@@ -559,9 +681,19 @@ def _resolve_map(name: str, base: Path, where: _Locator, key: str = "") -> Path:
     )
 
 
-def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
-    count = a["count"]
-    speeds = a["speed"] if isinstance(a["speed"], list) else [a["speed"]] * count
+def _agent_spec(tree: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
+    """The team of a validated key tree; with [[agents.group]], each agent gets its group's speed and
+    sensing radius (``sensing_radius`` stays the [agents] value, or is the first group's when that is 0)."""
+    a = tree["agents"]
+    count, groups = a["count"], a["group"]
+    if groups and isinstance(a["speed"], list):
+        raise where.error(
+            "agents", "speed", "with [[agents.group]], expected one number (the groups' default) or each group's speed"
+        )
+    if groups:
+        speeds = [g.get("speed", a["speed"]) for g in groups for _ in range(g["count"])]
+    else:
+        speeds = a["speed"] if isinstance(a["speed"], list) else [a["speed"]] * count
     fast = within(0, MAX_SPEED, lo_open=True)
     if len(speeds) != count or not all(fast(s) for s in speeds):
         shown = plain(a["speed"]) if not isinstance(a["speed"], list) else f"a list of {len(speeds)}"
@@ -583,42 +715,24 @@ def _agent_spec(a: dict, pmap: PatrolMap, where: _Locator) -> AgentSpec:
                 f"the map marks {len(pmap.starts)} start cells but count = {count}; use 'auto' or list the starts",
             )
     else:
-        starts = tuple(_start_node(s, pmap, where) for s in starts)
+        starts = tuple(map_node(s, pmap, where, "agents", "starts", "start") for s in starts)
         if len(starts) != count:
             raise where.error("agents", "starts", f"expected {count} starts (one per agent), got {len(starts)}")
+    names = group_names(groups)
+    radii = tuple(float(g.get("sensing_radius", a["sensing_radius"])) for g in groups for _ in range(g["count"]))
+    fleet_speeds = tuple(float(s) for s in speeds)
     return AgentSpec(
         count=count,
-        speeds=tuple(float(s) for s in speeds),
+        speeds=fleet_speeds,
         starts=starts,
-        sensing_radius=float(a["sensing_radius"]),
+        sensing_radius=float(a["sensing_radius"] or (radii[0] if radii else 0.0)),
         wait=float(a["wait"]),
         pass_through_visits=a["pass_through_visits"],
+        groups=tuple(names[i] for i, g in enumerate(groups) for _ in range(g["count"])),
+        sensing_radii=radii,
+        motion=motions(tree, count),
+        batteries=batteries(tree, fleet_speeds, where),
     )
-
-
-def _start_node(s: Any, pmap: PatrolMap, where: _Locator) -> int:
-    """A start given as a node id as the map file names it, or as [x, y] metres (on a grid map: a free cell)."""
-    if isinstance(s, (int, str)) and not isinstance(s, bool):
-        node = pmap.node_of(s)
-        if node is None:
-            some = ", ".join(str(pmap.node_label(i)) for i in range(min(pmap.n_nodes, 3)))
-            raise where.error(
-                "agents", "starts", f"start node {plain(s)[:40]} is not a node id of the map (its ids: {some}, ...)"
-            )
-        return node
-    if isinstance(s, list) and len(s) == 2 and all(finite(c) for c in s):
-        if pmap.grid is not None:
-            g = pmap.grid
-            col = int((s[0] - g.origin[0]) // g.cell_size)
-            row = g.shape[0] - 1 - int((s[1] - g.origin[1]) // g.cell_size)
-            if not (0 <= row < g.shape[0] and 0 <= col < g.shape[1]) or g.cell_node[row, col] < 0:
-                raise where.error(
-                    "agents", "starts", f"start {s} (metres) is on a wall or outside the map; expected a free cell"
-                )
-            return int(g.cell_node[row, col])
-        return pmap.nearest_node(s)
-    shown = f"[{', '.join(plain(c) for c in s)}]" if isinstance(s, list) else plain(s)
-    raise where.error("agents", "starts", f"expected a node id or [x, y] in finite metres, got {shown[:40]}")
 
 
 def is_plugin(name: str) -> bool:

@@ -10,7 +10,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .maps.model import PatrolMap
 
 #: the default of a key that has none: the user must give it
 REQUIRED = object()
@@ -115,3 +118,50 @@ def find_file(name: str, base: str | Path) -> Path | None:
 def file_not_found(name: str) -> str:
     """The message for a file :func:`find_file` did not find."""
     return f"file '{name}' not found (relative to the scenario's folder, its parent or the working directory)"
+
+
+def type_name(types: tuple) -> str:
+    """The words for a key's accepted types in messages: 'number or list'."""
+    names = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "table"}
+    out = [names[t] for t in types if not (t is int and float in types)]
+    return " or ".join(out)
+
+
+def check_value(table: str, key: str, spec: Key, value: Any, where: Any) -> Any:
+    """``value`` of ``table.key`` when it has one of ``spec``'s types and passes its check (lists: every
+    number finite); else ``where.error(table, key, message)`` (``where`` locates keys in the file)."""
+    ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
+    if not ok:
+        raise where.error(table, key, f"expected {type_name(spec.types)}, got {plain(value)}")
+    if spec.check is not None and not isinstance(value, (list, dict)) and not spec.check(value):
+        raise where.error(table, key, f"expected a value {spec.expect}, got {plain(value)[:40]}")
+    bad = first_non_finite(value) if spec.check is None and isinstance(value, list) else None
+    if bad is not None:
+        raise where.error(table, key, f"expected finite numbers within +-{plain(MAX_NUMBER)}, got {plain(bad)}")
+    return value
+
+
+def map_node(s: Any, pmap: PatrolMap, where: Any, table: str, key: str, what: str) -> int:
+    """The node of a place a key names (``what``: 'start', 'dock'): a node id as the map file names it, or
+    [x, y] metres (the nearest node; on a grid map the free cell there); else ``where.error(table, key, ...)``."""
+    if isinstance(s, (int, str)) and not isinstance(s, bool):
+        node = pmap.node_of(s)
+        if node is None:
+            some = ", ".join(str(pmap.node_label(i)) for i in range(min(pmap.n_nodes, 3)))
+            raise where.error(
+                table, key, f"{what} node {plain(s)[:40]} is not a node id of the map (its ids: {some}, ...)"
+            )
+        return node
+    if isinstance(s, list) and len(s) == 2 and all(finite(c) for c in s):
+        if pmap.grid is not None:
+            g = pmap.grid
+            col = int((s[0] - g.origin[0]) // g.cell_size)
+            row = g.shape[0] - 1 - int((s[1] - g.origin[1]) // g.cell_size)
+            if not (0 <= row < g.shape[0] and 0 <= col < g.shape[1]) or g.cell_node[row, col] < 0:
+                raise where.error(
+                    table, key, f"{what} {s} (metres) is on a wall or outside the map; expected a free cell"
+                )
+            return int(g.cell_node[row, col])
+        return pmap.nearest_node(s)
+    shown = f"[{', '.join(plain(c) for c in s)}]" if isinstance(s, list) else plain(s)
+    raise where.error(table, key, f"expected a node id or [x, y] in finite metres, got {shown[:40]}")

@@ -73,7 +73,7 @@ def scenario_toml(sc: Scenario) -> str:
 
 
 def toml_value(v: Any) -> str:
-    """``v`` (a number, string, bool or list of them) as TOML text."""
+    """``v`` (a number, string, bool, or a list or table of them) as TOML text."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -88,4 +88,6 @@ def toml_value(v: Any) -> str:
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):  # an inline table: an [[agents.group]] entry and its energy / motion keys
+        return "{" + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + "}"
     raise TypeError(f"cannot write {type(v).__name__} as TOML")
