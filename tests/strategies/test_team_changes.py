@@ -154,3 +154,15 @@ def test_a_team_change_is_deterministic_and_quiet(strategy, capsys):
     runs = [team_run(grid(), strategy, 3, out_at=300.0, back_at=900.0, duration=1500.0)[1] for _ in range(2)]
     assert np.array_equal(runs[0], runs[1])
     assert capsys.readouterr().out == ""
+
+
+def test_agents_sharing_a_spaced_route_are_spaced_again_and_an_own_route_waits_for_its_robot():
+    pmap = ring([10.0] * 12)
+    loop = {"routes": [[0, 3, 6, 9]]}  # one route, shared by all three, spaced by patrolsim: a 120 s lap
+    _, visits, _ = team_run(pmap, "route", 3, out_at=500.0, params=loop)
+    assert worst_gap(visits, 1500.0, 3000.0, 12) == pytest.approx(60.0)
+    own = {"routes": [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], "mode": "back-and-forth"}
+    _, visits, _ = team_run(pmap, "route", 3, out_at=500.0, back_at=1500.0, params=own)
+    late = visits[visits[:, 0] > 520.0]
+    assert not np.isin([5, 6], late[late[:, 0] < 1500.0, 1]).any()  # only robot 1 covers them: unseen meanwhile
+    assert np.isin([4, 5, 6, 7], late[late[:, 0] > 1500.0, 1]).all()  # back on its route
