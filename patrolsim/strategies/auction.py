@@ -27,6 +27,9 @@ class GreedyTaskAssignment(Strategy):
     two agents may claim one goal before hearing each other: the one that hears an earlier claim
     (equal times: the lower agent id's) picks again at the next node it reaches.
 
+    Team changes: an agent that leaves the team (fails, goes to charge) drops its claim at once, so
+    its goal is free for the next agent that decides; one coming back claims anew at its next node.
+
     Parameters: ``w_idle`` (1), ``w_path`` (1: a metre of travel costs its travel time),
     ``w_home`` (0: no pull towards the start).
     """
@@ -75,6 +78,9 @@ class GreedyTaskAssignment(Strategy):
             view.schedule(t + self.comms.spec.delay, lambda: self._claim_heard(view, agent, goal, t))
         return self.search.path_to(node, goal)
 
+    def team_changed(self, t, view) -> None:
+        self.comms.withdraw(t, ~view.in_service())  # their goals are free for the others to claim
+
     def _claim_heard(self, view, sender: int, goal: int, sent: float) -> None:
         """``sender``'s claim on ``goal`` has reached its team mates: those heading there on a later
         claim pick again at their next node."""
@@ -101,6 +107,10 @@ class AuctionPartition(Strategy):
     owned node nearest the centroid of its owned tasks (a cheap stand-in for the node minimising the
     distance to them; each move costs one search over the map).
 
+    Team changes: when an agent leaves the team (fails, goes to charge) or comes back, every task is
+    auctioned again, as at set-up, among the agents in service from their centres (a returning agent's
+    centre is the node it stands at); an agent out of service owns nothing and bids in no auction.
+
     Parameters: ``rounds`` (3), ``recentre`` (0.05).
     """
 
@@ -125,16 +135,35 @@ class AuctionPartition(Strategy):
         self.centre_dist = np.array([self.search.row(int(c)) for c in self.centre])
         self.owner = np.full(n, -1, dtype=np.int64)
         self.count = np.zeros(r, dtype=np.int64)
-        for v in np.argsort(self.centre_dist.min(axis=0), kind="stable"):
-            bids = self.centre_dist[:, v] * (self.count + 1)
-            winner = int(np.argmin(bids))
+        self.changes = np.zeros(r, dtype=np.int64)
+        self.serving = np.ones(r, dtype=bool)  # the agents in service the tasks were last shared among
+        self._share_out(view, np.arange(r))
+
+    def _share_out(self, view, agents: np.ndarray) -> None:
+        """Auction every task among ``agents`` from their centres, those nearest a centre first (the
+        set-up's auction; see the class docstring), then move their centres."""
+        self.owner[:] = -1
+        self.count[:] = 0
+        centre_dist = self.centre_dist[agents]
+        for v in np.argsort(centre_dist.min(axis=0), kind="stable"):
+            bids = centre_dist[:, v] * (self.count[agents] + 1)
+            winner = int(agents[np.argmin(bids)])
             self.owner[v] = winner
             self.count[winner] += 1
-        self.owns = self.owner[None, :] == np.arange(r)[:, None]  # owns[a, v]: a owns task v
-        self.traded_at = np.full(n, -np.inf)  # when each task last changed hands in an auction
-        self.changes = np.zeros(r, dtype=np.int64)
-        for a in range(r):
+        self.owns = self.owner[None, :] == np.arange(view.n_agents)[:, None]  # owns[a, v]: a owns task v
+        self.traded_at = np.full(self.owner.size, -np.inf)  # when each task last changed hands in an auction
+        for a in agents.tolist():
             self._move_centre(view, a)
+
+    def team_changed(self, t, view) -> None:
+        serving = view.in_service().copy()
+        for a in np.flatnonzero(serving & ~self.serving).tolist():  # back: its centre is where it stands
+            self.centre[a] = view.agent_node(a)
+            self.centre_dist[a] = self.search.row(int(self.centre[a]))
+        self.serving = serving
+        self.comms.withdraw(t, ~serving)
+        if serving.any():
+            self._share_out(view, np.flatnonzero(serving))
 
     @property
     def partition(self) -> np.ndarray:
@@ -173,7 +202,7 @@ class AuctionPartition(Strategy):
             )
             if self.traded_at[goal] > last[goal]:
                 break  # won since its last visit: not auctioned again before its owner gets there
-            bidders = np.flatnonzero(self.comms.receivers(t, agent))
+            bidders = np.flatnonzero(self.comms.receivers(t, agent) & self.serving)
             if bidders.size == 0:
                 break
             bids = self.centre_dist[bidders, goal] * (self.count[bidders] + 1)

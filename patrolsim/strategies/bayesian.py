@@ -3,7 +3,9 @@ stands on by the posterior of "moving there is worthwhile", from team-shared idl
 
 Idleness is team-shared: every visit is broadcast and reaches team mates through the scenario's
 communication model (:mod:`patrolsim.strategies.comm`; perfect by default). Intentions (the neighbour
-an agent is heading for) travel the same way.
+an agent is heading for) travel the same way; those of an agent that leaves the team (fails, goes to
+charge) are forgotten at once. Each decision is taken from the node the agent stands at, so nothing
+else changes with the team.
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ class GreedyBayesian(Strategy):
         self.edge_min = self.values["edge_min"] * unit  # m
         #: node -> (time, [(agent, neighbour taken)]) of the latest decisions there at one instant
         self.taken: dict[int, tuple[float, list[tuple[int, int]]]] = {}
+
+    def team_changed(self, t, view) -> None:
+        self.comms.withdraw(t, ~view.in_service())  # team mates no longer avoid their intentions
 
     def probability(self, gain: np.ndarray) -> np.ndarray:
         """P(v) of each gain (see the class docstring)."""
@@ -144,6 +149,9 @@ class ConcurrentBayesianLearning(Strategy):
             )
         self.comms = TeamComms(view, self.communication)
         self.h = np.ones((view.n_agents, view.map.indices.size))
+
+    def team_changed(self, t, view) -> None:
+        self.comms.withdraw(t, ~view.in_service())  # their neighbours are candidates again
 
     def decide(self, agent, node, t, view):
         pmap = view.map

@@ -19,6 +19,8 @@ class HeuristicPathfinderCC(Strategy):
     decision on a 10,000-node map costs a partial search.
     Path: a shortest path to the goal where entering node x costs ``length * (1 - path_bias * I(x) / max I)``,
     so among near-equal routes the one through idler nodes wins (path_bias = 0: plain shortest path).
+    Each agent decides alone from what it knows, so a team change (an agent failing, charging or
+    coming back) needs no re-plan.
     """
 
     name = "hpcc"

@@ -145,6 +145,14 @@ class TeamComms:
             else:
                 self._pending_intent.append((t + self.spec.delay, int(recv), sender, target, t))
 
+    def withdraw(self, t: float, agents: np.ndarray) -> None:
+        """``agents`` (ids, or a mask per agent) are out of the team at time t (failed, gone to charge):
+        every team mate forgets their
+        intentions at once (the team hears of it as the strategy does, never by a lost message), and
+        messages of theirs sent before t that are still on the way are dropped when they arrive."""
+        self.intent[:, agents] = -1
+        self.sent[:, agents] = t
+
     def outclaimed(self, sender: int, target: int, sent: float, t: float) -> np.ndarray:
         """Agents that by time t have heard ``sender``'s claim on ``target`` (made at time ``sent``) and
         head for ``target`` on a later claim of their own (equal times: the higher agent id is later)."""

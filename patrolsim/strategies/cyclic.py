@@ -169,6 +169,42 @@ class WalkFollower(Strategy):
             return walk.resume_entry(seconds, t, view.last_seen(agent)), 0.0
         return walk.slot_entry(seconds, t, float(self.lap_zero[agent]))
 
+    def _respace(self, t: float, view, agents: np.ndarray) -> None:
+        """Evenly spaced slots on the walk ``agents`` share, for those of them in service at time t (the
+        team changed): in their order along it (by where each one's timetable is now, ties by id) slot
+        i follows slot i - 1 by a lap / r (r agents in service); one agent keeps its slot, the one that
+        makes the longest step back along the walk of any other's least (ties: the first in that order).
+        Each then rejoins the walk where it meets its new slot soonest (see the class docstring)."""
+        assert self.lap_zero is not None  # a shared walk has timetables
+        agents = agents[view.in_service()[agents]]
+        if agents.size == 0:
+            return
+        period = np.array([self._walk(a).period for a in agents.tolist()])
+        frac = ((t - self.lap_zero[agents]) / period) % 1.0  # laps since each timetable's entry 0
+        order = np.lexsort((agents, frac))
+        agents, period, frac = agents[order], period[order], frac[order]
+        share = np.arange(agents.size) / agents.size
+        back = (frac[None, :] - share[None, :] - (frac - share)[:, None]) % 1.0  # back[j, i]: j keeps its slot
+        back[back > 1.0 - TIME_EPS] = 0.0
+        keep = _first_best(back.max(axis=1), np.zeros(agents.size))
+        target = frac[keep] - share[keep] + share
+        self.lap_zero[agents] = t - target * period
+        self._rejoin_at_next_node(view, agents)
+
+    def _rejoin_at_next_node(self, view, agents: np.ndarray) -> None:
+        """Make ``agents`` (re)join their walks from the next node each reaches (:meth:`_rejoin`), e.g.
+        after their walks or slots changed."""
+        for a in agents.tolist():
+            self.off_walk[a] = True
+            self.approach[a] = []
+            self.depart_at[a] = 0.0
+            view.replan(a)
+
+    def _walk(self, agent: int) -> CyclicWalk:
+        walk = self.walks[agent]
+        assert walk is not None  # agents that share a walk have one
+        return walk
+
     def _spread(self, view, agents: np.ndarray) -> None:
         """Evenly spaced slots for ``agents`` on the walk they share: in their order along it (by
         ``index``, the entry each joins at; ties by id) each takes the entry at or after its share of
@@ -177,12 +213,11 @@ class WalkFollower(Strategy):
         r = agents.size
         order = agents[np.argsort(self.index[agents], kind="stable")]
         gs = GraphSearch.of(view.map)
-        base = self.walks[order[0]].tau[self.index[order[0]]]
+        base = self._walk(int(order[0])).tau[self.index[order[0]]]
         late = np.zeros(view.n_agents)
         arrive = np.zeros(view.n_agents)
         for rank, a in enumerate(order.tolist()):
-            walk = self.walks[a]
-            assert walk is not None  # agents that share a walk have one
+            walk = self._walk(a)
             offset = (base + rank * walk.period / r) % walk.period
             k = int(np.searchsorted(walk.tau, offset - 1e-9))
             if k >= walk.tau.size:
@@ -223,6 +258,12 @@ class CyclicStrategy(WalkFollower):
     A dispatched agent rejoins the walk where it meets its own slot soonest, so the spacing is
     restored once it is back (one agent alone: where the walk's worst idleness is least; see
     :class:`WalkFollower`). The others keep their slots meanwhile.
+
+    Team changes: when an agent leaves the team (fails, goes to charge) or comes back, the agents in
+    service are spaced evenly again on the same walk, T / r' apart for r' of them, with either spacing
+    (:meth:`WalkFollower._respace`: one keeps its slot, the others step back or rejoin ahead, each by
+    the quickest way onto its new slot), so once they are on their slots every node of a walk without
+    repeats is revisited every T / r' seconds.
     """
 
     name = "cgg"
@@ -268,3 +309,7 @@ class CyclicStrategy(WalkFollower):
         # each agent's timetable: at its entry when it first departs (after any approach and hold)
         lap_zero = self.depart_at - tau if view.n_agents > 1 else None
         self._follow(view.n_agents, view.pass_through_visits, lap_zero)
+
+    def team_changed(self, t, view) -> None:
+        if self.lap_zero is not None:  # one agent alone resumes its walk when it is back (released)
+            self._respace(t, view, np.arange(view.n_agents))

@@ -177,6 +177,8 @@ class LearnedPolicy(Strategy):
     in the map's order) and c whether another robot stands at or heads to it; move to the neighbour
     with the largest learned value q[u, j, c, .] (ties: the first). The policy file
     (``strategy.policy``, an ``.npz`` of arrays, never a pickle) runs only on the map it learned on.
+    Each decision is taken from the node the agent stands at, so a team change needs no re-plan (a
+    failed robot standing at a neighbour still counts as another robot there).
     """
 
     name = "rl"

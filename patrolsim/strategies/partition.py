@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ..algorithms.progress import Report, scaled
-from ..algorithms.refine import WalkBook, polished_walk
+from ..algorithms.refine import RegionWalk, WalkBook, polished_walk
 from ..algorithms.region_search import best_regions
 from ..algorithms.search import GraphSearch
 from ..algorithms.tours import tour_work
@@ -204,8 +206,17 @@ class PartitionStrategy(WalkFollower):
     (Hungarian method). Rule: an agent walks to the nearest node of its region's walk and
     cycles it for ever; a dispatched agent rejoins its walk where the region's worst idleness
     is least, which is where it left unless another entry is much nearer (see
-    :class:`patrolsim.strategies.cyclic.WalkFollower`). ``partition`` (region id per node) and ``region_lengths`` (m) are exposed for
-    drawing and reports. With ``agents.pass_through_visits = false`` plans run stop to stop.
+    :class:`patrolsim.strategies.cyclic.WalkFollower`). ``partition`` (the agent walking each node, -1 for
+    none) and ``region_lengths`` (m, per agent) are exposed for drawing and reports. With
+    ``agents.pass_through_visits = false`` plans run stop to stop.
+
+    Team changes: when an agent leaves the team (fails, goes to charge) or comes back, the map is
+    partitioned again for the r' agents in service: the partition this set-up computes for r' agents
+    (from the set-up's generator as it was then, so that with start nodes given, which draw nothing, a
+    run that loses an agent patrols exactly the regions of a run started with one agent fewer; computed
+    once per team size), matched to the agents in service
+    by the same method from the nodes they stand at or head to; each walks from its next node onto its
+    new region's walk where that walk's worst idleness is least. Agents out of service walk nothing.
 
     No parameters.
     """
@@ -219,41 +230,78 @@ class PartitionStrategy(WalkFollower):
         return (2 * budget + longest) * tour_work(max(view.map.n_nodes // view.n_agents, 1))
 
     def setup(self, view) -> None:
-        pmap, r = view.map, view.n_agents
+        # a re-partition for the agents in service draws from the generator as this set-up does (a copy)
+        self._rng_at_setup = copy.deepcopy(view.rng)
+        self._plans: dict[int, tuple[np.ndarray, list[RegionWalk]]] = {}
+        r = view.n_agents
+        region, walks = self._plan(view, r, view.rng, view.progress)
+        gs = GraphSearch.of(view.map)
+        rows = np.array([gs.row(int(s)) for s in view.starts])
+        self._assign(view, np.arange(r), region, walks, rows)
+        self.approach = [[] for _ in range(r)]
+        self.depart_at = np.zeros(r)
+        for a, walk in enumerate(self.walks):
+            if walk is not None:
+                self.index[a] = int(np.argmin(rows[a][walk.nodes]))
+                self.approach[a] = gs.path(int(view.starts[a]), int(walk.nodes[self.index[a]]))
+        self._follow(r, view.pass_through_visits)
+
+    def _plan(
+        self, view, r: int, rng: np.random.Generator, report: Report | None
+    ) -> tuple[np.ndarray, list[RegionWalk]]:
+        """(region id per node, walk per region) of the partition for ``r`` agents (see the class
+        docstring), kept per team size."""
+        if r in self._plans:
+            return self._plans[r]
+        pmap = view.map
         budget, longest = _walk_budgets(pmap.n_nodes, r)
         per_region = max(pmap.n_nodes // r, 1)
         # past the first refinement, fewer walks when regions are large (each walk costs more)
         search = int(budget * min(1.0, SEARCH_REGION_NODES / per_region))
-        view.progress(0.0, "splitting the map")
+        if report is not None:
+            report(0.0, "splitting the map")
         # regions are cut by the streets' layout (one-way or not); their walks follow the edges' directions
         layout = pmap.as_undirected()
-        starts = starting_regions(layout, r, scaled(view.progress, 0.0, 0.1))
+        starts = starting_regions(layout, r, scaled(report, 0.0, 0.1))
         # walk measurements, most of the set-up: r at first, then the refinement's (few on large maps);
         # the reported fraction counts them against 4 r, and half the longest-walk search's (it asks
         # for about as many walks again as it measures)
         expected = min(budget + search, 4 * r) + longest // 2
-        book = WalkBook(pmap, view.rng, scaled(view.progress, 0.1, 0.6), expected)
+        book = WalkBook(pmap, rng, scaled(report, 0.1, 0.6), expected)
         region, region_walks = best_regions(layout, starts, book, budget, search, longest_budget=longest)
-        k = int(region.max()) + 1
-        gs = GraphSearch.of(pmap)
-        rows = [gs.row(int(s)) for s in view.starts]
-        start_dist = np.array([[row[region == reg].min() for reg in range(k)] for row in rows])
-        agents, regions = linear_sum_assignment(start_dist)
-        self.partition = np.full(pmap.n_nodes, -1, dtype=np.int64)
-        self.region_lengths = np.zeros(r)  # by agent: 0 for an agent left without a region
+        k = len(region_walks)
+        walks = [
+            polished_walk(pmap, walk, scaled(report, 0.6 + 0.4 * i / k, 0.6 + 0.4 * (i + 1) / k))
+            for i, walk in enumerate(region_walks)
+        ]
+        self._plans[r] = region, walks
+        return region, walks
+
+    def _assign(self, view, agents: np.ndarray, region: np.ndarray, walks: list[RegionWalk], rows: np.ndarray) -> None:
+        """Give ``agents`` the regions of ``region`` (walked along ``walks``), matched minimising the total
+        distance from where they are (``rows[i]``: metres from agent ``agents[i]`` to every node; Hungarian
+        method); every other agent is left without a region."""
+        r = view.n_agents
+        dist = np.array([[row[region == reg].min() for reg in range(len(walks))] for row in rows])
+        matched, regions = linear_sum_assignment(dist)
+        self.partition = np.full(view.map.n_nodes, -1, dtype=np.int64)
+        self.region_lengths = np.zeros(r)  # by agent: 0 for an agent without a region
         self.walks = [None] * r
         self.index = np.zeros(r, dtype=np.int64)
-        self.approach = [[] for _ in range(r)]
-        self.depart_at = np.zeros(r)
-        for i, (a, reg) in enumerate(zip(agents.tolist(), regions.tolist())):
-            part = scaled(view.progress, 0.6 + 0.4 * i / len(agents), 0.6 + 0.4 * (i + 1) / len(agents))
-            walk = polished_walk(pmap, region_walks[reg], part)
+        for m, reg in zip(matched.tolist(), regions.tolist()):
+            a, walk = int(agents[m]), walks[reg]
             self.partition[region == reg] = a
             self.region_lengths[a] = walk.length
             self.walks[a] = CyclicWalk(walk.nodes, walk.stop, walk.lengths, view.speed(a), view.wait)
-            self.index[a] = int(np.argmin(rows[a][walk.nodes]))
-            self.approach[a] = gs.path(int(view.starts[a]), int(walk.nodes[self.index[a]]))
-        self._follow(r, view.pass_through_visits)
+
+    def team_changed(self, t, view) -> None:
+        agents = np.flatnonzero(view.in_service())
+        if agents.size == 0:
+            return
+        region, walks = self._plan(view, agents.size, copy.deepcopy(self._rng_at_setup), None)
+        gs = GraphSearch.of(view.map)
+        self._assign(view, agents, region, walks, np.array([gs.row(view.agent_node(int(a))) for a in agents]))
+        self._rejoin_at_next_node(view, agents)  # where its new walk's worst idleness then is least
 
     def decide(self, agent, node, t, view):
         if self.walks[agent] is None:  # more agents than nodes: step out and back

@@ -9,11 +9,13 @@ service, value at stake). Weights come from the map (``weight``); times are seco
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from ..algorithms.goal_search import GoalIndex, goal_work
 from ..algorithms.pmedian import pmedian_work, solve_pmedian
-from ..algorithms.progress import scaled
+from ..algorithms.progress import Report, scaled
 from ..determinism import dot
 from .base import Hold, Param, Strategy
 
@@ -54,7 +56,8 @@ class RiskWeighted(Strategy):
 
     i.e. the weighted idleness v will have when the agent gets there, per second of travel
     (``tau_s`` regularises short trips). The agent follows a shortest path to the goal; nodes on the way
-    count as visits. ``exponent`` slides from uniform coverage (0) through risk-proportional effort (1)
+    count as visits; the goal of an agent that leaves the team (fails, goes to charge) is free for the
+    others at once. ``exponent`` slides from uniform coverage (0) through risk-proportional effort (1)
     to hot-spot focus (large). Ties go to the nearer node. The search is a best-first Dijkstra that stops
     when no farther node can beat the best found (:mod:`patrolsim.algorithms.goal_search`), so it stays
     fast on 10,000-node maps.
@@ -86,6 +89,9 @@ class RiskWeighted(Strategy):
             return int(nbrs[view.rng.integers(nbrs.size)])
         return path
 
+    def team_changed(self, t, view) -> None:
+        self.goal[~view.in_service()] = -1  # the goals of agents out of service are free for the others
+
     def find_goal(
         self, agent: int, node: int, view, idle: np.ndarray, allowed: np.ndarray, extra: np.ndarray, limit: float
     ) -> tuple[int, list[int]]:
@@ -115,7 +121,8 @@ class ProportionalWalk(Strategy):
     larger alpha concentrates on high-weight nodes.
 
     Source: Metropolis et al. (1953), Hastings (1970); applied to patrol presence in proportion to risk.
-    Shares are of visits (arrivals, sensing radius 0), not of time, when edge lengths differ.
+    Shares are of visits (arrivals, sensing radius 0), not of time, when edge lengths differ. Every
+    agent walks on its own, so a team change needs no re-plan.
     """
 
     name = "proportional"
@@ -165,7 +172,9 @@ class HotspotDwell(RiskWeighted):
 
     The first decision of each agent is a transit (agents start by covering the hot spots); an agent
     that finds every hot spot claimed patrols elsewhere for ``between_s``. An agent taken away mid-dwell
-    (dispatch) closes its dwell at its last recorded observation and continues with phase 3.
+    (dispatch) closes its dwell at its last recorded observation and continues with phase 3. An agent
+    that leaves the team (fails, goes to charge) drops its goal and its hot spot at once (a dwell closes
+    at its last observation), so team mates take them; back, it starts a transit.
     ``self.hotspots`` (node ids) and ``self.dwells`` ((node, agent, start s, end s) per completed dwell)
     are kept for the GUI and reports.
 
@@ -244,6 +253,18 @@ class HotspotDwell(RiskWeighted):
                 return Hold(self.values["observe_s"])
         return self._go_to(agent, nxt, node, t, view)
 
+    def team_changed(self, t, view) -> None:
+        super().team_changed(t, view)
+        for agent in np.flatnonzero(~view.in_service()).tolist():  # their hot spots are free for the others
+            k = int(self.target[agent])
+            if self.phase[agent] == _DWELL:
+                self._close_dwell(agent, k, float(self.last_seen_at[agent]))
+            elif self.phase[agent] == _TRANSIT:
+                self.claimed_by[k] = -1
+                self.target[agent] = -1
+                self.phase[agent] = _BETWEEN
+                self.until[agent] = t
+
     def _next_hotspot(self, agent: int, node: int) -> int:
         """Unclaimed hot spot with the earliest deadline (ties: nearest to ``node``), or -1."""
         # a handful of hot spots: plain Python beats numpy's per-call overhead here
@@ -296,7 +317,7 @@ DIJKSTRA_SLICE = 20
 class Posts(Strategy):
     """``posts``: agents stand at fixed posts and leave only to respond to incidents.
 
-    Posts: the weighted p-median of the map, p = number of agents: the p nodes minimising
+    Posts: the weighted p-median of the map, p = number of agents in service: the p nodes minimising
     ``sum_v weight(v) * d(v, nearest post)`` (shortest-path metres), i.e. the least weighted response
     distance. Candidate sites: every node when the map has at most ``max_candidates`` nodes, otherwise
     that many (fewer on maps over 10,000 nodes: ``CANDIDATE_TERMS`` / nodes, at least one per agent)
@@ -310,7 +331,13 @@ class Posts(Strategy):
 
     Rule: an agent away from its post takes a shortest path to it; at its post it holds, watching the
     post (and what it senses), waking every ``observe_s`` seconds. It leaves only when dispatched
-    (``Simulation.take_control``); once released it returns to its post. ``self.posts[a]`` is agent a's
+    (``Simulation.take_control``); once released it returns to its post.
+
+    Team changes: when an agent leaves the team (fails, goes to charge) or comes back, the p-median is
+    solved again for the agents in service (the answer a set-up with that many agents gives; solved once
+    per team size) and they are assigned to its posts as at set-up, from the nodes they stand at or are
+    heading to; each walks to its post from its next node (a standing agent when it next wakes). An
+    agent out of service holds no post (``posts`` -1). ``self.posts[a]`` is agent a's
     post (node id); ``self.cost`` the weighted p-median cost (weight x metres).
 
     Sources: Hakimi (1964) for the p-median on a network (an optimum lies on the nodes); Teitz & Bart
@@ -328,22 +355,34 @@ class Posts(Strategy):
         "restarts": Param(32, "Teitz-Bart runs from random post sets, besides the one from greedy", low=0),
     }
 
-    def _candidates(self, view) -> int:
-        """How many candidate post sites the set-up considers."""
+    def _candidates(self, view, p: int) -> int:
+        """How many candidate post sites the set-up for ``p`` agents considers."""
         n = view.map.n_nodes
-        return min(n, self.values["max_candidates"], max(view.n_agents, CANDIDATE_TERMS // n))
+        return min(n, self.values["max_candidates"], max(p, CANDIDATE_TERMS // n))
 
     def work(self, view) -> float:
-        c, v = self._candidates(view), self.values
+        c, v = self._candidates(view, view.n_agents), self.values
         return pmedian_work(c, view.map.n_nodes, min(view.n_agents, c), v["restarts"], v["exact_limit"])
 
     def setup(self, view):
-        from scipy.optimize import linear_sum_assignment
+        self._solved: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+        self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.random.Generator]] = {}
+        sites, site_dist, self.cost = self._solve(view, view.n_agents, view.progress, keep=False)
+        self.posts = np.empty(view.n_agents, dtype=np.int64)
+        self._assign(np.arange(view.n_agents), sites, self._travel(view, sites, site_dist, view.starts))
+
+    def _table(
+        self, view, limit: int, report: Report | None, keep: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.random.Generator]:
+        """(candidate sites, metres from each to every node, the posts' own generator after drawing them)
+        for ``limit`` candidates; ``keep``: kept for the next team size with as many."""
         from scipy.sparse.csgraph import dijkstra
 
+        if limit in self._tables:
+            cand, dist, rng = self._tables[limit]
+            return cand, dist, copy.deepcopy(rng)
         pmap = view.map
         n = pmap.n_nodes
-        limit = self._candidates(view)
         rng = np.random.default_rng(0)  # posts independent of the run's seed
         if n <= limit:
             cand = np.arange(n)
@@ -354,31 +393,63 @@ class Posts(Strategy):
         else:  # in slices, reporting between them
             adjacency, parts = pmap.adjacency(), []
             for lo in range(0, cand.size, DIJKSTRA_SLICE):
-                view.progress(0.4 * lo / cand.size, "distances from the candidate posts")
+                if report is not None:
+                    report(0.4 * lo / cand.size, "distances from the candidate posts")
                 parts.append(dijkstra(adjacency, directed=pmap.directed, indices=cand[lo : lo + DIJKSTRA_SLICE]))
             dist = np.vstack(parts)
-        view.progress(0.4, "p-median")
-        p = min(view.n_agents, cand.size)
+        if keep:
+            self._tables[limit] = cand, dist, copy.deepcopy(rng)
+        return cand, dist, rng
+
+    def _solve(self, view, p: int, report: Report | None, keep: bool) -> tuple[np.ndarray, np.ndarray, float]:
+        """(posts, metres from each post to every node, weighted p-median cost) for ``p`` agents (see the
+        class docstring), kept per team size: the set-up's answer for that many agents, whatever the seed."""
+        if p in self._solved:
+            return self._solved[p]
+        pmap = view.map
+        cand, dist, rng = self._table(view, self._candidates(view, p), report, keep)
+        if report is not None:
+            report(0.4, "p-median")
         rows = solve_pmedian(
             dist,
             pmap.weights,
-            p,
+            min(p, cand.size),
             rng,
             self.values["restarts"],
             self.values["exact_limit"],
-            scaled(view.progress, 0.4, 1.0),
+            scaled(report, 0.4, 1.0),
         )
-        self.cost = dot(pmap.weights, dist[rows].min(axis=0))
-        sites = cand[rows]
-        if pmap.directed:  # from each start to each post
-            travel = np.vstack([pmap.distances.row(int(s))[sites] for s in view.starts])
-        else:
-            travel = dist[rows][:, view.starts].T  # (agents, posts) metres
-        agents, posts = linear_sum_assignment(travel)
-        self.posts = np.empty(view.n_agents, dtype=np.int64)
-        self.posts[agents] = sites[posts]
-        unassigned = np.setdiff1d(np.arange(view.n_agents), agents)
-        self.posts[unassigned] = sites[np.argmin(travel[unassigned], axis=1)]
+        self._solved[p] = cand[rows], dist[rows], dot(pmap.weights, dist[rows].min(axis=0))
+        return self._solved[p]
+
+    @staticmethod
+    def _travel(view, sites: np.ndarray, site_dist: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """(agents, posts) metres from the nodes ``at`` to the posts ``sites`` (``site_dist``: metres from
+        each post to every node)."""
+        if view.map.directed:  # from each node to each post
+            return np.vstack([view.map.distances.row(int(s))[sites] for s in at])
+        return site_dist[:, at].T
+
+    def _assign(self, agents: np.ndarray, sites: np.ndarray, travel: np.ndarray) -> None:
+        """Give ``agents`` the posts ``sites`` minimising the total ``travel`` (metres, agents x posts;
+        Hungarian method); agents left over (more agents than sites) take the nearest post."""
+        from scipy.optimize import linear_sum_assignment
+
+        matched, posts = linear_sum_assignment(travel)
+        self.posts[agents[matched]] = sites[posts]
+        rest = np.setdiff1d(np.arange(agents.size), matched)
+        self.posts[agents[rest]] = sites[np.argmin(travel[rest], axis=1)]
+
+    def team_changed(self, t, view) -> None:
+        serving = view.in_service()
+        agents = np.flatnonzero(serving)
+        self.posts[~serving] = -1  # an agent out of service holds no post
+        if agents.size == 0:
+            return
+        sites, site_dist, self.cost = self._solve(view, agents.size, None, keep=True)
+        self._assign(agents, sites, self._travel(view, sites, site_dist, view.agent_nodes()[agents]))
+        for a in agents.tolist():
+            view.replan(a)
 
     def decide(self, agent, node, t, view):
         post = int(self.posts[agent])

@@ -1,6 +1,8 @@
 """Reactive strategies (Machado et al. 2002; Almeida et al. 2004): each agent looks only at the
 neighbours of the node it stands on. All three run inside the compiled event loop
-(:func:`patrolsim.engine.kernel.choose_local`)."""
+(:func:`patrolsim.engine.kernel.choose_local`). They hold no team plan, so an agent that leaves the
+team (fails, goes to charge) or comes back changes nothing for the others (``Strategy.team_changed``
+does nothing)."""
 
 from __future__ import annotations
 

@@ -35,6 +35,12 @@ class RouteStrategy(WalkFollower):
     skipped), and carries on; on the shared route it rejoins where it meets its own slot soonest, so the
     spacing comes back (see :class:`patrolsim.strategies.cyclic.WalkFollower`).
 
+    Team changes: a route belongs to its robot, so while an agent is out of the team (failed, away
+    charging) its own route goes unpatrolled (the nodes only it covers grow idle) and nobody else's
+    plan changes; back, it resumes its route as after a dispatch. On route 0 shared by agents that
+    patrolsim spaces (no ``depart_s``), those in service are spaced again, evenly, as cgg's agents are;
+    with ``depart_s`` given the planner's timetable stands.
+
     For planners: per agent the lap length and lap time, and the nodes no route covers (seen from no
     node of any route, sensing included), counted and grouped into connected areas, are added to the
     run's result (agents columns ``route``, ``waypoints``, ``lap_m``, ``lap_s``, ``sharing``,
@@ -95,6 +101,7 @@ class RouteStrategy(WalkFollower):
         gs = GraphSearch.of(pmap)
         self.approach = [gs.path(int(view.starts[a]), int(timetables[a].nodes[0])) for a in range(n)]
         lap_zero = np.full(n, np.nan)
+        self.spaced = group if spaced else group[:0]  # the agents patrolsim spaces on route 0
         if spaced:
             self._spread(view, group)
             lap_zero[group] = self.depart_at[group] - np.array([timetables[a].tau[self.index[a]] for a in group])
@@ -104,6 +111,10 @@ class RouteStrategy(WalkFollower):
         self.left_at = self.index.copy()
         self._follow(n, False, lap_zero)
         self._coverage(view)
+
+    def team_changed(self, t, view) -> None:
+        if self.spaced.size:
+            self._respace(t, view, self.spaced)
 
     def _coverage(self, view) -> None:
         """How many routes see each node, and the connected areas of the nodes none sees (numbered from 1,
