@@ -142,7 +142,42 @@ def summary_text(result: Result) -> str:
     tables.append(format_table(cov, "Coverage"))
     if result.incidents:
         tables += incident_tables(result)
+    fleet = fleet_rows(m, result.run.get("groups", []))
+    if fleet:
+        tables.append(format_table(fleet, "Fleet"))
     return "\n\n".join(tables + [format_table(idle, "Idleness")])
+
+
+def fleet_rows(m: dict, groups: list[str]) -> list[tuple[str, str]]:
+    """The summary's rows of batteries, failures, interference and groups (none when a run has none)."""
+    rows = []
+    if "availability" in m:
+        rows += [
+            ("availability", f"{m['availability']:.1%} of agent-time in service"),
+            ("failures / downtime", f"{m['failures']} / {_fmt_s(m['agent_downtime_s'])}"),
+            ("worst idleness, team short", _fmt_s(m["worst_idleness_degraded_s"])),
+        ]
+    if "energy_trips" in m:
+        rows += [
+            ("charging trips / time", f"{m['energy_trips']} / {_fmt_s(m['charging_s'])}"),
+            ("mean wait for a charger", _fmt_s(m["dock_queue_wait_mean_s"])),
+        ]
+    if "interference_waits" in m:
+        rows += [
+            ("waits for robots in the way", f"{m['interference_waits']:,} ({_fmt_s(m['interference_wait_s'])} in all)"),
+            ("steps aside / deadlocks", f"{m['interference_reroutes']:,} / {m['deadlocks']:,}"),
+        ]
+    for g in groups:
+        avail = m.get(f"groups.{g}.availability")
+        rows.append(
+            (
+                f"group {g}",
+                f"{m[f'groups.{g}.agents']} agents, {m[f'groups.{g}.distance_m']:,.0f} m, "
+                f"{m[f'groups.{g}.cleared_share']:.1%} of idleness cleared"
+                + (f", {avail:.1%} available" if avail is not None else ""),
+            )
+        )
+    return rows
 
 
 def _short(value, limit: int = 40) -> str:

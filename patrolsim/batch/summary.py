@@ -20,6 +20,8 @@ HEADLINE = (
     "mean_interval",
     "response_mean_s",
     "response_p90_s",
+    "availability",
+    "agent_downtime_s",
 )
 
 

@@ -31,7 +31,8 @@ class Breakdowns:
         self.failures = np.zeros(sim.state.n_agents, dtype=np.int64)
         for agent, t_fail, t_back in spec.at:
             sim.schedule(t_fail, partial(self._fail, agent, False))
-            sim.schedule(t_back, partial(self._repair, agent, False))
+            if t_back < sim.spec.duration:  # inf: never back
+                sim.schedule(t_back, partial(self._repair, agent, False))
         self.rngs = []
         if spec.mtbf_s > 0:
             seeds = sim.seed_stream(FAILURE_SEED_KEY).spawn(sim.state.n_agents)

@@ -1,5 +1,6 @@
 """MapView: draws one session's map to scale: cells or streets, the idleness heat map, regions, agents
-with heading, planned paths and sensing discs, incidents with countdowns, and the colour legend.
+with heading, planned paths and sensing discs, incidents with countdowns, docks, batteries and failed
+robots (:mod:`.fleet_marks`), and the colour legend.
 
 The static map is drawn once into a cached surface (grids: one pixel per cell, scaled to the view;
 street maps: re-drawn only when the camera moves); the heat map is computed from arrays each frame.
@@ -15,6 +16,7 @@ import pygame
 from ..maps.model import PatrolMap
 from . import palette as P
 from .camera import Camera
+from .fleet_marks import draw_agent_states, draw_docks
 from .text import Text
 
 HALO = (250, 250, 250)
@@ -144,7 +146,9 @@ class MapView:
             self._draw_ledger(surface, session)
         for m in marks:
             self._draw_incident(surface, m)
+        draw_docks(surface, sim, self.cam, self.text, self.agent_radius)
         self._draw_agents(surface, screen, session.headings(), colours, layers.labels)
+        draw_agent_states(surface, sim, screen, self.agent_radius)
         self._draw_incident_labels(surface, marks, screen)
         if layers.heat:
             self._draw_legend(surface)

@@ -466,6 +466,16 @@ def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
         ("avg idleness now", [P.seconds_label(n["avg_idleness"]) for n in now]),
         ("worst idleness now", [P.seconds_label(n["worst_idleness"]) for n in now]),
     ]
+    if any("availability" in m for m in ms):
+        rows.append(("fleet (run metrics)", []))
+        rows.append(("availability", [P.share_label(m.get("availability")) for m in ms]))
+        rows.append(("downtime (failed)", [P.seconds_label(m.get("agent_downtime_s")) for m in ms]))
+        if any("charging_s" in m for m in ms):
+            rows.append(("charging trips", [str(m.get("energy_trips", "-")) for m in ms]))
+            rows.append(("wait for a charger", [P.seconds_label(m.get("dock_queue_wait_mean_s")) for m in ms]))
+        rows.append(("worst idleness, team short", [P.seconds_label(m.get("worst_idleness_degraded_s")) for m in ms]))
+    if any("interference_waits" in m for m in ms):
+        rows.append(("waits for robots in the way", [str(m.get("interference_waits", "-")) for m in ms]))
     if not any("calls" in m for m in ms):
         return [*rows, ("incidents: none in this run (click a node to report one)", [])]
     rows.append(("incidents (run metrics)", []))

@@ -46,16 +46,35 @@ def with_changes(
     """A copy of ``sc`` with another strategy (with ``params``, by default its defaults; the current
     parameters when it is the same one), team size, seed or start nodes; the map object is shared, not
     reloaded."""
-    agents = sc.agents
+    agents, fleet, data_agents = sc.agents, sc.fleet, dict(sc.data.get("agents", {}))
     if count is not None and count != agents.count:
-        speeds = (agents.speeds + (agents.speeds[-1],) * count)[:count]
+
+        def resized(per_agent: tuple) -> tuple:  # new agents are like the last one (of the last group)
+            return (per_agent + (per_agent[-1],) * count)[:count] if per_agent else per_agent
+
+        speeds = resized(agents.speeds)
         rule = agents.starts
         if not isinstance(rule, str):
             extra = np.random.default_rng(sc.seed + count).integers(sc.map.n_nodes, size=max(count - len(rule), 0))
             rule = (tuple(rule) + tuple(int(x) for x in extra))[:count]
         elif rule == "map" and len(sc.map.starts) < count:
             rule = "auto"
-        agents = dataclasses.replace(agents, count=count, speeds=speeds, starts=rule)
+        agents = dataclasses.replace(
+            agents,
+            count=count,
+            speeds=speeds,
+            starts=rule,
+            groups=resized(agents.groups),
+            sensing_radii=resized(agents.sensing_radii),
+            motion=resized(agents.motion),
+            batteries=resized(agents.batteries),
+        )
+        if agents.groups and "group" in data_agents:  # the record's groups: counts as the team now has them
+            named = [(g, g.get("name", f"group {i + 1}")) for i, g in enumerate(data_agents["group"])]
+            data_agents["group"] = [{**g, "count": agents.groups.count(n)} for g, n in named if n in agents.groups]
+        if fleet.failures is not None and fleet.failures.at:
+            at = tuple(f for f in fleet.failures.at if f[0] < count)
+            fleet = dataclasses.replace(fleet, failures=dataclasses.replace(fleet.failures, at=at))
     if starts is not None:
         agents = dataclasses.replace(agents, starts=starts)
     name = sc.strategy_name
@@ -66,12 +85,13 @@ def with_changes(
     data = {
         **sc.data,
         "seed": sc.seed if seed is None else seed,
-        "agents": {**sc.data.get("agents", {}), "count": agents.count},
+        "agents": {**data_agents, "count": agents.count},
         "strategy": {"name": name, **params},
     }
     return dataclasses.replace(
         sc,
         agents=agents,
+        fleet=fleet,
         seed=sc.seed if seed is None else seed,
         strategy_name=name,
         strategy_params=dict(params),

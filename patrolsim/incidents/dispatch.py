@@ -206,8 +206,11 @@ class Dispatcher:
 
     def _taken(self, agent: int) -> None:
         """``agent`` leaves its incident (it must go and charge, or it failed): the incident, with the
-        on-scene time it still needs, is called again for another agent."""
+        on-scene time it still needs, is called again for another agent (nothing when it is on none:
+        handed on to ``on_free``'s controller)."""
         j = int(self.job[agent])
+        if j < 0:
+            return
         if self.serving[agent]:
             self.left[j] = max(self.serve_end[agent] - self.sim.now, 0.0)
         self.job[agent], self.serving[agent] = -1, False

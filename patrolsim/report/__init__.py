@@ -17,6 +17,17 @@ from ..errors import UserError, require
 
 __all__ = ["write_report"]
 
+#: what the fleet figures tell a planner (batteries, failures: scenarios with [energy] / [failures])
+FLEET_NOTES = {
+    "availability": "The share of agent-time in service (not failed, not away charging): what a robot on "
+    "the books is worth on the floor.",
+    "agent_downtime_s": "Seconds robots stood failed, all robots together.",
+    "worst_idleness_degraded_s": "The longest any node went unseen while some robot was out of service: the "
+    "guarantee that holds on a bad day.",
+    "dock_queue_wait_mean_s": "Mean wait for a free charger per dock visit: where it grows, more robots need "
+    "more chargers, not just more robots.",
+}
+
 
 def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = None, metric: str | None = None) -> Path:
     """Write the figures and ``index.html`` into ``out``; returns the page's path."""
@@ -35,12 +46,15 @@ def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = Non
         raise UserError(f"no metric '{metric}' in the runs table", key="--metric")
     ids = sweep_ids(store, sweep)
     headline = headline_metrics(store)
+    fleet = [m for m in F.FLEET_METRICS if m in store.columns("runs")]
     sections = []
     for sid in ids:
         cfgs = configs(
             store,
             sid,
-            list(dict.fromkeys([metric, "worst_idleness", *headline, *F.fairness_metrics(store.columns("runs"))])),
+            list(
+                dict.fromkeys([metric, "worst_idleness", *headline, *fleet, *F.fairness_metrics(store.columns("runs"))])
+            ),
         )
         prefix = _slug(sid) + "_" if len(ids) > 1 else ""
         label = F.metric_label(metric)
@@ -67,6 +81,15 @@ def write_report(store: ResultStore, out: str | Path, *, sweep: str | None = Non
                 )
                 for m in ("response_mean_s", "response_p90_s")
                 if m in headline
+            ],
+            *[
+                (
+                    m,
+                    F.metric_label(m),
+                    (lambda m=m: F.versus_team_size(cfgs, m, F.metric_label(m).capitalize() + " against team size")),
+                    FLEET_NOTES[m],
+                )
+                for m in fleet
             ],
             (
                 "coverage",

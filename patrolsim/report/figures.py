@@ -17,7 +17,13 @@ METRICS = {
     "coverage": ("coverage (share of nodes seen)", False),
     "response_mean_s": ("mean response time (s)", True),
     "response_p90_s": ("90th-percentile response time (s)", True),
+    "availability": ("availability (share of agent-time in service)", False),
+    "agent_downtime_s": ("downtime of failed agents (s)", True),
+    "worst_idleness_degraded_s": ("worst idleness while the team was short (s)", True),
+    "dock_queue_wait_mean_s": ("mean wait for a charger (s)", True),
 }
+#: the fleet figures drawn against team size when the runs carry them
+FLEET_METRICS = ("availability", "agent_downtime_s", "worst_idleness_degraded_s", "dock_queue_wait_mean_s")
 FAIRNESS_WORDS = ("gini", "exposure", "disparity", "fair")
 
 
@@ -30,7 +36,7 @@ def metric_label(metric: str) -> str:
 
 
 def lower_is_better(metric: str) -> bool:
-    return METRICS.get(metric, ("", not metric.startswith("coverage")))[1]
+    return METRICS.get(metric, ("", not metric.startswith(("coverage", "availability"))))[1]
 
 
 def _figure(nrows: int = 1, ncols: int = 1, width: float = 7.5, height: float = 4.8, layout: str | None = None):
