@@ -39,18 +39,21 @@ def draw_docks(surface: pygame.Surface, sim, cam: Camera, text: Text, size: int)
     screen = cam.to_screen(sim.map.positions[list(c.docks.nodes)]).tolist()
     for dock, (x, y) in enumerate(screen):
         full = c.in_use[dock] >= c.docks.chargers[dock]
-        box = pygame.Rect(0, 0, 2 * size, 2 * size)
+        box = pygame.Rect(0, 0, 2 * size + 4, 2 * size + 4)
         box.center = (int(x), int(y))
         pygame.draw.rect(surface, DOCK_BUSY if full else DOCK, box, border_radius=3)
         pygame.draw.rect(surface, DARK, box, 2, border_radius=3)
         # a plug: two prongs
         for dx in (-size // 3, size // 3):
             pygame.draw.line(surface, DARK, (box.centerx + dx, box.top + 3), (box.centerx + dx, box.centery), 2)
-        label = f"{c.in_use[dock]}/{c.docks.chargers[dock]}"
+        label = f"dock {c.in_use[dock]} of {c.docks.chargers[dock]} in use"
         queued = len(c.queues[dock])
         if queued:
             label += f" +{queued} waiting"
-        text.draw(surface, label, (box.right + 3, box.top), 13, (240, 240, 240), "topleft", box=DARK)
+        # below the dock, towards the middle of the view (a dock at the edge of the map keeps its label)
+        right = x > cam.rect[0] + cam.rect[2] / 2
+        at, anchor = ((box.right, box.bottom + 14), "topright") if right else ((box.left, box.bottom + 14), "topleft")
+        text.draw(surface, label, at, 13, (240, 240, 240), anchor, box=DARK)
 
 
 def draw_agent_states(surface: pygame.Surface, sim, screen: np.ndarray, radius: int) -> None:

@@ -137,7 +137,10 @@ class MapView:
         screen = self.cam.to_screen(pos)
         radius_m = session.scenario.agents.sensing_radius
         if layers.discs and radius_m > 0:
-            self._draw_discs(surface, screen, radius_m * self.cam.scale, colours)
+            seeing = ~sim.state.failed  # a failed robot sees nothing
+            self._draw_discs(
+                surface, screen[seeing], radius_m * self.cam.scale, [c for c, s in zip(colours, seeing) if s]
+            )
         marks = session.incidents.marks()
         responding = {m.agent for m in marks if m.agent >= 0 and not m.on_scene}
         if layers.paths or responding:

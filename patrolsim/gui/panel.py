@@ -473,7 +473,7 @@ def readout_rows(sessions: list) -> list[tuple[str, list[str]]]:
         if any("charging_s" in m for m in ms):
             rows.append(("charging trips", [str(m.get("energy_trips", "-")) for m in ms]))
             rows.append(("wait for a charger", [P.seconds_label(m.get("dock_queue_wait_mean_s")) for m in ms]))
-        rows.append(("worst idleness, team short", [P.seconds_label(m.get("worst_idleness_degraded_s")) for m in ms]))
+        rows.append(("worst idleness, short", [P.seconds_label(m.get("worst_idleness_degraded_s")) for m in ms]))
     if any("interference_waits" in m for m in ms):
         rows.append(("waits for robots in the way", [str(m.get("interference_waits", "-")) for m in ms]))
     if not any("calls" in m for m in ms):

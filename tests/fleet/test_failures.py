@@ -1,5 +1,7 @@
 """Breakdowns: an agent stops where it is and drives on after its repair; random ones are reproducible."""
 
+import math
+
 import pytest
 from fleetkit import GoTo, arrivals, fleet_scenario, line, ring
 
@@ -59,3 +61,21 @@ def test_fixed_failures_come_at_the_means():
     # down 100-150, 250-300, 400-450, 550-600, 700-750, 850-900 s
     assert res.metrics["failures"] == 6
     assert res.metrics["agent_downtime_s"] == pytest.approx(300.0)
+
+
+def test_msp_after_a_scripted_failure_has_the_smaller_teams_worst_idleness():
+    # a ring of 12 nodes 10 m apart at 1 m/s: msp gives 3 agents arcs of 4 nodes (out and back: 60 s) and
+    # 2 agents arcs of 6 (100 s). Agent 1 fails for good at 500 s; measured from 1500 s (past the
+    # re-partition's transient) the two left have the fresh 2-agent team's worst idleness
+    pmap = ring(12, 10.0)
+    failed = FleetSpec(failures=Failures(at=((1, 500.0, math.inf),)))
+    common = {"duration": 3000.0, "warmup": 1500.0}
+    three = make(fleet_scenario(pmap, "msp", 3, starts=(0, 1, 2), **common)).run()
+    lost = make(fleet_scenario(pmap, "msp", 3, starts=(0, 1, 2), fleet=failed, **common)).run()
+    two = make(fleet_scenario(pmap, "msp", 2, starts=(0, 2), **common)).run()
+    assert three.metrics["worst_idleness"] == pytest.approx(60.0)
+    assert two.metrics["worst_idleness"] == pytest.approx(100.0)
+    assert lost.metrics["worst_idleness"] == pytest.approx(two.metrics["worst_idleness"])
+    assert lost.metrics["worst_idleness_degraded_s"] == pytest.approx(100.0)
+    assert lost.metrics["availability"] == pytest.approx(2.0 / 3.0)
+    assert lost.agents["downtime_s"].tolist() == pytest.approx([0.0, 1500.0, 0.0])

@@ -268,3 +268,44 @@ def test_incident_labels_do_not_cover_each_other(square, fake_incidents):
     view.draw(surface, s, Layers(paths=False, discs=False), P.agent_colours(4))
     assert len(drawn) == 4
     assert all(a.collidelist([b for b in drawn if b is not a]) < 0 for a in drawn)
+
+
+def test_docks_battery_bars_and_failed_robots_are_drawn(square):
+    """A dock square at its node, a bar under each robot with a battery (its length the charge left), and a
+    failed robot greyed out with its sensing disc gone."""
+    from patrolsim.gui import fleet_marks as FM
+    from patrolsim.scenario import load_run_scenario
+
+    sc = load_run_scenario(
+        str(ROOT / "maps" / "open_square.txt"),
+        {
+            "agents": 2,
+            "sensing_radius": 2.0,
+            "energy.capacity_h": 1.0,
+            "energy.docks": [[29.5, 29.5]],
+            "failures.at": [[1, 10, 100000]],
+        },
+    )
+    s = Session(sc)
+    s.sim.advance_to(20.0)
+    surface, view = _draw(s, Layers(paths=False, labels=False))
+    dock = view.cam.to_screen(s.sim.map.positions[[s.sim.map.nearest_node([29.5, 29.5])]])[0]
+    assert _pixel(surface, dock + (0.75 * view.agent_radius, 0.5 * view.agent_radius)) in (FM.DOCK, FM.DOCK_BUSY)
+    agents = view.cam.to_screen(s.sim.agent_positions())
+    r = view.agent_radius
+    bar = agents[0] + (-r, r + 6.5)  # the left end of robot 0's bar: charged nearly full
+    assert _pixel(surface, bar) == FM.BATTERY_OK
+    assert _pixel(surface, agents[1] + (0.5 * r, 0.2 * r)) == FM.FAILED
+    assert s.sim.state.failed.tolist() == [False, True]
+
+
+def test_the_figures_show_availability_and_downtime_for_a_fleet():
+    from patrolsim.gui.panel import readout_rows
+    from patrolsim.scenario import load_run_scenario
+
+    sc = load_run_scenario(str(ROOT / "maps" / "open_square.txt"), {"agents": 2, "failures.at": [[1, 10, 40]]})
+    s = Session(sc)
+    s.sim.advance_to(100.0)
+    rows = dict(readout_rows([s]))
+    assert rows["availability"] == [f"{(1 - 30 / 200) * 100:.1f} %"]  # 30 s down of 2 x 100 agent-seconds
+    assert rows["downtime (failed)"] == ["30 s"]
