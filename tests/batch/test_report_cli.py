@@ -154,3 +154,28 @@ def test_cli_errors_are_one_line(db, tmp_path, capsys, args, message):
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("patrolsim: error: ") and message in err and "\n" not in err
+
+
+def test_a_fleet_sweep_reports_availability_downtime_and_charger_waits(tmp_path, capsys):
+    """Batteries and failures on an axis: the runs carry the fleet figures, `results` summarises them and
+    the report draws them against team size, one line per battery capacity."""
+    text = TINY.replace('"strategy.name" = ["cr", "hcr"]', '"energy.capacity_h" = [0.01, 0.05]').replace(
+        "[axes]",
+        "energy.docks = [[0.5, 0.5]]\nfailures.at = [[0, 30, 60]]\n[axes]",
+    )
+    path = tmp_path / "fleet.db"
+    assert main(["batch", str(write(tmp_path, text)), "--out", str(path), "--serial", "-q"]) == 0
+    with ResultStore(path) as store:
+        runs = store.runs()
+        assert {r["energy.capacity_h"] for r in runs} == {0.01, 0.05}
+        assert all(r["agent_downtime_s"] == pytest.approx(30.0) for r in runs)
+        assert all(0.0 < r["availability"] < 1.0 for r in runs)
+    assert main(["results", str(path)]) == 0
+    assert "availability" in capsys.readouterr().out
+    out = tmp_path / "rep"
+    assert main(["report", str(path), "--out", str(out)]) == 0
+    page = (out / "index.html").read_text()
+    for stem in ("availability", "agent_downtime_s", "worst_idleness_degraded_s", "dock_queue_wait_mean_s"):
+        with Image.open(out / f"{stem}.png") as im:
+            im.verify()
+        assert f"{stem}.png" in page
