@@ -7,7 +7,8 @@ nearest dock with a charger free (not in use, not promised to an agent on its wa
 with the energy it has; when none is, to the nearest dock, where it queues. Chargers serve their queue
 first come, first served (ties by agent id). Charging is linear: empty to full in ``charge_s``. A
 charged agent goes back to its strategy and into service. Every strategy respects this without code
-of its own: it hears ``called_away`` / ``released`` and ``team_changed``, as for a dispatch.
+of its own: it hears ``called_away`` / ``released`` and ``team_changed``, as for a dispatch. With
+interference on, a dock's node holds any number of robots (those charging and those queueing).
 
 Distances are shortest paths in metres; ties between docks go to the lower dock index.
 """
@@ -68,6 +69,7 @@ class Charging:
         self.charge_s = pick("charge_s")
         self.has_battery = ~np.array(none, dtype=bool)
         sim.on_low_energy = self._low
+        st.node_cap[list(docks.nodes)] = 0  # a dock is a bay: its chargers and its queue, any number of robots
         d = len(docks.nodes)
         self.in_use = np.zeros(d, dtype=np.int64)
         self.promised = np.zeros(d, dtype=np.int64)
