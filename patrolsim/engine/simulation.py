@@ -153,11 +153,14 @@ class Simulation:
         """Node capacities and one-lane edges from the run's :class:`~.spec.Interference`."""
         spec, pmap, st = self.interference, self.map, self.state
         node_cap = np.full(pmap.n_nodes, spec.node_capacity, dtype=np.int64)
-        for node, cap in spec.nodes:
-            node_cap[node] = cap
         edge_cap = np.full(pmap.indices.size, spec.edge_capacity, dtype=np.int64)
         src = np.repeat(np.arange(pmap.n_nodes), np.diff(pmap.indptr))
-        for u, v, cap in spec.edges:
+        # what the map file says (by its node ids), then the scenario's own overrides
+        from_map = [(pmap.node_of(label), cap) for label, cap in pmap.meta.get("node_capacity", {}).items()]
+        for node, cap in [(n, c) for n, c in from_map if n is not None] + list(spec.nodes):
+            node_cap[node] = cap
+        edges_from_map = [(pmap.node_of(a), pmap.node_of(b), c) for a, b, c in pmap.meta.get("edge_capacity", [])]
+        for u, v, cap in [e for e in edges_from_map if e[0] is not None and e[1] is not None] + list(spec.edges):
             edge_cap[((src == u) & (pmap.indices == v)) | ((src == v) & (pmap.indices == u))] = cap
         mode = 1 if spec.mode == "wait" else 2
         st.set_interference(mode, spec.wait_s, spec.reroute_after, node_cap, (edge_cap == 1).astype(np.int64))

@@ -1,8 +1,11 @@
 """Graph maps in networkx formats: GraphML (``.graphml``), GML (``.gml``), node-link JSON (``.json``).
 
 Node attributes: ``x`` and ``y`` in metres (or ``pos`` as an ``"x,y"`` string or a two-number list),
-optional ``weight`` (priority, default 1) and ``start`` (true marks a start node). Edge attribute:
-optional ``length`` in metres (default: straight-line distance). Graph attributes ``name``,
+optional ``weight`` (priority, default 1), ``start`` (true marks a start node) and ``capacity`` (robots
+the node holds at once when interference is on; 0 = unlimited). Edge attributes: optional ``length``
+in metres (default: straight-line distance) and ``capacity`` (1 = one lane: no two robots on it in
+opposite directions; 0 = unlimited). Capacities the file gives replace the scenario's defaults for those
+nodes and edges (``[motion]``), and the scenario's own overrides replace them in turn. Graph attributes ``name``,
 ``attribution`` and ``description`` are kept. A graph attribute ``crs`` (OSMnx's convention, e.g.
 ``epsg:4326`` for longitude/latitude) says what x and y are; they are projected to metres when needed
 (:mod:`patrolsim.maps.crs`). A graph OSMnx made (``created_with``) is OpenStreetMap data and gets its
@@ -46,9 +49,14 @@ def load_graph_file(path: Path, *, largest_component: bool = False, crs: str | N
     positions, metric, projected_from = to_metres(raw, declared, path, key="crs" if crs is None else "map.crs")
     weights = np.array([_node_number(node, data, "weight", path, 1.0) for node, data in g.nodes(data=True)])
     starts = tuple(i for i, (node, data) in enumerate(g.nodes(data=True)) if _truthy(node, data, path))
-    edges, lengths = [], []
+    node_caps = {
+        node: _capacity(f"node {node!r}", data, path) for node, data in g.nodes(data=True) if "capacity" in data
+    }
+    edges, lengths, edge_caps = [], [], []
     for u, v, data in g.edges(data=True):
         iu, iv = index[u], index[v]
+        if "capacity" in data:
+            edge_caps.append((u, v, _capacity(f"edge ({u!r}, {v!r})", data, path)))
         if "length" in data:
             length = _float(data["length"])
             if not (length > 0):
@@ -65,7 +73,12 @@ def load_graph_file(path: Path, *, largest_component: bool = False, crs: str | N
     text = {k: str(g.graph[k]) for k in ("name", "attribution", "description") if g.graph.get(k)}
     if str(g.graph.get("created_with", "")).startswith("OSMnx"):
         text.setdefault("attribution", OSM_ATTRIBUTION)  # OSMnx graphs are OpenStreetMap data
-    meta = {"description": text.get("description", "")}
+    meta: dict = {"description": text.get("description", "")}
+    label_of = dict(zip(nodes, labels))
+    if node_caps:
+        meta["node_capacity"] = {label_of[n]: c for n, c in node_caps.items()}
+    if edge_caps:
+        meta["edge_capacity"] = [(label_of[u], label_of[v], c) for u, v, c in edge_caps]
     if metric:
         meta["crs"] = metric if projected_from is None else f"{metric} (projected from {projected_from})"
         meta["crs_name"] = metric
@@ -101,12 +114,18 @@ def write_graph_file(pmap: PatrolMap, path: str | Path) -> None:
             g.graph[key] = value
     labels = pmap.labels if pmap.labels is not None else list(range(pmap.n_nodes))
     starts = set(pmap.starts)
+    node_caps = pmap.meta.get("node_capacity", {})
     for i, ((x, y), w) in enumerate(zip(pmap.positions.tolist(), pmap.weights.tolist())):
         g.add_node(labels[i], x=x, y=y, weight=w, start=int(i in starts))
+        if labels[i] in node_caps:
+            g.nodes[labels[i]]["capacity"] = node_caps[labels[i]]
     u, v, lens = pmap.arcs() if pmap.directed else pmap.edge_list()
     g.add_edges_from(
         (labels[a], labels[b], {"length": length}) for a, b, length in zip(u.tolist(), v.tolist(), lens.tolist())
     )
+    for a, b, cap in pmap.meta.get("edge_capacity", []):
+        if g.has_edge(a, b):
+            g.edges[a, b]["capacity"] = cap
     suffix = path.suffix.lower()
     if suffix == ".graphml":
         nx.write_graphml(g, path)
@@ -174,6 +193,18 @@ def _node_number(node, data: dict, key: str, path: Path, default: float | None =
     if not math.isfinite(value):
         raise MapError(f"node {node!r} has {key} = {data[key]!r}; expected a number", source=path, key=key)
     return value
+
+
+def _capacity(what: str, data: dict, path: Path) -> int:
+    """A node's or edge's ``capacity``: a whole number of robots >= 0."""
+    value = _float(data["capacity"])
+    if not (math.isfinite(value) and value >= 0 and value == int(value) and value <= 1e6):
+        raise MapError(
+            f"{what} has capacity = {data['capacity']!r}; expected a whole number of robots >= 0 (0 = unlimited)",
+            source=path,
+            key="capacity",
+        )
+    return int(value)
 
 
 def _truthy(node, data: dict, path: Path) -> bool:

@@ -109,3 +109,54 @@ def test_interference_is_the_same_plain_and_compiled():
     b = run(sc, backend=jit.COMPILED).to_dict()
     assert a["metrics"] == b["metrics"]
     assert a["metrics"]["interference_waits"] > 0
+
+
+def test_capacities_from_a_graph_file_hold_robots_back_and_round_trip(tmp_path):
+    """A GraphML corridor whose middle node is a passing place (capacity 2) and whose edges are one lane:
+    the file alone gives the corridor case its 3 s wait; written back, the capacities are kept."""
+    import networkx as nx
+
+    from patrolsim.maps import load_map
+    from patrolsim.maps.graph_file import write_graph_file
+
+    g = nx.Graph()
+    for i in range(5):
+        g.add_node(f"n{i}", x=float(i), y=0.0, capacity=2 if i == 2 else 1)
+    for i in range(4):
+        g.add_edge(f"n{i}", f"n{i + 1}", capacity=1)
+    path = tmp_path / "corridor.graphml"
+    nx.write_graphml(g, path)
+    pmap = load_map(path)
+    sc = fleet_scenario(
+        pmap,
+        agents=2,
+        starts=(0, 4),
+        duration=30.0,
+        interference=Interference(mode="wait", node_capacity=0, edge_capacity=0),
+    )
+    _, seen = arrivals(sc, GoTo([[4], [("hold", 0.5), 0]]))
+    assert seen[0, 4] == pytest.approx(7.0)
+    again = tmp_path / "again.graphml"
+    write_graph_file(pmap, again)
+    assert (
+        load_map(again).meta["node_capacity"]
+        == pmap.meta["node_capacity"]
+        == {f"n{i}": 2 if i == 2 else 1 for i in range(5)}
+    )
+    assert sorted(load_map(again).meta["edge_capacity"]) == sorted(pmap.meta["edge_capacity"])
+
+
+def test_a_bad_capacity_in_a_graph_file_is_a_one_line_error(tmp_path):
+    import networkx as nx
+
+    from patrolsim.errors import MapError
+    from patrolsim.maps import load_map
+
+    g = nx.Graph()
+    g.add_node("a", x=0.0, y=0.0, capacity=1.5)
+    g.add_node("b", x=1.0, y=0.0)
+    g.add_edge("a", "b")
+    path = tmp_path / "bad.graphml"
+    nx.write_graphml(g, path)
+    with pytest.raises(MapError, match=r"node 'a' has capacity = 1\.5; expected a whole number of robots"):
+        load_map(path)
