@@ -197,18 +197,17 @@ def edge_entry(node, nxt, indptr, indices):
 
 
 @kernel_function
-def blocker_of(agent, node, nxt, k, a_int, physics):
+def blocker_of(agent, node, nxt, k, a_int, node_cap, lanes, occupancy, on_edge, reverse):
     """The robot in the way of ``agent`` leaving ``node`` along entry k for ``nxt`` (lowest id), or -1.
 
     In the way: ``nxt`` holds its capacity of robots (standing there or bound for it), or the edge is
-    one lane and a robot travels it towards ``node``. ``physics`` as for :func:`advance`.
+    one lane and a robot travels it towards ``node``. The arrays as in :func:`advance`'s ``physics``.
     """
-    node_cap, lanes, occupancy, on_edge = physics[1], physics[2], physics[3], physics[4]
     if nxt != node and node_cap[nxt] > 0 and occupancy[nxt] >= node_cap[nxt]:
         for other in range(a_int.shape[0]):
             if other != agent and a_int[other, A_TO] == nxt:
                 return other
-    back = physics[5][k]
+    back = reverse[k]
     if lanes[k] == 1 and on_edge[back] > 0:
         for other in range(a_int.shape[0]):
             if a_int[other, A_EDGE] == back:
@@ -260,7 +259,25 @@ def wake_blocked(by, t, a_int, a_flt, heap_t, heap_a):
 
 # ---------------------------------------------------------------------------- movement
 @kernel_function
-def start_leg(agent, node, nxt, k, t, lengths, a_int, a_flt, counters, moves, node_busy, edge_busy, physics, params):
+def start_leg(
+    agent,
+    node,
+    nxt,
+    k,
+    t,
+    lengths,
+    reverse,
+    positions,
+    a_int,
+    a_flt,
+    counters,
+    moves,
+    node_busy,
+    edge_busy,
+    occupancy,
+    on_edge,
+    params,
+):
     """Send ``agent`` from ``node`` towards neighbour ``nxt`` along CSR entry k, ready to leave at time t.
 
     ``moves[k]`` counts departures along entry k (for the predictability of the patrol);
@@ -272,9 +289,8 @@ def start_leg(agent, node, nxt, k, t, lengths, a_int, a_flt, counters, moves, no
     With motion on (``params[P_MOTION]``) the agent first turns in place from the heading of its last
     leg, then drives the leg from rest to rest (:mod:`.motion`); with energy on it pays for the time
     it stood since it came to rest and for the leg; with interference on it now counts as bound for
-    ``nxt`` and on entry k.
+    ``nxt`` and on entry k (``occupancy``, ``on_edge`` as in :func:`advance`'s ``physics``).
     """
-    positions, occupancy, on_edge = physics[0], physics[3], physics[4]
     length = lengths[k]
     moves[k] += 1
     if params[P_MOTION] > 0.0:
@@ -292,7 +308,7 @@ def start_leg(agent, node, nxt, k, t, lengths, a_int, a_flt, counters, moves, no
         arrive = t + leg_seconds(length, a_flt[agent, A_SPEED], a_flt[agent, A_ACCEL], a_flt[agent, A_BRAKE])
     else:
         arrive = t + length / a_flt[agent, A_SPEED]
-    if edge_busy[physics[5][k]] > t + instant(t):
+    if edge_busy[reverse[k]] > t + instant(t):
         counters[C_EDGE_MEET] += 1
     if arrive > edge_busy[k]:
         edge_busy[k] = arrive
@@ -349,7 +365,7 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, physics, count
     m_flt, m_int, watched, node_busy, edge_busy, moves = nodes
     know, own, board = team
     log_t, log_i = log
-    need_m = physics[6]
+    positions, node_cap, lanes, occupancy, on_edge, reverse, need_m = physics
     wait = params[P_WAIT]
     pass_visits = params[P_PASS_VISITS] > 0.0
     energy = params[P_ENERGY] > 0.0
@@ -404,7 +420,7 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, physics, count
             a_int[agent, A_FROM] = node
             a_flt[agent, A_DEPART] = t
             if interfere > 0 and a_int[agent, A_EDGE] >= 0:
-                physics[4][a_int[agent, A_EDGE]] -= 1
+                on_edge[a_int[agent, A_EDGE]] -= 1
                 a_int[agent, A_EDGE] = -1
                 if interfere == 2:
                     wake_blocked(agent, t, a_int, a_flt, heap_t, heap_a)
@@ -431,7 +447,7 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, physics, count
         if k < 0:
             return BAD_PLAN, agent
         if interfere > 0:
-            other = blocker_of(agent, node, nxt, k, a_int, physics)
+            other = blocker_of(agent, node, nxt, k, a_int, node_cap, lanes, occupancy, on_edge, reverse)
             if other >= 0:
                 if from_plan:
                     a_int[agent, A_PLAN_POS] -= 1  # the same way next time
@@ -449,7 +465,23 @@ def advance(until, resume, rule, graph, agents, nodes, team, log, physics, count
                 requeue(agent, heap_t, heap_a, a_flt)
                 continue
         start_leg(
-            agent, node, nxt, k, t + wait, lengths, a_int, a_flt, counters, moves, node_busy, edge_busy, physics, params
+            agent,
+            node,
+            nxt,
+            k,
+            t + wait,
+            lengths,
+            reverse,
+            positions,
+            a_int,
+            a_flt,
+            counters,
+            moves,
+            node_busy,
+            edge_busy,
+            occupancy,
+            on_edge,
+            params,
         )
         if wait > 0.0:
             watch(a_int[agent, A_SENSE] + node, t + wait, sense_ptr, sense_idx, watched)

@@ -317,7 +317,10 @@ class Simulation:
         aside = -1
         for k in range(int(pmap.indptr[node]), int(pmap.indptr[node + 1])):
             u = int(pmap.indices[k])
-            if K.blocker_of(agent, node, u, k, st.a_int, st.physics) < 0:
+            if (
+                K.blocker_of(agent, node, u, k, st.a_int, st.node_cap, st.lanes, st.occupancy, st.on_edge, st.reverse)
+                < 0
+            ):
                 aside = u
                 break
         if aside < 0:
