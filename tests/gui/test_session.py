@@ -112,3 +112,51 @@ def test_gui_bench_reports_frames_and_events():
     assert [r["speed"] for r in rows][:2] == [1.0, 1000.0] and math.isinf(rows[2]["speed"])
     assert all(r["fps"] > 0 and r["cpu_ms_per_frame"] > 0 for r in rows)
     assert rows[1]["events_per_s"] > 0 and rows[1]["sim_s_per_s"] > 10
+
+
+def test_a_team_size_change_resizes_a_mixed_fleet_and_its_failures(tmp_path):
+    """'+ agent' on a scenario with groups, batteries and scripted failures: the new robot is like the last
+    group's, the record's groups add up to the team, a failure of a robot no longer there is dropped."""
+    from pathlib import Path
+
+    from patrolsim.build import make
+    from patrolsim.scenario import load_scenario, scenario_from_dict
+
+    root = Path(__file__).resolve().parents[2]
+    text = f"""
+map = "{root / "maps" / "open_square.txt"}"
+duration = 600
+seed = 1
+[energy]
+capacity_h = 1
+docks = [[0.5, 0.5]]
+[failures]
+at = [[2, 10, 20]]
+[[agents.group]]
+name = "robots"
+count = 2
+speed = 1.0
+[[agents.group]]
+name = "cars"
+count = 1
+speed = 4.0
+[agents.group.energy]
+capacity_h = 8
+[strategy]
+name = "cr"
+"""
+    path = tmp_path / "mixed.toml"
+    path.write_text(text)
+    sc = load_scenario(path)
+    more = with_changes(sc, count=4)
+    assert more.agents.groups == ("robots", "robots", "cars", "cars")
+    assert more.agents.speeds == (1.0, 1.0, 4.0, 4.0)
+    assert more.agents.batteries[3] == sc.agents.batteries[2]
+    assert [g["count"] for g in more.data["agents"]["group"]] == [2, 2]
+    fewer = with_changes(sc, count=2)
+    assert fewer.agents.groups == ("robots", "robots") and fewer.fleet.failures.at == ()
+    assert [g["name"] for g in fewer.data["agents"]["group"]] == ["robots"]
+    res = make(more).run()
+    assert res.metrics["groups.cars.agents"] == 2
+    again = scenario_from_dict(more.data, base_dir=tmp_path)  # the record reads back as the same team
+    assert again.agents.groups == more.agents.groups
