@@ -172,7 +172,8 @@ def fleet_rows(m: dict, groups: list[str]) -> list[tuple[str, str]]:
         rows.append(
             (
                 f"group {g}",
-                f"{m[f'groups.{g}.agents']} agents, {m[f'groups.{g}.distance_m']:,.0f} m, "
+                f"{m[f'groups.{g}.agents']} agent{'' if m[f'groups.{g}.agents'] == 1 else 's'}, "
+                f"{m[f'groups.{g}.distance_m']:,.0f} m, "
                 f"{m[f'groups.{g}.cleared_share']:.1%} of idleness cleared"
                 + (f", {avail:.1%} available" if avail is not None else ""),
             )

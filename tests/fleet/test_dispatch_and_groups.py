@@ -72,3 +72,28 @@ def test_a_group_senses_with_its_own_radius():
     )
     res = make(sc, strategy=GoTo([[], []])).run()
     assert np.flatnonzero(res.nodes["visits"]).tolist() == [0, 3, 4]
+
+
+def test_the_run_summary_has_a_fleet_table():
+    from fleetkit import Clockwise, ring
+
+    from patrolsim.engine.spec import Interference
+    from patrolsim.fleet.spec import Docks, FleetSpec
+    from patrolsim.output import summary_text
+
+    battery = Battery(capacity=78.0, per_m=1.0, reserve=0.0, charge_s=156.0)
+    sc = fleet_scenario(
+        ring(),
+        agents=2,
+        starts=(0, 4),
+        duration=720.0,
+        batteries=(battery, battery),
+        groups=("robots", "cars"),
+        fleet=FleetSpec(docks=Docks(nodes=(0,), chargers=(1,))),
+        interference=Interference(mode="wait", node_capacity=0),
+    )
+    text = summary_text(make(sc, strategy=Clockwise()).run())
+    fleet = text[text.index("Fleet") :]
+    for words in ("availability", "charging trips / time", "waits for robots in the way", "1 agent, 180 m"):
+        assert words in fleet, words
+    assert "group cars" in fleet
