@@ -180,6 +180,11 @@ class EngineState:
         self.a_int[agent, K.A_CHECK] = int(self.capacity[agent] > 0)
 
     @property
+    def blocked_by(self) -> np.ndarray:
+        """Per agent, the robot in its way that it waits for (-1: none)."""
+        return self.a_int[:, K.A_BLOCKER]
+
+    @property
     def blocked_s(self) -> np.ndarray:
         """Per agent, seconds it has waited for robots in its way."""
         return self.a_flt[:, K.A_BLOCKED_S]

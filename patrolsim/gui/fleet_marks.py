@@ -57,12 +57,17 @@ def draw_docks(surface: pygame.Surface, sim, cam: Camera, text: Text, size: int)
 
 
 def draw_agent_states(surface: pygame.Surface, sim, screen: np.ndarray, radius: int) -> None:
-    """Under each robot with a battery a bar of its charge; a ring round a charging robot (dashed while
-    it queues); a grey cross over a failed robot."""
+    """Two amber bars over a robot waiting for another in its way; under each robot with a battery a bar
+    of its charge; a ring round a charging robot (dashed while it queues); a grey cross over a failed
+    robot."""
+    points = screen.tolist()
+    for a in np.flatnonzero(sim.state.blocked_by >= 0).tolist():  # waiting for a robot in its way: "pause"
+        x, y = points[a]
+        for dx in (-radius // 3, radius // 3):
+            pygame.draw.line(surface, BATTERY_LOW, (x + dx, y - radius - 9), (x + dx, y - radius - 3), 3)
     fleet = fleet_of(sim)
     if fleet is None:
         return
-    points = screen.tolist()
     if fleet.charging is not None:
         c = fleet.charging
         levels = c.level(sim.now)

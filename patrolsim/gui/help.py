@@ -41,7 +41,10 @@ CONTROLS: list[tuple[str, str]] = [
 INTRO = (
     "Robots (coloured markers; the point shows their heading) patrol the map. Cells turn from pale "
     "yellow to dark red the longer nobody has seen them (blue: never seen). The panel shows the run's "
-    "metrics, charts and the settings you can change (Figures, Charts, Settings)."
+    "metrics, charts and the settings you can change (Figures, Charts, Settings). Real fleets: a bar under a "
+    "robot is its battery (green, amber, red); docks are green squares (amber when every charger is busy); a "
+    "yellow ring marks a robot charging (dashed: waiting for a charger); a grey robot with a cross has "
+    "failed; two amber bars over a robot: it waits for another in its way."
 )
 
 
