@@ -134,7 +134,8 @@ def check_value(table: str, key: str, spec: Key, value: Any, where: Any) -> Any:
     if not ok:
         raise where.error(table, key, f"expected {type_name(spec.types)}, got {plain(value)}")
     if spec.check is not None and not isinstance(value, (list, dict)) and not spec.check(value):
-        raise where.error(table, key, f"expected a value {spec.expect}, got {plain(value)[:40]}")
+        expected = spec.expect if spec.expect.startswith("one of") else f"a value {spec.expect}"
+        raise where.error(table, key, f"expected {expected}, got {plain(value)[:40]}")
     bad = first_non_finite(value) if spec.check is None and isinstance(value, list) else None
     if bad is not None:
         raise where.error(table, key, f"expected finite numbers within +-{plain(MAX_NUMBER)}, got {plain(bad)}")
