@@ -311,7 +311,8 @@ class Simulation:
     def _reroute(self, agent: int, node: int) -> None:
         """Step blocked ``agent`` aside to the first free neighbour of ``node`` (CSR order): under its
         strategy, a short excursion after which the strategy decides again (as after a dispatch); under
-        a controller, aside and back with its plan kept. No free neighbour: it waits again."""
+        a controller, on from there to the end of its route by the shortest way round the node it could
+        not enter (aside and back when there is none). No free neighbour: it waits again."""
         st, pmap = self.state, self.map
         st.counters[K.C_REROUTES] += 1
         aside = -1
@@ -342,9 +343,32 @@ class Simulation:
         st.a_int[agent, K.A_BLOCKER] = -1
         if st.a_int[agent, K.A_MODE] == K.MODE_STRATEGY:
             self.take_control(agent, [aside], lambda sim, a, n, t: sim.release(a))
-        else:
-            rest = st.plan[agent, st.a_int[agent, K.A_PLAN_POS] : st.a_int[agent, K.A_PLAN_LEN]].tolist()
-            st.set_plan(agent, [aside, node, *rest])
+            return
+        rest = st.plan[agent, st.a_int[agent, K.A_PLAN_POS] : st.a_int[agent, K.A_PLAN_LEN]].tolist()
+        detour = self._detour(aside, rest[-1], avoid=rest[0]) if rest else None
+        st.set_plan(agent, [aside, *detour] if detour is not None else [aside, node, *rest])
+
+    def _detour(self, start: int, target: int, avoid: int) -> list[int] | None:
+        """A shortest path from ``start`` to ``target`` (excluding start) that does not pass ``avoid``, or
+        None when there is none (or ``target`` is ``avoid`` itself); ties as scipy's Dijkstra breaks them,
+        the same on every run."""
+        if target in (avoid, start):
+            return None if target == avoid else []
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        pmap = self.map
+        src = np.repeat(np.arange(pmap.n_nodes), np.diff(pmap.indptr))
+        keep = (src != avoid) & (pmap.indices != avoid)
+        n = pmap.n_nodes
+        adj = csr_matrix((pmap.lengths[keep], (src[keep], pmap.indices[keep])), shape=(n, n))
+        dist, pred = dijkstra(adj, directed=True, indices=start, return_predecessors=True)
+        if not np.isfinite(dist[target]):
+            return None
+        path = [target]
+        while path[-1] != start:
+            path.append(int(pred[path[-1]]))
+        return path[-2::-1]
 
     def _apply(self, agent: int, choice) -> int:
         """Carry out ``choice`` (a neighbour, a path or a Hold) for ``agent``, which stands at a node now;

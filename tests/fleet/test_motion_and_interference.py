@@ -160,3 +160,26 @@ def test_a_bad_capacity_in_a_graph_file_is_a_one_line_error(tmp_path):
     nx.write_graphml(g, path)
     with pytest.raises(MapError, match=r"node 'a' has capacity = 1\.5; expected a whole number of robots"):
         load_map(path)
+
+
+def test_a_controlled_robot_that_waited_too_often_goes_round_the_other_way(backend):
+    # a ring of 8 nodes 10 m apart; robot 1 stands at node 2 for good, robot 0 is steered 0 -> 1 -> 2 -> 3
+    # -> 4. At node 1 (10 s) it is blocked: waits 3 s at 10, 13 and 16 s; blocked a fourth time at 19 s it
+    # steps aside to node 0 (29 s) and goes round by 7, 6, 5 to node 4 (69 s)
+    from fleetkit import ring
+
+    sc = fleet_scenario(
+        ring(8, 10.0),
+        agents=2,
+        starts=(0, 2),
+        duration=200.0,
+        interference=Interference(mode="wait", node_capacity=1, edge_capacity=0),
+    )
+    sim = make(sc, strategy=GoTo([[], []]), backend=backend)
+    arrived = []
+    sim.take_control(0, [1, 2, 3, 4], lambda s, a, node, t: (arrived.append((node, t)), s.hold(a, 1e6)))
+    res = sim.run()
+    assert arrived == [(4, pytest.approx(69.0))]
+    assert res.metrics["interference_reroutes"] == 1
+    assert res.metrics["interference_waits"] == 4
+    assert res.agents["blocked_s"][0] == pytest.approx(9.0)
