@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..algorithms.routes import Router
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.simulation import Simulation
     from ..engine.spec import Battery
@@ -29,16 +31,6 @@ if TYPE_CHECKING:  # pragma: no cover
 PATROLLING, TO_DOCK, QUEUED, CHARGING = 0, 1, 2, 3
 #: how long a queued agent is held at a time (it is woken as soon as a charger frees)
 QUEUE_HOLD_S = 1e9
-
-
-def dock_distances(pmap, docks: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """(dist, pred): per dock, shortest-path metres from every node to it and each node's next node on
-    the way (-9999 at the dock and where it cannot be reached)."""
-    from scipy.sparse.csgraph import dijkstra
-
-    adj = pmap.adjacency().T.tocsr() if pmap.directed else pmap.adjacency()  # grow trees back along edges
-    dist, pred = dijkstra(adj, directed=pmap.directed, indices=list(docks), return_predecessors=True)
-    return np.atleast_2d(dist), np.atleast_2d(pred).astype(np.int64)
 
 
 def return_need_m(pmap, nearest_m: np.ndarray) -> np.ndarray:
@@ -56,7 +48,8 @@ class Charging:
     def __init__(self, sim: Simulation, docks: Docks, batteries: tuple[Battery | None, ...]) -> None:
         self.sim, self.docks = sim, docks
         st, n_agents = sim.state, sim.state.n_agents
-        self.dist, self.pred = dock_distances(sim.map, docks.nodes)
+        self.router = Router(sim.map)
+        self.dist = np.array([self.router.distances_to(dock) for dock in docks.nodes])  # per dock, from every node
         nearest = self.dist.min(axis=0)
         if not np.isfinite(nearest).all():
             raise ValueError("every node must reach a dock (the scenario check makes sure of it)")
@@ -110,11 +103,7 @@ class Charging:
         return int(order[0])
 
     def _path(self, dock: int, node: int) -> list[int]:
-        target, pred, out = self.docks.nodes[dock], self.pred[dock], []
-        while node != target:
-            node = int(pred[node])
-            out.append(node)
-        return out
+        return self.router.path(node, self.docks.nodes[dock])
 
     def _arrive(self, sim: Simulation, agent: int, node: int, t: float) -> None:
         """The controller's arrival: at the dock (queue or charge), or a charge complete."""

@@ -20,17 +20,16 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..algorithms.routes import Router
 from .metrics import IncidentLog
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.simulation import Simulation
-    from ..maps.model import PatrolMap
     from .streams import Incidents
 
 MIN_HOLD_S = 1e-6
@@ -40,44 +39,6 @@ def travel_seconds(dist_row: np.ndarray, heading: np.ndarray, lag_s: np.ndarray,
     """Seconds for agents to reach a node: ``lag_s`` to reach the node each is heading to, then
     ``dist_row[heading]`` metres (the shortest-path distances to the incident) at ``speed`` m/s."""
     return lag_s + dist_row[heading] / speed
-
-
-class Router:
-    """Shortest paths towards target nodes: one Dijkstra tree per target, the most recent kept
-    (as many as fit ``budget_bytes``)."""
-
-    def __init__(self, pmap: PatrolMap, budget_bytes: int = 64 * 1024 * 1024) -> None:
-        # trees grow from the target back along the edges: reversed on a directed map
-        self._directed = pmap.directed
-        self._adj = pmap.adjacency().T.tocsr() if pmap.directed else pmap.adjacency()
-        self._trees: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._capacity = max(1, budget_bytes // (12 * pmap.n_nodes))
-
-    def _tree(self, node: int) -> tuple[np.ndarray, np.ndarray]:
-        tree = self._trees.get(node)
-        if tree is None:
-            from scipy.sparse.csgraph import dijkstra
-
-            dist, pred = dijkstra(self._adj, directed=self._directed, indices=node, return_predecessors=True)
-            tree = self._trees[node] = (dist, pred.astype(np.int32))
-            if len(self._trees) > self._capacity:
-                self._trees.popitem(last=False)
-        else:
-            self._trees.move_to_end(node)
-        return tree
-
-    def distances_to(self, node: int) -> np.ndarray:
-        """Shortest-path distance in metres from every node to ``node``."""
-        return self._tree(node)[0]
-
-    def path(self, here: int, node: int) -> list[int]:
-        """Node ids of a shortest path from ``here`` to ``node`` (excluding here, including node)."""
-        pred = self._tree(node)[1]
-        out = []
-        while here != node:
-            here = int(pred[here])
-            out.append(here)
-        return out
 
 
 class Dispatcher:
